@@ -1,0 +1,11 @@
+//! lacsim: forecast demand for looked-after children in an English council, cost it
+//! placement by placement, and test whether an invest-to-save plan pays back.
+//!
+//! The library does no I/O of its own: it takes text and returns values, so the
+//! command line, tests and benchmarks all drive the same code.
+
+pub mod placement;
+pub mod year;
+
+pub use placement::{ByPlacement, Placement};
+pub use year::FinancialYear;
