@@ -9,3 +9,6 @@ pub mod year;
 
 pub use placement::{ByPlacement, Placement};
 pub use year::FinancialYear;
+pub mod finance;
+pub mod projection;
+pub mod scenario;

@@ -1,1 +1,4 @@
-mod smoke { #[test] fn ok(){} }
+//! Integration tests, compiled as one binary to save link time.
+
+mod common;
+mod paper;

@@ -1,0 +1,219 @@
+//! The money: the do-nothing budget table (Appendix 5), the plan's investment and
+//! savings (Table 1), the MTFS position (Table 3) and the break-even year.
+//!
+//! Works in £'000s, the paper's unit, from a [`Projection`] and a [`Scenario`];
+//! rounding happens only when a table is shown.
+
+pub mod break_even;
+pub mod discount;
+
+pub use break_even::{BreakEven, break_even};
+
+use crate::projection::Projection;
+use crate::scenario::Scenario;
+use serde::Serialize;
+
+/// Appendix 5's do-nothing budget table, £'000s per year.
+#[derive(Debug, Clone, Serialize)]
+pub struct DoNothingBudget {
+    /// Name of the budget.
+    pub name: String,
+    /// The scenario's growth rate.
+    pub growth_rate: f64,
+    /// Base budget.
+    pub budget: Vec<f64>,
+    /// Budget plus underlying overspend.
+    pub standstill: Vec<f64>,
+    /// Cost of growth in numbers at this rate.
+    pub growth_in_numbers: Vec<f64>,
+    /// New price pressure.
+    pub prices: Vec<f64>,
+    /// Standstill plus growth plus prices.
+    pub total: Vec<f64>,
+    /// Total less budget.
+    pub gap: Vec<f64>,
+}
+
+/// Builds the do-nothing budget table, if the scenario has a budget.
+pub fn do_nothing_budget(s: &Scenario) -> Option<DoNothingBudget> {
+    let b = s.budget.as_ref()?;
+    let standstill: Vec<f64> = b
+        .base
+        .iter()
+        .zip(&b.underlying_overspend)
+        .map(|(a, o)| a + o)
+        .collect();
+    let total: Vec<f64> = (0..s.n_years())
+        .map(|t| standstill[t] + b.growth_in_numbers[t] + b.price_pressure[t])
+        .collect();
+    let gap = total.iter().zip(&b.base).map(|(t, a)| t - a).collect();
+    Some(DoNothingBudget {
+        name: b.name.clone(),
+        growth_rate: s.do_nothing.growth_rate,
+        budget: b.base.clone(),
+        standstill,
+        growth_in_numbers: b.growth_in_numbers.clone(),
+        prices: b.price_pressure.clone(),
+        total,
+        gap,
+    })
+}
+
+/// A named line of £'000s by year.
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    /// Identifier.
+    pub id: String,
+    /// Label.
+    pub name: String,
+    /// £'000s per year.
+    pub values: Vec<f64>,
+}
+
+/// A group of investment lines and its subtotal.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvestmentGroupTotals {
+    /// Heading.
+    pub name: String,
+    /// Subtotal label.
+    pub total_label: String,
+    /// Lines.
+    pub lines: Vec<Line>,
+    /// Subtotal per year.
+    pub total: Vec<f64>,
+}
+
+/// Table 1 and Table 3 of the paper, £'000s per year, savings positive.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanFinance {
+    /// Investment groups with subtotals.
+    pub investment: Vec<InvestmentGroupTotals>,
+    /// Total investment per year.
+    pub investment_total: Vec<f64>,
+    /// Placement savings (straight line through each year).
+    pub placements: Vec<f64>,
+    /// Avoided growth: the do-nothing cost over standstill.
+    pub avoided_growth: Vec<f64>,
+    /// Savings given as figures (e.g. workforce).
+    pub given: Vec<Line>,
+    /// All savings per year.
+    pub savings_total: Vec<f64>,
+    /// Investment less savings: positive is a deficit.
+    pub return_on_investment: Vec<f64>,
+    /// Existing MTFS savings still to be delivered.
+    pub mtfs_undelivered: Vec<f64>,
+    /// Forecast overspend after one-off grants.
+    pub forecast_overspend: Vec<f64>,
+    /// Growth added back as a pressure (equal to avoided growth).
+    pub growth: Vec<f64>,
+    /// Impact on the MTFS: negative means the plan has paid its way that year.
+    pub mtfs_impact: Vec<f64>,
+    /// Cumulative return on investment.
+    pub cumulative_net: Vec<f64>,
+    /// First year the MTFS impact is negative.
+    pub break_even: Option<BreakEven>,
+}
+
+/// Placement savings, £'000s: the baseline cost less the mean of each year's
+/// start and end cost (the straight-line in-year rule of paragraph 35b); the
+/// first year counts `first_year_share` of the drop to its 31 March.
+pub fn placement_savings(baseline_cost: f64, end_costs: &[f64], first_year_share: f64) -> Vec<f64> {
+    (0..end_costs.len())
+        .map(|t| {
+            let pounds = if t == 0 {
+                first_year_share * (baseline_cost - end_costs[0])
+            } else {
+                baseline_cost - (end_costs[t - 1] + end_costs[t]) / 2.0
+            };
+            pounds / 1000.0
+        })
+        .collect()
+}
+
+/// Builds Table 1 and Table 3 for a plan scenario; `None` for do-nothing scenarios.
+pub fn plan_finance(s: &Scenario, p: &Projection) -> Option<PlanFinance> {
+    let plan = s.plan.as_ref()?;
+    let n = s.n_years();
+    let investment: Vec<InvestmentGroupTotals> = s
+        .investment
+        .iter()
+        .map(|g| InvestmentGroupTotals {
+            name: g.name.clone(),
+            total_label: g.total_label.clone(),
+            lines: g
+                .lines
+                .iter()
+                .map(|l| Line {
+                    id: l.id.clone(),
+                    name: l.name.clone(),
+                    values: l.amounts.clone(),
+                })
+                .collect(),
+            total: (0..n)
+                .map(|t| g.lines.iter().map(|l| l.amounts[t]).sum())
+                .collect(),
+        })
+        .collect();
+    let investment_total: Vec<f64> = (0..n)
+        .map(|t| investment.iter().map(|g| g.total[t]).sum())
+        .collect();
+    let placements = placement_savings(p.baseline_cost, &p.cost_total, plan.first_year_share);
+    let avoided_growth: Vec<f64> = match &s.budget {
+        Some(b) => (0..n)
+            .map(|t| b.growth_in_numbers[t] + b.price_pressure[t])
+            .collect(),
+        None => vec![0.0; n],
+    };
+    let given: Vec<Line> = s
+        .given_savings
+        .iter()
+        .map(|l| Line {
+            id: l.id.clone(),
+            name: l.name.clone(),
+            values: l.amounts.clone(),
+        })
+        .collect();
+    let savings_total: Vec<f64> = (0..n)
+        .map(|t| placements[t] + avoided_growth[t] + given.iter().map(|l| l.values[t]).sum::<f64>())
+        .collect();
+    let return_on_investment: Vec<f64> = (0..n)
+        .map(|t| investment_total[t] - savings_total[t])
+        .collect();
+    let mtfs_undelivered = s
+        .mtfs
+        .as_ref()
+        .map_or(vec![0.0; n], |m| m.undelivered_savings.clone());
+    let forecast_overspend: Vec<f64> = match &s.budget {
+        Some(b) => (0..n)
+            .map(|t| b.underlying_overspend[t] - b.one_off_grants[t])
+            .collect(),
+        None => vec![0.0; n],
+    };
+    let growth = avoided_growth.clone();
+    let mtfs_impact: Vec<f64> = (0..n)
+        .map(|t| return_on_investment[t] + mtfs_undelivered[t] + forecast_overspend[t] + growth[t])
+        .collect();
+    let cumulative_net = return_on_investment
+        .iter()
+        .scan(0.0, |acc, v| {
+            *acc += v;
+            Some(*acc)
+        })
+        .collect();
+    let break_even = break_even(&s.years, &mtfs_impact);
+    Some(PlanFinance {
+        investment,
+        investment_total,
+        placements,
+        avoided_growth,
+        given,
+        savings_total,
+        return_on_investment,
+        mtfs_undelivered,
+        forecast_overspend,
+        growth,
+        mtfs_impact,
+        cumulative_net,
+        break_even,
+    })
+}

@@ -1,0 +1,58 @@
+//! The reference scenarios compiled into the binary, so `lacsim run` works from any folder.
+
+use std::io;
+use std::path::Path;
+
+/// Prefix that marks a built-in scenario path.
+pub const PREFIX: &str = "builtin:";
+
+/// The built-in files: (path after the prefix, text).
+pub const FILES: &[(&str, &str)] = &[
+    (
+        "staffordshire-2019/base.toml",
+        include_str!("../../scenarios/staffordshire-2019/base.toml"),
+    ),
+    (
+        "staffordshire-2019/do-nothing-3.4.toml",
+        include_str!("../../scenarios/staffordshire-2019/do-nothing-3.4.toml"),
+    ),
+    (
+        "staffordshire-2019/do-nothing-11.toml",
+        include_str!("../../scenarios/staffordshire-2019/do-nothing-11.toml"),
+    ),
+    (
+        "staffordshire-2019/investment-plan.toml",
+        include_str!("../../scenarios/staffordshire-2019/investment-plan.toml"),
+    ),
+];
+
+/// The default scenario: the Staffordshire 2019 investment plan.
+pub const DEFAULT: &str = "builtin:staffordshire-2019/investment-plan.toml";
+
+/// Reads a built-in file given as `builtin:NAME`.
+pub fn read(path: &Path) -> io::Result<String> {
+    let s = path.to_string_lossy();
+    let name = s.strip_prefix(PREFIX).unwrap_or(&s);
+    FILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| text.to_string())
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                format!(
+                    "no built-in scenario `{name}`; built-ins are: {}",
+                    names().join(", ")
+                ),
+            )
+        })
+}
+
+/// Names of the built-in scenarios a user can run (base files excluded).
+pub fn names() -> Vec<String> {
+    FILES
+        .iter()
+        .filter(|(n, _)| !n.ends_with("base.toml"))
+        .map(|(n, _)| format!("{PREFIX}{n}"))
+        .collect()
+}

@@ -1,0 +1,176 @@
+//! Scenarios: the file format, its validation, and the resolved form the model uses.
+//!
+//! `file` mirrors the TOML; `source` reads and merges `extends` chains; `validate`
+//! collects every problem and produces a [`Scenario`] with nothing left to fill in.
+
+pub mod builtin;
+pub mod file;
+pub mod problem;
+pub mod source;
+pub mod validate;
+
+pub use problem::{Problem, Problems};
+pub use source::SourceFiles;
+
+use crate::placement::{ByPlacement, Placement};
+use crate::year::FinancialYear;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// A resolved scenario: every series has one value per year, every name is checked.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    /// Council name.
+    pub authority: String,
+    /// Title for tables and reports.
+    pub title: String,
+    /// Where the figures come from.
+    pub source: Option<String>,
+    /// The financial years, in order.
+    pub years: Vec<FinancialYear>,
+    /// Today's children by placement type.
+    pub cohort: ByPlacement<f64>,
+    /// Yearly unit cost by placement type, for each year (uplift applied).
+    pub unit_costs: Vec<ByPlacement<f64>>,
+    /// The do-nothing growth assumption.
+    pub do_nothing: DoNothing,
+    /// The placement budget and do-nothing pressures, if given.
+    pub budget: Option<Budget>,
+    /// The invest-to-save plan, if this is a plan scenario.
+    pub plan: Option<Plan>,
+    /// Investment lines in groups.
+    pub investment: Vec<InvestmentGroup>,
+    /// Savings given as figures.
+    pub given_savings: Vec<MoneyLine>,
+    /// MTFS items, if given.
+    pub mtfs: Option<Mtfs>,
+}
+
+/// Compound growth from a starting count (Appendix 5).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct DoNothing {
+    /// Children in care in the first year, including UASC.
+    pub start_total: f64,
+    /// Of whom unaccompanied asylum-seeking children.
+    pub start_uasc: f64,
+    /// Yearly growth rate.
+    pub growth_rate: f64,
+    /// Whether counts are rounded to whole children each year.
+    pub round_each_year: bool,
+}
+
+/// The placement budget's do-nothing inputs, £'000s, one value per year.
+#[derive(Debug, Clone, Serialize)]
+pub struct Budget {
+    /// Name of the budget.
+    pub name: String,
+    /// Base budget.
+    pub base: Vec<f64>,
+    /// Forecast overspend at standstill.
+    pub underlying_overspend: Vec<f64>,
+    /// One-off grants set against the overspend.
+    pub one_off_grants: Vec<f64>,
+    /// Cost of growth in numbers at this scenario's rate.
+    pub growth_in_numbers: Vec<f64>,
+    /// New price pressure.
+    pub price_pressure: Vec<f64>,
+}
+
+/// The plan's trajectory and mix rules.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// Name of the plan.
+    pub name: String,
+    /// Target children at 31 March of each year.
+    pub totals: Vec<f64>,
+    /// Share of the first year's drop counted as that year's saving.
+    pub first_year_share: f64,
+    /// Types held at a fixed count.
+    pub holds: Vec<Hold>,
+}
+
+/// A placement type held at a count from a year on, another type absorbing the difference.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Hold {
+    /// The type held.
+    pub placement: Placement,
+    /// The count held.
+    pub count: f64,
+    /// Index of the first year the hold applies.
+    pub from: usize,
+    /// The type that absorbs the difference, rounded to a whole child.
+    pub absorbed_by: Placement,
+}
+
+/// A group of investment lines with its subtotal label.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvestmentGroup {
+    /// Heading.
+    pub name: String,
+    /// Subtotal label.
+    pub total_label: String,
+    /// Lines.
+    pub lines: Vec<MoneyLine>,
+}
+
+/// A line of money by year, £'000s.
+#[derive(Debug, Clone, Serialize)]
+pub struct MoneyLine {
+    /// Identifier.
+    pub id: String,
+    /// Label.
+    pub name: String,
+    /// £'000s, one per year.
+    pub amounts: Vec<f64>,
+}
+
+/// MTFS inputs, £'000s per year.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mtfs {
+    /// Existing savings still to be delivered.
+    pub undelivered_savings: Vec<f64>,
+}
+
+impl Scenario {
+    /// Number of years in the horizon.
+    pub fn n_years(&self) -> usize {
+        self.years.len()
+    }
+
+    /// Year labels such as "2019/20".
+    pub fn year_labels(&self) -> Vec<String> {
+        self.years.iter().map(|y| y.label()).collect()
+    }
+}
+
+/// A scenario together with where it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The resolved scenario.
+    pub scenario: Scenario,
+    /// The path the user named (or the built-in name).
+    pub path: String,
+    /// SHA-256 of the files of the `extends` chain, child first.
+    pub hash: String,
+    /// The merged scenario as TOML, for reports that show their inputs.
+    pub merged_toml: String,
+}
+
+/// Reads, merges, checks and resolves the scenario at `path`.
+pub fn load(path: &Path, files: &dyn SourceFiles) -> Result<Loaded, Problems> {
+    let loaded = source::load(path, files).map_err(Problems)?;
+    let scenario = validate::resolve(&loaded).map_err(Problems)?;
+    let mut hasher = Sha256::new();
+    for f in &loaded.files {
+        hasher.update(f.text.as_bytes());
+    }
+    let hash = format!("{:x}", hasher.finalize());
+    let merged_toml = toml::to_string(&loaded.merged).unwrap_or_default();
+    Ok(Loaded {
+        scenario,
+        path: path.display().to_string(),
+        hash,
+        merged_toml,
+    })
+}

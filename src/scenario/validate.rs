@@ -1,0 +1,441 @@
+//! Checks a merged scenario and resolves it into a [`Scenario`].
+//!
+//! Every problem is collected, not just the first: an analyst fixing a file
+//! wants the whole list. Each names the file and line where the field is
+//! written, the field path, and what is allowed.
+
+use super::file::{LineFile, PlacementTableFile, RoundingFile, ScenarioFile};
+use super::problem::Problem;
+use super::source::Loaded;
+use super::{Budget, DoNothing, Hold, InvestmentGroup, MoneyLine, Mtfs, Plan, Scenario};
+use crate::placement::{ByPlacement, Placement};
+use crate::year::FinancialYear;
+
+/// Longest horizon accepted, in years.
+pub const MAX_YEARS: i64 = 50;
+
+/// Collects problems, locating each field in the files it came from.
+struct Checker<'a> {
+    loaded: &'a Loaded,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn push(&mut self, field: &str, message: impl Into<String>) {
+        let (file, line) = self.loaded.locate(field);
+        self.problems.push(Problem {
+            file,
+            line,
+            field: Some(field.to_string()),
+            message: message.into(),
+        });
+    }
+
+    /// A finite number within `[lo, hi]`.
+    fn range(&mut self, field: &str, v: f64, lo: f64, hi: f64, what: &str) -> f64 {
+        if !v.is_finite() || v < lo || v > hi {
+            self.push(
+                field,
+                format!("{what} must be between {lo} and {hi}, got {v}"),
+            );
+        }
+        v
+    }
+
+    /// A whole number of children, zero or more.
+    fn count(&mut self, field: &str, v: f64) -> f64 {
+        if !v.is_finite() || v < 0.0 {
+            self.push(
+                field,
+                format!("a count of children must be 0 or more, got {v}"),
+            );
+        } else if v.fract() != 0.0 {
+            self.push(
+                field,
+                format!("a count of children must be a whole number, got {v}"),
+            );
+        }
+        v
+    }
+
+    /// A series of at most `n` finite values, padded with zeros to `n`.
+    fn series(
+        &mut self,
+        field: &str,
+        values: &[f64],
+        n: usize,
+        years: &[FinancialYear],
+        non_negative: bool,
+    ) -> Vec<f64> {
+        if values.len() > n {
+            self.push(
+                field,
+                format!(
+                    "has {} values but the scenario covers {n} years ({} to {}); give at most one value per year",
+                    values.len(),
+                    years[0],
+                    years[n - 1]
+                ),
+            );
+        }
+        for (i, v) in values.iter().enumerate() {
+            if !v.is_finite() {
+                self.push(
+                    &format!("{field}[{i}]"),
+                    format!("must be a number, got {v}"),
+                );
+            } else if non_negative && *v < 0.0 {
+                self.push(
+                    &format!("{field}[{i}]"),
+                    format!("must be 0 or more (£'000s), got {v}"),
+                );
+            }
+        }
+        let mut out = values.to_vec();
+        out.resize(n, 0.0);
+        out.truncate(n);
+        out
+    }
+
+    /// All ten placement types given, each checked by `check`.
+    fn placements(
+        &mut self,
+        field: &str,
+        t: &PlacementTableFile,
+        what: &str,
+        check: impl Fn(&mut Self, &str, f64) -> f64,
+    ) -> ByPlacement<f64> {
+        let values = t.values();
+        ByPlacement::from_fn(|p| match values[p.index()] {
+            Some(v) => check(self, &format!("{field}.{}", p.key()), v),
+            None => {
+                self.push(
+                    &format!("{field}.{}", p.key()),
+                    format!(
+                        "missing: give {what} for every placement type ({})",
+                        Placement::keys_list()
+                    ),
+                );
+                0.0
+            }
+        })
+    }
+
+    fn placement_key(&mut self, field: &str, key: &str) -> Option<Placement> {
+        let p = Placement::from_key(key);
+        if p.is_none() {
+            self.push(
+                field,
+                format!(
+                    "unknown placement type `{key}`; allowed: {}",
+                    Placement::keys_list()
+                ),
+            );
+        }
+        p
+    }
+
+    fn year_index(&mut self, field: &str, y: FinancialYear, years: &[FinancialYear]) -> usize {
+        match years.iter().position(|&x| x == y) {
+            Some(i) => i,
+            None => {
+                self.push(
+                    field,
+                    format!(
+                        "year {y} is outside the scenario's years ({} to {})",
+                        years[0],
+                        years[years.len() - 1]
+                    ),
+                );
+                0
+            }
+        }
+    }
+
+    fn money_lines(
+        &mut self,
+        field: &str,
+        lines: &[LineFile],
+        n: usize,
+        years: &[FinancialYear],
+        ids: &mut Vec<String>,
+        non_negative: bool,
+    ) -> Vec<MoneyLine> {
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let f = format!("{field}[{i}]");
+                if !is_identifier(&l.id) {
+                    self.push(&format!("{f}.id"), format!("`{}` is not a valid id: use lower-case letters, digits and underscores, starting with a letter", l.id));
+                } else if ids.contains(&l.id) {
+                    self.push(&format!("{f}.id"), format!("id `{}` is used twice; each line needs its own id", l.id));
+                } else {
+                    ids.push(l.id.clone());
+                }
+                let amounts = self.series(&format!("{f}.amounts"), &l.amounts, n, years, non_negative);
+                MoneyLine { id: l.id.clone(), name: l.name.clone(), amounts }
+            })
+            .collect()
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Deserialises the merged document, then checks and resolves it.
+pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
+    let value = toml::Value::Table(loaded.merged.clone());
+    let file: ScenarioFile = match serde_path_to_error::deserialize(value) {
+        Ok(f) => f,
+        Err(e) => {
+            let path = e.path().to_string();
+            let path = if path == "." { String::new() } else { path };
+            let (file, line) = loaded.locate(&path);
+            let message = explain_serde(&e.inner().to_string());
+            return Err(vec![Problem {
+                file,
+                line,
+                field: (!path.is_empty()).then_some(path),
+                message,
+            }]);
+        }
+    };
+    let mut c = Checker {
+        loaded,
+        problems: Vec::new(),
+    };
+
+    let count = if !(1..=MAX_YEARS).contains(&file.years.count) {
+        c.push(
+            "years.count",
+            format!(
+                "must be between 1 and {MAX_YEARS} years, got {}",
+                file.years.count
+            ),
+        );
+        1
+    } else {
+        file.years.count as usize
+    };
+    let years: Vec<FinancialYear> = (0..count as i32)
+        .map(|i| file.years.first.plus(i))
+        .collect();
+    let n = years.len();
+
+    let cohort = c.placements(
+        "cohort.by_type",
+        &file.cohort.by_type,
+        "a count",
+        |c, f, v| c.count(f, v),
+    );
+    if let Some(total) = file.cohort.total {
+        c.count("cohort.total", total);
+        if (cohort.total() - total).abs() > 1e-9 {
+            c.push(
+                "cohort.total",
+                format!(
+                    "is {total} but the counts in cohort.by_type add up to {}",
+                    cohort.total()
+                ),
+            );
+        }
+    }
+
+    let base_costs = c.placements(
+        "unit_costs.yearly",
+        &file.unit_costs.yearly,
+        "a yearly cost in pounds",
+        |c, f, v| {
+            if !v.is_finite() || v < 0.0 {
+                c.push(
+                    f,
+                    format!("a unit cost must be 0 or more pounds a year, got {v}"),
+                );
+            }
+            v
+        },
+    );
+    let uplift = c.range(
+        "unit_costs.uplift",
+        file.unit_costs.uplift,
+        -0.5,
+        1.0,
+        "the yearly uplift",
+    );
+    let price_year = file.unit_costs.price_year.unwrap_or(years[0]);
+    let unit_costs = years
+        .iter()
+        .map(|y| {
+            let factor = (1.0 + uplift).powi(y.start_year() - price_year.start_year());
+            ByPlacement::from_fn(|p| base_costs[p] * factor)
+        })
+        .collect();
+
+    let dn = &file.do_nothing;
+    c.count("do_nothing.start_total", dn.start_total);
+    c.count("do_nothing.start_uasc", dn.start_uasc);
+    if dn.start_uasc > dn.start_total {
+        c.push(
+            "do_nothing.start_uasc",
+            format!(
+                "is {} but cannot exceed do_nothing.start_total ({})",
+                dn.start_uasc, dn.start_total
+            ),
+        );
+    }
+    c.range(
+        "do_nothing.growth_rate",
+        dn.growth_rate,
+        -1.0,
+        1.0,
+        "a yearly growth rate",
+    );
+    let do_nothing = DoNothing {
+        start_total: dn.start_total,
+        start_uasc: dn.start_uasc,
+        growth_rate: dn.growth_rate,
+        round_each_year: dn.rounding == RoundingFile::WholeChildrenEachYear,
+    };
+
+    let budget = file.budget.as_ref().map(|b| {
+        if !b.base.is_finite() || b.base < 0.0 {
+            c.push(
+                "budget.base",
+                format!("the base budget must be 0 or more (£'000s), got {}", b.base),
+            );
+        }
+        Budget {
+            name: b.name.clone().unwrap_or_else(|| "Placements budget".into()),
+            base: vec![b.base; n],
+            underlying_overspend: c.series(
+                "budget.underlying_overspend",
+                &b.underlying_overspend,
+                n,
+                &years,
+                false,
+            ),
+            one_off_grants: c.series("budget.one_off_grants", &b.one_off_grants, n, &years, true),
+            growth_in_numbers: c.series(
+                "budget.growth_in_numbers",
+                &b.growth_in_numbers,
+                n,
+                &years,
+                false,
+            ),
+            price_pressure: c.series("budget.price_pressure", &b.price_pressure, n, &years, false),
+        }
+    });
+
+    let plan = file.plan.as_ref().map(|p| {
+        if p.totals.len() != n {
+            c.push("plan.totals", format!("has {} values but the scenario covers {n} years ({} to {}); give the target for 31 March of every year", p.totals.len(), years[0], years[n - 1]));
+        }
+        for (i, &t) in p.totals.iter().enumerate() {
+            c.count(&format!("plan.totals[{i}]"), t);
+        }
+        let mut totals = p.totals.clone();
+        totals.resize(n, 0.0);
+        c.range("plan.first_year_share", p.first_year_share, 0.0, 1.0, "the share of the first year's drop");
+        let holds = p
+            .hold
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| {
+                let f = format!("plan.hold[{i}]");
+                let placement = c.placement_key(&format!("{f}.placement"), &h.placement);
+                let absorbed_by = c.placement_key(&format!("{f}.absorbed_by"), &h.absorbed_by);
+                c.count(&format!("{f}.count"), h.count);
+                let from = c.year_index(&format!("{f}.from"), h.from, &years);
+                if placement.is_some() && placement == absorbed_by {
+                    c.push(&format!("{f}.absorbed_by"), "must name a different placement type from the one held");
+                }
+                Some(Hold { placement: placement?, count: h.count, from, absorbed_by: absorbed_by? })
+            })
+            .collect();
+        Plan { name: p.name.clone().unwrap_or_else(|| "Investment plan".into()), totals, first_year_share: p.first_year_share, holds }
+    });
+
+    let mut ids = Vec::new();
+    let investment = file
+        .investment
+        .iter()
+        .enumerate()
+        .map(|(i, g)| InvestmentGroup {
+            name: g.group.clone(),
+            total_label: g
+                .total_label
+                .clone()
+                .unwrap_or_else(|| format!("{} Total", g.group)),
+            lines: c.money_lines(
+                &format!("investment[{i}].lines"),
+                &g.lines,
+                n,
+                &years,
+                &mut ids,
+                true,
+            ),
+        })
+        .collect();
+    let given_savings = c.money_lines(
+        "savings.given",
+        &file.savings.given,
+        n,
+        &years,
+        &mut ids,
+        false,
+    );
+    let mtfs = file.mtfs.as_ref().map(|m| Mtfs {
+        undelivered_savings: c.series(
+            "mtfs.undelivered_savings",
+            &m.undelivered_savings,
+            n,
+            &years,
+            false,
+        ),
+    });
+
+    if !c.problems.is_empty() {
+        return Err(c.problems);
+    }
+    let title = file.authority.title.clone().unwrap_or_else(|| match &plan {
+        Some(p) => p.name.clone(),
+        None => format!("Do nothing at {}% growth", fmt_rate(dn.growth_rate)),
+    });
+    Ok(Scenario {
+        authority: file.authority.name,
+        title,
+        source: file.authority.source,
+        years,
+        cohort,
+        unit_costs,
+        do_nothing,
+        budget,
+        plan,
+        investment,
+        given_savings,
+        mtfs,
+    })
+}
+
+/// A rate as a percentage without trailing zeros: 0.034 -> "3.4".
+pub fn fmt_rate(rate: f64) -> String {
+    let s = format!("{:.4}", rate * 100.0);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Rewords serde's messages for analysts.
+fn explain_serde(msg: &str) -> String {
+    let msg = msg
+        .replace("invalid type: integer", "wrong type: a whole number")
+        .replace("invalid type: floating point", "wrong type: a number")
+        .replace("invalid type:", "wrong type:");
+    if msg.starts_with("missing field") {
+        format!("{msg}: this field is required")
+    } else {
+        msg
+    }
+}
