@@ -12,3 +12,5 @@ pub use year::FinancialYear;
 pub mod finance;
 pub mod projection;
 pub mod scenario;
+pub mod report;
+pub mod results;

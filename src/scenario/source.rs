@@ -67,10 +67,16 @@ pub fn load(path: &Path, files: &dyn SourceFiles) -> Result<Loaded, Vec<Problem>
                 io::ErrorKind::InvalidData => "not UTF-8 text".to_string(),
                 _ => e.to_string(),
             };
-            vec![Problem::file(
-                &shown,
-                format!("cannot read the scenario file: {why}"),
-            )]
+            // A missing base is the fault of the file that names it.
+            match chain.last() {
+                Some(child) => vec![Problem {
+                    file: child.path.display().to_string(),
+                    line: field_line(&child.text, "extends"),
+                    field: Some("extends".into()),
+                    message: format!("cannot read the base scenario {shown}: {why}"),
+                }],
+                None => vec![Problem::file(&shown, format!("cannot read the scenario file: {why}"))],
+            }
         })?;
         let table: toml::Table = toml::from_str(&text).map_err(|e| {
             let line = e.span().map(|s| line_of(&text, s.start));

@@ -1,4 +1,6 @@
 //! Integration tests, compiled as one binary to save link time.
 
+mod cli;
 mod common;
+mod finance_props;
 mod paper;

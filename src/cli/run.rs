@@ -1,0 +1,80 @@
+//! `lacsim run`: run a scenario and show or save its tables.
+
+use super::input;
+use super::output::{self, OutDir};
+use clap::{Args, ValueEnum};
+use lacsim::report::{self, json::Meta};
+use lacsim::results;
+use std::path::PathBuf;
+
+/// Output formats for stdout.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tables laid out like the paper (£'000s, negatives in brackets).
+    #[default]
+    Table,
+    /// One JSON document.
+    Json,
+    /// Tidy CSV: year, scenario, metric, placement, statistic, value.
+    Csv,
+}
+
+/// Arguments of `lacsim run`.
+#[derive(Debug, Default, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML), or `builtin:NAME`; default: the Staffordshire 2019 investment plan.
+    pub scenario: Option<String>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Also write tables (CSV), results (CSV, JSON) and run.json into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace the --out folder if it already has files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Runs the command.
+pub fn run(a: RunArgs) -> anyhow::Result<()> {
+    let loaded = input::load(a.scenario.as_deref())?;
+    let out = a.out.as_deref().map(|d| OutDir::create(d, a.force)).transpose()?;
+    let s = &loaded.scenario;
+    let r = results::run(s);
+    let tables = report::tables::all(s, &r);
+    let meta = Meta { scenario_path: loaded.path.clone(), scenario_hash: loaded.hash.clone() };
+    let doc = report::json::deterministic(s, &r, &meta);
+    let tidy = report::tidy::deterministic(s, &r);
+
+    if let Some(out) = out {
+        for t in &tables {
+            out.write(&format!("{}.csv", t.id), &report::csv::wide(t)?)?;
+        }
+        out.write("results.csv", &report::csv::tidy(&tidy)?)?;
+        out.write("results.json", serde_json::to_string_pretty(&doc)?.as_bytes())?;
+        out.write("tables.json", serde_json::to_string_pretty(&tables)?.as_bytes())?;
+        out.write("scenario.toml", loaded.merged_toml.as_bytes())?;
+        let run_json = serde_json::json!({
+            "lacsim_version": env!("CARGO_PKG_VERSION"),
+            "command": "run",
+            "mode": "deterministic",
+            "scenario_path": loaded.path,
+            "scenario_hash": loaded.hash,
+            "created_unix": output::unix_time(),
+        });
+        out.write("run.json", serde_json::to_string_pretty(&run_json)?.as_bytes())?;
+        let dir = out.finish()?;
+        eprintln!("wrote {}", dir.display());
+    }
+
+    let text = match a.format {
+        Format::Table => {
+            let mut t = format!("{} - {}\n({})\n\n", s.authority, s.title, loaded.path);
+            t.push_str(&report::terminal::render_all(&tables));
+            t
+        }
+        Format::Json => serde_json::to_string_pretty(&doc)? + "\n",
+        Format::Csv => String::from_utf8(report::csv::tidy(&tidy)?)?,
+    };
+    output::print(&text)
+}

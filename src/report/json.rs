@@ -1,0 +1,113 @@
+//! The JSON document of a run: stable keys that users' scripts depend on.
+//!
+//! Keys: `years`; `lac.total`, `lac.by_type` (arrays per year); `cost.total`,
+//! `cost.by_type` (pounds); for plan scenarios `plan.investment_total`,
+//! `plan.savings.placements`, `plan.savings.avoided_growth`, one key per given
+//! saving (e.g. `plan.savings.workforce`), `plan.return_on_investment`,
+//! `plan.mtfs_impact` (all £'000s) and `plan.break_even_year`.
+
+use crate::placement::{ByPlacement, Placement};
+use crate::results::Deterministic;
+use crate::scenario::Scenario;
+use serde_json::{Map, Value, json};
+
+/// Rounds to the pound (3 decimals in £'000s, 0 in pounds) so files stay readable.
+fn r3(v: &[f64]) -> Value {
+    Value::from(v.iter().map(|x| (x * 1000.0).round() / 1000.0).collect::<Vec<f64>>())
+}
+
+fn by_type(rows: &[ByPlacement<f64>]) -> Value {
+    let mut m = Map::new();
+    for p in Placement::ALL {
+        let col: Vec<f64> = rows.iter().map(|r| r[p]).collect();
+        m.insert(p.key().to_string(), r3(&col));
+    }
+    Value::Object(m)
+}
+
+/// Provenance of a run, included in every document.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    /// The scenario path the user named.
+    pub scenario_path: String,
+    /// SHA-256 of the scenario files.
+    pub scenario_hash: String,
+}
+
+/// The JSON document of a deterministic run.
+pub fn deterministic(s: &Scenario, r: &Deterministic, meta: &Meta) -> Value {
+    let p = &r.projection;
+    let mut doc = json!({
+        "lacsim_version": env!("CARGO_PKG_VERSION"),
+        "scenario": {
+            "title": s.title,
+            "authority": s.authority,
+            "source": s.source,
+            "path": meta.scenario_path,
+            "hash": meta.scenario_hash,
+            "kind": if s.plan.is_some() { "plan" } else { "do_nothing" },
+        },
+        "mode": "deterministic",
+        "years": s.year_labels(),
+        "lac": {
+            "baseline_total": p.baseline_total,
+            "total": r3(&p.total),
+            "by_type": by_type(&p.by_type),
+            "do_nothing": r3(&r.do_nothing_total),
+            "do_nothing_exc_uasc": r3(&r.do_nothing_exc_uasc),
+        },
+        "cost": {
+            "unit": "pounds",
+            "baseline": (p.baseline_cost * 1000.0).round() / 1000.0,
+            "total": r3(&p.cost_total),
+            "by_type": by_type(&p.cost_by_type),
+        },
+        "do_nothing": {
+            "growth_rate": s.do_nothing.growth_rate,
+        },
+    });
+    if let Some(b) = &r.budget {
+        doc["do_nothing"]["budget"] = json!({
+            "unit": "£'000s",
+            "name": b.name,
+            "budget": r3(&b.budget),
+            "standstill": r3(&b.standstill),
+            "growth_in_numbers": r3(&b.growth_in_numbers),
+            "prices": r3(&b.prices),
+            "total": r3(&b.total),
+            "gap": r3(&b.gap),
+        });
+    }
+    if let Some(f) = &r.plan {
+        let mut savings = Map::new();
+        savings.insert("placements".into(), r3(&f.placements));
+        savings.insert("avoided_growth".into(), r3(&f.avoided_growth));
+        for l in &f.given {
+            savings.insert(l.id.clone(), r3(&l.values));
+        }
+        savings.insert("total".into(), r3(&f.savings_total));
+        let mut investment = Map::new();
+        for g in &f.investment {
+            for l in &g.lines {
+                investment.insert(l.id.clone(), r3(&l.values));
+            }
+        }
+        doc["plan"] = json!({
+            "unit": "£'000s",
+            "investment_total": r3(&f.investment_total),
+            "investment": investment,
+            "savings": savings,
+            "return_on_investment": r3(&f.return_on_investment),
+            "cumulative_net": r3(&f.cumulative_net),
+            "mtfs": {
+                "undelivered_savings": r3(&f.mtfs_undelivered),
+                "forecast_overspend": r3(&f.forecast_overspend),
+                "growth": r3(&f.growth),
+            },
+            "mtfs_impact": r3(&f.mtfs_impact),
+            "break_even_year": f.break_even.map(|b| b.year.label()),
+            "break_even_years_after": f.break_even.map(|b| b.years_after),
+        });
+    }
+    doc
+}

@@ -1,0 +1,10 @@
+//! Reports: paper-shaped tables built once ([`table`], [`tables`]) and one module
+//! per output format that only renders them. Renderers return text or bytes and
+//! write nothing.
+
+pub mod csv;
+pub mod json;
+pub mod table;
+pub mod tables;
+pub mod terminal;
+pub mod tidy;

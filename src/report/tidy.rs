@@ -1,0 +1,62 @@
+//! The tidy long form of a run: one row per year, metric, placement and statistic.
+
+use crate::placement::Placement;
+use crate::results::Deterministic;
+use crate::scenario::Scenario;
+use serde::Serialize;
+
+/// One value of a run.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TidyRow {
+    /// Financial year label, e.g. "2019/20".
+    pub year: String,
+    /// Scenario title.
+    pub scenario: String,
+    /// What is measured, e.g. `lac`, `cost`, `mtfs_impact`.
+    pub metric: String,
+    /// Placement type key, or `all`.
+    pub placement: String,
+    /// `value` for deterministic runs; `mean`, `p5` ... `p95` for Monte Carlo.
+    pub statistic: String,
+    /// The value: children, pounds for `cost`, £'000s for finance lines.
+    pub value: f64,
+}
+
+/// Tidy rows of a deterministic run.
+pub fn deterministic(s: &Scenario, r: &Deterministic) -> Vec<TidyRow> {
+    let mut out = Vec::new();
+    let mut push = |year: &str, metric: &str, placement: &str, value: f64| {
+        out.push(TidyRow { year: year.into(), scenario: s.title.clone(), metric: metric.into(), placement: placement.into(), statistic: "value".into(), value });
+    };
+    for (t, y) in s.years.iter().enumerate() {
+        let y = y.label();
+        let p = &r.projection;
+        push(&y, "lac", "all", p.total[t]);
+        for pl in Placement::ALL {
+            push(&y, "lac", pl.key(), p.by_type[t][pl]);
+        }
+        push(&y, "cost", "all", p.cost_total[t]);
+        for pl in Placement::ALL {
+            push(&y, "cost", pl.key(), p.cost_by_type[t][pl]);
+        }
+        push(&y, "do_nothing_lac", "all", r.do_nothing_total[t]);
+        push(&y, "do_nothing_lac_exc_uasc", "all", r.do_nothing_exc_uasc[t]);
+        if let Some(b) = &r.budget {
+            push(&y, "do_nothing_budget_total", "all", b.total[t]);
+            push(&y, "do_nothing_budget_gap", "all", b.gap[t]);
+        }
+        if let Some(f) = &r.plan {
+            push(&y, "investment_total", "all", f.investment_total[t]);
+            push(&y, "savings_placements", "all", f.placements[t]);
+            push(&y, "savings_avoided_growth", "all", f.avoided_growth[t]);
+            for l in &f.given {
+                push(&y, &format!("savings_{}", l.id), "all", l.values[t]);
+            }
+            push(&y, "savings_total", "all", f.savings_total[t]);
+            push(&y, "return_on_investment", "all", f.return_on_investment[t]);
+            push(&y, "mtfs_impact", "all", f.mtfs_impact[t]);
+            push(&y, "cumulative_net", "all", f.cumulative_net[t]);
+        }
+    }
+    out
+}
