@@ -9,8 +9,9 @@ pub mod year;
 
 pub use placement::{ByPlacement, Placement};
 pub use year::FinancialYear;
+pub mod age;
 pub mod finance;
 pub mod projection;
-pub mod scenario;
 pub mod report;
 pub mod results;
+pub mod scenario;

@@ -24,5 +24,11 @@ pub struct Deterministic {
 pub fn run(s: &Scenario) -> Deterministic {
     let projection = project(s);
     let (do_nothing_total, do_nothing_exc_uasc) = do_nothing_paths(&s.do_nothing, s.n_years());
-    Deterministic { budget: do_nothing_budget(s), plan: plan_finance(s, &projection), projection, do_nothing_total, do_nothing_exc_uasc }
+    Deterministic {
+        budget: do_nothing_budget(s),
+        plan: plan_finance(s, &projection),
+        projection,
+        do_nothing_total,
+        do_nothing_exc_uasc,
+    }
 }

@@ -45,10 +45,19 @@ pub fn main() -> anyhow::Result<()> {
 
 /// The exit code for an error: 2 for bad input, 1 for anything else.
 pub fn exit_code(e: &anyhow::Error) -> u8 {
-    if e.downcast_ref::<InputError>().is_some() || e.downcast_ref::<lacsim::scenario::Problems>().is_some() { 2 } else { 1 }
+    if e.downcast_ref::<InputError>().is_some()
+        || e.downcast_ref::<lacsim::scenario::Problems>().is_some()
+    {
+        2
+    } else {
+        1
+    }
 }
 
 /// Whether the error is a closed pipe (`lacsim run | head`), which is not a failure.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

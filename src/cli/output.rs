@@ -22,35 +22,59 @@ impl OutDir {
     pub fn create(target: &Path, force: bool) -> anyhow::Result<OutDir> {
         if target.exists() {
             if !target.is_dir() {
-                return Err(InputError(format!("--out {}: exists and is not a folder", target.display())).into());
+                return Err(InputError(format!(
+                    "--out {}: exists and is not a folder",
+                    target.display()
+                ))
+                .into());
             }
-            let non_empty = fs::read_dir(target).with_context(|| format!("cannot read {}", target.display()))?.next().is_some();
+            let non_empty = fs::read_dir(target)
+                .with_context(|| format!("cannot read {}", target.display()))?
+                .next()
+                .is_some();
             if non_empty && !force {
                 return Err(InputError(format!("--out {}: the folder already has files in it; choose a new folder or add --force to replace it", target.display())).into());
             }
         }
-        let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "out".into());
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
         let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
-        fs::create_dir_all(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
-        Ok(OutDir { target: target.to_path_buf(), staging, force, done: false })
+        fs::create_dir_all(&staging)
+            .with_context(|| format!("cannot create {}", staging.display()))?;
+        Ok(OutDir {
+            target: target.to_path_buf(),
+            staging,
+            force,
+            done: false,
+        })
     }
 
     /// Writes one file into the folder.
     pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
         let path = self.staging.join(name);
-        fs::write(&path, bytes).with_context(|| format!("cannot write {}", self.target.join(name).display()))
+        fs::write(&path, bytes)
+            .with_context(|| format!("cannot write {}", self.target.join(name).display()))
     }
 
     /// Moves the finished folder into place.
     pub fn finish(mut self) -> anyhow::Result<PathBuf> {
         if self.target.exists() && self.force {
-            fs::remove_dir_all(&self.target).with_context(|| format!("cannot replace {}", self.target.display()))?;
+            fs::remove_dir_all(&self.target)
+                .with_context(|| format!("cannot replace {}", self.target.display()))?;
         } else if self.target.exists() {
-            fs::remove_dir(&self.target).with_context(|| format!("cannot replace {}", self.target.display()))?;
+            fs::remove_dir(&self.target)
+                .with_context(|| format!("cannot replace {}", self.target.display()))?;
         }
-        fs::rename(&self.staging, &self.target).with_context(|| format!("cannot move results into {}", self.target.display()))?;
+        fs::rename(&self.staging, &self.target)
+            .with_context(|| format!("cannot move results into {}", self.target.display()))?;
         self.done = true;
         Ok(self.target.clone())
     }
@@ -74,5 +98,8 @@ pub fn print(text: &str) -> anyhow::Result<()> {
 
 /// Seconds since 1970, for `run.json`.
 pub fn unix_time() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }

@@ -38,11 +38,18 @@ pub struct RunArgs {
 /// Runs the command.
 pub fn run(a: RunArgs) -> anyhow::Result<()> {
     let loaded = input::load(a.scenario.as_deref())?;
-    let out = a.out.as_deref().map(|d| OutDir::create(d, a.force)).transpose()?;
+    let out = a
+        .out
+        .as_deref()
+        .map(|d| OutDir::create(d, a.force))
+        .transpose()?;
     let s = &loaded.scenario;
     let r = results::run(s);
     let tables = report::tables::all(s, &r);
-    let meta = Meta { scenario_path: loaded.path.clone(), scenario_hash: loaded.hash.clone() };
+    let meta = Meta {
+        scenario_path: loaded.path.clone(),
+        scenario_hash: loaded.hash.clone(),
+    };
     let doc = report::json::deterministic(s, &r, &meta);
     let tidy = report::tidy::deterministic(s, &r);
 
@@ -51,8 +58,14 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
             out.write(&format!("{}.csv", t.id), &report::csv::wide(t)?)?;
         }
         out.write("results.csv", &report::csv::tidy(&tidy)?)?;
-        out.write("results.json", serde_json::to_string_pretty(&doc)?.as_bytes())?;
-        out.write("tables.json", serde_json::to_string_pretty(&tables)?.as_bytes())?;
+        out.write(
+            "results.json",
+            serde_json::to_string_pretty(&doc)?.as_bytes(),
+        )?;
+        out.write(
+            "tables.json",
+            serde_json::to_string_pretty(&tables)?.as_bytes(),
+        )?;
         out.write("scenario.toml", loaded.merged_toml.as_bytes())?;
         let run_json = serde_json::json!({
             "lacsim_version": env!("CARGO_PKG_VERSION"),
@@ -62,7 +75,10 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
             "scenario_hash": loaded.hash,
             "created_unix": output::unix_time(),
         });
-        out.write("run.json", serde_json::to_string_pretty(&run_json)?.as_bytes())?;
+        out.write(
+            "run.json",
+            serde_json::to_string_pretty(&run_json)?.as_bytes(),
+        )?;
         let dir = out.finish()?;
         eprintln!("wrote {}", dir.display());
     }

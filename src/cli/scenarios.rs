@@ -20,17 +20,28 @@ pub fn run(a: ScenariosArgs) -> anyhow::Result<()> {
         for n in builtin::names() {
             println!("{n}");
         }
-        println!("\nRun one with `lacsim run NAME`, or copy them to edit with `lacsim scenarios --export DIR`.");
+        println!(
+            "\nRun one with `lacsim run NAME`, or copy them to edit with `lacsim scenarios --export DIR`."
+        );
         return Ok(());
     };
     if dir.exists() {
-        return Err(InputError(format!("--export {}: already exists; name a new folder", dir.display())).into());
+        return Err(InputError(format!(
+            "--export {}: already exists; name a new folder",
+            dir.display()
+        ))
+        .into());
     }
     for (name, text) in builtin::FILES {
         let path = dir.join(name);
-        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(path.parent().unwrap_or(&dir))
+            .with_context(|| format!("cannot create {}", dir.display()))?;
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    println!("wrote {} files under {}", builtin::FILES.len(), dir.display());
+    println!(
+        "wrote {} files under {}",
+        builtin::FILES.len(),
+        dir.display()
+    );
     Ok(())
 }

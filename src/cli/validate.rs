@@ -16,7 +16,12 @@ pub fn run(a: ValidateArgs) -> anyhow::Result<()> {
     let mut bad = 0;
     for f in &a.files {
         match input::load(Some(f)) {
-            Ok(l) => println!("{f}: OK ({}, {} years from {})", l.scenario.title, l.scenario.n_years(), l.scenario.years[0]),
+            Ok(l) => println!(
+                "{f}: OK ({}, {} years from {})",
+                l.scenario.title,
+                l.scenario.n_years(),
+                l.scenario.years[0]
+            ),
             Err(e) => {
                 bad += 1;
                 eprintln!("{e}");
@@ -24,7 +29,12 @@ pub fn run(a: ValidateArgs) -> anyhow::Result<()> {
         }
     }
     if bad > 0 {
-        return Err(InputError(format!("{bad} of {} scenario file{} not valid", a.files.len(), if a.files.len() == 1 { " is" } else { "s are" })).into());
+        return Err(InputError(format!(
+            "{bad} of {} scenario file{} not valid",
+            a.files.len(),
+            if a.files.len() == 1 { " is" } else { "s are" }
+        ))
+        .into());
     }
     Ok(())
 }

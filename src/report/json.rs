@@ -13,7 +13,11 @@ use serde_json::{Map, Value, json};
 
 /// Rounds to the pound (3 decimals in £'000s, 0 in pounds) so files stay readable.
 fn r3(v: &[f64]) -> Value {
-    Value::from(v.iter().map(|x| (x * 1000.0).round() / 1000.0).collect::<Vec<f64>>())
+    Value::from(
+        v.iter()
+            .map(|x| (x * 1000.0).round() / 1000.0)
+            .collect::<Vec<f64>>(),
+    )
 }
 
 fn by_type(rows: &[ByPlacement<f64>]) -> Value {

@@ -84,19 +84,42 @@ pub struct Table {
 impl Table {
     /// A new empty table.
     pub fn new(id: &str, title: impl Into<String>, unit: Unit, columns: Vec<String>) -> Table {
-        Table { id: id.into(), title: title.into(), unit, columns, rows: Vec::new(), notes: Vec::new() }
+        Table {
+            id: id.into(),
+            title: title.into(),
+            unit,
+            columns,
+            rows: Vec::new(),
+            notes: Vec::new(),
+        }
     }
 
     /// Appends a heading row.
     pub fn heading(&mut self, label: impl Into<String>) -> &mut Self {
         let label = label.into();
-        self.rows.push(Row { id: slug(&label), label, values: Vec::new(), kind: RowKind::Heading });
+        self.rows.push(Row {
+            id: slug(&label),
+            label,
+            values: Vec::new(),
+            kind: RowKind::Heading,
+        });
         self
     }
 
     /// Appends a row of values.
-    pub fn row(&mut self, kind: RowKind, id: impl Into<String>, label: impl Into<String>, values: Vec<f64>) -> &mut Self {
-        self.rows.push(Row { id: id.into(), label: label.into(), values, kind });
+    pub fn row(
+        &mut self,
+        kind: RowKind,
+        id: impl Into<String>,
+        label: impl Into<String>,
+        values: Vec<f64>,
+    ) -> &mut Self {
+        self.rows.push(Row {
+            id: id.into(),
+            label: label.into(),
+            values,
+            kind,
+        });
         self
     }
 
@@ -168,6 +191,9 @@ mod tests {
     #[test]
     fn slugs() {
         assert_eq!(slug("LAC SGO (Inc legal costs)"), "lac_sgo_inc_legal_costs");
-        assert_eq!(slug("Return on Investment: (Surplus)/Deficit"), "return_on_investment_surplus_deficit");
+        assert_eq!(
+            slug("Return on Investment: (Surplus)/Deficit"),
+            "return_on_investment_surplus_deficit"
+        );
     }
 }

@@ -32,36 +32,111 @@ pub fn all(s: &Scenario, r: &Deterministic) -> Vec<Table> {
 /// Table 1: investment, savings and return on investment (£'000s, savings negative).
 pub fn table1(s: &Scenario, r: &Deterministic) -> Option<Table> {
     let f = r.plan.as_ref()?;
-    let mut t = Table::new("table1", "Table 1: Finance table showing cumulative full investment, savings and net position", Unit::Thousands, s.year_labels());
+    let mut t = Table::new(
+        "table1",
+        "Table 1: Finance table showing cumulative full investment, savings and net position",
+        Unit::Thousands,
+        s.year_labels(),
+    );
     for g in &f.investment {
         t.heading(&g.name);
         for l in &g.lines {
-            t.row(RowKind::Line, format!("investment.{}", l.id), &l.name, l.values.clone());
+            t.row(
+                RowKind::Line,
+                format!("investment.{}", l.id),
+                &l.name,
+                l.values.clone(),
+            );
         }
-        t.row(RowKind::Subtotal, format!("investment_group.{}", super::table::slug(&g.total_label)), &g.total_label, g.total.clone());
+        t.row(
+            RowKind::Subtotal,
+            format!("investment_group.{}", super::table::slug(&g.total_label)),
+            &g.total_label,
+            g.total.clone(),
+        );
     }
-    t.row(RowKind::Total, "investment_total", "Investment Total", f.investment_total.clone());
+    t.row(
+        RowKind::Total,
+        "investment_total",
+        "Investment Total",
+        f.investment_total.clone(),
+    );
     t.heading("Savings");
-    t.row(RowKind::Line, "savings.avoided_growth", "Avoidance of Growth", neg(&f.avoided_growth));
-    t.row(RowKind::Line, "savings.placements", "Placements", neg(&f.placements));
+    t.row(
+        RowKind::Line,
+        "savings.avoided_growth",
+        "Avoidance of Growth",
+        neg(&f.avoided_growth),
+    );
+    t.row(
+        RowKind::Line,
+        "savings.placements",
+        "Placements",
+        neg(&f.placements),
+    );
     for l in &f.given {
-        t.row(RowKind::Line, format!("savings.{}", l.id), &l.name, neg(&l.values));
+        t.row(
+            RowKind::Line,
+            format!("savings.{}", l.id),
+            &l.name,
+            neg(&l.values),
+        );
     }
-    t.row(RowKind::Subtotal, "savings_total", "Savings Total", neg(&f.savings_total));
-    t.row(RowKind::Total, "return_on_investment", "Return on Investment: (Surplus)/Deficit", f.return_on_investment.clone());
-    t.row(RowKind::Line, "cumulative_net", "Cumulative net position", f.cumulative_net.clone());
+    t.row(
+        RowKind::Subtotal,
+        "savings_total",
+        "Savings Total",
+        neg(&f.savings_total),
+    );
+    t.row(
+        RowKind::Total,
+        "return_on_investment",
+        "Return on Investment: (Surplus)/Deficit",
+        f.return_on_investment.clone(),
+    );
+    t.row(
+        RowKind::Line,
+        "cumulative_net",
+        "Cumulative net position",
+        f.cumulative_net.clone(),
+    );
     Some(t)
 }
 
 /// Table 3: the MTFS position and the break-even year.
 pub fn table3(s: &Scenario, r: &Deterministic) -> Option<Table> {
     let f = r.plan.as_ref()?;
-    let mut t = Table::new("table3", "Table 3: MTFS Position", Unit::Thousands, s.year_labels());
-    t.row(RowKind::Line, "return_on_investment", "Return on Investment: (Surplus)/Deficit", f.return_on_investment.clone());
-    t.row(RowKind::Line, "mtfs_undelivered", "MTFS Still to be delivered", f.mtfs_undelivered.clone());
-    t.row(RowKind::Line, "forecast_overspend", "Forecast overspend at Q2 & FYE", f.forecast_overspend.clone());
+    let mut t = Table::new(
+        "table3",
+        "Table 3: MTFS Position",
+        Unit::Thousands,
+        s.year_labels(),
+    );
+    t.row(
+        RowKind::Line,
+        "return_on_investment",
+        "Return on Investment: (Surplus)/Deficit",
+        f.return_on_investment.clone(),
+    );
+    t.row(
+        RowKind::Line,
+        "mtfs_undelivered",
+        "MTFS Still to be delivered",
+        f.mtfs_undelivered.clone(),
+    );
+    t.row(
+        RowKind::Line,
+        "forecast_overspend",
+        "Forecast overspend at Q2 & FYE",
+        f.forecast_overspend.clone(),
+    );
     t.row(RowKind::Line, "growth", "Growth", f.growth.clone());
-    t.row(RowKind::Total, "mtfs_impact", "Break Even Point/Impact on MTFS", f.mtfs_impact.clone());
+    t.row(
+        RowKind::Total,
+        "mtfs_impact",
+        "Break Even Point/Impact on MTFS",
+        f.mtfs_impact.clone(),
+    );
     t.notes.push(BreakEven::sentence(f.break_even));
     Some(t)
 }
@@ -75,7 +150,11 @@ fn mix_columns(s: &Scenario) -> Vec<String> {
 /// Appendix 4: children by placement type, today and at each 31 March.
 pub fn placement_mix(s: &Scenario, r: &Deterministic) -> Table {
     let p = &r.projection;
-    let title = if s.plan.is_some() { "Appendix 4: Looked after children by placement (plan)" } else { "Looked after children by placement (do nothing, today's mix scaled)" };
+    let title = if s.plan.is_some() {
+        "Appendix 4: Looked after children by placement (plan)"
+    } else {
+        "Looked after children by placement (do nothing, today's mix scaled)"
+    };
     let mut t = Table::new("placement_mix", title, Unit::Children, mix_columns(s));
     for pl in Placement::ALL {
         let mut v = vec![s.cohort[pl]];
@@ -85,14 +164,22 @@ pub fn placement_mix(s: &Scenario, r: &Deterministic) -> Table {
     let mut total = vec![p.baseline_total];
     total.extend(&p.total);
     t.row(RowKind::Total, "lac.total", "Total", total);
-    t.notes.push("Counts are today's mix scaled to each year's total (fractional children, shown rounded).".into());
+    t.notes.push(
+        "Counts are today's mix scaled to each year's total (fractional children, shown rounded)."
+            .into(),
+    );
     t
 }
 
 /// Appendix 4: yearly cost of the children at each 31 March, pounds.
 pub fn placement_cost(s: &Scenario, r: &Deterministic) -> Table {
     let p = &r.projection;
-    let mut t = Table::new("placement_cost", "Appendix 4: Annual cost of placements", Unit::Pounds, mix_columns(s));
+    let mut t = Table::new(
+        "placement_cost",
+        "Appendix 4: Annual cost of placements",
+        Unit::Pounds,
+        mix_columns(s),
+    );
     for pl in Placement::ALL {
         let mut v = vec![s.cohort[pl] * s.unit_costs[0][pl]];
         v.extend(p.cost_by_type.iter().map(|m| m[pl]));
@@ -107,9 +194,24 @@ pub fn placement_cost(s: &Scenario, r: &Deterministic) -> Table {
 /// Appendix 5: projected children at the scenario's do-nothing growth rate.
 pub fn do_nothing_numbers(s: &Scenario, r: &Deterministic) -> Table {
     let rate = fmt_rate(s.do_nothing.growth_rate);
-    let mut t = Table::new("do_nothing_lac", format!("Appendix 5: Projected LAC increase, do nothing at {rate}%"), Unit::Children, s.year_labels());
-    t.row(RowKind::Line, "do_nothing.lac", format!("LAC @{rate}%"), r.do_nothing_total.clone());
-    t.row(RowKind::Line, "do_nothing.lac_exc_uasc", format!("LAC (exc UASC) @{rate}%"), r.do_nothing_exc_uasc.clone());
+    let mut t = Table::new(
+        "do_nothing_lac",
+        format!("Appendix 5: Projected LAC increase, do nothing at {rate}%"),
+        Unit::Children,
+        s.year_labels(),
+    );
+    t.row(
+        RowKind::Line,
+        "do_nothing.lac",
+        format!("LAC @{rate}%"),
+        r.do_nothing_total.clone(),
+    );
+    t.row(
+        RowKind::Line,
+        "do_nothing.lac_exc_uasc",
+        format!("LAC (exc UASC) @{rate}%"),
+        r.do_nothing_exc_uasc.clone(),
+    );
     t
 }
 
@@ -118,12 +220,32 @@ pub fn do_nothing_budget(s: &Scenario, r: &Deterministic) -> Option<Table> {
     let b = r.budget.as_ref()?;
     let rate = fmt_rate(b.growth_rate);
     let m = |v: &[f64]| v.iter().map(|x| x / 1000.0).collect::<Vec<_>>();
-    let mut t = Table::new("do_nothing_budget", format!("Appendix 5: {} budget, do nothing at {rate}%", b.name), Unit::Millions, s.year_labels());
+    let mut t = Table::new(
+        "do_nothing_budget",
+        format!("Appendix 5: {} budget, do nothing at {rate}%", b.name),
+        Unit::Millions,
+        s.year_labels(),
+    );
     t.row(RowKind::Line, "budget", "Budget", m(&b.budget));
     t.row(RowKind::Line, "standstill", "Standstill", m(&b.standstill));
-    t.row(RowKind::Line, "growth_in_numbers", "Growth in Numbers", m(&b.growth_in_numbers));
+    t.row(
+        RowKind::Line,
+        "growth_in_numbers",
+        "Growth in Numbers",
+        m(&b.growth_in_numbers),
+    );
     t.row(RowKind::Line, "prices", "Prices", m(&b.prices));
-    t.row(RowKind::Total, "total", format!("{rate} % Growth + new price pressure"), m(&b.total));
-    t.row(RowKind::Total, "gap", format!("Gap {rate}% Growth"), m(&b.gap));
+    t.row(
+        RowKind::Total,
+        "total",
+        format!("{rate} % Growth + new price pressure"),
+        m(&b.total),
+    );
+    t.row(
+        RowKind::Total,
+        "gap",
+        format!("Gap {rate}% Growth"),
+        m(&b.gap),
+    );
     Some(t)
 }

@@ -4,10 +4,28 @@ use super::table::{RowKind, Table, format_value};
 
 /// Renders one table.
 pub fn render(t: &Table) -> String {
-    let cells: Vec<Vec<String>> = t.rows.iter().map(|r| r.values.iter().map(|&v| format_value(v, t.unit)).collect()).collect();
-    let label_w = t.rows.iter().map(|r| r.label.chars().count() + indent(r.kind)).chain([t.unit.label().len()]).max().unwrap_or(0);
+    let cells: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .map(|r| r.values.iter().map(|&v| format_value(v, t.unit)).collect())
+        .collect();
+    let label_w = t
+        .rows
+        .iter()
+        .map(|r| r.label.chars().count() + indent(r.kind))
+        .chain([t.unit.label().len()])
+        .max()
+        .unwrap_or(0);
     let col_w: Vec<usize> = (0..t.columns.len())
-        .map(|c| cells.iter().filter_map(|row| row.get(c)).map(|s| s.chars().count()).chain([t.columns[c].chars().count()]).max().unwrap_or(0))
+        .map(|c| {
+            cells
+                .iter()
+                .filter_map(|row| row.get(c))
+                .map(|s| s.chars().count())
+                .chain([t.columns[c].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let rule_w = label_w + col_w.iter().map(|w| w + 2).sum::<usize>();
     let mut out = String::new();

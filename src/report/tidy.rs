@@ -26,7 +26,14 @@ pub struct TidyRow {
 pub fn deterministic(s: &Scenario, r: &Deterministic) -> Vec<TidyRow> {
     let mut out = Vec::new();
     let mut push = |year: &str, metric: &str, placement: &str, value: f64| {
-        out.push(TidyRow { year: year.into(), scenario: s.title.clone(), metric: metric.into(), placement: placement.into(), statistic: "value".into(), value });
+        out.push(TidyRow {
+            year: year.into(),
+            scenario: s.title.clone(),
+            metric: metric.into(),
+            placement: placement.into(),
+            statistic: "value".into(),
+            value,
+        });
     };
     for (t, y) in s.years.iter().enumerate() {
         let y = y.label();
@@ -40,7 +47,12 @@ pub fn deterministic(s: &Scenario, r: &Deterministic) -> Vec<TidyRow> {
             push(&y, "cost", pl.key(), p.cost_by_type[t][pl]);
         }
         push(&y, "do_nothing_lac", "all", r.do_nothing_total[t]);
-        push(&y, "do_nothing_lac_exc_uasc", "all", r.do_nothing_exc_uasc[t]);
+        push(
+            &y,
+            "do_nothing_lac_exc_uasc",
+            "all",
+            r.do_nothing_exc_uasc[t],
+        );
         if let Some(b) = &r.budget {
             push(&y, "do_nothing_budget_total", "all", b.total[t]);
             push(&y, "do_nothing_budget_gap", "all", b.gap[t]);

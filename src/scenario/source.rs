@@ -75,7 +75,10 @@ pub fn load(path: &Path, files: &dyn SourceFiles) -> Result<Loaded, Vec<Problem>
                     field: Some("extends".into()),
                     message: format!("cannot read the base scenario {shown}: {why}"),
                 }],
-                None => vec![Problem::file(&shown, format!("cannot read the scenario file: {why}"))],
+                None => vec![Problem::file(
+                    &shown,
+                    format!("cannot read the scenario file: {why}"),
+                )],
             }
         })?;
         let table: toml::Table = toml::from_str(&text).map_err(|e| {

@@ -9,7 +9,9 @@ fn lacsim() -> Command {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/bad")
+        .join(name)
 }
 
 #[test]
@@ -20,16 +22,26 @@ fn run_with_no_argument_prints_the_papers_tables_from_any_folder() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Table 1: Finance table"))
-        .stdout(predicate::str::contains("Return on Investment: (Surplus)/Deficit"))
+        .stdout(predicate::str::contains(
+            "Return on Investment: (Surplus)/Deficit",
+        ))
         .stdout(predicate::str::contains("(32,893)"))
         .stdout(predicate::str::contains("(3,453)"))
-        .stdout(predicate::str::contains("Break-even in 2023/24, after 4 years"))
+        .stdout(predicate::str::contains(
+            "Break-even in 2023/24, after 4 years",
+        ))
         .stdout(predicate::str::contains("53,013,482"));
 }
 
 #[test]
 fn run_json_has_the_documented_keys() {
-    let out = lacsim().args(["run", "--format", "json"]).assert().success().get_output().stdout.clone();
+    let out = lacsim()
+        .args(["run", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(doc["years"][0], "2019/20");
     assert_eq!(doc["years"][6], "2025/26");
@@ -40,7 +52,14 @@ fn run_json_has_the_documented_keys() {
     assert!(doc["cost"]["by_type"]["relative_friend_foster"].is_array());
     assert_eq!(doc["plan"]["investment_total"][0], 930.0);
     assert!((doc["plan"]["savings"]["placements"][6].as_f64().unwrap() - 17_072.0).abs() < 0.5);
-    assert!((doc["plan"]["savings"]["avoided_growth"][6].as_f64().unwrap() - 15_611.0).abs() < 0.5);
+    assert!(
+        (doc["plan"]["savings"]["avoided_growth"][6]
+            .as_f64()
+            .unwrap()
+            - 15_611.0)
+            .abs()
+            < 0.5
+    );
     assert_eq!(doc["plan"]["savings"]["workforce"][6], 800.0);
     assert!((doc["plan"]["return_on_investment"][6].as_f64().unwrap() + 32_893.0).abs() < 1.0);
     assert!((doc["plan"]["mtfs_impact"][4].as_f64().unwrap() + 1_315.0).abs() < 1.0);
@@ -49,8 +68,17 @@ fn run_json_has_the_documented_keys() {
 
 #[test]
 fn do_nothing_json_has_no_plan_and_a_null_free_budget() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/staffordshire-2019/do-nothing-11.toml");
-    let out = lacsim().arg("run").arg(&path).args(["--format", "json"]).assert().success().get_output().stdout.clone();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/staffordshire-2019/do-nothing-11.toml");
+    let out = lacsim()
+        .arg("run")
+        .arg(&path)
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(doc["lac"]["total"][6], 2281.0);
     assert_eq!(doc["lac"]["do_nothing_exc_uasc"][6], 2248.0);
@@ -61,10 +89,19 @@ fn do_nothing_json_has_no_plan_and_a_null_free_budget() {
 
 #[test]
 fn run_csv_is_tidy() {
-    let out = lacsim().args(["run", "--format", "csv"]).assert().success().get_output().stdout.clone();
+    let out = lacsim()
+        .args(["run", "--format", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).unwrap();
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("year,scenario,metric,placement,statistic,value"));
+    assert_eq!(
+        lines.next(),
+        Some("year,scenario,metric,placement,statistic,value")
+    );
     let impact: f64 = text
         .lines()
         .find(|l| l.starts_with("2023/24,") && l.contains(",mtfs_impact,all,value,"))
@@ -79,20 +116,48 @@ fn run_out_writes_tables_and_refuses_to_overwrite() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("plan");
     lacsim().args(["run", "--out"]).arg(&out).assert().success();
-    for f in ["table1.csv", "table3.csv", "placement_mix.csv", "placement_cost.csv", "results.csv", "results.json", "run.json", "scenario.toml"] {
+    for f in [
+        "table1.csv",
+        "table3.csv",
+        "placement_mix.csv",
+        "placement_cost.csv",
+        "results.csv",
+        "results.json",
+        "run.json",
+        "scenario.toml",
+    ] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
-    let run: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
     assert_eq!(run["lacsim_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(run["scenario_hash"].as_str().unwrap().len(), 64);
     let table3 = std::fs::read_to_string(out.join("table3.csv")).unwrap();
-    let row: Vec<&str> = table3.lines().find(|l| l.starts_with("mtfs_impact,")).expect("impact row").split(',').collect();
+    let row: Vec<&str> = table3
+        .lines()
+        .find(|l| l.starts_with("mtfs_impact,"))
+        .expect("impact row")
+        .split(',')
+        .collect();
     let impact_2023: f64 = row[2 + 4].parse().unwrap();
     assert!((impact_2023 + 1315.0).abs() < 1.0, "{impact_2023}");
 
-    lacsim().args(["run", "--out"]).arg(&out).assert().code(2).stderr(predicate::str::contains("--force"));
-    lacsim().args(["run", "--force", "--out"]).arg(&out).assert().success();
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains("partial")).collect();
+    lacsim()
+        .args(["run", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    lacsim()
+        .args(["run", "--force", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("partial"))
+        .collect();
     assert!(leftovers.is_empty());
 }
 
@@ -101,7 +166,14 @@ fn validate_accepts_the_reference_scenarios() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/staffordshire-2019");
     lacsim()
         .arg("validate")
-        .args(["do-nothing-3.4.toml", "do-nothing-11.toml", "investment-plan.toml"].map(|f| root.join(f)))
+        .args(
+            [
+                "do-nothing-3.4.toml",
+                "do-nothing-11.toml",
+                "investment-plan.toml",
+            ]
+            .map(|f| root.join(f)),
+        )
         .assert()
         .success()
         .stdout(predicate::str::contains("OK").count(3));
@@ -111,60 +183,131 @@ fn validate_accepts_the_reference_scenarios() {
 fn assert_rejected(file: &str, expected: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let mut assert = lacsim().arg("run").arg(fixture(file)).arg("--out").arg(&out).assert().code(2).stderr(predicate::str::contains(file));
+    let mut assert = lacsim()
+        .arg("run")
+        .arg(fixture(file))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(file));
     for e in expected {
         assert = assert.stderr(predicate::str::contains(*e));
     }
     assert!(!out.exists(), "{file}: output folder written");
-    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "{file}: something written");
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "{file}: something written"
+    );
     lacsim().arg("validate").arg(fixture(file)).assert().code(2);
 }
 
 #[test]
 fn bad_negative_count() {
-    assert_rejected("negative-count.toml", &["negative-count.toml:3: cohort.by_type.ifa", "must be 0 or more, got -3"]);
+    assert_rejected(
+        "negative-count.toml",
+        &[
+            "negative-count.toml:3: cohort.by_type.ifa",
+            "must be 0 or more, got -3",
+        ],
+    );
 }
 
 #[test]
 fn bad_unknown_field() {
-    assert_rejected("unknown-field.toml", &["unknown-field.toml:3: cohort.by_type.ifx", "unknown field `ifx`", "relative_friend_foster"]);
+    assert_rejected(
+        "unknown-field.toml",
+        &[
+            "unknown-field.toml:3: cohort.by_type.ifx",
+            "unknown field `ifx`",
+            "relative_friend_foster",
+        ],
+    );
 }
 
 #[test]
 fn bad_wrong_type() {
-    assert_rejected("wrong-type.toml", &["wrong-type.toml:3: do_nothing.growth_rate", "wrong type", "expected f64"]);
+    assert_rejected(
+        "wrong-type.toml",
+        &[
+            "wrong-type.toml:3: do_nothing.growth_rate",
+            "wrong type",
+            "expected f64",
+        ],
+    );
 }
 
 #[test]
 fn bad_rate_out_of_range() {
-    assert_rejected("rate-out-of-range.toml", &["rate-out-of-range.toml:3: do_nothing.growth_rate", "between -1 and 1, got 1.7", "rate-out-of-range.toml:5: plan.first_year_share", "between 0 and 1, got 1.25"]);
+    assert_rejected(
+        "rate-out-of-range.toml",
+        &[
+            "rate-out-of-range.toml:3: do_nothing.growth_rate",
+            "between -1 and 1, got 1.7",
+            "rate-out-of-range.toml:5: plan.first_year_share",
+            "between 0 and 1, got 1.25",
+        ],
+    );
 }
 
 #[test]
 fn bad_mix_does_not_sum_to_total() {
-    assert_rejected("mix-total.toml", &["mix-total.toml:3: cohort.total", "is 1300 but the counts in cohort.by_type add up to 1255"]);
+    assert_rejected(
+        "mix-total.toml",
+        &[
+            "mix-total.toml:3: cohort.total",
+            "is 1300 but the counts in cohort.by_type add up to 1255",
+        ],
+    );
 }
 
 #[test]
 fn bad_unknown_placement_in_mix_rule() {
-    assert_rejected("unknown-placement.toml", &["unknown-placement.toml:4: plan.hold[0].placement", "unknown placement type `residential`", "homes_hostels"]);
+    assert_rejected(
+        "unknown-placement.toml",
+        &[
+            "unknown-placement.toml:4: plan.hold[0].placement",
+            "unknown placement type `residential`",
+            "homes_hostels",
+        ],
+    );
 }
 
 #[test]
 fn bad_year_out_of_range() {
-    assert_rejected("year-out-of-range.toml", &["plan.hold[0].from", "year 2031/32 is outside the scenario's years (2019/20 to 2025/26)"]);
+    assert_rejected(
+        "year-out-of-range.toml",
+        &[
+            "plan.hold[0].from",
+            "year 2031/32 is outside the scenario's years (2019/20 to 2025/26)",
+        ],
+    );
 }
 
 #[test]
 fn bad_too_many_values() {
-    assert_rejected("too-many-values.toml", &["too-many-values.toml:3: mtfs.undelivered_savings", "has 8 values but the scenario covers 7 years"]);
+    assert_rejected(
+        "too-many-values.toml",
+        &[
+            "too-many-values.toml:3: mtfs.undelivered_savings",
+            "has 8 values but the scenario covers 7 years",
+        ],
+    );
 }
 
 #[test]
 fn bad_file_lists_every_problem() {
     assert_rejected(
         "many-problems.toml",
-        &["6 problems", "cohort.by_type.ifa", "cohort.by_type.homes_hostels", "whole number", "unit_costs.yearly.ifa", "do_nothing.growth_rate", "plan.totals: has 3 values"],
+        &[
+            "6 problems",
+            "cohort.by_type.ifa",
+            "cohort.by_type.homes_hostels",
+            "whole number",
+            "unit_costs.yearly.ifa",
+            "do_nothing.growth_rate",
+            "plan.totals: has 3 values",
+        ],
     );
 }
 
@@ -175,7 +318,15 @@ fn bad_not_toml() {
 
 #[test]
 fn bad_missing_extends() {
-    assert_rejected("missing-extends.toml", &["missing-extends.toml:1: extends", "cannot read the base scenario", "no-such-base.toml", "no such file"]);
+    assert_rejected(
+        "missing-extends.toml",
+        &[
+            "missing-extends.toml:1: extends",
+            "cannot read the base scenario",
+            "no-such-base.toml",
+            "no such file",
+        ],
+    );
 }
 
 #[test]
@@ -185,19 +336,42 @@ fn bad_missing_field() {
 
 #[test]
 fn bad_not_utf8() {
-    assert_rejected("not-utf8.toml", &["cannot read the scenario file: not UTF-8 text"]);
+    assert_rejected(
+        "not-utf8.toml",
+        &["cannot read the scenario file: not UTF-8 text"],
+    );
 }
 
 #[test]
 fn unreadable_scenario_names_the_file() {
-    lacsim().args(["run", "/no/such/scenario.toml"]).assert().code(2).stderr(predicate::str::contains("/no/such/scenario.toml: cannot read the scenario file: no such file"));
+    lacsim()
+        .args(["run", "/no/such/scenario.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "/no/such/scenario.toml: cannot read the scenario file: no such file",
+        ));
 }
 
 #[test]
 fn scenarios_lists_and_exports_builtins() {
-    lacsim().arg("scenarios").assert().success().stdout(predicate::str::contains("builtin:staffordshire-2019/do-nothing-11.toml"));
+    lacsim()
+        .arg("scenarios")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "builtin:staffordshire-2019/do-nothing-11.toml",
+        ));
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("s");
-    lacsim().args(["scenarios", "--export"]).arg(&out).assert().success();
-    lacsim().arg("validate").arg(out.join("staffordshire-2019/investment-plan.toml")).assert().success();
+    lacsim()
+        .args(["scenarios", "--export"])
+        .arg(&out)
+        .assert()
+        .success();
+    lacsim()
+        .arg("validate")
+        .arg(out.join("staffordshire-2019/investment-plan.toml"))
+        .assert()
+        .success();
 }
