@@ -15,3 +15,4 @@ pub mod projection;
 pub mod report;
 pub mod results;
 pub mod scenario;
+pub mod sensitivity;

@@ -1,9 +1,14 @@
 //! Command-line parsing and dispatch. Each subcommand lives in its own file.
 
+mod export;
 mod input;
 mod output;
+mod progress;
+mod report;
 mod run;
 mod scenarios;
+mod sweep;
+mod tornado;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -24,6 +29,12 @@ enum Command {
     Run(run::RunArgs),
     /// Check scenario files and list every problem (exit 0 when valid, 2 when not).
     Validate(validate::ValidateArgs),
+    /// Vary one or two scenario fields over a grid and report break-even, net position and LAC.
+    Sweep(sweep::SweepArgs),
+    /// Swing each key assumption alone, rank by effect, and find Green Book switching values.
+    Tornado(tornado::TornadoArgs),
+    /// Re-render report.html and report.xlsx from a saved run folder without re-simulating.
+    Report(report::ReportArgs),
     /// List the built-in scenarios, or copy them into a folder to edit.
     Scenarios(scenarios::ScenariosArgs),
 }
@@ -39,6 +50,9 @@ pub fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Run(run::RunArgs::default())) {
         Command::Run(a) => run::run(a),
         Command::Validate(a) => validate::run(a),
+        Command::Sweep(a) => sweep::run(a),
+        Command::Tornado(a) => tornado::run(a),
+        Command::Report(a) => report::run(a),
         Command::Scenarios(a) => scenarios::run(a),
     }
 }

@@ -15,6 +15,7 @@ pub struct OutDir {
     staging: PathBuf,
     force: bool,
     done: bool,
+    live: bool,
 }
 
 impl OutDir {
@@ -54,7 +55,31 @@ impl OutDir {
             staging,
             force,
             done: false,
+            live: false,
         })
+    }
+
+    /// A folder written in place as work goes on, so an interrupted run keeps what it
+    /// finished (sweeps). Checks the target like [`OutDir::create`].
+    pub fn create_live(target: &Path, force: bool) -> anyhow::Result<OutDir> {
+        let mut d = OutDir::create(target, force)?;
+        fs::remove_dir_all(&d.staging).ok();
+        fs::create_dir_all(target)
+            .with_context(|| format!("cannot create {}", target.display()))?;
+        d.staging = target.to_path_buf();
+        d.live = true;
+        Ok(d)
+    }
+
+    /// Opens a file in the folder for appending, for results written as they finish.
+    pub fn append(&self, name: &str) -> anyhow::Result<fs::File> {
+        let path = self.staging.join(name);
+        fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(true)
+            .open(&path)
+            .with_context(|| format!("cannot write {}", path.display()))
     }
 
     /// Writes one file into the folder.
@@ -66,6 +91,10 @@ impl OutDir {
 
     /// Moves the finished folder into place.
     pub fn finish(mut self) -> anyhow::Result<PathBuf> {
+        if self.live {
+            self.done = true;
+            return Ok(self.target.clone());
+        }
         if self.target.exists() && self.force {
             fs::remove_dir_all(&self.target)
                 .with_context(|| format!("cannot replace {}", self.target.display()))?;
@@ -82,7 +111,8 @@ impl OutDir {
 
 impl Drop for OutDir {
     fn drop(&mut self) {
-        if !self.done {
+        // A live folder keeps what was finished; a staged one disappears.
+        if !self.done && !self.live {
             let _ = fs::remove_dir_all(&self.staging);
         }
     }

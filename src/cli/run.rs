@@ -1,5 +1,6 @@
 //! `lacsim run`: run a scenario and show or save its tables.
 
+use super::export;
 use super::input;
 use super::output::{self, OutDir};
 use clap::{Args, ValueEnum};
@@ -27,7 +28,7 @@ pub struct RunArgs {
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Also write tables (CSV), results (CSV, JSON) and run.json into this folder.
+    /// Also write report.html, report.xlsx, tables (CSV), results (CSV, JSON) and run.json into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Replace the --out folder if it already has files.
@@ -54,17 +55,11 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     let tidy = report::tidy::deterministic(s, &r);
 
     if let Some(out) = out {
-        for t in &tables {
-            out.write(&format!("{}.csv", t.id), &report::csv::wide(t)?)?;
-        }
+        export::write_report(&out, &report::data::deterministic(&loaded, &r))?;
         out.write("results.csv", &report::csv::tidy(&tidy)?)?;
         out.write(
             "results.json",
             serde_json::to_string_pretty(&doc)?.as_bytes(),
-        )?;
-        out.write(
-            "tables.json",
-            serde_json::to_string_pretty(&tables)?.as_bytes(),
         )?;
         out.write("scenario.toml", loaded.merged_toml.as_bytes())?;
         let run_json = serde_json::json!({

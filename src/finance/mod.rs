@@ -9,7 +9,7 @@ pub mod discount;
 
 pub use break_even::{BreakEven, break_even};
 
-use crate::projection::Projection;
+use crate::projection::{Projection, grow};
 use crate::scenario::Scenario;
 use serde::Serialize;
 
@@ -34,6 +34,36 @@ pub struct DoNothingBudget {
     pub gap: Vec<f64>,
 }
 
+/// Cost of growth in numbers each year at the scenario's growth rate, £'000s.
+///
+/// The given line is costed at `growth_costed_at`; at another rate each year's
+/// cost scales with the extra children over the first year, which keeps the
+/// paper's figures at the paper's rate and lets sweeps move the rate.
+pub fn growth_cost(s: &Scenario) -> Vec<f64> {
+    let Some(b) = &s.budget else {
+        return vec![0.0; s.n_years()];
+    };
+    let dn = &s.do_nothing;
+    match b.growth_costed_at {
+        Some(at) if at != dn.growth_rate => {
+            let n = s.n_years();
+            let now = grow(dn.start_total, dn.growth_rate, n, dn.round_each_year);
+            let costed = grow(dn.start_total, at, n, dn.round_each_year);
+            (0..n)
+                .map(|t| {
+                    let extra = costed[t] - dn.start_total;
+                    if extra.abs() < 1e-9 {
+                        0.0
+                    } else {
+                        b.growth_in_numbers[t] * (now[t] - dn.start_total) / extra
+                    }
+                })
+                .collect()
+        }
+        _ => b.growth_in_numbers.clone(),
+    }
+}
+
 /// Builds the do-nothing budget table, if the scenario has a budget.
 pub fn do_nothing_budget(s: &Scenario) -> Option<DoNothingBudget> {
     let b = s.budget.as_ref()?;
@@ -43,8 +73,9 @@ pub fn do_nothing_budget(s: &Scenario) -> Option<DoNothingBudget> {
         .zip(&b.underlying_overspend)
         .map(|(a, o)| a + o)
         .collect();
+    let growth_in_numbers = growth_cost(s);
     let total: Vec<f64> = (0..s.n_years())
-        .map(|t| standstill[t] + b.growth_in_numbers[t] + b.price_pressure[t])
+        .map(|t| standstill[t] + growth_in_numbers[t] + b.price_pressure[t])
         .collect();
     let gap = total.iter().zip(&b.base).map(|(t, a)| t - a).collect();
     Some(DoNothingBudget {
@@ -52,7 +83,7 @@ pub fn do_nothing_budget(s: &Scenario) -> Option<DoNothingBudget> {
         growth_rate: s.do_nothing.growth_rate,
         budget: b.base.clone(),
         standstill,
-        growth_in_numbers: b.growth_in_numbers.clone(),
+        growth_in_numbers,
         prices: b.price_pressure.clone(),
         total,
         gap,
@@ -158,9 +189,10 @@ pub fn plan_finance(s: &Scenario, p: &Projection) -> Option<PlanFinance> {
         .map(|t| investment.iter().map(|g| g.total[t]).sum())
         .collect();
     let placements = placement_savings(p.baseline_cost, &p.cost_total, plan.first_year_share);
+    let growth_in_numbers = growth_cost(s);
     let avoided_growth: Vec<f64> = match &s.budget {
         Some(b) => (0..n)
-            .map(|t| b.growth_in_numbers[t] + b.price_pressure[t])
+            .map(|t| growth_in_numbers[t] + b.price_pressure[t])
             .collect(),
         None => vec![0.0; n],
     };

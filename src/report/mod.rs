@@ -2,9 +2,13 @@
 //! per output format that only renders them. Renderers return text or bytes and
 //! write nothing.
 
+pub mod charts;
 pub mod csv;
+pub mod data;
+pub mod html;
 pub mod json;
 pub mod table;
 pub mod tables;
 pub mod terminal;
 pub mod tidy;
+pub mod xlsx;

@@ -1,10 +1,10 @@
 //! Format-neutral tables: built once from results, rendered by every format, so
 //! every output shows the same numbers.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The unit a table's values are in, which decides how they are shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// Thousands of pounds, whole, negatives in brackets (Tables 1 and 3).
@@ -38,7 +38,7 @@ impl Unit {
 }
 
 /// What a row is, which decides its emphasis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RowKind {
     /// A section heading with no values.
@@ -52,7 +52,7 @@ pub enum RowKind {
 }
 
 /// One row of a table.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Row {
     /// Stable identifier for machine-readable outputs, e.g. `investment_total`.
     pub id: String,
@@ -65,7 +65,7 @@ pub struct Row {
 }
 
 /// A table laid out like the paper's: a label column, then one column per year.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Table {
     /// Stable identifier, used as a file name (`table1`, `table3`, ...).
     pub id: String,

@@ -152,6 +152,9 @@ pub struct DoNothingFile {
     /// Rounding rule.
     #[serde(default = "default_rounding")]
     pub rounding: RoundingFile,
+    /// Other growth rates whose do-nothing lines are drawn on charts for comparison.
+    #[serde(default)]
+    pub compare_rates: Vec<f64>,
 }
 
 fn default_rounding() -> RoundingFile {
@@ -171,9 +174,12 @@ pub struct BudgetFile {
     /// One-off grants set against the overspend in the MTFS position.
     #[serde(default)]
     pub one_off_grants: Vec<f64>,
-    /// Cost of growth in numbers at this scenario's growth rate.
+    /// Cost of growth in numbers at the rate `growth_costed_at`.
     #[serde(default)]
     pub growth_in_numbers: Vec<f64>,
+    /// The growth rate at which `growth_in_numbers` was costed; at another rate the
+    /// cost scales with the extra children.
+    pub growth_costed_at: Option<f64>,
     /// New price pressure each year.
     #[serde(default)]
     pub price_pressure: Vec<f64>,

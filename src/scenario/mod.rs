@@ -4,6 +4,7 @@
 //! collects every problem and produces a [`Scenario`] with nothing left to fill in.
 
 pub mod builtin;
+pub mod fields;
 pub mod file;
 pub mod problem;
 pub mod source;
@@ -48,7 +49,7 @@ pub struct Scenario {
 }
 
 /// Compound growth from a starting count (Appendix 5).
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct DoNothing {
     /// Children in care in the first year, including UASC.
     pub start_total: f64,
@@ -58,6 +59,8 @@ pub struct DoNothing {
     pub growth_rate: f64,
     /// Whether counts are rounded to whole children each year.
     pub round_each_year: bool,
+    /// Other growth rates drawn on charts for comparison.
+    pub compare_rates: Vec<f64>,
 }
 
 /// The placement budget's do-nothing inputs, £'000s, one value per year.
@@ -71,8 +74,10 @@ pub struct Budget {
     pub underlying_overspend: Vec<f64>,
     /// One-off grants set against the overspend.
     pub one_off_grants: Vec<f64>,
-    /// Cost of growth in numbers at this scenario's rate.
+    /// Cost of growth in numbers at the rate `growth_costed_at`.
     pub growth_in_numbers: Vec<f64>,
+    /// The rate the growth cost was costed at, if given.
+    pub growth_costed_at: Option<f64>,
     /// New price pressure.
     pub price_pressure: Vec<f64>,
 }
@@ -155,6 +160,8 @@ pub struct Loaded {
     pub hash: String,
     /// The merged scenario as TOML, for reports that show their inputs.
     pub merged_toml: String,
+    /// The merged document and its files, for sweeps that change a field and resolve again.
+    pub source: source::Loaded,
 }
 
 /// Reads, merges, checks and resolves the scenario at `path`.
@@ -172,5 +179,24 @@ pub fn load(path: &Path, files: &dyn SourceFiles) -> Result<Loaded, Problems> {
         path: path.display().to_string(),
         hash,
         merged_toml,
+        source: loaded,
     })
+}
+
+impl Loaded {
+    /// The scenario with numeric fields changed, resolved and checked again.
+    pub fn with_changes(&self, changes: &[(String, fields::Change)]) -> Result<Scenario, Problems> {
+        let mut src = self.source.clone();
+        for (field, change) in changes {
+            fields::set(&mut src.merged, field, *change).map_err(|e| {
+                Problems(vec![Problem {
+                    file: self.path.clone(),
+                    line: None,
+                    field: Some(field.clone()),
+                    message: e.to_string(),
+                }])
+            })?;
+        }
+        validate::resolve(&src).map_err(Problems)
+    }
 }

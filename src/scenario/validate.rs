@@ -294,7 +294,17 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
         1.0,
         "a yearly growth rate",
     );
+    for (i, &r) in dn.compare_rates.iter().enumerate() {
+        c.range(
+            &format!("do_nothing.compare_rates[{i}]"),
+            r,
+            -1.0,
+            1.0,
+            "a yearly growth rate",
+        );
+    }
     let do_nothing = DoNothing {
+        compare_rates: dn.compare_rates.clone(),
         start_total: dn.start_total,
         start_uasc: dn.start_uasc,
         growth_rate: dn.growth_rate,
@@ -319,6 +329,15 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
                 false,
             ),
             one_off_grants: c.series("budget.one_off_grants", &b.one_off_grants, n, &years, true),
+            growth_costed_at: b.growth_costed_at.map(|r| {
+                c.range(
+                    "budget.growth_costed_at",
+                    r,
+                    -1.0,
+                    1.0,
+                    "a yearly growth rate",
+                )
+            }),
             growth_in_numbers: c.series(
                 "budget.growth_in_numbers",
                 &b.growth_in_numbers,

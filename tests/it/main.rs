@@ -4,3 +4,4 @@ mod cli;
 mod common;
 mod finance_props;
 mod paper;
+mod sensitivity;

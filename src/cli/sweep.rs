@@ -1,0 +1,261 @@
+//! `lacsim sweep`: vary one or two scenario fields over a grid.
+//!
+//! Points run in parallel in chunks; with `--out`, each finished chunk's rows are
+//! appended to `sweep.csv` straight away so an interrupted sweep keeps what it
+//! finished. Everything is checked before the folder is made.
+
+use super::output::{self, OutDir};
+use super::progress;
+use super::run::Format;
+use super::{InputError, input};
+use anyhow::Context;
+use clap::Args;
+use lacsim::report::{charts, csv as csv_out, data::Series, table};
+use lacsim::sensitivity::sweep::{self, Axis, Grid, Point};
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// Arguments of `lacsim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML), or `builtin:NAME`.
+    pub scenario: String,
+    /// A field to vary, as PATH=START:STOP:STEP (once or twice), e.g. unit_costs.ifa=30000:50000:2500.
+    #[arg(long = "vary", value_name = "PATH=START:STOP:STEP", required = true)]
+    pub vary: Vec<String>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write sweep.csv (as points finish), sweep.json and a chart into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Run more than 10,000 points, or write into a folder that has files.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+const CHUNK: usize = 64;
+
+fn header(grid: &Grid) -> Vec<String> {
+    let mut h: Vec<String> = grid.axes.iter().map(|a| a.field.clone()).collect();
+    h.extend(
+        [
+            "break_even_year",
+            "net_position",
+            "lowest_impact",
+            "final_lac",
+        ]
+        .map(String::from),
+    );
+    h
+}
+
+fn record(p: &Point) -> Vec<String> {
+    let mut r: Vec<String> = p.values.iter().map(|v| csv_out::number(*v)).collect();
+    r.push(p.outcome.break_even.map(|y| y.label()).unwrap_or_default());
+    r.push(
+        p.outcome
+            .net_position
+            .map(csv_out::number)
+            .unwrap_or_default(),
+    );
+    r.push(
+        p.outcome
+            .lowest_impact
+            .map(csv_out::number)
+            .unwrap_or_default(),
+    );
+    r.push(csv_out::number(p.outcome.final_lac));
+    r
+}
+
+/// Runs the command.
+pub fn run(a: SweepArgs) -> anyhow::Result<()> {
+    let loaded = input::load(Some(&a.scenario))?;
+    let axes = a
+        .vary
+        .iter()
+        .map(|v| Axis::parse(v))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| InputError(e.to_string()))?;
+    let grid = Grid::new(&loaded, axes, a.force).map_err(|e| InputError(e.to_string()))?;
+    // Resolve the corners first, so a range that makes the scenario invalid fails before any output.
+    for k in [0, grid.len() - 1] {
+        sweep::evaluate(&loaded, &grid, k)
+            .map_err(|e| InputError(format!("at grid point {:?}: {e}", grid.point(k))))?;
+    }
+    let out = a
+        .out
+        .as_deref()
+        .map(|d| OutDir::create_live(d, a.force))
+        .transpose()?;
+    let mut live_csv = match &out {
+        Some(o) => {
+            let mut w = csv::Writer::from_writer(o.append("sweep.csv")?);
+            w.write_record(header(&grid))?;
+            w.flush()?;
+            Some(w)
+        }
+        None => None,
+    };
+    let bar = progress::bar(grid.len() as u64, "sweep", a.quiet);
+    let mut points: Vec<Point> = Vec::with_capacity(grid.len());
+    for start in (0..grid.len()).step_by(CHUNK) {
+        let end = (start + CHUNK).min(grid.len());
+        let chunk: Vec<Point> = (start..end)
+            .into_par_iter()
+            .map(|k| sweep::evaluate(&loaded, &grid, k))
+            .collect::<Result<_, _>>()
+            .map_err(|e| InputError(e.to_string()))?;
+        if let Some(w) = live_csv.as_mut() {
+            for p in &chunk {
+                w.write_record(record(p))?;
+            }
+            w.flush()?;
+        }
+        bar.inc(chunk.len() as u64);
+        points.extend(chunk);
+    }
+    bar.finish_and_clear();
+
+    let doc = serde_json::json!({
+        "lacsim_version": env!("CARGO_PKG_VERSION"),
+        "scenario": loaded.path,
+        "scenario_hash": loaded.hash,
+        "axes": grid.axes,
+        "points": points,
+    });
+    if let Some(out) = out {
+        out.write("sweep.json", serde_json::to_string_pretty(&doc)?.as_bytes())?;
+        out.write(
+            "sweep.svg",
+            chart(&grid, &points)
+                .map_err(anyhow::Error::msg)?
+                .as_bytes(),
+        )?;
+        out.write("run.json", serde_json::to_string_pretty(&serde_json::json!({"lacsim_version": env!("CARGO_PKG_VERSION"), "command": "sweep", "scenario_path": loaded.path, "scenario_hash": loaded.hash, "vary": a.vary, "created_unix": output::unix_time()}))?.as_bytes())?;
+        eprintln!("wrote {}", out.finish()?.display());
+    }
+    let text = match a.format {
+        Format::Json => serde_json::to_string_pretty(&doc)? + "\n",
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(header(&grid))?;
+            for p in &points {
+                w.write_record(record(p))?;
+            }
+            String::from_utf8(w.into_inner().context("csv")?)?
+        }
+        Format::Table => render_table(&grid, &points),
+    };
+    output::print(&text)
+}
+
+fn render_table(grid: &Grid, points: &[Point]) -> String {
+    let h = header(grid);
+    let rows: Vec<Vec<String>> = points
+        .iter()
+        .map(|p| {
+            let mut r: Vec<String> = p.values.iter().map(|v| format!("{v}")).collect();
+            r.push(
+                p.outcome
+                    .break_even
+                    .map(|y| y.label())
+                    .unwrap_or_else(|| "none".into()),
+            );
+            r.push(
+                p.outcome
+                    .net_position
+                    .map(|v| table::format_value(v, table::Unit::Thousands))
+                    .unwrap_or_default(),
+            );
+            r.push(
+                p.outcome
+                    .lowest_impact
+                    .map(|v| table::format_value(v, table::Unit::Thousands))
+                    .unwrap_or_default(),
+            );
+            r.push(table::format_value(
+                p.outcome.final_lac,
+                table::Unit::Children,
+            ));
+            r
+        })
+        .collect();
+    let widths: Vec<usize> = (0..h.len())
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].len())
+                .chain([h[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut s = String::from(
+        "Net position and lowest MTFS impact in £'000s (negative = surplus); break-even = first year the MTFS impact is negative.\n",
+    );
+    let line = |cells: &[String]| {
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:>w$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            + "\n"
+    };
+    s.push_str(&line(&h));
+    for r in &rows {
+        s.push_str(&line(r));
+    }
+    s
+}
+
+fn chart(grid: &Grid, points: &[Point]) -> Result<String, String> {
+    let a0 = &grid.axes[0];
+    if grid.axes.len() == 1 {
+        let xs: Vec<f64> = points.iter().map(|p| p.values[0]).collect();
+        let series = vec![
+            Series {
+                name: "Net position over the horizon (£m)".into(),
+                values: points
+                    .iter()
+                    .map(|p| p.outcome.net_position.unwrap_or(f64::NAN) / 1000.0)
+                    .collect(),
+            },
+            Series {
+                name: "Lowest yearly MTFS impact (£m; below 0 = breaks even)".into(),
+                values: points
+                    .iter()
+                    .map(|p| p.outcome.lowest_impact.unwrap_or(f64::NAN) / 1000.0)
+                    .collect(),
+            },
+        ];
+        charts::sweep_line(
+            &format!("Sweep of {}", a0.field),
+            &a0.field,
+            "£m",
+            &xs,
+            &series,
+        )
+    } else {
+        let a1 = &grid.axes[1];
+        let xs: Vec<f64> = (0..a0.len()).map(|i| a0.value(i)).collect();
+        let ys: Vec<f64> = (0..a1.len()).map(|i| a1.value(i)).collect();
+        let z: Vec<f64> = points
+            .iter()
+            .map(|p| p.outcome.net_position.unwrap_or(0.0) / 1000.0)
+            .collect();
+        charts::heatmap(
+            &format!("Net position over {} and {}", a0.field, a1.field),
+            &a0.field,
+            &a1.field,
+            &xs,
+            &ys,
+            &z,
+            "Net position £m",
+        )
+    }
+}

@@ -1,0 +1,187 @@
+//! `lacsim tornado`: swing each key assumption alone, rank by the swing in the net
+//! position, and find each one's switching value.
+
+use super::export;
+use super::output::{self, OutDir};
+use super::run::Format;
+use super::{InputError, input};
+use clap::Args;
+use lacsim::report::{self, charts, table};
+use lacsim::results;
+use lacsim::sensitivity::tornado::{self, key_assumptions};
+use std::path::PathBuf;
+
+/// Arguments of `lacsim tornado`.
+#[derive(Debug, Args)]
+pub struct TornadoArgs {
+    /// Scenario file (TOML), or `builtin:NAME`; default: the Staffordshire 2019 investment plan.
+    pub scenario: Option<String>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write tornado.svg, tornado.csv, tornado.json and the full report into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace the --out folder if it already has files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Runs the command.
+pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
+    let loaded = input::load(a.scenario.as_deref())?;
+    if loaded.scenario.plan.is_none() {
+        return Err(InputError(format!("{}: the tornado needs a plan scenario (one with a [plan] section); this is a do-nothing scenario", loaded.path)).into());
+    }
+    let out = a
+        .out
+        .as_deref()
+        .map(|d| OutDir::create(d, a.force))
+        .transpose()?;
+    let t = tornado::tornado(&loaded, key_assumptions(&loaded))?;
+    let data = report::data::with_tornado(
+        report::data::deterministic(&loaded, &results::run(&loaded.scenario)),
+        &t,
+    );
+    let shown = data.tornado.as_ref().expect("tornado just added");
+    let doc = serde_json::json!({"lacsim_version": env!("CARGO_PKG_VERSION"), "scenario": loaded.path, "base": t.base, "bars": t.bars});
+    let csv_bytes = {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record([
+            "assumption",
+            "range",
+            "net_position_low",
+            "net_position_high",
+            "swing",
+            "break_even_low",
+            "break_even_high",
+            "switching_factor",
+            "switching_value",
+        ])?;
+        for b in &t.bars {
+            w.write_record([
+                b.assumption.name.clone(),
+                b.assumption.range_source.clone(),
+                b.low
+                    .net_position
+                    .map(report::csv::number)
+                    .unwrap_or_default(),
+                b.high
+                    .net_position
+                    .map(report::csv::number)
+                    .unwrap_or_default(),
+                report::csv::number(b.swing),
+                b.low.break_even.map(|y| y.label()).unwrap_or_default(),
+                b.high.break_even.map(|y| y.label()).unwrap_or_default(),
+                b.switching_factor
+                    .map(report::csv::number)
+                    .unwrap_or_default(),
+                b.switching_value
+                    .map(report::csv::number)
+                    .unwrap_or_default(),
+            ])?;
+        }
+        w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?
+    };
+    if let Some(out) = out {
+        export::write_report(&out, &data)?;
+        out.write(
+            "tornado.svg",
+            charts::tornado("What moves the net position most", shown)
+                .map_err(anyhow::Error::msg)?
+                .as_bytes(),
+        )?;
+        out.write("tornado.csv", &csv_bytes)?;
+        out.write(
+            "tornado.json",
+            serde_json::to_string_pretty(&doc)?.as_bytes(),
+        )?;
+        out.write("run.json", serde_json::to_string_pretty(&serde_json::json!({"lacsim_version": env!("CARGO_PKG_VERSION"), "command": "tornado", "mode": "deterministic", "scenario_path": loaded.path, "scenario_hash": loaded.hash, "created_unix": output::unix_time()}))?.as_bytes())?;
+        eprintln!("wrote {}", out.finish()?.display());
+    }
+    let text = match a.format {
+        Format::Json => serde_json::to_string_pretty(&doc)? + "\n",
+        Format::Csv => String::from_utf8(csv_bytes)?,
+        Format::Table => {
+            let mut s = format!(
+                "Tornado: {} ({})\nBase net position over the horizon: {} (£'000s); {}.\nEach assumption swung alone; ranges are the default ±20% unless the scenario gives one.\n\n",
+                loaded.scenario.title,
+                loaded.path,
+                table::format_value(shown.base_net, table::Unit::Thousands),
+                lacsim::finance::BreakEven::sentence(
+                    results::run(&loaded.scenario)
+                        .plan
+                        .and_then(|f| f.break_even)
+                )
+            );
+            let head = [
+                "Assumption",
+                "Net low",
+                "Net high",
+                "Break-even low",
+                "Break-even high",
+                "Switching value",
+            ];
+            let rows: Vec<[String; 6]> = shown
+                .rows
+                .iter()
+                .map(|r| {
+                    [
+                        r.name.clone(),
+                        table::format_value(r.low_net, table::Unit::Thousands),
+                        table::format_value(r.high_net, table::Unit::Thousands),
+                        r.low_break_even.clone().unwrap_or_else(|| "none".into()),
+                        r.high_break_even.clone().unwrap_or_else(|| "none".into()),
+                        r.switching
+                            .clone()
+                            .unwrap_or_else(|| "not within 0-10x".into()),
+                    ]
+                })
+                .collect();
+            let w: Vec<usize> = (0..6)
+                .map(|c| {
+                    rows.iter()
+                        .map(|r| r[c].chars().count())
+                        .chain([head[c].len()])
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect();
+            s.push_str(&format!(
+                "{:<w0$}  {:>w1$}  {:>w2$}  {:>w3$}  {:>w4$}  {:>w5$}\n",
+                head[0],
+                head[1],
+                head[2],
+                head[3],
+                head[4],
+                head[5],
+                w0 = w[0],
+                w1 = w[1],
+                w2 = w[2],
+                w3 = w[3],
+                w4 = w[4],
+                w5 = w[5]
+            ));
+            for r in &rows {
+                s.push_str(&format!(
+                    "{:<w0$}  {:>w1$}  {:>w2$}  {:>w3$}  {:>w4$}  {:>w5$}\n",
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[5],
+                    w0 = w[0],
+                    w1 = w[1],
+                    w2 = w[2],
+                    w3 = w[3],
+                    w4 = w[4],
+                    w5 = w[5]
+                ));
+            }
+            s.push_str("\nSwitching value: where the plan stops breaking even within the horizon (HM Treasury Green Book), by bisection.\n");
+            s
+        }
+    };
+    output::print(&text)
+}

@@ -1,0 +1,193 @@
+//! `report.html`: one self-contained page (inline CSS and SVG, no scripts, nothing
+//! fetched from the network) with the paper-shaped tables and the charts.
+
+use super::charts;
+use super::data::ReportData;
+use super::table::{RowKind, Table, format_value};
+
+const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Arial,sans-serif;color:#212529;max-width:1100px;margin:2rem auto;padding:0 1rem;line-height:1.4}\
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:2px solid #005ea5;padding-bottom:.2rem}\
+.meta{color:#555;font-size:.9rem}table{border-collapse:collapse;margin:.6rem 0;font-size:.85rem;font-variant-numeric:tabular-nums}\
+th,td{padding:.18rem .55rem;border-bottom:1px solid #e3e3e3}th{background:#f2f5f8;text-align:right}th:first-child{text-align:left}\
+td.num{text-align:right;white-space:nowrap}tr.heading td{font-weight:600;background:#fafafa}tr.subtotal td{font-weight:600}\
+tr.total td{font-weight:700;border-top:2px solid #333}td.indent{padding-left:1.4rem}p.note{font-weight:600;margin:.3rem 0}\
+figure{margin:1rem 0}figure svg{max-width:100%;height:auto}.callout{background:#eef6fb;border-left:4px solid #005ea5;padding:.6rem 1rem;font-size:1.05rem}";
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// One table as HTML, numbers formatted as the paper prints them.
+pub fn table(t: &Table) -> String {
+    let mut h = format!(
+        "<table id=\"{}\"><thead><tr><th>{}</th>",
+        esc(&t.id),
+        esc(t.unit.label())
+    );
+    for c in &t.columns {
+        h.push_str(&format!("<th>{}</th>", esc(c)));
+    }
+    h.push_str("</tr></thead><tbody>");
+    for r in &t.rows {
+        let class = match r.kind {
+            RowKind::Heading => "heading",
+            RowKind::Line => "line",
+            RowKind::Subtotal => "subtotal",
+            RowKind::Total => "total",
+        };
+        let label_class = if r.kind == RowKind::Line {
+            " class=\"indent\""
+        } else {
+            ""
+        };
+        h.push_str(&format!(
+            "<tr class=\"{class}\" data-id=\"{}\"><td{label_class}>{}</td>",
+            esc(&r.id),
+            esc(&r.label)
+        ));
+        if r.kind == RowKind::Heading {
+            h.push_str(&format!("<td colspan=\"{}\"></td>", t.columns.len()));
+        }
+        for v in &r.values {
+            h.push_str(&format!(
+                "<td class=\"num\">{}</td>",
+                esc(&format_value(*v, t.unit))
+            ));
+        }
+        h.push_str("</tr>");
+    }
+    h.push_str("</tbody></table>");
+    for n in &t.notes {
+        h.push_str(&format!("<p class=\"note\">{}</p>", esc(n)));
+    }
+    h
+}
+
+fn figure(svg: Result<String, String>, alt: &str) -> String {
+    match svg {
+        Ok(s) => format!(
+            "<figure role=\"img\" aria-label=\"{}\">{}</figure>",
+            esc(alt),
+            strip_xml_header(&s)
+        ),
+        Err(e) => format!("<p>Chart could not be drawn: {}</p>", esc(&e)),
+    }
+}
+
+fn strip_xml_header(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => svg,
+    }
+}
+
+/// The whole report page.
+pub fn render(d: &ReportData) -> String {
+    let mut body = String::new();
+    body.push_str(&format!(
+        "<h1>{} — {}</h1>",
+        esc(&d.authority),
+        esc(&d.title)
+    ));
+    body.push_str(&format!(
+        "<p class=\"meta\">Scenario <code>{}</code> (SHA-256 {}…), {} run, lacsim {}.</p>",
+        esc(&d.scenario_path),
+        esc(&d.scenario_hash.chars().take(12).collect::<String>()),
+        esc(&d.mode),
+        esc(&d.lacsim_version)
+    ));
+    if let Some(note) = d.table("table3").and_then(|t| t.notes.first()) {
+        body.push_str(&format!("<p class=\"callout\">{}</p>", esc(note)));
+    }
+    for id in ["table1", "table3"] {
+        if let Some(t) = d.table(id) {
+            body.push_str(&format!("<h2>{}</h2>{}", esc(&t.title), table(t)));
+        }
+    }
+    body.push_str("<h2>Children in care</h2>");
+    body.push_str(&figure(
+        charts::lac_fan("Children in care at 31 March", &d.years, &d.lac),
+        "Fan chart of children in care by year",
+    ));
+    if let Some(net) = &d.net {
+        body.push_str("<h2>Net position and break-even</h2>");
+        body.push_str(&figure(
+            charts::net_position("MTFS impact and cumulative net position", &d.years, net),
+            "Net position by year with break-even probability",
+        ));
+    }
+    body.push_str("<h2>Placement mix</h2>");
+    body.push_str(&figure(
+        charts::stacked(
+            "Children by placement type at 31 March",
+            "Children",
+            &d.years,
+            &d.mix,
+            1.0,
+        ),
+        "Stacked bars of children by placement type",
+    ));
+    body.push_str(&figure(
+        charts::stacked(
+            "Annual cost of placements at 31 March",
+            "£m a year",
+            &d.years,
+            &d.cost,
+            1e6,
+        ),
+        "Stacked bars of placement cost by type",
+    ));
+    if let Some(t) = &d.tornado {
+        body.push_str("<h2>Sensitivity: tornado and switching values</h2>");
+        body.push_str(&figure(
+            charts::tornado("What moves the net position most", t),
+            "Tornado chart of assumptions",
+        ));
+        body.push_str(&tornado_table(t));
+    }
+    for t in d
+        .tables
+        .iter()
+        .filter(|t| t.id != "table1" && t.id != "table3")
+    {
+        body.push_str(&format!("<h2>{}</h2>{}", esc(&t.title), table(t)));
+    }
+    body.push_str("<h2>Scenario inputs</h2><table><thead><tr><th>field</th><th>value</th></tr></thead><tbody>");
+    for (k, v) in &d.inputs {
+        body.push_str(&format!(
+            "<tr><td><code>{}</code></td><td>{}</td></tr>",
+            esc(k),
+            esc(v)
+        ));
+    }
+    body.push_str("</tbody></table>");
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} — {}</title><style>{CSS}</style></head><body>{body}</body></html>\n",
+        esc(&d.authority),
+        esc(&d.title)
+    )
+}
+
+fn tornado_table(t: &super::data::TornadoData) -> String {
+    let mut h = String::from(
+        "<table id=\"tornado\"><thead><tr><th>Assumption</th><th>Range</th><th>Net position low (£'000s)</th><th>Net position high (£'000s)</th><th>Break-even low</th><th>Break-even high</th><th>Switching value</th></tr></thead><tbody>",
+    );
+    let be = |y: &Option<String>| y.clone().unwrap_or_else(|| "none".into());
+    for r in &t.rows {
+        h.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(&r.name),
+            esc(&r.range),
+            format_value(r.low_net, super::table::Unit::Thousands),
+            format_value(r.high_net, super::table::Unit::Thousands),
+            esc(&be(&r.low_break_even)),
+            esc(&be(&r.high_break_even)),
+            esc(r.switching.as_deref().unwrap_or("not within 0-10×"))
+        ));
+    }
+    h.push_str("</tbody></table><p class=\"meta\">Switching value: the value at which the plan no longer breaks even within the horizon (HM Treasury Green Book), found by bisection on the deterministic model.</p>");
+    h
+}

@@ -1,0 +1,327 @@
+//! Numeric fields of a scenario addressed by their path in the file
+//! (`do_nothing.growth_rate`, `unit_costs.yearly.ifa`, `plan.totals[6]`), so that
+//! sweeps and the tornado can change any assumption and resolve the scenario again.
+
+use std::fmt;
+
+/// How to change a numeric field.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Change {
+    /// Set the value (every element, for a list of numbers).
+    Set(f64),
+    /// Multiply the value (every element, for a list of numbers).
+    Scale(f64),
+}
+
+/// Why a field path cannot be changed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FieldError {
+    /// No field at the path.
+    #[error("no numeric field `{path}` in the scenario{}", suggest(.close))]
+    Unknown {
+        /// The path asked for.
+        path: String,
+        /// Numeric paths that are spelt nearly the same.
+        close: Vec<String>,
+    },
+    /// The field exists but holds text or a table.
+    #[error("`{path}` is {kind}, not a number: only numeric fields can be varied{}", suggest(.close))]
+    NotNumeric {
+        /// The path asked for.
+        path: String,
+        /// What it holds.
+        kind: &'static str,
+        /// Numeric fields under or near it.
+        close: Vec<String>,
+    },
+}
+
+fn suggest(close: &[String]) -> String {
+    if close.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; did you mean {}?",
+            close
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+}
+
+/// Short names users may type for common fields, and the paths they stand for.
+pub const ALIASES: &[(&str, &str)] = &[
+    ("growth.rate", "do_nothing.growth_rate"),
+    ("growth_rate", "do_nothing.growth_rate"),
+];
+
+/// The path an alias stands for; `unit_costs.ifa` is short for `unit_costs.yearly.ifa`.
+pub fn canonical(path: &str) -> String {
+    if let Some((_, to)) = ALIASES.iter().find(|(from, _)| *from == path) {
+        return to.to_string();
+    }
+    if let Some(rest) = path.strip_prefix("unit_costs.") {
+        if crate::Placement::from_key(rest).is_some() {
+            return format!("unit_costs.yearly.{rest}");
+        }
+    }
+    path.to_string()
+}
+
+enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn segments(path: &str) -> Option<Vec<Seg<'_>>> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let (key, mut rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if key.is_empty() {
+            return None;
+        }
+        out.push(Seg::Key(key));
+        while !rest.is_empty() {
+            let end = rest.find(']')?;
+            out.push(Seg::Index(rest.get(1..end)?.parse().ok()?));
+            rest = &rest[end + 1..];
+        }
+    }
+    Some(out)
+}
+
+fn lookup<'a>(table: &'a mut toml::Table, path: &str) -> Option<&'a mut toml::Value> {
+    let segs = segments(path)?;
+    let mut iter = segs.into_iter();
+    let Some(Seg::Key(first)) = iter.next() else {
+        return None;
+    };
+    let mut cur = table.get_mut(first)?;
+    for seg in iter {
+        cur = match seg {
+            Seg::Key(k) => cur.as_table_mut()?.get_mut(k)?,
+            Seg::Index(i) => cur.as_array_mut()?.get_mut(i)?,
+        };
+    }
+    Some(cur)
+}
+
+fn kind(v: &toml::Value) -> &'static str {
+    match v {
+        toml::Value::String(_) => "text",
+        toml::Value::Boolean(_) => "true/false",
+        toml::Value::Datetime(_) => "a date",
+        toml::Value::Array(_) => "a list that is not all numbers",
+        toml::Value::Table(_) => "a table",
+        _ => "a number",
+    }
+}
+
+fn as_number(v: &toml::Value) -> Option<f64> {
+    match v {
+        toml::Value::Integer(i) => Some(*i as f64),
+        toml::Value::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+/// The current value of a numeric field (the first element of a list of numbers).
+pub fn get(table: &toml::Table, path: &str) -> Result<f64, FieldError> {
+    let path = canonical(path);
+    let mut t = table.clone();
+    match lookup(&mut t, &path) {
+        Some(v) => match v {
+            toml::Value::Array(a) if !a.is_empty() && a.iter().all(|x| as_number(x).is_some()) => {
+                Ok(as_number(&a[0]).unwrap_or(0.0))
+            }
+            other => as_number(other).ok_or_else(|| FieldError::NotNumeric {
+                path: path.clone(),
+                kind: kind(other),
+                close: close_matches(table, &path),
+            }),
+        },
+        None => Err(FieldError::Unknown {
+            close: close_matches(table, &path),
+            path,
+        }),
+    }
+}
+
+/// Every number of a numeric field: one for a number, all of them for a list of numbers.
+pub fn values(table: &toml::Table, path: &str) -> Result<Vec<f64>, FieldError> {
+    let path = canonical(path);
+    let mut t = table.clone();
+    match lookup(&mut t, &path) {
+        Some(toml::Value::Array(a))
+            if !a.is_empty() && a.iter().all(|x| as_number(x).is_some()) =>
+        {
+            Ok(a.iter().filter_map(as_number).collect())
+        }
+        Some(other) => as_number(other)
+            .map(|v| vec![v])
+            .ok_or_else(|| FieldError::NotNumeric {
+                path: path.clone(),
+                kind: kind(other),
+                close: close_matches(table, &path),
+            }),
+        None => Err(FieldError::Unknown {
+            close: close_matches(table, &path),
+            path,
+        }),
+    }
+}
+
+/// Changes a numeric field (or every number of a list of numbers).
+pub fn set(table: &mut toml::Table, path: &str, change: Change) -> Result<(), FieldError> {
+    let path = canonical(path);
+    let close = close_matches(table, &path);
+    let Some(v) = lookup(table, &path) else {
+        return Err(FieldError::Unknown { path, close });
+    };
+    let apply = |x: f64| match change {
+        Change::Set(s) => s,
+        Change::Scale(f) => x * f,
+    };
+    match v {
+        toml::Value::Array(a) if !a.is_empty() && a.iter().all(|x| as_number(x).is_some()) => {
+            for x in a.iter_mut() {
+                *x = toml::Value::Float(apply(as_number(x).unwrap_or(0.0)));
+            }
+            Ok(())
+        }
+        toml::Value::Integer(_) | toml::Value::Float(_) => {
+            *v = toml::Value::Float(apply(as_number(v).unwrap_or(0.0)));
+            Ok(())
+        }
+        other => Err(FieldError::NotNumeric {
+            kind: kind(other),
+            path,
+            close,
+        }),
+    }
+}
+
+/// Every numeric field (and list of numbers) in the document, as paths.
+pub fn numeric_paths(table: &toml::Table) -> Vec<String> {
+    fn walk(prefix: &str, v: &toml::Value, out: &mut Vec<String>) {
+        match v {
+            toml::Value::Integer(_) | toml::Value::Float(_) => out.push(prefix.to_string()),
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    walk(
+                        &if prefix.is_empty() {
+                            k.clone()
+                        } else {
+                            format!("{prefix}.{k}")
+                        },
+                        v,
+                        out,
+                    );
+                }
+            }
+            toml::Value::Array(a) => {
+                if !a.is_empty() && a.iter().all(|x| as_number(x).is_some()) {
+                    out.push(prefix.to_string());
+                }
+                for (i, x) in a.iter().enumerate() {
+                    if !matches!(x, toml::Value::Integer(_) | toml::Value::Float(_)) {
+                        walk(&format!("{prefix}[{i}]"), x, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (k, v) in table {
+        walk(k, v, &mut out);
+    }
+    out
+}
+
+/// Up to three numeric paths closest to `path` by edit distance, or under it.
+pub fn close_matches(table: &toml::Table, path: &str) -> Vec<String> {
+    let all = numeric_paths(table);
+    let under: Vec<String> = all
+        .iter()
+        .filter(|p| p.starts_with(&format!("{path}.")))
+        .take(3)
+        .cloned()
+        .collect();
+    if !under.is_empty() {
+        return under;
+    }
+    let mut scored: Vec<(usize, &String)> =
+        all.iter().map(|p| (edit_distance(p, path), p)).collect();
+    scored.sort();
+    let limit = (path.len() / 3).max(3);
+    scored
+        .into_iter()
+        .filter(|(d, _)| *d <= limit)
+        .take(3)
+        .map(|(_, p)| p.clone())
+        .collect()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Change::Set(v) => write!(f, "= {v}"),
+            Change::Scale(v) => write!(f, "× {v}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> toml::Table {
+        toml::from_str("[do_nothing]\ngrowth_rate = 0.034\n[unit_costs.yearly]\nifa = 39613\n[authority]\nname = \"x\"\n[plan]\ntotals = [10, 20]\n").unwrap()
+    }
+
+    #[test]
+    fn set_and_get_by_path_alias_and_index() {
+        let mut d = doc();
+        set(&mut d, "growth.rate", Change::Set(0.11)).unwrap();
+        assert_eq!(get(&d, "do_nothing.growth_rate").unwrap(), 0.11);
+        set(&mut d, "unit_costs.ifa", Change::Scale(2.0)).unwrap();
+        assert_eq!(get(&d, "unit_costs.yearly.ifa").unwrap(), 79226.0);
+        set(&mut d, "plan.totals[1]", Change::Set(5.0)).unwrap();
+        set(&mut d, "plan.totals", Change::Scale(2.0)).unwrap();
+        assert_eq!(get(&d, "plan.totals[1]").unwrap(), 10.0);
+    }
+
+    #[test]
+    fn unknown_and_text_fields_are_errors_with_suggestions() {
+        let mut d = doc();
+        let e = set(&mut d, "do_nothing.growth_rat", Change::Set(1.0)).unwrap_err();
+        assert!(e.to_string().contains("`do_nothing.growth_rate`"), "{e}");
+        let e = set(&mut d, "authority.name", Change::Set(1.0)).unwrap_err();
+        assert!(
+            matches!(e, FieldError::NotNumeric { kind: "text", .. }),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,48 @@
+//! Sensitivity analysis on the deterministic model: grid sweeps over any numeric
+//! field, the tornado of key assumptions, and Green Book switching values.
+//!
+//! Runs no threads and draws no progress bars: callers evaluate points in
+//! whatever order and parallelism they like; each point is independent.
+
+pub mod sweep;
+pub mod tornado;
+
+use crate::results;
+use crate::scenario::Scenario;
+use serde::Serialize;
+
+/// What a sensitivity point reports about a scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Outcome {
+    /// Break-even year label, e.g. "2023/24", if the plan breaks even in the horizon.
+    #[serde(serialize_with = "ser_year")]
+    pub break_even: Option<crate::FinancialYear>,
+    /// Net position over the horizon: investment less savings, summed, £'000s (negative is a surplus).
+    pub net_position: Option<f64>,
+    /// Lowest MTFS impact of any year, £'000s: below zero means the plan breaks even.
+    pub lowest_impact: Option<f64>,
+    /// Children in care at the last 31 March.
+    pub final_lac: f64,
+}
+
+fn ser_year<S: serde::Serializer>(
+    y: &Option<crate::FinancialYear>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match y {
+        Some(y) => s.serialize_str(&y.label()),
+        None => s.serialize_none(),
+    }
+}
+
+/// Evaluates a resolved scenario.
+pub fn outcome(s: &Scenario) -> Outcome {
+    let r = results::run(s);
+    let plan = r.plan.as_ref();
+    Outcome {
+        break_even: plan.and_then(|f| f.break_even).map(|b| b.year),
+        net_position: plan.and_then(|f| f.cumulative_net.last().copied()),
+        lowest_impact: plan.map(|f| f.mtfs_impact.iter().copied().fold(f64::INFINITY, f64::min)),
+        final_lac: r.projection.total.last().copied().unwrap_or(0.0),
+    }
+}
