@@ -4,4 +4,5 @@ mod cli;
 mod common;
 mod finance_props;
 mod paper;
+mod report;
 mod sensitivity;
