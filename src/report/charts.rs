@@ -180,7 +180,7 @@ fn draw_line<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Stacked bars by year (placement mix in children, or cost in pounds).
+/// Stacked bars by year (placement mix in children, or cost in pounds), legend on the right.
 pub fn stacked(
     title: &str,
     y_desc: &str,
@@ -190,19 +190,19 @@ pub fn stacked(
 ) -> Result<String> {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (SIZE.0, SIZE.1 + 60)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
+        let (body, key) = root.split_horizontally(SIZE.0 - 250);
         let n = years.len();
         let totals: Vec<f64> = (0..n)
             .map(|t| stacks.iter().map(|s| s.values[t].max(0.0)).sum::<f64>() / scale)
             .collect();
         let (_, hi) = range_of(totals.iter(), true);
-        let mut chart = ChartBuilder::on(&root)
+        let mut chart = ChartBuilder::on(&body)
             .caption(title, ("sans-serif", 20).into_font().color(&INK))
             .margin(16)
             .x_label_area_size(44)
             .y_label_area_size(72)
-            .right_y_label_area_size(230)
             .build_cartesian_2d(-0.6f64..(n as f64 - 0.4), 0f64..hi)
             .map_err(err)?;
         let fmt = year_formatter(years);
@@ -231,21 +231,18 @@ pub fn stacked(
                     r
                 })
                 .collect();
-            chart
-                .draw_series(rects)
-                .map_err(err)?
-                .label(s.name.clone())
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled())
-                });
+            chart.draw_series(rects).map_err(err)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::Coordinate(SIZE.0 as i32 - 250, 40))
-            .background_style(WHITE)
-            .border_style(RGBColor(200, 200, 200))
-            .draw()
-            .map_err(err)?;
+        // The legend lists the stack top first, as the bars read.
+        let font = ("sans-serif", 12).into_font().color(&INK);
+        for (row, (k, s)) in stacks.iter().enumerate().rev().enumerate() {
+            let y = 70 + 24 * row as i32;
+            let colour = PALETTE[k % PALETTE.len()];
+            key.draw(&Rectangle::new([(8, y - 7), (22, y + 7)], colour.filled()))
+                .map_err(err)?;
+            key.draw(&Text::new(s.name.clone(), (30, y - 6), font.clone()))
+                .map_err(err)?;
+        }
         root.present().map_err(err)?;
     }
     Ok(svg)
