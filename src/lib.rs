@@ -4,7 +4,9 @@
 //! The library does no I/O of its own: it takes text and returns values, so the
 //! command line, tests and benchmarks all drive the same code.
 
+pub mod age;
 pub mod placement;
+pub mod ssda903;
 pub mod year;
 
 pub use placement::{ByPlacement, Placement};

@@ -1,1 +1,4 @@
-mod smoke { #[test] fn ok(){} }
+mod smoke {
+    #[test]
+    fn ok() {}
+}
