@@ -28,7 +28,7 @@ pub mod codes;
 // pub mod estimate;
 pub mod occupancy;
 pub mod read;
-// pub mod synth;
+pub mod synth;
 
 pub use clean::{Child, Period, Ssda903Data, Stay};
 pub use codes::{ExitRoute, PlaceKind, Sex};

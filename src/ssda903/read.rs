@@ -78,7 +78,7 @@ pub struct Loader {
     pub(super) report: ReadReport,
 }
 
-/// Parses `dd/mm/yyyy` (day and month may have one digit) or `yyyy-mm-dd`.
+/// Parses `dd/mm/yyyy` (day and month may have one digit) or `yyyy-mm-dd`, years 1900-2199.
 pub fn parse_date(s: &str) -> Option<Date> {
     fn num(s: &str, min_len: usize, max_len: usize) -> Option<i16> {
         if s.len() < min_len || s.len() > max_len || !s.bytes().all(|b| b.is_ascii_digit()) {
@@ -94,6 +94,9 @@ pub fn parse_date(s: &str) -> Option<Date> {
         let (y, m, d) = (it.next()?, it.next()?, it.next()?);
         (num(y, 4, 4)?, num(m, 2, 2)?, num(d, 2, 2)?)
     };
+    if !(1900..=2199).contains(&y) {
+        return None;
+    }
     let m = i8::try_from(m).ok()?;
     let d = i8::try_from(d).ok()?;
     Date::new(y, m, d).ok()
