@@ -25,7 +25,7 @@
 
 pub mod clean;
 pub mod codes;
-// pub mod estimate;
+pub mod estimate;
 pub mod occupancy;
 pub mod read;
 pub mod synth;

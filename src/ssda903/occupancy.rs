@@ -87,8 +87,8 @@ pub struct PeriodCounts {
     pub moves: [[u32; N_PLACEMENTS]; N_PLACEMENTS],
     /// Exits from care, `[last placement][exit route]`.
     pub exits: [[u32; N_EXIT_ROUTES]; N_PLACEMENTS],
-    /// Exits on or after the 18th birthday, by last placement (also in `exits`).
-    pub aged_out: [u32; N_PLACEMENTS],
+    /// Exits on or after the 18th birthday, `[last placement][exit route]` (also in `exits`).
+    pub aged_out: [[u32; N_EXIT_ROUTES]; N_PLACEMENTS],
     /// Children in care moving up an age band, `[placement][band left]`.
     pub age_ups: [[u32; N_AGE_BANDS]; N_PLACEMENTS],
 }
@@ -100,7 +100,7 @@ impl Default for PeriodCounts {
             entries: [[0; N_PLACEMENTS]; N_AGE_BANDS],
             moves: [[0; N_PLACEMENTS]; N_PLACEMENTS],
             exits: [[0; N_EXIT_ROUTES]; N_PLACEMENTS],
-            aged_out: [0; N_PLACEMENTS],
+            aged_out: [[0; N_EXIT_ROUTES]; N_PLACEMENTS],
             age_ups: [[0; N_AGE_BANDS]; N_PLACEMENTS],
         }
     }
@@ -120,8 +120,8 @@ impl PeriodCounts {
             }
             for r in 0..N_EXIT_ROUTES {
                 self.exits[p][r] += o.exits[p][r];
+                self.aged_out[p][r] += o.aged_out[p][r];
             }
-            self.aged_out[p] += o.aged_out[p];
         }
     }
 
@@ -148,6 +148,11 @@ impl PeriodCounts {
     /// Exits from a placement type (any route).
     pub fn exits_from(&self, p: Placement) -> u32 {
         self.exits[p.index()].iter().sum()
+    }
+
+    /// Exits on or after the 18th birthday from a placement type (any route).
+    pub fn aged_out_from(&self, p: Placement) -> u32 {
+        self.aged_out[p.index()].iter().sum()
     }
 }
 
@@ -262,7 +267,7 @@ pub fn monthly(data: &Ssda903Data) -> Occupancy {
                     let last_p = period.stays[period.stays.len() - 1].placement.index();
                     months[m].exits[last_p][route.index()] += 1;
                     if end >= eighteen {
-                        months[m].aged_out[last_p] += 1;
+                        months[m].aged_out[last_p][route.index()] += 1;
                     }
                 }
             }

@@ -30,6 +30,8 @@ use std::fmt::Write as _;
 const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
 
 /// The rates a synthetic return is generated from. Hazards are per child per month.
+///
+/// Every field has a default; a map given in TOML replaces the default map whole.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SynthConfig {
@@ -185,7 +187,7 @@ impl SynthConfig {
         SynthConfig {
             years: 10,
             burn_in_years: 18,
-            entries_per_month: 1300.0,
+            entries_per_month: 1380.0,
             ..SynthConfig::default()
         }
     }

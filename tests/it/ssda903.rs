@@ -454,3 +454,94 @@ proptest::proptest! {
         let _ = occupancy::monthly(&data);
     }
 }
+
+#[test]
+fn estimates_from_synthetic_returns_recover_the_generating_rates() {
+    use lacsim::ssda903::ExitRoute;
+    use lacsim::ssda903::estimate::{RateEstimate, estimate};
+    let cfg = SynthConfig::default();
+    let s = synth::generate(&cfg).unwrap();
+    let data = load_synth(&s, Options::default());
+    let occ = occupancy::monthly(&data);
+    let est = estimate(&occ, FinancialYear(2016), FinancialYear(2023));
+    // Within 3.5 standard errors (the 95% interval is about 3.92 of them wide).
+    let near = |r: &RateEstimate, truth: f64, what: &str| {
+        let se = (r.upper - r.lower) / 3.92;
+        assert!(
+            (r.mean - truth).abs() < 3.5 * se,
+            "{what}: {r:?} vs {truth}"
+        );
+    };
+    for p in [
+        Placement::RelativeFriendFoster,
+        Placement::InHouseFoster,
+        Placement::Ifa,
+        Placement::HomesHostels,
+    ] {
+        near(
+            &est.move_hazard[&p],
+            cfg.move_hazard[&p],
+            &format!("moves from {p}"),
+        );
+        near(
+            &est.exit_hazard[&p],
+            cfg.exit_hazard[&p],
+            &format!("exits from {p}"),
+        );
+    }
+    let g = est.entry_growth.unwrap();
+    assert!(
+        (g.log_slope - cfg.entry_growth.ln_1p()).abs() < 3.5 * g.log_slope_se,
+        "{g:?}"
+    );
+    let sgo = est.exit_routes[&Placement::RelativeFriendFoster][&ExitRoute::SpecialGuardianship];
+    assert!(sgo.lower < 0.55 && 0.55 < sgo.upper, "{sgo:?}");
+    let adoption = est.exit_routes[&Placement::PlacedForAdoption][&ExitRoute::Adoption];
+    assert!(adoption.mean > 0.85, "{adoption:?}");
+    assert_eq!(
+        est.exit_routes[&Placement::InHouseFoster][&ExitRoute::Adoption].count,
+        0
+    );
+    let at18 = est.age18_routes[&ExitRoute::Independence];
+    assert!(at18.lower < 0.6 && 0.6 < at18.upper, "{at18:?}");
+    let json = serde_json::to_string(&est).unwrap();
+    assert!(json.contains("\"in_house_foster\""));
+}
+
+#[test]
+fn synth_config_reads_from_toml_and_reports_every_problem() {
+    let cfg: SynthConfig = toml::from_str(
+        "seed = 7\nfirst_year = \"2018/19\"\nyears = 3\n[move_hazard]\nifa = 0.05\n[exit_routes.ifa]\nadoption = 0.2\nreturn_home = 0.8\n",
+    )
+    .unwrap();
+    assert_eq!(cfg.first_year, FinancialYear(2018));
+    assert_eq!(cfg.move_hazard.len(), 1);
+    assert_eq!(
+        cfg.entries_per_month,
+        SynthConfig::default().entries_per_month
+    );
+    let err = synth::generate(&SynthConfig {
+        entries_per_month: -1.0,
+        ..cfg
+    })
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("entries_per_month must be a number 0 or over"),
+        "{text}"
+    );
+    assert!(
+        text.contains("exit_routes.ifa.adoption must be 0"),
+        "{text}"
+    );
+    // A map given in TOML replaces the default map whole, so other placements lost their routes.
+    assert!(
+        text.contains("exit_routes.in_house_foster needs a weight over 0"),
+        "{text}"
+    );
+    assert_eq!(err.problems.len(), 11, "{text}");
+    assert!(
+        toml::from_str::<SynthConfig>("sed = 1").is_err(),
+        "unknown fields are refused"
+    );
+}
