@@ -33,11 +33,73 @@ pub mod synth;
 pub use clean::{Child, Period, Ssda903Data, Stay};
 pub use codes::{ExitRoute, PlaceKind, Sex};
 pub use occupancy::{Census, Occupancy, PeriodCounts};
-pub use read::Loader;
+pub use read::{Loader, format_date, parse_date};
 
 use crate::year::FinancialYear;
 use jiff::civil::Date;
 use std::fmt;
+
+/// Reads header and episodes files given as `(file name, reader)` pairs, each list in
+/// collection-year order, and cleans them.
+///
+/// A file's collection year is taken from its name when the name holds one written
+/// like `2019-20`, `2019_20`, `201920` or `2019-2020` (see [`year_in_file_name`]);
+/// otherwise the file is read as a combined file accepting every year's SEX codes.
+pub fn load<'a, H: std::io::Read, E: std::io::Read>(
+    headers: impl IntoIterator<Item = (&'a str, H)>,
+    episodes: impl IntoIterator<Item = (&'a str, E)>,
+    opts: Options,
+) -> Result<Ssda903Data, Ssda903Error> {
+    let mut loader = Loader::new(opts);
+    for (name, reader) in headers {
+        loader.add_header(name, year_in_file_name(name), reader)?;
+    }
+    for (name, reader) in episodes {
+        loader.add_episodes(name, year_in_file_name(name), reader)?;
+    }
+    loader.finish()
+}
+
+/// The collection year in a file name such as `episodes_2019-20.csv`, `header_201920.csv`
+/// or `903_2019_2020.csv`: a start year followed by the next year (two or four digits).
+pub fn year_in_file_name(name: &str) -> Option<FinancialYear> {
+    let b = name.as_bytes();
+    let digits_at = |i: usize, n: usize| -> Option<i32> {
+        let s = b.get(i..i + n)?;
+        if !s.iter().all(u8::is_ascii_digit) || b.get(i + n).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(s).ok()?.parse().ok()
+    };
+    let mut found = None;
+    for i in 0..b.len() {
+        if i > 0 && b[i - 1].is_ascii_digit() {
+            continue;
+        }
+        let Some(start) = b.get(i..i + 4).filter(|s| s.iter().all(u8::is_ascii_digit)) else {
+            continue;
+        };
+        let Ok(y) = std::str::from_utf8(start).unwrap_or("").parse::<i32>() else {
+            continue;
+        };
+        if !(1990..=2199).contains(&y) {
+            continue;
+        }
+        let mut j = i + 4;
+        if matches!(b.get(j), Some(b'-' | b'_' | b' ')) {
+            j += 1;
+        }
+        let next = (y + 1) % 100;
+        let ok = digits_at(j, 2) == Some(next) || digits_at(j, 4) == Some(y + 1);
+        if ok {
+            if found.is_some_and(|f| f != FinancialYear(y)) {
+                return None;
+            }
+            found = Some(FinancialYear(y));
+        }
+    }
+    found
+}
 
 /// How strictly to treat unusable rows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -118,7 +180,7 @@ pub enum RejectReason {
         other_line: u64,
     },
     /// The child has no row in any header file.
-    #[error("child is not in any header file")]
+    #[error("child has no usable row in any header file")]
     ChildNotInHeader,
     /// The episode starts before the child's date of birth.
     #[error("episode starts before the child's date of birth")]
@@ -311,6 +373,20 @@ mod tests {
             epoch_day(date(2024, 3, 1)) - epoch_day(date(2024, 2, 28)),
             2
         );
+    }
+
+    #[test]
+    fn years_in_file_names() {
+        let y = |s: &str| year_in_file_name(s).map(|y| y.0);
+        assert_eq!(y("episodes_2019-20.csv"), Some(2019));
+        assert_eq!(y("header_201920.csv"), Some(2019));
+        assert_eq!(y("903_2019_2020.csv"), Some(2019));
+        assert_eq!(y("SSDA903 2023 24 episodes.csv"), Some(2023));
+        assert_eq!(y("header_2019.csv"), None);
+        assert_eq!(y("episodes_2019-21.csv"), None);
+        assert_eq!(y("2019-20 and 2020-21.csv"), None);
+        assert_eq!(y("x12019-20.csv"), None);
+        assert_eq!(y(""), None);
     }
 
     #[test]
