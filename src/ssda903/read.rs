@@ -10,7 +10,8 @@ use super::codes::{self, PlaceKind, PlaceProblem, Rec, Sex};
 use super::{Options, ReadReport, RejectReason, Rejection, Ssda903Error};
 use crate::year::FinancialYear;
 use jiff::civil::Date;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, DefaultHasher};
 use std::io::Read;
 
 /// Columns a header file must have.
@@ -69,13 +70,15 @@ pub(super) struct FileInfo {
 pub struct Loader {
     pub(super) opts: Options,
     pub(super) files: Vec<FileInfo>,
-    pub(super) child_ids: BTreeMap<Box<str>, u32>,
+    /// CHILD to index; only looked up, never iterated, and hashed with fixed keys.
+    pub(super) child_ids: HashMap<Box<str>, u32, BuildHasherDefault<DefaultHasher>>,
     pub(super) child_names: Vec<Box<str>>,
     pub(super) headers: Vec<Option<HeaderRow>>,
     pub(super) episodes: Vec<RawEpisode>,
     pub(super) rejections: Vec<(Src, Rejection)>,
     pub(super) warnings: Vec<(Src, Rejection)>,
     pub(super) report: ReadReport,
+    pub(super) last_child: u32,
 }
 
 /// Parses `dd/mm/yyyy` (day and month may have one digit) or `yyyy-mm-dd`, years 1900-2199.
@@ -264,6 +267,18 @@ impl Loader {
     }
 
     pub(super) fn child_id(&mut self, name: &str) -> u32 {
+        // Files are usually sorted by child: try the previous row's child first.
+        if let Some(last) = self.child_names.get(self.last_child as usize)
+            && &**last == name
+        {
+            return self.last_child;
+        }
+        let id = self.child_id_lookup(name);
+        self.last_child = id;
+        id
+    }
+
+    fn child_id_lookup(&mut self, name: &str) -> u32 {
         if let Some(&id) = self.child_ids.get(name) {
             return id;
         }
