@@ -57,11 +57,7 @@ impl FromStr for FinancialYear {
             4 => end == start + 1,
             _ => false,
         };
-        if ok {
-            Ok(FinancialYear(start))
-        } else {
-            Err(bad())
-        }
+        if ok { Ok(FinancialYear(start)) } else { Err(bad()) }
     }
 }
 
@@ -87,10 +83,7 @@ mod tests {
         let y: FinancialYear = "2019/20".parse().unwrap();
         assert_eq!(y, FinancialYear(2019));
         assert_eq!(y.label(), "2019/20");
-        assert_eq!(
-            "2099-2100".parse::<FinancialYear>().unwrap().label(),
-            "2099/00"
-        );
+        assert_eq!("2099-2100".parse::<FinancialYear>().unwrap().label(), "2099/00");
         assert_eq!(y.march_label(), "March 2020");
         assert!("2019/21".parse::<FinancialYear>().is_err());
         assert!("19/20".parse::<FinancialYear>().is_err());

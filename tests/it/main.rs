@@ -1,5 +1,2 @@
-mod smoke {
-    #[test]
-    fn ok() {}
-}
+mod smoke { #[test] fn ok(){} }
 mod ssda903;
