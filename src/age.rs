@@ -1,20 +1,28 @@
-//! The DfE age bands used for children in care: under 1, 1-4, 5-9, 10-15, 16-17.
+//! The five DfE age bands for looked-after children and a fixed-size table indexed by them.
+//!
+//! Owns the band boundaries (completed years of age at a date) and the names users
+//! type and reports print. Shared by calibration (`ssda903`) and the projection engine.
 
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
-/// A child's age band at a date.
+/// A DfE age band (age in completed years on the date of interest).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum AgeBand {
     /// Under 1 year old.
+    #[serde(rename = "under_1")]
     Under1,
-    /// 1 to 4 years old.
+    /// Aged 1 to 4.
+    #[serde(rename = "1_to_4")]
     Age1To4,
-    /// 5 to 9 years old.
+    /// Aged 5 to 9.
+    #[serde(rename = "5_to_9")]
     Age5To9,
-    /// 10 to 15 years old.
+    /// Aged 10 to 15.
+    #[serde(rename = "10_to_15")]
     Age10To15,
-    /// 16 and 17 years old.
+    /// Aged 16 or 17.
+    #[serde(rename = "16_to_17")]
     Age16To17,
 }
 
@@ -22,7 +30,7 @@ pub enum AgeBand {
 pub const N_AGE_BANDS: usize = 5;
 
 impl AgeBand {
-    /// Every band, youngest first.
+    /// Every age band, youngest first.
     pub const ALL: [AgeBand; N_AGE_BANDS] = [
         AgeBand::Under1,
         AgeBand::Age1To4,
@@ -31,34 +39,34 @@ impl AgeBand {
         AgeBand::Age16To17,
     ];
 
-    /// Position in [`AgeBand::ALL`].
+    /// Position in [`AgeBand::ALL`], used to index arrays.
     pub const fn index(self) -> usize {
         self as usize
     }
 
-    /// Key used in scenario files and JSON.
+    /// The key used in scenario files and JSON output.
     pub const fn key(self) -> &'static str {
         match self {
             AgeBand::Under1 => "under_1",
-            AgeBand::Age1To4 => "age_1_4",
-            AgeBand::Age5To9 => "age_5_9",
-            AgeBand::Age10To15 => "age_10_15",
-            AgeBand::Age16To17 => "age_16_17",
+            AgeBand::Age1To4 => "1_to_4",
+            AgeBand::Age5To9 => "5_to_9",
+            AgeBand::Age10To15 => "10_to_15",
+            AgeBand::Age16To17 => "16_to_17",
         }
     }
 
-    /// Label as DfE prints it.
+    /// The label DfE tables print.
     pub const fn label(self) -> &'static str {
         match self {
-            AgeBand::Under1 => "Under 1",
-            AgeBand::Age1To4 => "1 to 4",
-            AgeBand::Age5To9 => "5 to 9",
-            AgeBand::Age10To15 => "10 to 15",
-            AgeBand::Age16To17 => "16 and over",
+            AgeBand::Under1 => "Under 1 year",
+            AgeBand::Age1To4 => "1 to 4 years",
+            AgeBand::Age5To9 => "5 to 9 years",
+            AgeBand::Age10To15 => "10 to 15 years",
+            AgeBand::Age16To17 => "16 years and over",
         }
     }
 
-    /// First birthday (in whole years) in the band.
+    /// Youngest age (completed years) in the band.
     pub const fn min_age(self) -> u32 {
         match self {
             AgeBand::Under1 => 0,
@@ -69,30 +77,40 @@ impl AgeBand {
         }
     }
 
-    /// Years spent in the band (16-17 ends at the 18th birthday, when care ends).
-    pub const fn width_years(self) -> u32 {
+    /// The first age (completed years) past the band; 18 for the last band.
+    pub const fn end_age(self) -> u32 {
         match self {
             AgeBand::Under1 => 1,
-            AgeBand::Age1To4 => 4,
-            AgeBand::Age5To9 => 5,
-            AgeBand::Age10To15 => 6,
-            AgeBand::Age16To17 => 2,
+            AgeBand::Age1To4 => 5,
+            AgeBand::Age5To9 => 10,
+            AgeBand::Age10To15 => 16,
+            AgeBand::Age16To17 => 18,
         }
     }
 
-    /// The band for an age in whole years, or `None` at 18 and over.
+    /// The band for an age in completed years; `None` from 18 on (no longer a child).
     pub const fn from_age(years: u32) -> Option<AgeBand> {
         match years {
             0 => Some(AgeBand::Under1),
             1..=4 => Some(AgeBand::Age1To4),
             5..=9 => Some(AgeBand::Age5To9),
             10..=15 => Some(AgeBand::Age10To15),
-            16 | 17 => Some(AgeBand::Age16To17),
+            16..=17 => Some(AgeBand::Age16To17),
             _ => None,
         }
     }
 
-    /// The next band up, or `None` for 16-17 (the next birthday band is leaving care).
+    /// Looks a band up by its key.
+    pub fn from_key(key: &str) -> Option<AgeBand> {
+        AgeBand::ALL.into_iter().find(|a| a.key() == key)
+    }
+
+    /// Years spent in the band (16-17 ends at the 18th birthday, when care ends).
+    pub const fn width_years(self) -> u32 {
+        self.end_age() - self.min_age()
+    }
+
+    /// The next band up, or `None` for 16-17 (the next step is leaving care at 18).
     pub const fn next(self) -> Option<AgeBand> {
         match self {
             AgeBand::Under1 => Some(AgeBand::Age1To4),
@@ -104,6 +122,12 @@ impl AgeBand {
     }
 }
 
+impl fmt::Display for AgeBand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,12 +135,17 @@ mod tests {
     #[test]
     fn bands_cover_0_to_17_without_gaps() {
         for age in 0..18 {
-            let b = AgeBand::from_age(age).unwrap();
-            assert!(age >= b.min_age() && age < b.min_age() + b.width_years());
+            let band = AgeBand::from_age(age).unwrap();
+            assert!(band.min_age() <= age && age < band.end_age());
         }
         assert_eq!(AgeBand::from_age(18), None);
-        for (i, b) in AgeBand::ALL.iter().enumerate() {
-            assert_eq!(b.index(), i);
+        for a in AgeBand::ALL {
+            assert_eq!(AgeBand::ALL[a.index()], a);
+            assert_eq!(AgeBand::from_key(a.key()), Some(a));
+            assert_eq!(
+                serde_json::to_string(&a).unwrap(),
+                format!("\"{}\"", a.key())
+            );
         }
     }
 }

@@ -4,15 +4,16 @@
 //! The library does no I/O of its own: it takes text and returns values, so the
 //! command line, tests and benchmarks all drive the same code.
 
-pub mod placement;
-pub mod year;
-
-pub use placement::{ByPlacement, Placement};
-pub use year::FinancialYear;
 pub mod age;
 pub mod finance;
+pub mod placement;
 pub mod projection;
 pub mod report;
 pub mod results;
 pub mod scenario;
 pub mod sensitivity;
+pub mod ssda903;
+pub mod year;
+
+pub use placement::{ByPlacement, Placement};
+pub use year::FinancialYear;

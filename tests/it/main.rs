@@ -6,3 +6,4 @@ mod finance_props;
 mod paper;
 mod report;
 mod sensitivity;
+mod ssda903;

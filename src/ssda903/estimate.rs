@@ -1,0 +1,453 @@
+//! Rates with uncertainty from SSDA903 counts and exposure.
+//!
+//! Owns the posterior summaries calibration starts from: Poisson rates as
+//! Gamma(events + 1/2, exposure) (the Jeffreys prior), shares as the Beta
+//! marginals of Dirichlet(counts + 1/2), and the log-linear growth of yearly
+//! entries fitted by Poisson regression. The special functions (log-gamma,
+//! regularised incomplete gamma and beta, their inverses by bisection) are
+//! written out here so results do not depend on another crate's algorithms.
+
+use super::codes::{ExitRoute, N_EXIT_ROUTES};
+use super::occupancy::{Occupancy, PeriodCounts};
+use crate::age::{AgeBand, N_AGE_BANDS};
+use crate::placement::{N_PLACEMENTS, Placement};
+use crate::year::FinancialYear;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Probability in each tail of the reported intervals (a 95% interval).
+pub const TAIL: f64 = 0.025;
+
+/// A Poisson rate per unit of exposure with a 95% credible interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RateEstimate {
+    /// Events counted.
+    pub events: f64,
+    /// Exposure (child-months, or months for entries).
+    pub exposure: f64,
+    /// Posterior mean, (events + 1/2) / exposure.
+    pub mean: f64,
+    /// 2.5% point of Gamma(events + 1/2, exposure).
+    pub lower: f64,
+    /// 97.5% point of Gamma(events + 1/2, exposure).
+    pub upper: f64,
+}
+
+/// Gamma(events + 1/2, exposure) summary; `None` without exposure.
+pub fn rate(events: f64, exposure: f64) -> Option<RateEstimate> {
+    if !(exposure > 0.0 && exposure.is_finite() && events >= 0.0 && events.is_finite()) {
+        return None;
+    }
+    let shape = events + 0.5;
+    Some(RateEstimate {
+        events,
+        exposure,
+        mean: shape / exposure,
+        lower: gamma_quantile(shape, TAIL) / exposure,
+        upper: gamma_quantile(shape, 1.0 - TAIL) / exposure,
+    })
+}
+
+/// One category's share with a 95% credible interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ShareEstimate {
+    /// Count in this category.
+    pub count: u32,
+    /// Posterior mean share under Dirichlet(counts + 1/2).
+    pub mean: f64,
+    /// 2.5% point of the Beta marginal.
+    pub lower: f64,
+    /// 97.5% point of the Beta marginal.
+    pub upper: f64,
+}
+
+/// Dirichlet(counts + 1/2) marginal summaries, one per category.
+pub fn split(counts: &[u32]) -> Vec<ShareEstimate> {
+    let alpha0: f64 = counts.iter().map(|&c| f64::from(c) + 0.5).sum();
+    counts
+        .iter()
+        .map(|&c| {
+            let a = f64::from(c) + 0.5;
+            let b = alpha0 - a;
+            ShareEstimate {
+                count: c,
+                mean: a / alpha0,
+                lower: beta_quantile(a, b, TAIL),
+                upper: beta_quantile(a, b, 1.0 - TAIL),
+            }
+        })
+        .collect()
+}
+
+/// Yearly growth of entries from a Poisson log-linear fit, `entries ~ exp(a + b year)`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Growth {
+    /// Fitted yearly growth, `exp(b) - 1` (0.03 is 3% a year).
+    pub rate: f64,
+    /// Slope `b` of log entries per year.
+    pub log_slope: f64,
+    /// Standard error of `b` from the Fisher information.
+    pub log_slope_se: f64,
+    /// Lower end of the 95% interval for `rate`.
+    pub lower: f64,
+    /// Upper end of the 95% interval for `rate`.
+    pub upper: f64,
+    /// Fitted entries in the last year.
+    pub fitted_last: f64,
+}
+
+/// Fits log-linear growth to entries by year; needs two years or more and some entries.
+pub fn entry_growth(entries: &[(FinancialYear, u32)]) -> Option<Growth> {
+    if entries.len() < 2 || entries.iter().all(|&(_, n)| n == 0) {
+        return None;
+    }
+    let t0 = entries[0].0.0;
+    let xs: Vec<f64> = entries.iter().map(|&(y, _)| f64::from(y.0 - t0)).collect();
+    let ys: Vec<f64> = entries.iter().map(|&(_, n)| f64::from(n)).collect();
+    let mean_y = ys.iter().sum::<f64>() / ys.len() as f64;
+    let (mut a, mut b) = (mean_y.max(0.5).ln(), 0.0);
+    let mut info = [[0.0; 2]; 2];
+    for _ in 0..100 {
+        let (mut g0, mut g1) = (0.0, 0.0);
+        info = [[0.0; 2]; 2];
+        for (&x, &y) in xs.iter().zip(&ys) {
+            let mu = (a + b * x).exp();
+            g0 += y - mu;
+            g1 += (y - mu) * x;
+            info[0][0] += mu;
+            info[0][1] += mu * x;
+            info[1][1] += mu * x * x;
+        }
+        info[1][0] = info[0][1];
+        let det = info[0][0] * info[1][1] - info[0][1] * info[0][1];
+        if !(det > 0.0 && det.is_finite()) {
+            return None;
+        }
+        let da = (info[1][1] * g0 - info[0][1] * g1) / det;
+        let db = (info[0][0] * g1 - info[0][1] * g0) / det;
+        a += da;
+        b += db;
+        if da.abs() < 1e-12 && db.abs() < 1e-12 {
+            break;
+        }
+    }
+    let det = info[0][0] * info[1][1] - info[0][1] * info[0][1];
+    let se = (info[0][0] / det).sqrt();
+    let z = 1.959_963_984_540_054;
+    let last = xs[xs.len() - 1];
+    Some(Growth {
+        rate: b.exp() - 1.0,
+        log_slope: b,
+        log_slope_se: se,
+        lower: (b - z * se).exp() - 1.0,
+        upper: (b + z * se).exp() - 1.0,
+        fitted_last: (a + b * last).exp(),
+    })
+}
+
+/// Everything calibration needs from a span of collection years.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Estimates {
+    /// First collection year used.
+    pub from: FinancialYear,
+    /// Last collection year used.
+    pub to: FinancialYear,
+    /// Entries per month (exposure in months).
+    pub entries_per_month: Option<RateEstimate>,
+    /// Log-linear growth of yearly entries.
+    pub entry_growth: Option<Growth>,
+    /// Age band mix of entries.
+    pub entry_age_mix: BTreeMap<AgeBand, ShareEstimate>,
+    /// First placement mix of entries.
+    pub first_placement_mix: BTreeMap<Placement, ShareEstimate>,
+    /// Monthly hazard of moving to another placement type, by placement.
+    pub move_hazard: BTreeMap<Placement, RateEstimate>,
+    /// Where moves out of each placement type go.
+    pub move_destinations: BTreeMap<Placement, BTreeMap<Placement, ShareEstimate>>,
+    /// Monthly hazard of leaving care before 18, by placement.
+    pub exit_hazard: BTreeMap<Placement, RateEstimate>,
+    /// Routes of exits before 18, by placement.
+    pub exit_routes: BTreeMap<Placement, BTreeMap<ExitRoute, ShareEstimate>>,
+    /// Routes of exits at 18 (all placements).
+    pub age18_routes: BTreeMap<ExitRoute, ShareEstimate>,
+}
+
+/// Estimates rates from the months of collection years `from..=to`.
+pub fn estimate(occ: &Occupancy, from: FinancialYear, to: FinancialYear) -> Estimates {
+    let mut total = PeriodCounts::default();
+    let mut yearly = Vec::new();
+    for y in from.0..=to.0 {
+        let c = occ.year(FinancialYear(y));
+        yearly.push((FinancialYear(y), c.total_entries()));
+        total.add(&c);
+    }
+    let months = f64::from((to.0 - from.0 + 1).max(0) * 12);
+    let entries_by_age: Vec<u32> = (0..N_AGE_BANDS)
+        .map(|a| total.entries[a].iter().sum())
+        .collect();
+    let entries_by_place: Vec<u32> = (0..N_PLACEMENTS)
+        .map(|p| total.entries.iter().map(|row| row[p]).sum())
+        .collect();
+    let mut move_hazard = BTreeMap::new();
+    let mut move_destinations = BTreeMap::new();
+    let mut exit_hazard = BTreeMap::new();
+    let mut exit_routes = BTreeMap::new();
+    let mut age18 = [0u32; N_EXIT_ROUTES];
+    for p in Placement::ALL {
+        let i = p.index();
+        let exposure = total.exposure_in(p);
+        if let Some(r) = rate(f64::from(total.moves_from(p)), exposure) {
+            move_hazard.insert(p, r);
+        }
+        if let Some(r) = rate(
+            f64::from(total.exits_from(p).saturating_sub(total.aged_out_from(p))),
+            exposure,
+        ) {
+            exit_hazard.insert(p, r);
+        }
+        let dest: Vec<u32> = Placement::ALL
+            .iter()
+            .map(|q| {
+                if *q == p {
+                    0
+                } else {
+                    total.moves[i][q.index()]
+                }
+            })
+            .collect();
+        let shares = split(&dest);
+        move_destinations.insert(
+            p,
+            Placement::ALL
+                .into_iter()
+                .zip(shares)
+                .filter(|(q, _)| *q != p)
+                .collect(),
+        );
+        let before18: Vec<u32> = (0..N_EXIT_ROUTES)
+            .map(|r| total.exits[i][r].saturating_sub(total.aged_out[i][r]))
+            .collect();
+        exit_routes.insert(
+            p,
+            ExitRoute::ALL.into_iter().zip(split(&before18)).collect(),
+        );
+        for (r, n) in age18.iter_mut().enumerate() {
+            *n += total.aged_out[i][r];
+        }
+    }
+    Estimates {
+        from,
+        to,
+        entries_per_month: rate(f64::from(total.total_entries()), months),
+        entry_growth: entry_growth(&yearly),
+        entry_age_mix: AgeBand::ALL
+            .into_iter()
+            .zip(split(&entries_by_age))
+            .collect(),
+        first_placement_mix: Placement::ALL
+            .into_iter()
+            .zip(split(&entries_by_place))
+            .collect(),
+        move_hazard,
+        move_destinations,
+        exit_hazard,
+        exit_routes,
+        age18_routes: ExitRoute::ALL.into_iter().zip(split(&age18)).collect(),
+    }
+}
+
+/// Natural log of the gamma function (Lanczos, g = 7, n = 9), for x > 0.
+pub fn ln_gamma(x: f64) -> f64 {
+    const C: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        let pi = std::f64::consts::PI;
+        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let mut s = C[0];
+    for (k, c) in C.iter().enumerate().skip(1) {
+        s += c / (x + k as f64);
+    }
+    let t = x + 7.5;
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + s.ln()
+}
+
+/// Regularised lower incomplete gamma P(a, x).
+pub fn gamma_p(a: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    let front = (a * x.ln() - x - ln_gamma(a)).exp();
+    if x < a + 1.0 {
+        let (mut sum, mut term, mut n) = (1.0 / a, 1.0 / a, a);
+        for _ in 0..10_000 {
+            n += 1.0;
+            term *= x / n;
+            sum += term;
+            if term.abs() < sum.abs() * 1e-15 {
+                break;
+            }
+        }
+        (sum * front).clamp(0.0, 1.0)
+    } else {
+        // Continued fraction for Q(a, x) (modified Lentz).
+        let tiny = 1e-300;
+        let mut b = x + 1.0 - a;
+        let mut c = 1.0 / tiny;
+        let mut d = 1.0 / b;
+        let mut h = d;
+        for i in 1..10_000 {
+            let an = -f64::from(i) * (f64::from(i) - a);
+            b += 2.0;
+            d = an * d + b;
+            d = if d.abs() < tiny { tiny } else { d };
+            c = b + an / c;
+            c = if c.abs() < tiny { tiny } else { c };
+            d = 1.0 / d;
+            let delta = d * c;
+            h *= delta;
+            if (delta - 1.0).abs() < 1e-15 {
+                break;
+            }
+        }
+        (1.0 - front * h).clamp(0.0, 1.0)
+    }
+}
+
+/// Regularised incomplete beta I_x(a, b).
+pub fn beta_i(a: f64, b: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let front =
+        (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
+    let cf = |a: f64, b: f64, x: f64| -> f64 {
+        let tiny = 1e-300;
+        let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
+        let mut c = 1.0;
+        let mut d = 1.0 - qab * x / qap;
+        d = if d.abs() < tiny { tiny } else { d };
+        d = 1.0 / d;
+        let mut h = d;
+        for m in 1..10_000 {
+            let m = f64::from(m);
+            let m2 = 2.0 * m;
+            for aa in [
+                m * (b - m) * x / ((qam + m2) * (a + m2)),
+                -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
+            ] {
+                d = 1.0 + aa * d;
+                d = if d.abs() < tiny { tiny } else { d };
+                c = 1.0 + aa / c;
+                c = if c.abs() < tiny { tiny } else { c };
+                d = 1.0 / d;
+                h *= d * c;
+            }
+            if (d * c - 1.0).abs() < 1e-15 {
+                break;
+            }
+        }
+        h
+    };
+    if x < (a + 1.0) / (a + b + 2.0) {
+        (front * cf(a, b, x) / a).clamp(0.0, 1.0)
+    } else {
+        (1.0 - front * cf(b, a, 1.0 - x) / b).clamp(0.0, 1.0)
+    }
+}
+
+/// Solves `f(x) = p` for increasing `f` on `[lo, hi]` by bisection.
+fn bisect(f: impl Fn(f64) -> f64, p: f64, mut lo: f64, mut hi: f64) -> f64 {
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if f(mid) < p {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+        if hi - lo <= 1e-14 * hi.abs().max(1e-300) {
+            break;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// Quantile of Gamma(shape, rate 1).
+pub fn gamma_quantile(shape: f64, p: f64) -> f64 {
+    let mut hi = shape.max(1.0);
+    while gamma_p(shape, hi) < p && hi < 1e300 {
+        hi *= 2.0;
+    }
+    bisect(|x| gamma_p(shape, x), p, 0.0, hi)
+}
+
+/// Quantile of Beta(a, b).
+pub fn beta_quantile(a: f64, b: f64, p: f64) -> f64 {
+    bisect(|x| beta_i(a, b, x), p, 0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64, tol: f64) -> bool {
+        (a - b).abs() <= tol * b.abs().max(1e-12)
+    }
+
+    #[test]
+    fn special_functions_match_known_values() {
+        assert!(close(ln_gamma(5.0), 24f64.ln(), 1e-12));
+        assert!(close(
+            ln_gamma(0.5),
+            std::f64::consts::PI.sqrt().ln(),
+            1e-12
+        ));
+        // Gamma(1) is Exp(1): P(1, x) = 1 - exp(-x).
+        assert!(close(gamma_p(1.0, 2.0), 1.0 - (-2f64).exp(), 1e-12));
+        assert!(close(gamma_quantile(1.0, 0.5), 2f64.ln(), 1e-10));
+        // Chi-square with 10 df (Gamma(5, 1/2)): 97.5% point 20.483.
+        assert!(close(
+            2.0 * gamma_quantile(5.0, 0.975),
+            20.483_177_350_807_4,
+            1e-8
+        ));
+        // Beta(1, 1) is uniform; Beta(2, 3) at 0.5: 11/16.
+        assert!(close(beta_quantile(1.0, 1.0, 0.25), 0.25, 1e-10));
+        assert!(close(beta_i(2.0, 3.0, 0.5), 11.0 / 16.0, 1e-12));
+    }
+
+    #[test]
+    fn rates_shares_and_growth() {
+        let r = rate(0.0, 10.0).unwrap();
+        assert!(r.lower < 1e-3 && r.mean == 0.05 && r.upper > 0.05);
+        assert!(rate(3.0, 0.0).is_none());
+        let s = split(&[30, 10, 0]);
+        assert!((s.iter().map(|x| x.mean).sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!(s[0].lower < s[0].mean && s[0].mean < s[0].upper);
+        let years: Vec<_> = (0..6)
+            .map(|k| {
+                (
+                    FinancialYear(2016 + k),
+                    (1000.0 * 1.05f64.powi(k)).round() as u32,
+                )
+            })
+            .collect();
+        let g = entry_growth(&years).unwrap();
+        assert!((g.rate - 0.05).abs() < 0.002, "{g:?}");
+        assert!(g.lower < 0.05 && 0.05 < g.upper);
+        assert!(entry_growth(&years[..1]).is_none());
+    }
+}

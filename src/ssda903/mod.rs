@@ -1,0 +1,400 @@
+//! SSDA903 returns: read a council's header and episodes files, clean them into
+//! periods of care, and count occupancy and events for calibration.
+//!
+//! Owns the DfE code lists ([`codes`]), the streaming CSV reader ([`read`]), the
+//! cleaning rules ([`clean`]: duplicates, X1 chains, temporary moves, short breaks,
+//! rejections), the 31 March and monthly counts ([`occupancy`]), rate estimates
+//! ([`estimate`]) and a synthetic return generator ([`synth`]).
+//!
+//! The module never opens files, prints or reads the clock: callers hand it
+//! `(file name, reader)` pairs and get values back, plus a report of every row it
+//! could not use. Typical use:
+//!
+//! ```
+//! use lacsim::ssda903::{Loader, Options};
+//! let header = "CHILD,SEX,DOB\nC1,1,01/05/2015\n";
+//! let episodes = "CHILD,DECOM,RNE,LS,PLACE,PLACE_PROVIDER,DEC,REC\n\
+//!                 C1,01/06/2020,S,C2,U4,PR1,,\n";
+//! let mut loader = Loader::new(Options::default());
+//! loader.add_header("header.csv", None, header.as_bytes()).unwrap();
+//! loader.add_episodes("episodes.csv", None, episodes.as_bytes()).unwrap();
+//! let data = loader.finish().unwrap();
+//! assert_eq!(data.children.len(), 1);
+//! assert!(data.report.episodes.adds_up());
+//! ```
+
+pub mod clean;
+pub mod codes;
+pub mod estimate;
+pub mod occupancy;
+pub mod read;
+pub mod synth;
+
+pub use clean::{Child, Period, Ssda903Data, Stay};
+pub use codes::{ExitRoute, PlaceKind, Sex};
+pub use occupancy::{Census, Occupancy, PeriodCounts};
+pub use read::{Loader, format_date, parse_date};
+
+use crate::year::FinancialYear;
+use jiff::civil::Date;
+use std::fmt;
+
+/// Reads header and episodes files given as `(file name, reader)` pairs, each list in
+/// collection-year order, and cleans them.
+///
+/// A file's collection year is taken from its name when the name holds one written
+/// like `2019-20`, `2019_20`, `201920` or `2019-2020` (see [`year_in_file_name`]);
+/// otherwise the file is read as a combined file accepting every year's SEX codes.
+pub fn load<'a, H: std::io::Read, E: std::io::Read>(
+    headers: impl IntoIterator<Item = (&'a str, H)>,
+    episodes: impl IntoIterator<Item = (&'a str, E)>,
+    opts: Options,
+) -> Result<Ssda903Data, Ssda903Error> {
+    let mut loader = Loader::new(opts);
+    for (name, reader) in headers {
+        loader.add_header(name, year_in_file_name(name), reader)?;
+    }
+    for (name, reader) in episodes {
+        loader.add_episodes(name, year_in_file_name(name), reader)?;
+    }
+    loader.finish()
+}
+
+/// The collection year in a file name such as `episodes_2019-20.csv`, `header_201920.csv`
+/// or `903_2019_2020.csv`: a start year followed by the next year (two or four digits).
+pub fn year_in_file_name(name: &str) -> Option<FinancialYear> {
+    let b = name.as_bytes();
+    let digits_at = |i: usize, n: usize| -> Option<i32> {
+        let s = b.get(i..i + n)?;
+        if !s.iter().all(u8::is_ascii_digit) || b.get(i + n).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(s).ok()?.parse().ok()
+    };
+    let mut found = None;
+    for i in 0..b.len() {
+        if i > 0 && b[i - 1].is_ascii_digit() {
+            continue;
+        }
+        let Some(start) = b.get(i..i + 4).filter(|s| s.iter().all(u8::is_ascii_digit)) else {
+            continue;
+        };
+        let Ok(y) = std::str::from_utf8(start).unwrap_or("").parse::<i32>() else {
+            continue;
+        };
+        if !(1990..=2199).contains(&y) {
+            continue;
+        }
+        let mut j = i + 4;
+        if matches!(b.get(j), Some(b'-' | b'_' | b' ')) {
+            j += 1;
+        }
+        let next = (y + 1) % 100;
+        let ok = digits_at(j, 2) == Some(next) || digits_at(j, 4) == Some(y + 1);
+        if ok {
+            if found.is_some_and(|f| f != FinancialYear(y)) {
+                return None;
+            }
+            found = Some(FinancialYear(y));
+        }
+    }
+    found
+}
+
+/// How strictly to treat unusable rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Turn the first rejected row into an error instead of reporting it.
+    pub strict: bool,
+    /// Collection years the data covers; inferred from the files when `None`.
+    pub years: Option<(FinancialYear, FinancialYear)>,
+}
+
+/// One row the reader or the cleaner could not use, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// Name of the file the row came from, as the caller gave it.
+    pub file: String,
+    /// Line number in that file (the column header line is line 1).
+    pub line: u64,
+    /// Column holding the offending value (empty when the whole row is at fault).
+    pub column: String,
+    /// The offending value as read (lossy UTF-8).
+    pub value: String,
+    /// Why the row was not used.
+    pub reason: RejectReason,
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} line {}", self.file, self.line)?;
+        if !self.column.is_empty() {
+            write!(f, ", {} = `{}`", self.column, self.value)?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+/// Why a row was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RejectReason {
+    /// A date that is not a real day written `dd/mm/yyyy` or `yyyy-mm-dd`.
+    #[error("not a date: write dates as dd/mm/yyyy or yyyy-mm-dd")]
+    BadDate,
+    /// A required value is blank.
+    #[error("required value is missing")]
+    Missing,
+    /// The row has a different number of fields from the column header line.
+    #[error("row has {found} fields but the header line has {expected}")]
+    WrongColumnCount {
+        /// Fields in the column header line.
+        expected: usize,
+        /// Fields in this row.
+        found: usize,
+    },
+    /// Bytes that are not UTF-8 text.
+    #[error("value is not UTF-8 text")]
+    NotUtf8,
+    /// A value that is not a code of the SSDA903 guide.
+    #[error("unknown code")]
+    UnknownCode,
+    /// A code that exists but not for the date or collection year of the row.
+    #[error("code is not valid for this date or collection year")]
+    CodeNotValidThen,
+    /// PLACE U4-U6 without a PLACE_PROVIDER of PR1-PR5.
+    #[error("foster placement U4-U6 needs PLACE_PROVIDER PR1-PR5")]
+    FosterProviderUnknown,
+    /// DECOM later than DEC.
+    #[error("episode starts (DECOM) after it ends (DEC)")]
+    DecomAfterDec,
+    /// DEC and REC must be both present or both blank.
+    #[error("DEC and REC must both be filled in or both be blank")]
+    DecRecMismatch,
+    /// The episode overlaps an earlier episode of the same child.
+    #[error("overlaps the episode at {other_file} line {other_line}")]
+    Overlap {
+        /// File of the earlier episode.
+        other_file: String,
+        /// Line of the earlier episode.
+        other_line: u64,
+    },
+    /// The child has no row in any header file.
+    #[error("child has no usable row in any header file")]
+    ChildNotInHeader,
+    /// The episode starts before the child's date of birth.
+    #[error("episode starts before the child's date of birth")]
+    BeforeBirth,
+    /// The episode starts on or after the child's 18th birthday.
+    #[error("episode starts on or after the child's 18th birthday")]
+    AfterEighteen,
+    /// A header row for a child already seen with a different date of birth.
+    #[error("date of birth differs from the earlier header row at {other_file} line {other_line}")]
+    ConflictingHeader {
+        /// File of the earlier header row.
+        other_file: String,
+        /// Line of the earlier header row.
+        other_line: u64,
+    },
+    /// X1 (not an exit) but no episode of the child starts on DEC; kept, read as an exit of route Other.
+    #[error("REC is X1 but no episode starts on DEC; read as an exit (other)")]
+    BrokenX1Chain,
+}
+
+/// Row counts for one kind of file; `read` always equals the sum of the other fields.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RowTally {
+    /// Data rows read (the column header line excluded).
+    pub read: u64,
+    /// Rows that went into the cleaned data.
+    pub used: u64,
+    /// Rows rejected (each has a [`Rejection`]).
+    pub rejected: u64,
+    /// Rows that repeat a row from another yearly file and were merged into it.
+    pub duplicates: u64,
+    /// Episodes under LS V3/V4 (short breaks), left out as DfE does.
+    pub short_breaks: u64,
+}
+
+impl RowTally {
+    /// True when every row read is accounted for exactly once.
+    pub fn adds_up(&self) -> bool {
+        self.read == self.used + self.rejected + self.duplicates + self.short_breaks
+    }
+}
+
+/// What happened to every row: tallies and the rejected rows themselves.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadReport {
+    /// Header file rows.
+    pub header: RowTally,
+    /// Episodes file rows.
+    pub episodes: RowTally,
+    /// Rows not used, in file then line order.
+    pub rejections: Vec<Rejection>,
+    /// Rows used but read with an assumption (see [`RejectReason::BrokenX1Chain`]).
+    pub warnings: Vec<Rejection>,
+    /// First and last collection years the data covers.
+    pub years: Option<(FinancialYear, FinancialYear)>,
+}
+
+impl ReadReport {
+    /// The rejections as `rejected.csv` text: file, line, column, value, reason.
+    pub fn rejected_csv(&self) -> String {
+        rejections_csv(&self.rejections)
+    }
+}
+
+/// Writes rejections as CSV text with columns `file,line,column,value,reason`.
+pub fn rejections_csv(rows: &[Rejection]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(["file", "line", "column", "value", "reason"]);
+    for r in rows {
+        let _ = w.write_record([
+            r.file.as_str(),
+            &r.line.to_string(),
+            &r.column,
+            &r.value,
+            &r.reason.to_string(),
+        ]);
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Whole-file problems and strict-mode failures.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Ssda903Error {
+    /// The file has no column header line.
+    #[error("{file}: the file is empty; expected a column header line such as `{expected}`")]
+    Empty {
+        /// File name.
+        file: String,
+        /// The columns expected.
+        expected: String,
+    },
+    /// The file is separated by something other than commas.
+    #[error(
+        "{file}: columns are separated by {found}; SSDA903 files must be comma separated (save as CSV)"
+    )]
+    WrongDelimiter {
+        /// File name.
+        file: String,
+        /// The separator found, described in words.
+        found: &'static str,
+    },
+    /// Required columns are absent from the header line.
+    #[error("{file}: missing column(s) {missing}; expected at least {expected}")]
+    MissingColumns {
+        /// File name.
+        file: String,
+        /// Missing column names, comma separated.
+        missing: String,
+        /// All required column names, comma separated.
+        expected: String,
+    },
+    /// The column header line is not UTF-8 (e.g. a UTF-16 export).
+    #[error("{file}: not UTF-8 text; save the file as CSV UTF-8")]
+    NotUtf8 {
+        /// File name.
+        file: String,
+    },
+    /// Reading the bytes failed.
+    #[error("{file}: could not be read: {source}")]
+    Io {
+        /// File name.
+        file: String,
+        /// The underlying error.
+        source: csv::Error,
+    },
+    /// Strict mode and a row was rejected.
+    #[error(
+        "{first} (strict mode: {count} row(s) rejected; rerun without strict to get rejected.csv)"
+    )]
+    Rejected {
+        /// The first rejection.
+        first: Box<Rejection>,
+        /// How many rows were rejected so far.
+        count: usize,
+    },
+}
+
+/// Days since 1970-01-01 for a civil date (proleptic Gregorian).
+pub(crate) fn epoch_day(d: Date) -> i32 {
+    let (y, m, dd) = (
+        i32::from(d.year()),
+        i32::from(d.month()),
+        i32::from(d.day()),
+    );
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + dd - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date `years` years after `d` (29 February becomes 1 March in common years).
+pub(crate) fn add_years(d: Date, years: i16) -> Date {
+    let y = d.year() + years;
+    Date::new(y, d.month(), d.day()).unwrap_or_else(|_| Date::new(y, 3, 1).unwrap_or(d))
+}
+
+/// Age in completed years on `on` for a child born on `dob`.
+pub(crate) fn age_on(dob: Date, on: Date) -> i32 {
+    let mut age = i32::from(on.year()) - i32::from(dob.year());
+    if (on.month(), on.day()) < (dob.month(), dob.day()) {
+        age -= 1;
+    }
+    age
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn epoch_days_match_jiff() {
+        let base = date(1970, 1, 1);
+        for d in [
+            date(1970, 1, 1),
+            date(2000, 2, 29),
+            date(2024, 3, 31),
+            date(1969, 12, 31),
+        ] {
+            let want = (d - base).get_days();
+            assert_eq!(epoch_day(d), want, "{d}");
+        }
+        assert_eq!(
+            epoch_day(date(2024, 3, 1)) - epoch_day(date(2024, 2, 28)),
+            2
+        );
+    }
+
+    #[test]
+    fn years_in_file_names() {
+        let y = |s: &str| year_in_file_name(s).map(|y| y.0);
+        assert_eq!(y("episodes_2019-20.csv"), Some(2019));
+        assert_eq!(y("header_201920.csv"), Some(2019));
+        assert_eq!(y("903_2019_2020.csv"), Some(2019));
+        assert_eq!(y("SSDA903 2023 24 episodes.csv"), Some(2023));
+        assert_eq!(y("header_2019.csv"), None);
+        assert_eq!(y("episodes_2019-21.csv"), None);
+        assert_eq!(y("2019-20 and 2020-21.csv"), None);
+        assert_eq!(y("x12019-20.csv"), None);
+        assert_eq!(y(""), None);
+    }
+
+    #[test]
+    fn ages_and_birthdays() {
+        let dob = date(2008, 2, 29);
+        assert_eq!(add_years(dob, 18), date(2026, 3, 1));
+        assert_eq!(age_on(dob, date(2026, 2, 28)), 17);
+        assert_eq!(age_on(dob, date(2026, 3, 1)), 18);
+        assert_eq!(age_on(date(2010, 5, 1), date(2011, 5, 1)), 1);
+    }
+}

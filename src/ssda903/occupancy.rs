@@ -1,0 +1,280 @@
+//! Occupancy and event counts from cleaned SSDA903 data.
+//!
+//! Owns the 31 March census by placement × age band for each collection year and
+//! the monthly table of exposure (child-months) and events (entries, moves between
+//! placement types, exits by route, ageing out at 18, moving up an age band) that
+//! rate estimation works from. A child is looked after on day `d` when a stay has
+//! `start <= d < end`, as DfE counts children looked after at 31 March.
+
+use super::clean::{Child, Ssda903Data};
+use super::codes::N_EXIT_ROUTES;
+use super::{add_years, age_on, epoch_day};
+use crate::age::{AgeBand, N_AGE_BANDS};
+use crate::placement::{ByPlacement, N_PLACEMENTS, Placement};
+use crate::year::FinancialYear;
+use jiff::civil::{Date, date};
+use serde::Serialize;
+
+/// Children looked after on one day, by placement type × age band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Census {
+    /// Collection year whose 31 March this is.
+    pub year: FinancialYear,
+    /// Counts indexed `[placement.index()][age_band.index()]`.
+    pub counts: [[u32; N_AGE_BANDS]; N_PLACEMENTS],
+}
+
+impl Census {
+    /// Count by placement type (all ages).
+    pub fn by_placement(&self) -> ByPlacement<u32> {
+        ByPlacement::from_fn(|p| self.counts[p.index()].iter().sum())
+    }
+
+    /// Count by age band (all placements).
+    pub fn by_age(&self) -> [u32; N_AGE_BANDS] {
+        AgeBand::ALL.map(|a| self.counts.iter().map(|row| row[a.index()]).sum())
+    }
+
+    /// All children looked after.
+    pub fn total(&self) -> u32 {
+        self.counts.iter().flatten().sum()
+    }
+}
+
+/// The age band on `on`, with 18 and over read as 16-17 (a child leaves care at 18).
+fn band_on(dob: Date, on: Date) -> AgeBand {
+    let age = u32::try_from(age_on(dob, on).max(0)).unwrap_or(0);
+    AgeBand::from_age(age).unwrap_or(AgeBand::Age16To17)
+}
+
+/// Counts children looked after on `on`.
+pub fn census_on(children: &[Child], year: FinancialYear, on: Date) -> Census {
+    let mut counts = [[0; N_AGE_BANDS]; N_PLACEMENTS];
+    for c in children {
+        for p in &c.periods {
+            for s in &p.stays {
+                if s.start <= on && s.end.is_none_or(|e| e > on) {
+                    counts[s.placement.index()][band_on(c.dob, on).index()] += 1;
+                }
+            }
+        }
+    }
+    Census { year, counts }
+}
+
+/// 31 March census for each collection year the data covers.
+pub fn march31(data: &Ssda903Data) -> Vec<Census> {
+    let Some((first, last)) = data.years() else {
+        return Vec::new();
+    };
+    (first.0..=last.0)
+        .map(|y| {
+            let on = Date::new(i16::try_from(y + 1).unwrap_or(i16::MAX), 3, 31)
+                .unwrap_or(date(2000, 3, 31));
+            census_on(&data.children, FinancialYear(y), on)
+        })
+        .collect()
+}
+
+/// Exposure and events over some span of time (a month, or a sum of months).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeriodCounts {
+    /// Child-months looked after, `[placement][age band]` (days / days in the month).
+    pub exposure: [[f64; N_AGE_BANDS]; N_PLACEMENTS],
+    /// Entries to care, `[age band at entry][first placement]`.
+    pub entries: [[u32; N_PLACEMENTS]; N_AGE_BANDS],
+    /// Moves between placement types within a period of care, `[from][to]`.
+    pub moves: [[u32; N_PLACEMENTS]; N_PLACEMENTS],
+    /// Exits from care, `[last placement][exit route]`.
+    pub exits: [[u32; N_EXIT_ROUTES]; N_PLACEMENTS],
+    /// Exits on or after the 18th birthday, `[last placement][exit route]` (also in `exits`).
+    pub aged_out: [[u32; N_EXIT_ROUTES]; N_PLACEMENTS],
+    /// Children in care moving up an age band, `[placement][band left]`.
+    pub age_ups: [[u32; N_AGE_BANDS]; N_PLACEMENTS],
+}
+
+impl Default for PeriodCounts {
+    fn default() -> Self {
+        PeriodCounts {
+            exposure: [[0.0; N_AGE_BANDS]; N_PLACEMENTS],
+            entries: [[0; N_PLACEMENTS]; N_AGE_BANDS],
+            moves: [[0; N_PLACEMENTS]; N_PLACEMENTS],
+            exits: [[0; N_EXIT_ROUTES]; N_PLACEMENTS],
+            aged_out: [[0; N_EXIT_ROUTES]; N_PLACEMENTS],
+            age_ups: [[0; N_AGE_BANDS]; N_PLACEMENTS],
+        }
+    }
+}
+
+impl PeriodCounts {
+    /// Adds another span's counts to this one.
+    pub fn add(&mut self, o: &PeriodCounts) {
+        for p in 0..N_PLACEMENTS {
+            for a in 0..N_AGE_BANDS {
+                self.exposure[p][a] += o.exposure[p][a];
+                self.entries[a][p] += o.entries[a][p];
+                self.age_ups[p][a] += o.age_ups[p][a];
+            }
+            for q in 0..N_PLACEMENTS {
+                self.moves[p][q] += o.moves[p][q];
+            }
+            for r in 0..N_EXIT_ROUTES {
+                self.exits[p][r] += o.exits[p][r];
+                self.aged_out[p][r] += o.aged_out[p][r];
+            }
+        }
+    }
+
+    /// Child-months in a placement type, all ages.
+    pub fn exposure_in(&self, p: Placement) -> f64 {
+        self.exposure[p.index()].iter().sum()
+    }
+
+    /// Total entries.
+    pub fn total_entries(&self) -> u32 {
+        self.entries.iter().flatten().sum()
+    }
+
+    /// Total exits.
+    pub fn total_exits(&self) -> u32 {
+        self.exits.iter().flatten().sum()
+    }
+
+    /// Moves out of a placement type (to any other type).
+    pub fn moves_from(&self, p: Placement) -> u32 {
+        self.moves[p.index()].iter().sum()
+    }
+
+    /// Exits from a placement type (any route).
+    pub fn exits_from(&self, p: Placement) -> u32 {
+        self.exits[p.index()].iter().sum()
+    }
+
+    /// Exits on or after the 18th birthday from a placement type (any route).
+    pub fn aged_out_from(&self, p: Placement) -> u32 {
+        self.aged_out[p.index()].iter().sum()
+    }
+}
+
+/// Monthly exposure and events from 1 April of the first collection year to
+/// 31 March of the last.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Occupancy {
+    /// First collection year; month 0 is April of it.
+    pub first_year: FinancialYear,
+    /// One entry per calendar month.
+    pub months: Vec<PeriodCounts>,
+}
+
+impl Occupancy {
+    /// First day of month `i`.
+    pub fn month_start(&self, i: usize) -> Date {
+        month_start(self.first_year, i)
+    }
+
+    /// Sum of the twelve months of a collection year (zero if outside the data).
+    pub fn year(&self, y: FinancialYear) -> PeriodCounts {
+        let mut total = PeriodCounts::default();
+        let offset = (y.0 - self.first_year.0) * 12;
+        for k in 0..12 {
+            if let Some(m) = usize::try_from(offset + k)
+                .ok()
+                .and_then(|i| self.months.get(i))
+            {
+                total.add(m);
+            }
+        }
+        total
+    }
+
+    /// Collection years covered.
+    pub fn years(&self) -> impl Iterator<Item = FinancialYear> + '_ {
+        let n = i32::try_from(self.months.len() / 12).unwrap_or(0);
+        (0..n).map(|k| self.first_year.plus(k))
+    }
+}
+
+fn month_start(first: FinancialYear, i: usize) -> Date {
+    let m0 = i32::try_from(i).unwrap_or(0) + 3; // months since January of the first year
+    let y = first.0 + m0.div_euclid(12);
+    let m = m0.rem_euclid(12) + 1;
+    Date::new(
+        i16::try_from(y).unwrap_or(i16::MAX),
+        i8::try_from(m).unwrap_or(1),
+        1,
+    )
+    .unwrap_or(date(2000, 1, 1))
+}
+
+/// Monthly exposure and event counts over the collection years the data covers.
+pub fn monthly(data: &Ssda903Data) -> Occupancy {
+    let Some((first, last)) = data.years() else {
+        return Occupancy {
+            first_year: FinancialYear(2000),
+            months: Vec::new(),
+        };
+    };
+    let n = usize::try_from((last.0 - first.0 + 1) * 12).unwrap_or(0);
+    let starts: Vec<i32> = (0..=n).map(|i| epoch_day(month_start(first, i))).collect();
+    let lengths: Vec<f64> = starts.windows(2).map(|w| f64::from(w[1] - w[0])).collect();
+    let (w0, w1) = (starts[0], starts[n]);
+    let month_of = |day: i32| -> Option<usize> {
+        (w0..w1)
+            .contains(&day)
+            .then(|| starts.partition_point(|&s| s <= day) - 1)
+    };
+    let mut months = vec![PeriodCounts::default(); n];
+    for c in &data.children {
+        let edges = [1, 5, 10, 16, 18].map(|a| epoch_day(add_years(c.dob, a)));
+        let band_at = |day: i32| edges[..4].iter().filter(|&&e| e <= day).count();
+        let eighteen = edges[4];
+        for period in &c.periods {
+            let p_start = epoch_day(period.start());
+            let first_p = period.stays[0].placement;
+            if let Some(m) = month_of(p_start) {
+                months[m].entries[band_at(p_start)][first_p.index()] += 1;
+            }
+            for (k, s) in period.stays.iter().enumerate() {
+                let p = s.placement.index();
+                let start = epoch_day(s.start);
+                let end = s.end.map_or(i32::MAX, epoch_day);
+                if k > 0
+                    && let Some(m) = month_of(start)
+                {
+                    months[m].moves[period.stays[k - 1].placement.index()][p] += 1;
+                }
+                for (b, &edge) in edges[..4].iter().enumerate() {
+                    if edge > p_start && start <= edge && edge < end {
+                        if let Some(m) = month_of(edge) {
+                            months[m].age_ups[p][b] += 1;
+                        }
+                    }
+                }
+                let (mut cur, stop) = (start.max(w0), end.min(w1));
+                while cur < stop {
+                    let m = starts.partition_point(|&s| s <= cur) - 1;
+                    let band = band_at(cur);
+                    let next =
+                        stop.min(starts[m + 1])
+                            .min(if band < 4 { edges[band] } else { i32::MAX });
+                    months[m].exposure[p][band] += f64::from(next - cur) / lengths[m];
+                    cur = next;
+                }
+            }
+            if let (Some(end), Some(route)) = (period.end(), period.exit) {
+                let end = epoch_day(end);
+                if let Some(m) = month_of(end) {
+                    let last_p = period.stays[period.stays.len() - 1].placement.index();
+                    months[m].exits[last_p][route.index()] += 1;
+                    if end >= eighteen {
+                        months[m].aged_out[last_p][route.index()] += 1;
+                    }
+                }
+            }
+        }
+    }
+    Occupancy {
+        first_year: first,
+        months,
+    }
+}
