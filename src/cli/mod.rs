@@ -1,13 +1,16 @@
 //! Command-line parsing and dispatch. Each subcommand lives in its own file.
 
+mod calibrate;
 mod export;
 mod input;
 mod output;
 mod progress;
 mod report;
+mod returns;
 mod run;
 mod scenarios;
 mod sweep;
+mod synth;
 mod tornado;
 mod validate;
 
@@ -35,6 +38,10 @@ enum Command {
     Tornado(tornado::TornadoArgs),
     /// Re-render report.html and report.xlsx from a saved run folder without re-simulating.
     Report(report::ReportArgs),
+    /// Estimate entry, move and exit rates with their uncertainty from SSDA903 returns.
+    Calibrate(calibrate::CalibrateArgs),
+    /// Write synthetic SSDA903 returns (header and episodes per year) and their truth.json.
+    Synth(synth::SynthArgs),
     /// List the built-in scenarios, or copy them into a folder to edit.
     Scenarios(scenarios::ScenariosArgs),
 }
@@ -53,6 +60,8 @@ pub fn main() -> anyhow::Result<()> {
         Command::Sweep(a) => sweep::run(a),
         Command::Tornado(a) => tornado::run(a),
         Command::Report(a) => report::run(a),
+        Command::Calibrate(a) => calibrate::run(a),
+        Command::Synth(a) => synth::run(a),
         Command::Scenarios(a) => scenarios::run(a),
     }
 }

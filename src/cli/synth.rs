@@ -1,0 +1,140 @@
+//! `lacsim synth`: write realistic synthetic SSDA903 returns from known rates, with
+//! a `truth.json`, so the calibration pipeline can be tried without personal data.
+
+use super::output::OutDir;
+use super::{InputError, input};
+use clap::Args;
+use lacsim::FinancialYear;
+use lacsim::ssda903::synth::{self, SynthConfig};
+use std::path::PathBuf;
+
+/// Arguments of `lacsim synth`.
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Settings file (TOML, the fields of a synthetic county); default: a county of a few thousand children.
+    pub config: Option<String>,
+    /// Collection years to write, e.g. 2015-2024 (2015/16 to 2024/25) or 2015/16-2024/25.
+    #[arg(long, value_name = "FIRST-LAST")]
+    pub years: Option<String>,
+    /// Seed of every random stream.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Folder to write header_YYYY-YY.csv, episodes_YYYY-YY.csv and truth.json into.
+    #[arg(long, value_name = "DIR", required = true)]
+    pub out: PathBuf,
+    /// Replace the --out folder if it already has files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn parse_years(text: &str) -> Result<(FinancialYear, FinancialYear), InputError> {
+    let bad = || {
+        InputError(format!(
+            "--years `{text}`: write FIRST-LAST, e.g. 2015-2024 (collection years 2015/16 to 2024/25)"
+        ))
+    };
+    let year = |t: &str| -> Result<FinancialYear, InputError> {
+        if let Ok(y) = t.parse::<FinancialYear>() {
+            return Ok(y);
+        }
+        t.parse::<i32>()
+            .ok()
+            .filter(|y| (1990..=2199).contains(y))
+            .map(FinancialYear)
+            .ok_or_else(bad)
+    };
+    // Split on the dash between the two years, not the one inside "2015-16".
+    let parts: Vec<&str> = text.split('-').collect();
+    let (a, b) = match parts.len() {
+        2 => (year(parts[0])?, year(parts[1])?),
+        4 => (
+            year(&format!("{}-{}", parts[0], parts[1]))?,
+            year(&format!("{}-{}", parts[2], parts[3]))?,
+        ),
+        _ => return Err(bad()),
+    };
+    if b < a {
+        return Err(InputError(format!(
+            "--years `{text}`: the last year is before the first"
+        )));
+    }
+    Ok((a, b))
+}
+
+/// Runs the command.
+pub fn run(a: SynthArgs) -> anyhow::Result<()> {
+    let mut cfg = match &a.config {
+        Some(path) => {
+            let text = input::read_source(std::path::Path::new(path))
+                .map_err(|e| InputError(format!("{path}: cannot read the settings file: {e}")))?;
+            toml::from_str::<SynthConfig>(&text).map_err(|e| {
+                let line = e
+                    .span()
+                    .map(|s| lacsim::scenario::source::line_of(&text, s.start));
+                InputError(format!(
+                    "{path}{}: {}",
+                    line.map(|l| format!(":{l}")).unwrap_or_default(),
+                    e.message().trim()
+                ))
+            })?
+        }
+        None => SynthConfig::default(),
+    };
+    if let Some(y) = &a.years {
+        let (first, last) = parse_years(y)?;
+        cfg.first_year = first;
+        cfg.years = (last.0 - first.0 + 1) as u32;
+    }
+    if let Some(seed) = a.seed {
+        cfg.seed = seed;
+    }
+    let out = OutDir::create(&a.out, a.force)?;
+    let s = synth::generate(&cfg).map_err(|e| InputError(e.to_string()))?;
+    for r in &s.returns {
+        let tag = r.year.label().replace('/', "-");
+        out.write(&format!("header_{tag}.csv"), r.header_csv.as_bytes())?;
+        out.write(&format!("episodes_{tag}.csv"), r.episodes_csv.as_bytes())?;
+    }
+    out.write(
+        "truth.json",
+        serde_json::to_string_pretty(&s.truth)?.as_bytes(),
+    )?;
+    let dir = out.finish()?;
+    let last = s.truth.years.last();
+    eprintln!(
+        "wrote {} collection years ({} to {}) into {}; {} children looked after at 31 March {}",
+        s.returns.len(),
+        s.returns
+            .first()
+            .map(|r| r.year.label())
+            .unwrap_or_default(),
+        s.returns.last().map(|r| r.year.label()).unwrap_or_default(),
+        dir.display(),
+        last.map(|y| y.total).unwrap_or(0),
+        last.map(|y| y.year.0 + 1).unwrap_or(0)
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_forms() {
+        assert_eq!(
+            parse_years("2015-2024").unwrap(),
+            (FinancialYear(2015), FinancialYear(2024))
+        );
+        assert_eq!(
+            parse_years("2015/16-2024/25").unwrap(),
+            (FinancialYear(2015), FinancialYear(2024))
+        );
+        assert_eq!(
+            parse_years("2015-16-2024-25").unwrap(),
+            (FinancialYear(2015), FinancialYear(2024))
+        );
+        assert!(parse_years("2024-2015").is_err());
+        assert!(parse_years("soon").is_err());
+    }
+}
