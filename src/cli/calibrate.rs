@@ -145,39 +145,12 @@ fn estimates_csv(est: &Estimates) -> anyhow::Result<String> {
 }
 
 fn estimates_table(est: &Estimates) -> String {
-    let head = ["parameter", "group", "mean", "lower 95%", "upper 95%"];
-    let rows = rows(est);
-    let w: Vec<usize> = (0..5)
-        .map(|c| {
-            rows.iter()
-                .map(|r| r[c].len())
-                .chain([head[c].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let head = ["parameter", "group", "mean", "lower 95%", "upper 95%"].map(String::from);
+    let rows: Vec<Vec<String>> = rows(est).into_iter().map(Vec::from).collect();
     let mut s = format!(
         "Estimates from collection years {} to {} (Gamma posteriors for rates, Dirichlet for shares)\n",
         est.from, est.to
     );
-    let line = |r: &[String]| {
-        format!(
-            "{:<a$}  {:<b$}  {:>c$}  {:>d$}  {:>e$}\n",
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            a = w[0],
-            b = w[1],
-            c = w[2],
-            d = w[3],
-            e = w[4]
-        )
-    };
-    s.push_str(&line(&head.map(String::from)));
-    for r in &rows {
-        s.push_str(&line(r));
-    }
+    s.push_str(&lacsim::report::terminal::grid(&head, &rows, 2));
     s
 }

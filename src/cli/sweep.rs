@@ -185,31 +185,10 @@ fn render_table(grid: &Grid, points: &[Point]) -> String {
             r
         })
         .collect();
-    let widths: Vec<usize> = (0..h.len())
-        .map(|c| {
-            rows.iter()
-                .map(|r| r[c].len())
-                .chain([h[c].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
     let mut s = String::from(
         "Net position and lowest MTFS impact in £'000s (negative = surplus); break-even = first year the MTFS impact is negative.\n",
     );
-    let line = |cells: &[String]| {
-        cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:>w$}"))
-            .collect::<Vec<_>>()
-            .join("  ")
-            + "\n"
-    };
-    s.push_str(&line(&h));
-    for r in &rows {
-        s.push_str(&line(r));
-    }
+    s.push_str(&lacsim::report::terminal::grid(&h, &rows, 0));
     s
 }
 

@@ -121,12 +121,13 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
                 "Break-even low",
                 "Break-even high",
                 "Switching value",
-            ];
-            let rows: Vec<[String; 6]> = shown
+            ]
+            .map(String::from);
+            let rows: Vec<Vec<String>> = shown
                 .rows
                 .iter()
                 .map(|r| {
-                    [
+                    vec![
                         r.name.clone(),
                         table::format_value(r.low_net, table::Unit::Thousands),
                         table::format_value(r.high_net, table::Unit::Thousands),
@@ -138,47 +139,7 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
                     ]
                 })
                 .collect();
-            let w: Vec<usize> = (0..6)
-                .map(|c| {
-                    rows.iter()
-                        .map(|r| r[c].chars().count())
-                        .chain([head[c].len()])
-                        .max()
-                        .unwrap_or(0)
-                })
-                .collect();
-            s.push_str(&format!(
-                "{:<w0$}  {:>w1$}  {:>w2$}  {:>w3$}  {:>w4$}  {:>w5$}\n",
-                head[0],
-                head[1],
-                head[2],
-                head[3],
-                head[4],
-                head[5],
-                w0 = w[0],
-                w1 = w[1],
-                w2 = w[2],
-                w3 = w[3],
-                w4 = w[4],
-                w5 = w[5]
-            ));
-            for r in &rows {
-                s.push_str(&format!(
-                    "{:<w0$}  {:>w1$}  {:>w2$}  {:>w3$}  {:>w4$}  {:>w5$}\n",
-                    r[0],
-                    r[1],
-                    r[2],
-                    r[3],
-                    r[4],
-                    r[5],
-                    w0 = w[0],
-                    w1 = w[1],
-                    w2 = w[2],
-                    w3 = w[3],
-                    w4 = w[4],
-                    w5 = w[5]
-                ));
-            }
+            s.push_str(&report::terminal::grid(&head, &rows, 1));
             s.push_str("\nSwitching value: where the plan stops breaking even within the horizon (HM Treasury Green Book), by bisection.\n");
             s
         }

@@ -70,3 +70,37 @@ fn indent(kind: RowKind) -> usize {
 pub fn render_all(tables: &[Table]) -> String {
     tables.iter().map(render).collect::<Vec<_>>().join("\n")
 }
+
+/// A plain grid of text cells: the first `left` columns aligned left, the rest right.
+pub fn grid(head: &[String], rows: &[Vec<String>], left: usize) -> String {
+    let widths: Vec<usize> = (0..head.len())
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .chain([head[c].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String]| {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(c, (v, &w))| {
+                if c < left {
+                    format!("{v:<w$}")
+                } else {
+                    format!("{v:>w$}")
+                }
+            })
+            .collect();
+        parts.join("  ").trim_end().to_string() + "\n"
+    };
+    let mut out = line(head);
+    for r in rows {
+        out.push_str(&line(r));
+    }
+    out
+}

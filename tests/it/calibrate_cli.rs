@@ -1,11 +1,7 @@
 //! `lacsim synth` and `lacsim calibrate` from the command line.
 
-use assert_cmd::Command;
+use super::common::lacsim;
 use predicates::prelude::*;
-
-fn lacsim() -> Command {
-    Command::cargo_bin("lacsim").expect("binary built")
-}
 
 #[test]
 fn synth_then_calibrate_recovers_growth_and_writes_rejections() {

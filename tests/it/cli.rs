@@ -1,12 +1,8 @@
 //! The command line as a user meets it: the default run, output folders, and bad input.
 
-use assert_cmd::Command;
+use super::common::lacsim;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
-
-fn lacsim() -> Command {
-    Command::cargo_bin("lacsim").expect("binary built")
-}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

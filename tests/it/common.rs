@@ -27,3 +27,8 @@ pub fn assert_series(what: &str, got: &[f64], want: &[f64], tol: f64) {
         );
     }
 }
+
+/// The `lacsim` binary, ready to be given arguments.
+pub fn lacsim() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("lacsim").expect("binary built")
+}

@@ -1,14 +1,10 @@
 //! Reports as a user meets them: the same figure in every format, the XLSX read
 //! back, the HTML rendered in headless Chromium, and `lacsim report` re-rendering.
 
-use assert_cmd::Command;
+use super::common::lacsim;
 use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
-
-fn lacsim() -> Command {
-    Command::cargo_bin("lacsim").expect("binary built")
-}
 
 fn run_out() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
