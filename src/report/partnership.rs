@@ -9,6 +9,9 @@ use crate::partnership::{PartnerYear, Partnership, PathResult, Summary};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+/// Reads one number from a partner's year.
+type Measure = fn(&PartnerYear) -> f64;
+
 fn k(v: f64) -> f64 {
     v / 1000.0
 }
@@ -59,7 +62,7 @@ pub fn finance_table(p: &Partnership, r: &PathResult) -> Table {
         Unit::Thousands1,
         p.year_labels(),
     );
-    let lines: [(&str, &str, fn(&PartnerYear) -> f64); 8] = [
+    let lines: [(&str, &str, Measure); 8] = [
         ("contribution", "Contribution", |y| y.contribution),
         (
             "staff_recharges",
@@ -118,8 +121,7 @@ pub fn flows_table(p: &Partnership, r: &PathResult) -> Table {
         Unit::Children,
         p.year_labels(),
     );
-    type F = fn(&PartnerYear) -> f64;
-    let lines: [(&str, &str, F); 8] = [
+    let lines: [(&str, &str, Measure); 8] = [
         ("placement_orders", "Placement orders", |y| {
             y.flows.placement_orders
         }),
@@ -484,8 +486,7 @@ pub struct TidyRow {
 pub fn tidy(p: &Partnership, r: &PathResult, summary: Option<&Summary>) -> Vec<TidyRow> {
     let years = p.year_labels();
     let mut rows = Vec::new();
-    type F = fn(&PartnerYear) -> f64;
-    let metrics: [(&str, F); 16] = [
+    let metrics: [(&str, Measure); 16] = [
         ("placement_orders", |y| y.flows.placement_orders),
         ("matched", |y| y.flows.matched),
         ("matched_in_region", |y| y.flows.matched_in_region),
