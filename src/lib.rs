@@ -6,6 +6,7 @@
 
 pub mod age;
 pub mod finance;
+pub mod partnership;
 pub mod placement;
 pub mod projection;
 pub mod report;

@@ -4,6 +4,7 @@ mod calibrate;
 mod export;
 mod input;
 mod output;
+mod partnership;
 mod progress;
 mod report;
 mod returns;
@@ -44,6 +45,8 @@ enum Command {
     Synth(synth::SynthArgs),
     /// List the built-in scenarios, or copy them into a folder to edit.
     Scenarios(scenarios::ScenariosArgs),
+    /// Run a regional adoption partnership: contributions, inter-agency fees and each partner alone.
+    Partnership(partnership::PartnershipArgs),
 }
 
 /// A problem with what the user gave us: exit code 2.
@@ -63,6 +66,7 @@ pub fn main() -> anyhow::Result<()> {
         Command::Calibrate(a) => calibrate::run(a),
         Command::Synth(a) => synth::run(a),
         Command::Scenarios(a) => scenarios::run(a),
+        Command::Partnership(a) => partnership::run(a),
     }
 }
 

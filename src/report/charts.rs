@@ -564,3 +564,57 @@ pub fn heatmap(
     }
     Ok(svg)
 }
+
+/// Partnership contributions by year, £'000s: one line per partner, with its P5-P95 band when paths were run.
+pub fn partnership_contributions(
+    title: &str,
+    years: &[String],
+    lines: &[Series],
+    bands: &[Band],
+) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let (lo, hi) = range_of(
+            lines
+                .iter()
+                .flat_map(|s| s.values.iter())
+                .chain(bands.iter().flat_map(|b| b.low.iter().chain(b.high.iter()))),
+            true,
+        );
+        let x1 = (years.len().max(2) - 1) as f64;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 20).into_font().color(&INK))
+            .margin(16)
+            .x_label_area_size(44)
+            .y_label_area_size(72)
+            .build_cartesian_2d(-0.2..x1 + 0.2, lo..hi)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_labels(years.len())
+            .x_label_formatter(&year_formatter(years))
+            .y_label_formatter(&thousands)
+            .x_desc("Financial year")
+            .y_desc("Contribution (£'000s)")
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(err)?;
+        for (k, b) in bands.iter().enumerate() {
+            draw_band(&mut chart, b, PALETTE[k % PALETTE.len()].mix(0.18))?;
+        }
+        for (k, s) in lines.iter().enumerate() {
+            draw_line(&mut chart, s, PALETTE[k % PALETTE.len()], 2)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(200, 200, 200))
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}

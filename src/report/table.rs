@@ -15,6 +15,12 @@ pub enum Unit {
     Pounds,
     /// Children, whole.
     Children,
+    /// Thousands of pounds to one decimal place (the Bexley, Kent and Medway budget table).
+    Thousands1,
+    /// Days, whole (adoption timeliness, A10 and A2).
+    Days,
+    /// Percentages, whole (probabilities).
+    Percent,
 }
 
 impl Unit {
@@ -25,13 +31,16 @@ impl Unit {
             Unit::Millions => "£m",
             Unit::Pounds => "£",
             Unit::Children => "children",
+            Unit::Thousands1 => "£'000s",
+            Unit::Days => "days",
+            Unit::Percent => "%",
         }
     }
 
     /// Converts pounds-in-thousands into this unit's value.
     pub fn decimals(self) -> usize {
         match self {
-            Unit::Millions => 1,
+            Unit::Millions | Unit::Thousands1 => 1,
             _ => 0,
         }
     }

@@ -447,7 +447,7 @@ pub fn fmt_rate(rate: f64) -> String {
 }
 
 /// Rewords serde's messages for analysts.
-fn explain_serde(msg: &str) -> String {
+pub fn explain_serde(msg: &str) -> String {
     let msg = msg
         .replace("invalid type: integer", "wrong type: a whole number")
         .replace("invalid type: floating point", "wrong type: a number")

@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod finance_props;
 mod paper;
+mod partnership;
 mod report;
 mod sensitivity;
 mod ssda903;

@@ -1,0 +1,119 @@
+//! `lacsim partnership`: run a regional adoption partnership and each partner alone.
+
+use super::input;
+use super::output::{self, OutDir};
+use super::run::Format;
+use clap::Args;
+use lacsim::partnership;
+use lacsim::report::{self, charts, partnership as rp};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `lacsim partnership`.
+#[derive(Debug, Args)]
+pub struct PartnershipArgs {
+    /// Partnership file (TOML): partners, pooled functions, fees and the finance formula.
+    pub file: String,
+    /// Also run this many stochastic paths: probability of paying more than alone, and the spread of contributions.
+    #[arg(long, value_name = "N")]
+    pub paths: Option<u64>,
+    /// Seed of every random stream.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Also write tables (CSV), results (CSV, JSON), contributions.svg and run.json into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace the --out folder if it already has files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Runs the command.
+pub fn run(a: PartnershipArgs) -> anyhow::Result<()> {
+    let loaded = partnership::load(Path::new(&a.file), &input::read_source)?;
+    if a.paths == Some(0) {
+        return Err(super::InputError("--paths must be 1 or more".into()).into());
+    }
+    let out = a
+        .out
+        .as_deref()
+        .map(|d| OutDir::create(d, a.force))
+        .transpose()?;
+    let p = &loaded.partnership;
+    let expected = partnership::run_expected(p);
+    let summary = a.paths.map(|n| {
+        let paths: Vec<_> = (0..n)
+            .into_par_iter()
+            .map(|k| partnership::run_path(p, a.seed, k))
+            .collect();
+        partnership::summarise(p, &paths)
+    });
+    let tables = rp::tables(p, &expected, summary.as_ref());
+    let meta = rp::RunMeta {
+        path: loaded.path.clone(),
+        hash: loaded.hash.clone(),
+        seed: a.paths.map(|_| a.seed),
+    };
+    let doc = rp::json(p, &expected, summary.as_ref(), &meta);
+    let tidy = rp::tidy(p, &expected, summary.as_ref());
+    let csv = tidy_csv(&tidy)?;
+
+    if let Some(out) = out {
+        for t in &tables {
+            out.write(&format!("{}.csv", t.id), &report::csv::wide(t)?)?;
+        }
+        out.write(
+            "results.json",
+            serde_json::to_string_pretty(&doc)?.as_bytes(),
+        )?;
+        out.write("results.csv", &csv)?;
+        let (lines, bands) = rp::chart_series(p, &expected, summary.as_ref());
+        let svg = charts::partnership_contributions(
+            &format!("{}: contributions by partner", p.name),
+            &p.year_labels(),
+            &lines,
+            &bands,
+        )
+        .map_err(anyhow::Error::msg)?;
+        out.write("contributions.svg", svg.as_bytes())?;
+        out.write("partnership.toml", loaded.text.as_bytes())?;
+        let run_json = serde_json::json!({
+            "lacsim_version": env!("CARGO_PKG_VERSION"),
+            "command": "partnership",
+            "mode": if a.paths.is_some() { "stochastic" } else { "expected" },
+            "paths": a.paths,
+            "seed": meta.seed,
+            "partnership_path": loaded.path,
+            "partnership_hash": loaded.hash,
+            "created_unix": output::unix_time(),
+        });
+        out.write(
+            "run.json",
+            serde_json::to_string_pretty(&run_json)?.as_bytes(),
+        )?;
+        let dir = out.finish()?;
+        eprintln!("wrote {}", dir.display());
+    }
+
+    let text = match a.format {
+        Format::Table => {
+            let mut t = format!("{}\n({})\n\n", p.title, loaded.path);
+            t.push_str(&report::terminal::render_all(&tables));
+            t
+        }
+        Format::Json => serde_json::to_string_pretty(&doc)? + "\n",
+        Format::Csv => String::from_utf8(csv)?,
+    };
+    output::print(&text)
+}
+
+fn tidy_csv(rows: &[rp::TidyRow]) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.serialize(r)?;
+    }
+    Ok(w.into_inner().map_err(|e| e.into_error())?)
+}

@@ -1,0 +1,443 @@
+//! Regional partnerships: the papers' figures, the formula rules, and the CLI with bad input.
+
+use assert_cmd::Command;
+use lacsim::partnership::{self, Attribution, HubKind, Loaded, Overspend, Rule, formula};
+use lacsim::report::partnership as rp;
+use predicates::prelude::*;
+use proptest::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn load(rel: &str) -> Loaded {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(rel);
+    partnership::load(&path, &|p: &Path| std::fs::read_to_string(p))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn t4c() -> Loaded {
+    load("together4children/partnership.toml")
+}
+
+fn bkm() -> Loaded {
+    load("bexley-kent-medway/partnership.toml")
+}
+
+fn close(what: &str, got: f64, want: f64, tol: f64) {
+    assert!(
+        (got - want).abs() <= tol,
+        "{what}: got {got}, want {want} (tolerance {tol})"
+    );
+}
+
+#[test]
+fn bkm_2019_20_budget_table_totals_are_computed_from_the_six_cells() {
+    let l = bkm();
+    let t = rp::budget_table(&l.partnership);
+    let want = [
+        ("bexley", [399.9, 164.8, 564.8]),
+        ("kent", [1951.1, 1004.8, 2955.9]),
+        ("medway", [552.0, 113.8, 665.8]),
+        ("total", [2903.0, 1283.4, 4186.5]),
+    ];
+    for (id, cells) in want {
+        let row = t.find(id).unwrap_or_else(|| panic!("row {id}"));
+        for (c, w) in cells.iter().enumerate() {
+            // The paper prints £'000s to one decimal place.
+            close(
+                &format!("{id}[{c}]"),
+                (row.values[c] * 10.0).round() / 10.0,
+                *w,
+                1e-9,
+            );
+        }
+    }
+    let text = lacsim::report::terminal::render(&t);
+    assert!(text.contains("4,186.5") && text.contains("564.8") && text.contains("1,283.4"));
+}
+
+#[test]
+fn t4c_staffordshire_contribution_is_100pct_of_in_scope_budget_1368582() {
+    let l = t4c();
+    let p = &l.partnership;
+    assert_eq!(
+        p.formula[0],
+        Rule::InScopeBudget {
+            share_of_budget: 1.0
+        }
+    );
+    let r = partnership::run_expected(p);
+    let staffs = p
+        .partners
+        .iter()
+        .position(|x| x.id == "staffordshire")
+        .unwrap();
+    assert_eq!(r.partners[staffs][0].contribution, 1_368_582.0);
+}
+
+fn with_overspend(attributed_to: Attribution) -> Vec<f64> {
+    let mut l = t4c();
+    let p = &mut l.partnership;
+    for h in &mut p.hubs {
+        h.fixed_cost = 0.0;
+        h.cost_per_match = 0.0;
+    }
+    let central = p
+        .hubs
+        .iter()
+        .position(|h| h.kind == HubKind::Central)
+        .unwrap();
+    p.overspends.push(Overspend {
+        year: 0,
+        hub: central,
+        amount: 100_000.0,
+        attributed_to,
+    });
+    let r = partnership::run_expected(p);
+    r.partners.iter().map(|x| x[0].overspend).collect()
+}
+
+#[test]
+fn t4c_central_hub_overspend_100k_unattributed_costs_each_of_four_partners_25k() {
+    assert_eq!(with_overspend(Attribution::None), vec![25_000.0; 4]);
+}
+
+#[test]
+fn t4c_central_hub_overspend_100k_attributed_to_one_partner_costs_it_100k() {
+    assert_eq!(
+        with_overspend(Attribution::Partner(1)),
+        vec![0.0, 100_000.0, 0.0, 0.0]
+    );
+}
+
+#[test]
+fn locality_hub_overspend_falls_on_its_host_unless_caused_by_the_partnership() {
+    assert_eq!(
+        formula::split_overspend(80_000.0, HubKind::Locality, 2, Attribution::None, 4),
+        vec![0.0, 0.0, 80_000.0, 0.0]
+    );
+    assert_eq!(
+        formula::split_overspend(80_000.0, HubKind::Locality, 2, Attribution::Partnership, 4),
+        vec![20_000.0; 4]
+    );
+}
+
+#[test]
+fn t4c_expected_flows_2021_22_match_outcomes_121_orders_99_placed_104_adopted_93pct_in_region() {
+    let l = t4c();
+    let r = partnership::run_expected(&l.partnership);
+    let sum = |f: &dyn Fn(&partnership::PartnerYear) -> f64| -> f64 {
+        r.partners.iter().map(|x| f(&x[0])).sum()
+    };
+    close(
+        "placement orders",
+        sum(&|y| y.flows.placement_orders),
+        121.0,
+        0.5,
+    );
+    close("children placed", sum(&|y| y.flows.placed), 99.0, 1.0);
+    close(
+        "adoption orders",
+        sum(&|y| y.flows.adoption_orders),
+        104.0,
+        1.0,
+    );
+    close(
+        "in-region share",
+        sum(&|y| y.flows.matched_in_region) / sum(&|y| y.flows.matched),
+        0.93,
+        0.005,
+    );
+    // Staffordshire: 28 adoption orders; T4C A2 216 and A10 471 days (2019-2022).
+    close(
+        "Staffordshire orders",
+        r.partners[0][0].flows.adoption_orders,
+        28.0,
+        0.5,
+    );
+    let (a10, a2) = rp::partnership_timeliness(&l.partnership, &r);
+    close("A2", a2[0], 216.0, 2.0);
+    close("A10", a10[0], 471.0, 2.0);
+}
+
+#[test]
+fn bkm_abolished_fees_mean_no_payments_between_partners() {
+    let l = bkm();
+    assert!(l.partnership.fees.abolish_between_partners);
+    let r = partnership::run_expected(&l.partnership);
+    for x in &r.partners {
+        for y in x {
+            assert_eq!(y.settlement_paid, 0.0);
+        }
+    }
+    // Demand-led by adoptions from year 3: contributions still sum to the pooled budget.
+    let y = 2;
+    let pool: f64 = (0..3).map(|i| l.partnership.budget_in_year(i, y)).sum();
+    close(
+        "pool",
+        r.partners.iter().map(|x| x[y].contribution).sum(),
+        pool,
+        1e-6,
+    );
+}
+
+#[test]
+fn t4c_sufficiency_deficit_is_settled_at_the_inter_agency_fee() {
+    let l = t4c();
+    let r = partnership::run_expected(&l.partnership);
+    let stoke = &r.partners[1][0];
+    assert!(stoke.flows.matched_with_partners > 1.0);
+    close(
+        "settlement",
+        stoke.settlement_paid,
+        stoke.flows.matched_with_partners * 27_000.0,
+        1e-6,
+    );
+    let paid: f64 = r.partners.iter().map(|x| x[0].settlement_paid).sum();
+    let received_from_partners: f64 = r
+        .partners
+        .iter()
+        .map(|x| x[0].flows.adopters_to_partners * 27_000.0)
+        .sum();
+    close("paid = received", paid, received_from_partners, 1e-6);
+}
+
+#[test]
+fn same_seed_gives_the_same_paths_and_quantiles_are_ordered() {
+    let l = t4c();
+    let p = &l.partnership;
+    let a: Vec<_> = (0..40).map(|k| partnership::run_path(p, 7, k)).collect();
+    let b: Vec<_> = (0..40).map(|k| partnership::run_path(p, 7, k)).collect();
+    assert_eq!(a, b);
+    assert_ne!(a[0], a[1]);
+    let s = partnership::summarise(p, &a);
+    for x in &s.partners {
+        let c = &x.contribution;
+        for y in 0..p.years.len() {
+            assert!(
+                c.p5[y] <= c.p25[y]
+                    && c.p25[y] <= c.p50[y]
+                    && c.p50[y] <= c.p75[y]
+                    && c.p75[y] <= c.p95[y]
+            );
+        }
+        assert!(x.p_more_than_alone.iter().all(|q| (0.0..=1.0).contains(q)));
+    }
+}
+
+#[test]
+fn type7_quantile_matches_excel_percentile_inc() {
+    let v = [1.0, 2.0, 3.0, 4.0, 10.0];
+    close("p50", partnership::quantile7(&v, 0.5), 3.0, 1e-12);
+    close("p95", partnership::quantile7(&v, 0.95), 8.8, 1e-12);
+    close("p5", partnership::quantile7(&v, 0.05), 1.2, 1e-12);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn contributions_always_sum_to_the_pooled_budget(
+        budgets in prop::collection::vec(0.0f64..5e6, 2..6),
+        demand in prop::collection::vec(0.0f64..200.0, 6),
+        raw in prop::collection::vec(0.01f64..1.0, 6),
+    ) {
+        let n = budgets.len();
+        let pool: f64 = budgets.iter().sum();
+        let sum: f64 = raw[..n].iter().sum();
+        let shares: Vec<f64> = raw[..n].iter().map(|x| x / sum).collect();
+        for rule in [
+            Rule::InScopeBudget { share_of_budget: 1.0 },
+            Rule::DemandLed { measure: lacsim::partnership::Measure::Adoptions },
+            Rule::PooledBudget { shares },
+            Rule::PooledBudget { shares: Vec::new() },
+        ] {
+            let c = formula::contributions(&rule, &budgets, &demand[..n]);
+            prop_assert!((c.iter().sum::<f64>() - pool).abs() <= 1e-6 * pool.max(1.0));
+        }
+    }
+
+    #[test]
+    fn an_attributed_overspend_never_costs_other_partners_anything(
+        amount in 0.0f64..1e7,
+        n in 2usize..8,
+        who in 0usize..8,
+        host in 0usize..8,
+        central in any::<bool>(),
+    ) {
+        let (who, host) = (who % n, host % n);
+        let kind = if central { HubKind::Central } else { HubKind::Locality };
+        let split = formula::split_overspend(amount, kind, host, Attribution::Partner(who), n);
+        for (i, v) in split.iter().enumerate() {
+            prop_assert_eq!(*v, if i == who { amount } else { 0.0 });
+        }
+    }
+}
+
+fn lacsim() -> Command {
+    Command::cargo_bin("lacsim").expect("binary built")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/partnership")
+        .join(name)
+}
+
+fn scenario(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(rel)
+}
+
+/// Runs a bad fixture with --out and checks exit 2, the messages, and that nothing was written.
+fn rejects(name: &str, wants: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut a = lacsim()
+        .arg("partnership")
+        .arg(fixture(name))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty());
+    for w in wants {
+        a = a.stderr(predicate::str::contains(*w));
+    }
+    assert!(!out.exists(), "{name}: nothing may be written");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "{name}: no staging left"
+    );
+}
+
+#[test]
+fn cli_rejects_partner_names_that_do_not_match() {
+    rejects(
+        "unknown-partner.toml",
+        &[
+            "unknown-partner.toml:6: formula[0].shares.sotuh: no partner is called `sotuh`; partners are: north, south",
+            "partner `south` has no share",
+            "overspends[0].attributed_to: no partner is called `east`",
+        ],
+    );
+}
+
+#[test]
+fn cli_rejects_shares_that_do_not_sum_to_1() {
+    rejects(
+        "shares-not-one.toml",
+        &["formula[0].shares: shares must sum to 1, got 0.9"],
+    );
+}
+
+#[test]
+fn cli_rejects_a_formula_naming_an_unknown_measure() {
+    rejects(
+        "unknown-measure.toml",
+        &["formula[0].measure: unknown measure `referrals`; allowed: placement_orders, adoptions"],
+    );
+}
+
+#[test]
+fn cli_rejects_a_partner_scenario_that_fails_validation() {
+    rejects(
+        "partner-scenario-invalid.toml",
+        &[
+            "partners[0].scenario: partner `north`: its scenario",
+            "negative-count.toml:3: cohort.by_type.ifa: a count of children must be 0 or more, got -3",
+        ],
+    );
+}
+
+#[test]
+fn cli_rejects_negative_fees() {
+    rejects(
+        "negative-fee.toml",
+        &["negative-fee.toml:4: fees.interagency: a fee (pounds) must be 0 or more, got -27000"],
+    );
+}
+
+#[test]
+fn cli_rejects_rates_outside_0_1_and_negative_counts_naming_the_partner() {
+    rejects(
+        "rate-out-of-range.toml",
+        &[
+            "partners[0].pathway.match_rate: partner `north`: a rate must be between 0 and 1",
+            "partners[1].pathway.start.waiting: partner `south`: a count must be 0 or more, got -4",
+        ],
+    );
+}
+
+#[test]
+fn cli_partnership_json_has_the_documented_keys() {
+    let out = lacsim()
+        .arg("partnership")
+        .arg(scenario("together4children/partnership.toml"))
+        .args(["--format", "json", "--paths", "20", "--seed", "3"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["years"][0], "2021/22");
+    assert_eq!(doc["mode"], "stochastic");
+    assert_eq!(doc["paths"], 20);
+    let s = &doc["partners"]["staffordshire"];
+    assert_eq!(s["contribution"][0], 1_368_582.0);
+    for key in [
+        "interagency_spend",
+        "interagency_income",
+        "cost_partnership",
+        "cost_alone",
+        "a10_days",
+        "a2_days",
+        "p_more_than_alone",
+    ] {
+        assert!(s[key].is_array(), "{key}");
+    }
+    assert!(s["contribution_distribution"]["p95"].is_array());
+    assert!(doc["partnership"]["a2_days"].is_array());
+}
+
+#[test]
+fn cli_partnership_writes_tables_csv_json_and_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bkm");
+    lacsim()
+        .arg("partnership")
+        .arg(scenario("bexley-kent-medway/partnership.toml"))
+        .args(["--format", "csv", "--paths", "10", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "year,partner,metric,statistic,value",
+        ));
+    for f in [
+        "partnership_budget.csv",
+        "partner_finance.csv",
+        "adoption_flows.csv",
+        "timeliness.csv",
+        "pays_more_than_alone.csv",
+        "contribution_distribution.csv",
+        "results.json",
+        "results.csv",
+        "contributions.svg",
+        "run.json",
+    ] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    let svg = std::fs::read_to_string(out.join("contributions.svg")).unwrap();
+    assert!(svg.contains("<svg") && svg.contains("Kent County Council"));
+    lacsim()
+        .arg("partnership")
+        .arg(scenario("bexley-kent-medway/partnership.toml"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
+}
