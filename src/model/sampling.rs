@@ -1,0 +1,286 @@
+//! Every random draw of the engine, and its expected-value twin.
+//!
+//! Owns the algorithms: binomial by inversion (BINV, Kachitvichyanukul &
+//! Schmeiser 1988) when `n·min(p, 1−p) < 10`, otherwise rand_distr's BTPE;
+//! Poisson by sequential inversion when the mean is below 100, otherwise
+//! rand_distr's PTRS; negative binomial as a gamma–Poisson mixture (gamma
+//! from rand_distr); the multinomial as conditional binomials, drawn only when
+//! the total is non-zero and stopping as soon as nothing is left to split.
+//! Inversion makes a draw monotone in its uniform, which keeps paired runs
+//! (common random numbers) closely coupled. Zero guards come first:
+//! `rand_distr` refuses `Poisson::new(0.0)`, and a zero count needs no draw.
+//!
+//! Must not know about paths, months or seeds (see [`crate::engine::streams`]).
+
+use crate::scenario::stochastic::{Bounded, Dist};
+use rand::{Rng, RngExt};
+use rand_distr::{Beta, Binomial, Distribution, Gamma, Pert, Poisson, StandardNormal};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// What a stream of random numbers is for; each kind has its own generator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StreamKind {
+    /// Per-path structural draws: growth rate, intervention effects and delays.
+    Structural = 1,
+    /// Number of entries and their split by age and first placement.
+    Entries = 2,
+    /// Destinations of placement moves.
+    Moves = 3,
+    /// Departures from each compartment (exits, moves, ageing) and their split.
+    Exits = 4,
+}
+
+/// The draws the step function needs. [`Streams`] draws at random; [`Expected`]
+/// returns expectations, which turns the same step into the expected-value model.
+pub trait Draws {
+    /// Children entering care this month.
+    fn entries(&mut self, mean: f64, dispersion: f64) -> f64;
+    /// Successes among `n` trials of probability `p`, from `stream`.
+    fn binomial(&mut self, stream: StreamKind, n: f64, p: f64) -> f64;
+    /// Splits `n` among categories with `shares` (summing to 1) into `out`.
+    fn split(&mut self, stream: StreamKind, n: f64, shares: &[f64], out: &mut [f64]);
+}
+
+/// The random generators of one path for one month: one per stream kind.
+#[derive(Debug, Clone)]
+pub struct Streams {
+    /// Entries and their split.
+    pub entries: Xoshiro256PlusPlus,
+    /// Move destinations.
+    pub moves: Xoshiro256PlusPlus,
+    /// Departures.
+    pub exits: Xoshiro256PlusPlus,
+}
+
+impl Streams {
+    fn rng(&mut self, stream: StreamKind) -> &mut Xoshiro256PlusPlus {
+        match stream {
+            StreamKind::Entries => &mut self.entries,
+            StreamKind::Moves => &mut self.moves,
+            StreamKind::Exits | StreamKind::Structural => &mut self.exits,
+        }
+    }
+}
+
+impl Draws for Streams {
+    fn entries(&mut self, mean: f64, dispersion: f64) -> f64 {
+        negative_binomial(&mut self.entries, mean, dispersion) as f64
+    }
+
+    fn binomial(&mut self, stream: StreamKind, n: f64, p: f64) -> f64 {
+        binomial(self.rng(stream), n as u64, p) as f64
+    }
+
+    fn split(&mut self, stream: StreamKind, n: f64, shares: &[f64], out: &mut [f64]) {
+        multinomial(self.rng(stream), n as u64, shares, out);
+    }
+}
+
+/// Expectations instead of draws: the expected-value (mean-field) model.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Expected;
+
+impl Draws for Expected {
+    fn entries(&mut self, mean: f64, _dispersion: f64) -> f64 {
+        mean
+    }
+
+    fn binomial(&mut self, _stream: StreamKind, n: f64, p: f64) -> f64 {
+        n * p.clamp(0.0, 1.0)
+    }
+
+    fn split(&mut self, _stream: StreamKind, n: f64, shares: &[f64], out: &mut [f64]) {
+        for (o, s) in out.iter_mut().zip(shares) {
+            *o = n * s;
+        }
+    }
+}
+
+/// A uniform number in `[0, 1)`.
+#[inline]
+pub fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    rng.random::<f64>()
+}
+
+/// Binomial(n, p); inversion (BINV) for small means, BTPE otherwise.
+pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
+    if n == 0 || p.is_nan() || p <= 0.0 {
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    if p > 0.5 {
+        return n - binomial(rng, n, 1.0 - p);
+    }
+    let nf = n as f64;
+    if nf * p < 10.0 {
+        let q = 1.0 - p;
+        let s = p / q;
+        let a = (nf + 1.0) * s;
+        let mut r = (nf * (-p).ln_1p()).exp();
+        let mut u = uniform(rng);
+        let mut x: u64 = 0;
+        while u > r {
+            u -= r;
+            x += 1;
+            if x >= n {
+                return n;
+            }
+            r *= a / x as f64 - s;
+        }
+        x
+    } else {
+        Binomial::new(n, p).map_or(0, |b| b.sample(rng))
+    }
+}
+
+/// Poisson(mean); sequential inversion below a mean of 100, PTRS above.
+pub fn poisson<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
+    if mean.is_nan() || mean <= 0.0 {
+        return 0;
+    }
+    if mean < 100.0 {
+        let mut p = (-mean).exp();
+        let mut u = uniform(rng);
+        let mut x: u64 = 0;
+        while u > p {
+            u -= p;
+            x += 1;
+            p *= mean / x as f64;
+            if p <= 0.0 {
+                break;
+            }
+        }
+        x
+    } else {
+        Poisson::new(mean).map_or(0, |d| d.sample(rng) as u64)
+    }
+}
+
+/// Negative binomial with this mean and size `k` (variance mean + mean²/k) as a
+/// gamma–Poisson mixture; Poisson when `k` is 0 (no over-dispersion).
+pub fn negative_binomial<R: Rng + ?Sized>(rng: &mut R, mean: f64, k: f64) -> u64 {
+    if mean <= 0.0 {
+        return 0;
+    }
+    if k <= 0.0 {
+        return poisson(rng, mean);
+    }
+    let rate = Gamma::new(k, mean / k).map_or(mean, |g| g.sample(rng));
+    poisson(rng, rate)
+}
+
+/// Splits `n` among categories with `shares` (summing to 1) by conditional
+/// binomials: category `i` gets Binomial(left, share_i / share_left). Stops when
+/// nothing is left; the last category with a positive share takes the rest.
+pub fn multinomial<R: Rng + ?Sized>(rng: &mut R, n: u64, shares: &[f64], out: &mut [f64]) {
+    out.iter_mut().for_each(|o| *o = 0.0);
+    if n == 0 {
+        return;
+    }
+    let Some(last) = shares.iter().rposition(|&s| s > 0.0) else {
+        return;
+    };
+    let mut left = n;
+    let mut share_left = 1.0;
+    for i in 0..last {
+        let s = shares[i];
+        if s <= 0.0 {
+            continue;
+        }
+        let k = if s >= share_left {
+            left
+        } else {
+            binomial(rng, left, s / share_left)
+        };
+        out[i] = k as f64;
+        left -= k;
+        share_left -= s;
+        if left == 0 {
+            return;
+        }
+    }
+    out[last] = left as f64;
+}
+
+/// Triangular by inverting its distribution function (one uniform).
+fn triangular(u: f64, min: f64, mode: f64, max: f64) -> f64 {
+    let range = max - min;
+    if range <= 0.0 {
+        return min;
+    }
+    let fc = (mode - min) / range;
+    if u < fc {
+        min + (u * range * (mode - min)).sqrt()
+    } else {
+        max - ((1.0 - u) * range * (max - mode)).sqrt()
+    }
+}
+
+/// One draw from a structural distribution, clamped to the field's allowed range.
+pub fn draw<R: Rng + ?Sized>(rng: &mut R, b: &Bounded) -> f64 {
+    let v = match b.dist {
+        Dist::Fixed { value } => value,
+        Dist::Uniform { min, max } => min + (max - min) * uniform(rng),
+        Dist::Triangular { min, mode, max } => triangular(uniform(rng), min, mode, max),
+        Dist::Normal { mean, sd } => {
+            let z: f64 = StandardNormal.sample(rng);
+            mean + sd * z
+        }
+        Dist::Pert { min, mode, max } => Pert::new(min, max)
+            .with_mode(mode)
+            .map_or(mode, |d| d.sample(rng)),
+        Dist::Beta {
+            alpha,
+            beta,
+            min,
+            max,
+        } => {
+            let x: f64 = Beta::new(alpha, beta).map_or(0.5, |d| d.sample(rng));
+            min + (max - min) * x
+        }
+    };
+    v.clamp(b.lo, b.hi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn zero_guards() {
+        let mut r = Xoshiro256PlusPlus::seed_from_u64(1);
+        assert_eq!(binomial(&mut r, 0, 0.5), 0);
+        assert_eq!(binomial(&mut r, 5, 0.0), 0);
+        assert_eq!(binomial(&mut r, 5, 1.0), 5);
+        assert_eq!(poisson(&mut r, 0.0), 0);
+        let mut out = [9.0; 3];
+        multinomial(&mut r, 0, &[0.2, 0.3, 0.5], &mut out);
+        assert_eq!(out, [0.0; 3]);
+    }
+
+    #[test]
+    fn multinomial_keeps_the_total() {
+        let mut r = Xoshiro256PlusPlus::seed_from_u64(2);
+        let mut out = [0.0; 4];
+        for n in [1, 7, 50, 1000] {
+            multinomial(&mut r, n, &[0.1, 0.0, 0.6, 0.3], &mut out);
+            assert_eq!(out.iter().sum::<f64>(), n as f64);
+            assert_eq!(out[1], 0.0);
+        }
+    }
+
+    #[test]
+    fn binomial_mean_large_and_small() {
+        let mut r = Xoshiro256PlusPlus::seed_from_u64(3);
+        for (n, p) in [(20u64, 0.1), (1000, 0.3), (50, 0.9)] {
+            let m = 20_000;
+            let s: u64 = (0..m).map(|_| binomial(&mut r, n, p)).sum();
+            let mean = s as f64 / m as f64;
+            let se = (n as f64 * p * (1.0 - p) / m as f64).sqrt();
+            assert!((mean - n as f64 * p).abs() < 5.0 * se, "{n} {p}: {mean}");
+        }
+    }
+}
