@@ -1,6 +1,8 @@
 //! Command-line parsing and dispatch. Each subcommand lives in its own file.
 
+mod compare;
 mod input;
+mod monte_carlo;
 mod output;
 mod run;
 mod scenarios;
@@ -22,6 +24,8 @@ pub struct Cli {
 enum Command {
     /// Run a scenario (the built-in Staffordshire 2019 investment plan if none is named).
     Run(run::RunArgs),
+    /// Run a do-nothing and an invest scenario on common random numbers and show the paired saving.
+    Compare(compare::CompareArgs),
     /// Check scenario files and list every problem (exit 0 when valid, 2 when not).
     Validate(validate::ValidateArgs),
     /// List the built-in scenarios, or copy them into a folder to edit.
@@ -38,6 +42,7 @@ pub fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Run(run::RunArgs::default())) {
         Command::Run(a) => run::run(a),
+        Command::Compare(a) => compare::run(a),
         Command::Validate(a) => validate::run(a),
         Command::Scenarios(a) => scenarios::run(a),
     }

@@ -298,6 +298,7 @@ fn simulate<D: Draws>(
     let st = arm.stochastic;
     let mut state = State::new(&st.start);
     let pool_yearly = st.post_care_yearly;
+    let mut mp = MonthParams::build(st, pp, 0);
     for t in 0..n_years {
         let unit = &arm.unit_costs[t];
         let mut cost_by_type = [0.0; N_PLACEMENTS];
@@ -305,7 +306,7 @@ fn simulate<D: Draws>(
         let mut entries = 0.0;
         let mut leavers = 0.0;
         for month in t * 12..(t + 1) * 12 {
-            let mp = MonthParams::build(st, pp, month);
+            mp.advance(st, pp, month);
             let before = state;
             let mut d = draws(month);
             let f = step(&mp, &mut state, &mut d);

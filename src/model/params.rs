@@ -290,6 +290,8 @@ pub struct MonthParams {
     pub pool_age: [f64; N_AGE_BANDS],
     /// The cap in force, if any.
     pub cap: Option<ActiveCap>,
+    /// The intervention multipliers these probabilities were built with.
+    pub multipliers: [f64; N_TARGETS],
 }
 
 /// Applies placement-officer and in-house effects to placement shares.
@@ -313,7 +315,6 @@ impl MonthParams {
     /// The month's probabilities for a path.
     pub fn build(st: &Stochastic, pp: &PathParams, month: usize) -> MonthParams {
         let mult = pp.multipliers(month);
-        let q = (1.0 + pp.growth).powf(month as f64 / 12.0);
         let mut entry_place = st.entries.by_placement.0;
         divert(
             &mut entry_place,
@@ -376,17 +377,8 @@ impl MonthParams {
             }
         }
         let pool_age = AgeBand::ALL.map(|b| 1.0 - (-(1.0 / b.width_years() as f64) / 12.0).exp());
-        let cap = st
-            .caps
-            .iter()
-            .find(|c| pp.caps_on && month >= c.from_month)
-            .map(|c| ActiveCap {
-                placement: c.placement.index(),
-                count: c.count,
-                overflow_to: c.overflow_to.index(),
-            });
         MonthParams {
-            entries_mean: pp.entries_first_month * q * mult[Target::Entries.index()],
+            entries_mean: entries_mean(pp, month, &mult),
             dispersion: st.entries.dispersion.unwrap_or(0.0),
             entry_age: st.entries.by_age,
             entry_place,
@@ -394,7 +386,36 @@ impl MonthParams {
             split,
             move_to,
             pool_age,
-            cap,
+            cap: active_cap(st, pp, month),
+            multipliers: mult,
         }
     }
+
+    /// Moves `self` (built for an earlier month of the same path) on to `month`,
+    /// rebuilding the probabilities only when an intervention's strength changed.
+    pub fn advance(&mut self, st: &Stochastic, pp: &PathParams, month: usize) {
+        let mult = pp.multipliers(month);
+        if mult != self.multipliers {
+            *self = MonthParams::build(st, pp, month);
+        } else {
+            self.entries_mean = entries_mean(pp, month, &mult);
+            self.cap = active_cap(st, pp, month);
+        }
+    }
+}
+
+fn entries_mean(pp: &PathParams, month: usize, mult: &[f64; N_TARGETS]) -> f64 {
+    let q = (1.0 + pp.growth).powf(month as f64 / 12.0);
+    pp.entries_first_month * q * mult[Target::Entries.index()]
+}
+
+fn active_cap(st: &Stochastic, pp: &PathParams, month: usize) -> Option<ActiveCap> {
+    st.caps
+        .iter()
+        .find(|c| pp.caps_on && month >= c.from_month)
+        .map(|c| ActiveCap {
+            placement: c.placement.index(),
+            count: c.count,
+            overflow_to: c.overflow_to.index(),
+        })
 }

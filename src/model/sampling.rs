@@ -102,13 +102,22 @@ pub fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     rng.random::<f64>()
 }
 
-/// Binomial(n, p); inversion (BINV) for small means, BTPE otherwise.
+/// Below this many trials a binomial is a sum of Bernoulli draws, and a
+/// multinomial gives each item its category (one uniform each): cheaper than
+/// the transcendental functions inversion needs.
+pub const SMALL_N: u64 = 16;
+
+/// Binomial(n, p): Bernoulli sum for `n <= SMALL_N`, inversion (BINV) for small
+/// means, BTPE otherwise.
 pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     if n == 0 || p.is_nan() || p <= 0.0 {
         return 0;
     }
     if p >= 1.0 {
         return n;
+    }
+    if n <= SMALL_N {
+        return (0..n).filter(|_| uniform(rng) < p).count() as u64;
     }
     if p > 0.5 {
         return n - binomial(rng, n, 1.0 - p);
@@ -171,9 +180,11 @@ pub fn negative_binomial<R: Rng + ?Sized>(rng: &mut R, mean: f64, k: f64) -> u64
     poisson(rng, rate)
 }
 
-/// Splits `n` among categories with `shares` (summing to 1) by conditional
-/// binomials: category `i` gets Binomial(left, share_i / share_left). Stops when
-/// nothing is left; the last category with a positive share takes the rest.
+/// Splits `n` among categories with `shares` (summing to 1). Up to
+/// `SMALL_N / 2` items, each item draws its category by one uniform; above, by
+/// conditional binomials: category `i` gets Binomial(left, share_i / share_left),
+/// stopping when nothing is left, the last category with a positive share taking
+/// the rest.
 pub fn multinomial<R: Rng + ?Sized>(rng: &mut R, n: u64, shares: &[f64], out: &mut [f64]) {
     out.iter_mut().for_each(|o| *o = 0.0);
     if n == 0 {
@@ -182,6 +193,18 @@ pub fn multinomial<R: Rng + ?Sized>(rng: &mut R, n: u64, shares: &[f64], out: &m
     let Some(last) = shares.iter().rposition(|&s| s > 0.0) else {
         return;
     };
+    if n <= SMALL_N / 2 {
+        for _ in 0..n {
+            let mut u = uniform(rng);
+            let mut i = 0;
+            while i < last && u >= shares[i] {
+                u -= shares[i];
+                i += 1;
+            }
+            out[i] += 1.0;
+        }
+        return;
+    }
     let mut left = n;
     let mut share_left = 1.0;
     for i in 0..last {

@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod json;
+pub mod monte_carlo;
 pub mod table;
 pub mod tables;
 pub mod terminal;
