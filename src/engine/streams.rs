@@ -12,6 +12,12 @@
 //! *invest* arms of a path see the same numbers for the same purpose even when
 //! one arm makes more draws than the other, and no path's numbers depend on which
 //! thread runs it. The structural stream uses month 0.
+//!
+//! Splits (entries by age and placement, departures by destination) use one
+//! sub-stream per compartment: `Xoshiro256PlusPlus::seed_from_u64(mix(s ^ key))`
+//! where `s` is the stream's 64-bit seed and `key` numbers the compartment
+//! (entries: 0 for the age split, 1 + band for the placement split; moves:
+//! `2·(placement·5 + band)` for the destination, `+ 1` for a move's placement).
 
 use crate::model::Streams;
 pub use crate::model::sampling::StreamKind;
@@ -23,13 +29,7 @@ pub const DEFAULT_SEED: u64 = 20191120;
 
 const TAG: u64 = 0x6C61_6373_696D_0001;
 
-/// The SplitMix64 finaliser.
-pub const fn mix(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+pub use crate::model::sampling::mix;
 
 /// The 64-bit seed of the stream for (seed, path, kind, month).
 pub const fn derive(seed: u64, path: u64, kind: StreamKind, month: u64) -> u64 {
@@ -46,10 +46,12 @@ pub fn stream(seed: u64, path: u64, kind: StreamKind, month: u64) -> Xoshiro256P
 
 /// The entries, moves and exits streams of one path for one month.
 pub fn month_streams(seed: u64, path: u64, month: u64) -> Streams {
+    let entries_seed = derive(seed, path, StreamKind::Entries, month);
     Streams {
-        entries: stream(seed, path, StreamKind::Entries, month),
-        moves: stream(seed, path, StreamKind::Moves, month),
+        entries: Xoshiro256PlusPlus::seed_from_u64(entries_seed),
         exits: stream(seed, path, StreamKind::Exits, month),
+        entries_seed,
+        moves_seed: derive(seed, path, StreamKind::Moves, month),
     }
 }
 

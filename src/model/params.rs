@@ -282,12 +282,16 @@ pub struct MonthParams {
     pub entry_place: [f64; N_PLACEMENTS],
     /// Probability that a child leaves its compartment this month.
     pub depart: [[f64; N_AGE_BANDS]; N_PLACEMENTS],
+    /// ln(1 − depart), for binomial inversion.
+    pub ln_stay: [[f64; N_AGE_BANDS]; N_PLACEMENTS],
     /// Share of departures by destination ([`N_DEST`]).
     pub split: [[[f64; N_DEST]; N_AGE_BANDS]; N_PLACEMENTS],
     /// Share of moves from each placement by destination placement.
     pub move_to: [[f64; N_PLACEMENTS]; N_PLACEMENTS],
     /// Monthly probability that a child in a post-care pool moves up an age band.
     pub pool_age: [f64; N_AGE_BANDS],
+    /// ln(1 − pool_age).
+    pub pool_ln_stay: [f64; N_AGE_BANDS],
     /// The cap in force, if any.
     pub cap: Option<ActiveCap>,
     /// The intervention multipliers these probabilities were built with.
@@ -353,6 +357,7 @@ impl MonthParams {
             move_hazard[p] = st.move_rate.0[p] * step_down * left;
         }
         let mut depart = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
+        let mut ln_stay = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
         let mut split = [[[0.0; N_DEST]; N_AGE_BANDS]; N_PLACEMENTS];
         let route_mult = [
             mult[Target::ReturnHome.index()],
@@ -371,21 +376,25 @@ impl MonthParams {
                 h[DEST_MOVE] = move_hazard[p];
                 let total: f64 = h.iter().sum();
                 depart[p][a] = 1.0 - (-total / 12.0).exp();
+                ln_stay[p][a] = -total / 12.0;
                 for d in 0..N_DEST {
                     split[p][a][d] = h[d] / total;
                 }
             }
         }
-        let pool_age = AgeBand::ALL.map(|b| 1.0 - (-(1.0 / b.width_years() as f64) / 12.0).exp());
+        let pool_ln_stay = AgeBand::ALL.map(|b| -(1.0 / b.width_years() as f64) / 12.0);
+        let pool_age = pool_ln_stay.map(|l| 1.0 - l.exp());
         MonthParams {
             entries_mean: entries_mean(pp, month, &mult),
             dispersion: st.entries.dispersion.unwrap_or(0.0),
             entry_age: st.entries.by_age,
             entry_place,
             depart,
+            ln_stay,
             split,
             move_to,
             pool_age,
+            pool_ln_stay,
             cap: active_cap(st, pp, month),
             multipliers: mult,
         }

@@ -1,7 +1,9 @@
 //! Every random draw of the engine, and its expected-value twin.
 //!
-//! Owns the algorithms: binomial by inversion (BINV, Kachitvichyanukul &
-//! Schmeiser 1988) when `n·min(p, 1−p) < 10`, otherwise rand_distr's BTPE;
+//! Owns the algorithms: departures from a compartment by binomial inversion
+//! (BINV, Kachitvichyanukul & Schmeiser 1988) of exactly one uniform; other
+//! binomials as Bernoulli sums for small `n`, BINV when `n·min(p, 1−p) < 10`,
+//! otherwise rand_distr's BTPE;
 //! Poisson by sequential inversion when the mean is below 100, otherwise
 //! rand_distr's PTRS; negative binomial as a gamma–Poisson mixture (gamma
 //! from rand_distr); the multinomial as conditional binomials, drawn only when
@@ -13,7 +15,7 @@
 //! Must not know about paths, months or seeds (see [`crate::engine::streams`]).
 
 use crate::scenario::stochastic::{Bounded, Dist};
-use rand::{Rng, RngExt};
+use rand::{Rng, RngExt, SeedableRng};
 use rand_distr::{Beta, Binomial, Distribution, Gamma, Pert, Poisson, StandardNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -24,9 +26,11 @@ pub enum StreamKind {
     Structural = 1,
     /// Number of entries and their split by age and first placement.
     Entries = 2,
-    /// Destinations of placement moves.
+    /// Where departing children go: ageing, exit route or a move, and the
+    /// placement a move goes to.
     Moves = 3,
-    /// Departures from each compartment (exits, moves, ageing) and their split.
+    /// How many children leave each compartment and each post-care age band
+    /// (exactly one uniform per compartment, in a fixed order).
     Exits = 4,
 }
 
@@ -35,31 +39,35 @@ pub enum StreamKind {
 pub trait Draws {
     /// Children entering care this month.
     fn entries(&mut self, mean: f64, dispersion: f64) -> f64;
-    /// Successes among `n` trials of probability `p`, from `stream`.
-    fn binomial(&mut self, stream: StreamKind, n: f64, p: f64) -> f64;
-    /// Splits `n` among categories with `shares` (summing to 1) into `out`.
-    fn split(&mut self, stream: StreamKind, n: f64, shares: &[f64], out: &mut [f64]);
+    /// How many of `n` children leave a compartment with probability `p` each
+    /// (`ln_stay` = ln(1 − p)), from the exits stream. Always uses exactly one
+    /// uniform, even when `n` is 0, so the two arms of a pair stay aligned.
+    fn departures(&mut self, n: f64, p: f64, ln_stay: f64) -> f64;
+    /// Splits `n` among categories with `shares` (summing to 1) into `out`, from
+    /// the sub-stream `key` of `stream` (one per compartment, so a different count
+    /// in one compartment does not shift the numbers of the next).
+    fn split(&mut self, stream: StreamKind, key: u64, n: f64, shares: &[f64], out: &mut [f64]);
 }
 
-/// The random generators of one path for one month: one per stream kind.
+/// The random streams of one path for one month.
 #[derive(Debug, Clone)]
 pub struct Streams {
-    /// Entries and their split.
+    /// Number of entries.
     pub entries: Xoshiro256PlusPlus,
-    /// Move destinations.
-    pub moves: Xoshiro256PlusPlus,
-    /// Departures.
+    /// Numbers of departures.
     pub exits: Xoshiro256PlusPlus,
+    /// Seed of the entries stream: its splits use sub-streams `mix(seed ^ key)`.
+    pub entries_seed: u64,
+    /// Seed of the moves stream: destinations use sub-streams `mix(seed ^ key)`.
+    pub moves_seed: u64,
 }
 
-impl Streams {
-    fn rng(&mut self, stream: StreamKind) -> &mut Xoshiro256PlusPlus {
-        match stream {
-            StreamKind::Entries => &mut self.entries,
-            StreamKind::Moves => &mut self.moves,
-            StreamKind::Exits | StreamKind::Structural => &mut self.exits,
-        }
-    }
+/// The SplitMix64 finaliser (Steele, Lea & Flood 2014), used to derive seeds.
+pub const fn mix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 impl Draws for Streams {
@@ -67,12 +75,18 @@ impl Draws for Streams {
         negative_binomial(&mut self.entries, mean, dispersion) as f64
     }
 
-    fn binomial(&mut self, stream: StreamKind, n: f64, p: f64) -> f64 {
-        binomial(self.rng(stream), n as u64, p) as f64
+    fn departures(&mut self, n: f64, p: f64, ln_stay: f64) -> f64 {
+        let u = uniform(&mut self.exits);
+        binomial_inverse(u, n as u64, p, ln_stay, &mut self.exits) as f64
     }
 
-    fn split(&mut self, stream: StreamKind, n: f64, shares: &[f64], out: &mut [f64]) {
-        multinomial(self.rng(stream), n as u64, shares, out);
+    fn split(&mut self, stream: StreamKind, key: u64, n: f64, shares: &[f64], out: &mut [f64]) {
+        let seed = match stream {
+            StreamKind::Entries => self.entries_seed,
+            _ => self.moves_seed,
+        };
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(mix(seed ^ key));
+        multinomial(&mut rng, n as u64, shares, out);
     }
 }
 
@@ -85,11 +99,11 @@ impl Draws for Expected {
         mean
     }
 
-    fn binomial(&mut self, _stream: StreamKind, n: f64, p: f64) -> f64 {
+    fn departures(&mut self, n: f64, p: f64, _ln_stay: f64) -> f64 {
         n * p.clamp(0.0, 1.0)
     }
 
-    fn split(&mut self, _stream: StreamKind, n: f64, shares: &[f64], out: &mut [f64]) {
+    fn split(&mut self, _stream: StreamKind, _key: u64, n: f64, shares: &[f64], out: &mut [f64]) {
         for (o, s) in out.iter_mut().zip(shares) {
             *o = n * s;
         }
@@ -168,16 +182,45 @@ pub fn poisson<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
 }
 
 /// Negative binomial with this mean and size `k` (variance mean + mean²/k) as a
-/// gamma–Poisson mixture; Poisson when `k` is 0 (no over-dispersion).
+/// gamma–Poisson mixture; Poisson when `k` is 0 (no over-dispersion). The gamma
+/// factor is drawn with mean 1 and then scaled, so two arms with different means
+/// use the same uniforms.
 pub fn negative_binomial<R: Rng + ?Sized>(rng: &mut R, mean: f64, k: f64) -> u64 {
-    if mean <= 0.0 {
-        return 0;
-    }
     if k <= 0.0 {
         return poisson(rng, mean);
     }
-    let rate = Gamma::new(k, mean / k).map_or(mean, |g| g.sample(rng));
-    poisson(rng, rate)
+    let factor = Gamma::new(k, 1.0 / k).map_or(1.0, |g| g.sample(rng));
+    poisson(rng, mean * factor)
+}
+
+/// Binomial(n, p) by inversion of the uniform `u` (BINV), with `ln_stay` =
+/// ln(1 − p) precomputed. Monotone in `u`. Falls back to BTPE on `rng` when
+/// `n·p` is too large for inversion (500 or more).
+pub fn binomial_inverse<R: Rng + ?Sized>(u: f64, n: u64, p: f64, ln_stay: f64, rng: &mut R) -> u64 {
+    if n == 0 || p.is_nan() || p <= 0.0 {
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    let nf = n as f64;
+    if p > 0.5 || nf * p >= 500.0 {
+        return binomial(rng, n, p);
+    }
+    let s = p / (1.0 - p);
+    let a = (nf + 1.0) * s;
+    let mut r = (nf * ln_stay).exp();
+    let mut u = u;
+    let mut x: u64 = 0;
+    while u > r {
+        u -= r;
+        x += 1;
+        if x >= n || r <= 0.0 {
+            return x.min(n);
+        }
+        r *= a / x as f64 - s;
+    }
+    x
 }
 
 /// Splits `n` among categories with `shares` (summing to 1). Up to
@@ -270,7 +313,6 @@ pub fn draw<R: Rng + ?Sized>(rng: &mut R, b: &Bounded) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
 
     #[test]
     fn zero_guards() {

@@ -65,13 +65,19 @@ pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flo
     f.entries = n;
     if n > 0.0 {
         let mut by_age = [0.0; N_AGE_BANDS];
-        draws.split(StreamKind::Entries, n, &mp.entry_age, &mut by_age);
+        draws.split(StreamKind::Entries, 0, n, &mp.entry_age, &mut by_age);
         let mut by_place = [0.0; N_PLACEMENTS];
         for (a, &k) in by_age.iter().enumerate() {
             if k <= 0.0 {
                 continue;
             }
-            draws.split(StreamKind::Entries, k, &mp.entry_place, &mut by_place);
+            draws.split(
+                StreamKind::Entries,
+                1 + a as u64,
+                k,
+                &mp.entry_place,
+                &mut by_place,
+            );
             for p in 0..N_PLACEMENTS {
                 f.inflow[p][a] += by_place[p];
             }
@@ -81,22 +87,32 @@ pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flo
         }
     }
 
-    // Departures from each compartment: how many, then where to.
+    // How many leave each compartment (one uniform each from the exits stream,
+    // so both arms of a pair stay aligned), then where they go (moves stream).
+    let mut leaving = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
+    for p in 0..N_PLACEMENTS {
+        for a in 0..N_AGE_BANDS {
+            leaving[p][a] = draws.departures(state.care[p][a], mp.depart[p][a], mp.ln_stay[p][a]);
+        }
+    }
+    let mut pool_leaving = [[0.0; N_AGE_BANDS]; N_POOLS];
+    for (pool, row) in state.post_care.iter().enumerate() {
+        for (a, &n) in row.iter().enumerate() {
+            pool_leaving[pool][a] = draws.departures(n, mp.pool_age[a], mp.pool_ln_stay[a]);
+        }
+    }
     let mut pool_flow: PoolGrid = [[0.0; N_AGE_BANDS]; N_POOLS];
     let mut dest = [0.0; N_DEST];
     let mut moved = [0.0; N_PLACEMENTS];
     for p in 0..N_PLACEMENTS {
         for a in 0..N_AGE_BANDS {
-            let n = state.care[p][a];
-            if n <= 0.0 {
-                continue;
-            }
-            let k = draws.binomial(StreamKind::Exits, n, mp.depart[p][a]);
+            let k = leaving[p][a];
             if k <= 0.0 {
                 continue;
             }
             f.outflow[p][a] += k;
-            draws.split(StreamKind::Exits, k, &mp.split[p][a], &mut dest);
+            let key = (p * N_AGE_BANDS + a) as u64;
+            draws.split(StreamKind::Moves, 2 * key, k, &mp.split[p][a], &mut dest);
             let aged = dest[DEST_AGEING];
             if a + 1 < N_AGE_BANDS {
                 f.inflow[p][a + 1] += aged;
@@ -113,7 +129,13 @@ pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flo
             }
             let m = dest[DEST_MOVE];
             if m > 0.0 {
-                draws.split(StreamKind::Moves, m, &mp.move_to[p], &mut moved);
+                draws.split(
+                    StreamKind::Moves,
+                    2 * key + 1,
+                    m,
+                    &mp.move_to[p],
+                    &mut moved,
+                );
                 for q in 0..N_PLACEMENTS {
                     f.inflow[q][a] += moved[q];
                 }
@@ -125,12 +147,8 @@ pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flo
     }
 
     // Post-care pools: ageing, and leaving at 18.
-    for (pool, row) in state.post_care.iter().enumerate() {
-        for (a, &n) in row.iter().enumerate() {
-            if n <= 0.0 {
-                continue;
-            }
-            let k = draws.binomial(StreamKind::Exits, n, mp.pool_age[a]);
+    for (pool, row) in pool_leaving.iter().enumerate() {
+        for (a, &k) in row.iter().enumerate() {
             if k <= 0.0 {
                 continue;
             }

@@ -2,5 +2,6 @@
 
 mod cli;
 mod common;
+mod engine;
 mod finance_props;
 mod paper;
