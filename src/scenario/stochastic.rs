@@ -709,14 +709,18 @@ fn shares<const N: usize>(
     keys: &[&str],
 ) -> [f64; N] {
     let mut out = [0.0; N];
+    let mut all_valid = true;
     for i in 0..N {
         let f = format!("{field}.{}", keys[i]);
         match values[i] {
             Some(v) if v.is_finite() && (0.0..=1.0).contains(&v) => out[i] = v,
-            Some(v) => c.push(
-                &f,
-                format!("a share is a probability between 0 and 1, got {v}"),
-            ),
+            Some(v) => {
+                all_valid = false;
+                c.push(
+                    &f,
+                    format!("a share is a probability between 0 and 1, got {v}"),
+                );
+            }
             None => c.push(
                 &f,
                 format!("missing: give a share for every key ({})", keys.join(", ")),
@@ -724,7 +728,7 @@ fn shares<const N: usize>(
         }
     }
     let sum: f64 = out.iter().sum();
-    if (sum - 1.0).abs() > 1e-6 && values.iter().all(Option::is_some) {
+    if all_valid && (sum - 1.0).abs() > 1e-6 && values.iter().all(Option::is_some) {
         c.push(
             field,
             format!("the shares add up to {sum} but must add up to 1"),

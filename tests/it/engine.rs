@@ -418,3 +418,17 @@ fn per_path_finance_uses_the_shared_mtfs_rule() {
     let first_negative = (0..3).find(|&t| row[t * m::N_METRICS + m::MTFS_IMPACT] < 0.0);
     assert_eq!(be, first_negative.map_or(-1, |t| t as i16));
 }
+
+#[test]
+fn engine_refuses_scenarios_without_stochastic_rates_and_bad_path_counts() {
+    let mut s = scenario("do-nothing-3.4.toml");
+    let setup = Setup::single(&s).unwrap();
+    assert_eq!(
+        engine::run(&setup, 0, 1, &|| {}).unwrap_err(),
+        engine::EngineError::Paths(0)
+    );
+    assert!(engine::run(&setup, engine::MAX_PATHS + 1, 1, &|| {}).is_err());
+    s.stochastic = None;
+    let err = Setup::single(&s).unwrap_err();
+    assert!(err.to_string().contains("[stochastic]"), "{err}");
+}

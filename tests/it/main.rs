@@ -3,5 +3,6 @@
 mod cli;
 mod common;
 mod engine;
+mod engine_cli;
 mod finance_props;
 mod paper;
