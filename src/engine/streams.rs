@@ -14,7 +14,7 @@
 //! thread runs it. The structural stream uses month 0.
 //!
 //! Splits (entries by age and placement, departures by destination) use one
-//! sub-stream per compartment: `Xoshiro256PlusPlus::seed_from_u64(mix(s ^ key))`
+//! sub-stream per compartment: a SplitMix64 generator started at `mix(s ^ key)`
 //! where `s` is the stream's 64-bit seed and `key` numbers the compartment
 //! (entries: 0 for the age split, 1 + band for the placement split; moves:
 //! `2·(placement·5 + band)` for the destination, `+ 1` for a move's placement).

@@ -17,7 +17,7 @@
 use crate::scenario::stochastic::{Bounded, Dist};
 use rand::{Rng, RngExt, SeedableRng};
 use rand_distr::{Beta, Binomial, Distribution, Gamma, Pert, Poisson, StandardNormal};
-use rand_xoshiro::Xoshiro256PlusPlus;
+use rand_xoshiro::{SplitMix64, Xoshiro256PlusPlus};
 
 /// What a stream of random numbers is for; each kind has its own generator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,9 +56,11 @@ pub struct Streams {
     pub entries: Xoshiro256PlusPlus,
     /// Numbers of departures.
     pub exits: Xoshiro256PlusPlus,
-    /// Seed of the entries stream: its splits use sub-streams `mix(seed ^ key)`.
+    /// Seed of the entries stream: its splits use SplitMix64 sub-streams
+    /// started at `mix(seed ^ key)`.
     pub entries_seed: u64,
-    /// Seed of the moves stream: destinations use sub-streams `mix(seed ^ key)`.
+    /// Seed of the moves stream: destinations use SplitMix64 sub-streams
+    /// started at `mix(seed ^ key)`.
     pub moves_seed: u64,
 }
 
@@ -85,7 +87,7 @@ impl Draws for Streams {
             StreamKind::Entries => self.entries_seed,
             _ => self.moves_seed,
         };
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(mix(seed ^ key));
+        let mut rng = SplitMix64::seed_from_u64(mix(seed ^ key));
         multinomial(&mut rng, n as u64, shares, out);
     }
 }
