@@ -239,11 +239,15 @@ pub fn multinomial<R: Rng + ?Sized>(rng: &mut R, n: u64, shares: &[f64], out: &m
         return;
     };
     if n <= SMALL_N / 2 {
+        let head = &shares[..last];
         for _ in 0..n {
             let mut u = uniform(rng);
             let mut i = 0;
-            while i < last && u >= shares[i] {
-                u -= shares[i];
+            for &s in head {
+                if u < s {
+                    break;
+                }
+                u -= s;
                 i += 1;
             }
             out[i] += 1.0;
