@@ -344,6 +344,30 @@ mod tests {
     }
 
     #[test]
+    fn departures_by_inversion_are_monotone_and_unbiased() {
+        let mut r = Xoshiro256PlusPlus::seed_from_u64(4);
+        let (n, p) = (120u64, 0.04f64);
+        let ln = (-p).ln_1p();
+        let mut last = 0;
+        for i in 0..1000 {
+            let u = i as f64 / 1000.0;
+            let k = binomial_inverse(u, n, p, ln, &mut r);
+            assert!(k >= last);
+            last = k;
+        }
+        let m = 20_000;
+        let s: u64 = (0..m)
+            .map(|_| {
+                let u = uniform(&mut r);
+                binomial_inverse(u, n, p, ln, &mut r)
+            })
+            .sum();
+        let mean = s as f64 / m as f64;
+        let se = (n as f64 * p * (1.0 - p) / m as f64).sqrt();
+        assert!((mean - n as f64 * p).abs() < 5.0 * se, "{mean}");
+    }
+
+    #[test]
     fn binomial_mean_large_and_small() {
         let mut r = Xoshiro256PlusPlus::seed_from_u64(3);
         for (n, p) in [(20u64, 0.1), (1000, 0.3), (50, 0.9)] {

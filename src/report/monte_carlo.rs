@@ -4,7 +4,8 @@
 //! `mode` = "monte_carlo", `paths`, `seed`, `mean` (metric key -> one value per
 //! year), `percentiles` (metric key -> "p5" ... "p95" -> one value per year),
 //! `break_even_probability` (year label -> probability of having broken even by
-//! the end of that year), `break_even_in_year`, `npv`. Metric keys are those of
+//! the end of that year), `break_even_in_year`, `npv`, and `interventions` (id,
+//! kind, paying investment line, start month from 1 April of the first year). Metric keys are those of
 //! [`crate::engine::metrics`] (`lac.total`, `lac.by_type.ifa`, `cost.total`,
 //! `plan.mtfs_impact`, ...). `lac.*` are counts at 31 March; `cost.*` in a Monte
 //! Carlo run are **in-year** costs (the sum of monthly costs), not the annual
@@ -105,6 +106,21 @@ pub fn json(s: &Scenario, sum: &Summary, meta: &McMeta) -> Value {
     });
     if let Some((title, path)) = &meta.do_nothing {
         doc["do_nothing_scenario"] = json!({ "title": title, "path": path });
+    }
+    if let Some(st) = &s.stochastic {
+        doc["interventions"] = st
+            .interventions
+            .iter()
+            .map(|iv| {
+                json!({
+                    "id": iv.id,
+                    "kind": iv.kind,
+                    "line": iv.line,
+                    "start_month": iv.start_month,
+                    "ramp_months": iv.ramp_months,
+                })
+            })
+            .collect();
     }
     if sum.npv.is_some() {
         let inputs = PlanInputs::new(s);
