@@ -428,3 +428,46 @@ fn active_cap(st: &Stochastic, pp: &PathParams, month: usize) -> Option<ActiveCa
             overflow_to: c.overflow_to.index(),
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interventions_ramp_linearly_and_multiply() {
+        let iv = ActiveIntervention {
+            start: 9.0,
+            ramp: 12.0,
+            effects: [-0.2, 0.5, 0.0, 0.0, 0.0, 0.5],
+        };
+        assert_eq!(iv.strength(8), 0.0);
+        assert!((iv.strength(9) - 1.0 / 12.0).abs() < 1e-12);
+        assert_eq!(iv.strength(20), 1.0);
+        assert_eq!(iv.strength(60), 1.0);
+        let mut pp = PathParams {
+            growth: 0.0,
+            entries_first_month: 1.0,
+            n_active: 2,
+            active: [ActiveIntervention::default(); MAX_INTERVENTIONS],
+            caps_on: true,
+        };
+        pp.active[0] = iv;
+        pp.active[1] = iv;
+        let m = pp.multipliers(30);
+        assert!((m[Target::Entries.index()] - 0.64).abs() < 1e-12);
+        assert!((m[Target::ReturnHome.index()] - 2.25).abs() < 1e-12);
+        // Two 50% in-house shares: 1 − 0.5 × 0.5.
+        assert!((m[Target::InHouse.index()] - 0.75).abs() < 1e-12);
+        assert_eq!(pp.multipliers(0), [1.0, 1.0, 1.0, 1.0, 1.0, 0.0]);
+    }
+
+    #[test]
+    fn diversion_keeps_shares_summing_to_one() {
+        let mut s = [0.1; N_PLACEMENTS];
+        divert(&mut s, 0.5, 0.4);
+        assert!((s.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!((s[Placement::HomesHostels.index()] - 0.05).abs() < 1e-12);
+        assert!((s[Placement::Ifa.index()] - 0.09).abs() < 1e-12);
+        assert!((s[Placement::InHouseFoster.index()] - 0.16).abs() < 1e-12);
+    }
+}

@@ -991,6 +991,7 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
                     ),
                 );
             }
+            let kind_known = kind.is_some();
             let kind = kind.unwrap_or(InterventionKind::Gatekeeping);
             if !line_ids.contains(&iv.line.as_str()) {
                 c.push(
@@ -1015,7 +1016,7 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
                 let target = Target::ALL[t];
                 let d = given[t].as_ref()?;
                 let ef_field = format!("{fld}.effects.{}", target.key());
-                if !kind.targets().contains(&target) {
+                if kind_known && !kind.targets().contains(&target) {
                     c.push(
                         &ef_field,
                         format!(
@@ -1034,7 +1035,7 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
                 };
                 Some(check_dist(c, &ef_field, d, lo, hi, what))
             });
-            if effects.iter().all(Option::is_none) {
+            if kind_known && effects.iter().all(Option::is_none) {
                 c.push(
                     &format!("{fld}.effects"),
                     format!(
