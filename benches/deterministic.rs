@@ -13,16 +13,25 @@ fn plan() -> scenario::Loaded {
 
 fn bench(c: &mut Criterion) {
     let loaded = plan();
-    c.bench_function("deterministic run of the reference plan", |b| b.iter(|| lacsim::results::run(black_box(&loaded.scenario))));
+    c.bench_function("deterministic run of the reference plan", |b| {
+        b.iter(|| lacsim::results::run(black_box(&loaded.scenario)))
+    });
     c.bench_function("sweep point (change a field, resolve, run)", |b| {
         b.iter(|| {
-            let s = loaded.with_changes(&[("unit_costs.yearly.ifa".into(), Change::Set(black_box(41000.0)))]).expect("valid");
+            let s = loaded
+                .with_changes(&[(
+                    "unit_costs.yearly.ifa".into(),
+                    Change::Set(black_box(41000.0)),
+                )])
+                .expect("valid");
             lacsim::sensitivity::outcome(&s)
         })
     });
     let mut g = c.benchmark_group("tornado");
     g.sample_size(10);
-    g.bench_function("tornado with switching values (25 assumptions)", |b| b.iter(|| tornado::tornado(&loaded, tornado::key_assumptions(&loaded)).expect("valid")));
+    g.bench_function("tornado with switching values (25 assumptions)", |b| {
+        b.iter(|| tornado::tornado(&loaded, tornado::key_assumptions(&loaded)).expect("valid"))
+    });
     g.finish();
 }
 

@@ -5,7 +5,9 @@
 //! command line, tests and benchmarks all drive the same code.
 
 pub mod age;
+pub mod engine;
 pub mod finance;
+pub mod model;
 pub mod partnership;
 pub mod placement;
 pub mod projection;

@@ -1,8 +1,10 @@
 //! Command-line parsing and dispatch. Each subcommand lives in its own file.
 
 mod calibrate;
+mod compare;
 mod export;
 mod input;
+mod monte_carlo;
 mod output;
 mod partnership;
 mod progress;
@@ -31,6 +33,8 @@ pub struct Cli {
 enum Command {
     /// Run a scenario (the built-in Staffordshire 2019 investment plan if none is named).
     Run(run::RunArgs),
+    /// Run a do-nothing and an invest scenario on common random numbers and show the paired saving.
+    Compare(compare::CompareArgs),
     /// Check scenario files and list every problem (exit 0 when valid, 2 when not).
     Validate(validate::ValidateArgs),
     /// Vary one or two scenario fields over a grid and report break-even, net position and LAC.
@@ -59,6 +63,7 @@ pub fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Run(run::RunArgs::default())) {
         Command::Run(a) => run::run(a),
+        Command::Compare(a) => compare::run(a),
         Command::Validate(a) => validate::run(a),
         Command::Sweep(a) => sweep::run(a),
         Command::Tornado(a) => tornado::run(a),

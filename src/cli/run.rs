@@ -34,10 +34,16 @@ pub struct RunArgs {
     /// Replace the --out folder if it already has files.
     #[arg(long)]
     pub force: bool,
+    /// Monte Carlo flags: with `--paths N` the stochastic engine runs instead.
+    #[command(flatten)]
+    pub mc: super::monte_carlo::McArgs,
 }
 
 /// Runs the command.
 pub fn run(a: RunArgs) -> anyhow::Result<()> {
+    if let Some(paths) = a.mc.paths {
+        return super::monte_carlo::run(a, paths);
+    }
     let loaded = input::load(a.scenario.as_deref())?;
     let out = a
         .out

@@ -161,10 +161,90 @@ pub fn placement_savings(baseline_cost: f64, end_costs: &[f64], first_year_share
         .collect()
 }
 
+/// The plan's yearly inputs that do not depend on the projection, £'000s.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanInputs {
+    /// Total investment.
+    pub investment_total: Vec<f64>,
+    /// Savings given as figures, summed (e.g. workforce).
+    pub given_total: Vec<f64>,
+    /// Existing MTFS savings still to be delivered.
+    pub undelivered: Vec<f64>,
+    /// Forecast overspend after one-off grants.
+    pub overspend: Vec<f64>,
+    /// New price pressure (part of avoided growth).
+    pub price_pressure: Vec<f64>,
+}
+
+impl PlanInputs {
+    /// Collects the inputs from a scenario (zeros where it gives none).
+    pub fn new(s: &Scenario) -> PlanInputs {
+        let n = s.n_years();
+        PlanInputs {
+            investment_total: (0..n)
+                .map(|t| {
+                    s.investment
+                        .iter()
+                        .flat_map(|g| &g.lines)
+                        .map(|l| l.amounts[t])
+                        .sum()
+                })
+                .collect(),
+            given_total: (0..n)
+                .map(|t| s.given_savings.iter().map(|l| l.amounts[t]).sum())
+                .collect(),
+            undelivered: s
+                .mtfs
+                .as_ref()
+                .map_or(vec![0.0; n], |m| m.undelivered_savings.clone()),
+            overspend: match &s.budget {
+                Some(b) => (0..n)
+                    .map(|t| b.underlying_overspend[t] - b.one_off_grants[t])
+                    .collect(),
+                None => vec![0.0; n],
+            },
+            price_pressure: match &s.budget {
+                Some(b) => b.price_pressure.clone(),
+                None => vec![0.0; n],
+            },
+        }
+    }
+}
+
+/// One year of Table 1 and Table 3, £'000s.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct YearPosition {
+    /// All savings.
+    pub savings_total: f64,
+    /// Investment less savings.
+    pub return_on_investment: f64,
+    /// Impact on the MTFS: return on investment + undelivered savings + overspend
+    /// + growth (the avoided growth added back as a pressure).
+    pub mtfs_impact: f64,
+}
+
+/// Year `t` of the MTFS position from that year's placement savings and avoided
+/// growth (£'000s). Shared by the deterministic tables and every Monte Carlo path.
+pub fn year_position(
+    inp: &PlanInputs,
+    t: usize,
+    placements: f64,
+    avoided_growth: f64,
+) -> YearPosition {
+    let savings_total = placements + avoided_growth + inp.given_total[t];
+    let return_on_investment = inp.investment_total[t] - savings_total;
+    YearPosition {
+        savings_total,
+        return_on_investment,
+        mtfs_impact: return_on_investment + inp.undelivered[t] + inp.overspend[t] + avoided_growth,
+    }
+}
+
 /// Builds Table 1 and Table 3 for a plan scenario; `None` for do-nothing scenarios.
 pub fn plan_finance(s: &Scenario, p: &Projection) -> Option<PlanFinance> {
     let plan = s.plan.as_ref()?;
     let n = s.n_years();
+    let inputs = PlanInputs::new(s);
     let investment: Vec<InvestmentGroupTotals> = s
         .investment
         .iter()
@@ -205,26 +285,13 @@ pub fn plan_finance(s: &Scenario, p: &Projection) -> Option<PlanFinance> {
             values: l.amounts.clone(),
         })
         .collect();
-    let savings_total: Vec<f64> = (0..n)
-        .map(|t| placements[t] + avoided_growth[t] + given.iter().map(|l| l.values[t]).sum::<f64>())
+    let positions: Vec<YearPosition> = (0..n)
+        .map(|t| year_position(&inputs, t, placements[t], avoided_growth[t]))
         .collect();
-    let return_on_investment: Vec<f64> = (0..n)
-        .map(|t| investment_total[t] - savings_total[t])
-        .collect();
-    let mtfs_undelivered = s
-        .mtfs
-        .as_ref()
-        .map_or(vec![0.0; n], |m| m.undelivered_savings.clone());
-    let forecast_overspend: Vec<f64> = match &s.budget {
-        Some(b) => (0..n)
-            .map(|t| b.underlying_overspend[t] - b.one_off_grants[t])
-            .collect(),
-        None => vec![0.0; n],
-    };
+    let savings_total: Vec<f64> = positions.iter().map(|y| y.savings_total).collect();
+    let return_on_investment: Vec<f64> = positions.iter().map(|y| y.return_on_investment).collect();
+    let mtfs_impact: Vec<f64> = positions.iter().map(|y| y.mtfs_impact).collect();
     let growth = avoided_growth.clone();
-    let mtfs_impact: Vec<f64> = (0..n)
-        .map(|t| return_on_investment[t] + mtfs_undelivered[t] + forecast_overspend[t] + growth[t])
-        .collect();
     let cumulative_net = return_on_investment
         .iter()
         .scan(0.0, |acc, v| {
@@ -241,8 +308,8 @@ pub fn plan_finance(s: &Scenario, p: &Projection) -> Option<PlanFinance> {
         given,
         savings_total,
         return_on_investment,
-        mtfs_undelivered,
-        forecast_overspend,
+        mtfs_undelivered: inputs.undelivered,
+        forecast_overspend: inputs.overspend,
         growth,
         mtfs_impact,
         cumulative_net,

@@ -7,6 +7,7 @@ pub mod csv;
 pub mod data;
 pub mod html;
 pub mod json;
+pub mod monte_carlo;
 pub mod partnership;
 pub mod table;
 pub mod tables;

@@ -35,6 +35,8 @@ pub struct ScenarioFile {
     pub savings: SavingsFile,
     /// Medium Term Financial Strategy items (Table 3).
     pub mtfs: Option<MtfsFile>,
+    /// Rates, distributions and interventions of the Monte Carlo engine.
+    pub stochastic: Option<super::stochastic::StochasticFile>,
 }
 
 /// `[authority]`: names for titles and provenance.

@@ -8,10 +8,12 @@ pub mod fields;
 pub mod file;
 pub mod problem;
 pub mod source;
+pub mod stochastic;
 pub mod validate;
 
 pub use problem::{Problem, Problems};
 pub use source::SourceFiles;
+pub use stochastic::Stochastic;
 
 use crate::placement::{ByPlacement, Placement};
 use crate::year::FinancialYear;
@@ -46,6 +48,8 @@ pub struct Scenario {
     pub given_savings: Vec<MoneyLine>,
     /// MTFS items, if given.
     pub mtfs: Option<Mtfs>,
+    /// The Monte Carlo engine's rates and interventions, if given.
+    pub stochastic: Option<Stochastic>,
 }
 
 /// Compound growth from a starting count (Appendix 5).

@@ -15,13 +15,14 @@ use crate::year::FinancialYear;
 pub const MAX_YEARS: i64 = 50;
 
 /// Collects problems, locating each field in the files it came from.
-struct Checker<'a> {
+pub(super) struct Checker<'a> {
     loaded: &'a Loaded,
     problems: Vec<Problem>,
 }
 
 impl Checker<'_> {
-    fn push(&mut self, field: &str, message: impl Into<String>) {
+    /// Records a problem with `field`, located in the files it came from.
+    pub(super) fn push(&mut self, field: &str, message: impl Into<String>) {
         let (file, line) = self.loaded.locate(field);
         self.problems.push(Problem {
             file,
@@ -32,7 +33,7 @@ impl Checker<'_> {
     }
 
     /// A finite number within `[lo, hi]`.
-    fn range(&mut self, field: &str, v: f64, lo: f64, hi: f64, what: &str) -> f64 {
+    pub(super) fn range(&mut self, field: &str, v: f64, lo: f64, hi: f64, what: &str) -> f64 {
         if !v.is_finite() || v < lo || v > hi {
             self.push(
                 field,
@@ -98,7 +99,7 @@ impl Checker<'_> {
     }
 
     /// All ten placement types given, each checked by `check`.
-    fn placements(
+    pub(super) fn placements(
         &mut self,
         field: &str,
         t: &PlacementTableFile,
@@ -121,7 +122,7 @@ impl Checker<'_> {
         })
     }
 
-    fn placement_key(&mut self, field: &str, key: &str) -> Option<Placement> {
+    pub(super) fn placement_key(&mut self, field: &str, key: &str) -> Option<Placement> {
         let p = Placement::from_key(key);
         if p.is_none() {
             self.push(
@@ -379,7 +380,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
     });
 
     let mut ids = Vec::new();
-    let investment = file
+    let investment: Vec<InvestmentGroup> = file
         .investment
         .iter()
         .enumerate()
@@ -417,6 +418,19 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
         ),
     });
 
+    let stochastic = file.stochastic.as_ref().map(|st| {
+        let cx = super::stochastic::Context {
+            cohort: &cohort,
+            do_nothing: &do_nothing,
+            first: years[0],
+            lines: investment
+                .iter()
+                .flat_map(|g: &InvestmentGroup| g.lines.iter())
+                .collect(),
+        };
+        super::stochastic::resolve(&mut c, st, &cx)
+    });
+
     if !c.problems.is_empty() {
         return Err(c.problems);
     }
@@ -437,6 +451,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
         investment,
         given_savings,
         mtfs,
+        stochastic,
     })
 }
 

@@ -3,6 +3,8 @@
 mod calibrate_cli;
 mod cli;
 mod common;
+mod engine;
+mod engine_cli;
 mod finance_props;
 mod paper;
 mod partnership;

@@ -1,0 +1,171 @@
+//! The Monte Carlo side of the command line: the shared flags (`--paths`,
+//! `--seed`, `--threads`, `--quiet`), the local thread pool, the progress bar,
+//! and `lacsim run SCENARIO --paths N`.
+
+use super::InputError;
+use super::input;
+use super::output::{self, OutDir};
+use super::run::{Format, RunArgs};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use lacsim::engine::{self, DEFAULT_SEED, MAX_PATHS, MonteCarlo, Setup, Summary};
+use lacsim::report::{self, monte_carlo::McMeta};
+use lacsim::scenario::Scenario;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Most worker threads accepted.
+const MAX_THREADS: usize = 1024;
+
+/// Flags of a Monte Carlo run.
+#[derive(Debug, Args)]
+pub struct McArgs {
+    /// Run the Monte Carlo engine with this many paths (1 to 10,000,000; results take about 2 KB a path for 7 years); without it, the deterministic model.
+    #[arg(long, value_name = "N")]
+    pub paths: Option<u64>,
+    /// Seed of the random streams: the same seed gives the same numbers whatever the thread count.
+    #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Do not show a progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl Default for McArgs {
+    fn default() -> Self {
+        McArgs {
+            paths: None,
+            seed: DEFAULT_SEED,
+            threads: None,
+            quiet: false,
+        }
+    }
+}
+
+/// Checks `--paths` and `--threads` before any work.
+pub fn check(paths: u64, threads: Option<usize>) -> anyhow::Result<()> {
+    if paths == 0 || paths > MAX_PATHS {
+        return Err(InputError(format!(
+            "--paths: must be between 1 and {MAX_PATHS}, got {paths}; try --paths 10000"
+        ))
+        .into());
+    }
+    if let Some(t) = threads
+        && (t == 0 || t > MAX_THREADS)
+    {
+        return Err(InputError(format!(
+            "--threads: must be between 1 and {MAX_THREADS}, got {t}"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// Runs the paths on a local thread pool with a progress bar on stderr (shown
+/// after a second, and only when stderr is a terminal and `--quiet` is absent).
+pub fn execute(setup: &Setup, mc: &McArgs, paths: u64) -> anyhow::Result<(MonteCarlo, Summary)> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = mc.threads {
+        builder = builder.num_threads(t);
+    }
+    let pool = builder.build()?;
+    let show = !mc.quiet && std::io::stderr().is_terminal();
+    let bar = ProgressBar::with_draw_target(Some(paths), ProgressDrawTarget::hidden());
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} paths, {eta} left") {
+        bar.set_style(style);
+    }
+    let started = Instant::now();
+    let visible = AtomicBool::new(false);
+    let progress = || {
+        bar.inc(1);
+        if show
+            && !visible.load(Ordering::Relaxed)
+            && started.elapsed() > Duration::from_secs(1)
+            && !visible.swap(true, Ordering::Relaxed)
+        {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    };
+    let result = pool.install(|| engine::run(setup, paths, mc.seed, &progress));
+    bar.finish_and_clear();
+    let mc_result = result.map_err(|e| InputError(e.to_string()))?;
+    let summary = engine::summarise(&mc_result);
+    Ok((mc_result, summary))
+}
+
+/// Renders and writes the results of a Monte Carlo run.
+pub fn finish(
+    s: &Scenario,
+    summary: &Summary,
+    meta: &McMeta,
+    format: Format,
+    out: Option<OutDir>,
+    command: &str,
+    merged_toml: &str,
+) -> anyhow::Result<()> {
+    let doc = report::monte_carlo::json(s, summary, meta);
+    let tidy = report::monte_carlo::tidy(s, summary);
+    if let Some(out) = out {
+        out.write("results.csv", &report::csv::tidy(&tidy)?)?;
+        out.write(
+            "results.json",
+            serde_json::to_string_pretty(&doc)?.as_bytes(),
+        )?;
+        out.write("scenario.toml", merged_toml.as_bytes())?;
+        let run_json = serde_json::json!({
+            "lacsim_version": env!("CARGO_PKG_VERSION"),
+            "command": command,
+            "mode": "monte_carlo",
+            "paths": summary.paths,
+            "seed": summary.seed,
+            "scenario_path": meta.scenario_path,
+            "scenario_hash": meta.scenario_hash,
+            "created_unix": output::unix_time(),
+        });
+        out.write(
+            "run.json",
+            serde_json::to_string_pretty(&run_json)?.as_bytes(),
+        )?;
+        let dir = out.finish()?;
+        eprintln!("wrote {}", dir.display());
+    }
+    let text = match format {
+        Format::Table => report::monte_carlo::terminal(s, summary, meta),
+        Format::Json => serde_json::to_string_pretty(&doc)? + "\n",
+        Format::Csv => String::from_utf8(report::csv::tidy(&tidy)?)?,
+    };
+    output::print(&text)
+}
+
+/// `lacsim run SCENARIO --paths N`.
+pub fn run(a: RunArgs, paths: u64) -> anyhow::Result<()> {
+    check(paths, a.mc.threads)?;
+    let loaded = input::load(a.scenario.as_deref())?;
+    let s = &loaded.scenario;
+    let setup = Setup::single(s).map_err(|e| InputError(e.to_string()))?;
+    let out = a
+        .out
+        .as_deref()
+        .map(|d: &Path| OutDir::create(d, a.force))
+        .transpose()?;
+    let (_, summary) = execute(&setup, &a.mc, paths)?;
+    let meta = McMeta {
+        scenario_path: loaded.path.clone(),
+        scenario_hash: loaded.hash.clone(),
+        do_nothing: None,
+    };
+    finish(
+        s,
+        &summary,
+        &meta,
+        a.format,
+        out,
+        "run",
+        &loaded.merged_toml,
+    )
+}

@@ -1,0 +1,473 @@
+//! Parameters of a path ([`PathParams`], drawn once per path) and of one month
+//! ([`MonthParams`], monthly probabilities with the interventions applied).
+//!
+//! Yearly rates per child become monthly probabilities as competing risks: with
+//! hazards `h_i` per year and `H = Σ h_i`, a child leaves its compartment in a
+//! month with probability `1 − exp(−H/12)`, by route `i` with share `h_i / H`.
+//! Ageing is one of the hazards (`1 / width` of the band per year); from 16-17 it
+//! is the 18th birthday. Must not draw random numbers itself.
+
+// Compartments are indexed (placement, age band) as in the model's equations.
+#![allow(clippy::needless_range_loop)]
+
+use super::sampling::{self, Expected};
+use super::state::State;
+use super::step::step;
+use crate::age::{AgeBand, N_AGE_BANDS};
+use crate::placement::{N_PLACEMENTS, Placement};
+use crate::scenario::Stochastic;
+use crate::scenario::stochastic::{Bounded, MAX_INTERVENTIONS, N_TARGETS, Target};
+use rand::Rng;
+
+/// Departure destinations of a compartment: ageing, the five rate routes, a move.
+pub const N_DEST: usize = 7;
+/// Index of ageing in a departure split.
+pub const DEST_AGEING: usize = 0;
+/// Index of a placement move in a departure split.
+pub const DEST_MOVE: usize = 6;
+
+/// An intervention as drawn for one path.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ActiveIntervention {
+    /// Month (from 1 April of the first year) the effect starts, delay included.
+    pub start: f64,
+    /// Months to full effect.
+    pub ramp: f64,
+    /// Effect at full strength, by [`Target`] index (0 when not affected).
+    pub effects: [f64; N_TARGETS],
+}
+
+impl ActiveIntervention {
+    /// Fraction of the full effect reached in `month` (0 before the start).
+    pub fn strength(&self, month: usize) -> f64 {
+        let m = month as f64;
+        if self.ramp > 0.0 {
+            ((m + 1.0 - self.start) / self.ramp).clamp(0.0, 1.0)
+        } else if m >= self.start {
+            1.0
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Everything drawn once per path (structural uncertainty); no heap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PathParams {
+    /// Yearly growth of the do-nothing stock.
+    pub growth: f64,
+    /// Expected entries in the first month, before intervention effects.
+    pub entries_first_month: f64,
+    /// Number of interventions in use.
+    pub n_active: usize,
+    /// Interventions in use (the first `n_active`).
+    pub active: [ActiveIntervention; MAX_INTERVENTIONS],
+    /// Whether the scenario's caps apply.
+    pub caps_on: bool,
+}
+
+impl PathParams {
+    /// Builds a path's parameters, drawing each uncertain value with `draw` in a
+    /// fixed order: growth first, then for each intervention its delay and its
+    /// effects in [`Target`] order. A do-nothing arm (`with_interventions` false)
+    /// draws only the growth, so it stays paired with the invest arm.
+    pub fn build(
+        st: &Stochastic,
+        entries: &EntryCalibration,
+        with_interventions: bool,
+        mut draw: impl FnMut(&Bounded) -> f64,
+    ) -> PathParams {
+        let growth = draw(&st.growth);
+        let mut active = [ActiveIntervention::default(); MAX_INTERVENTIONS];
+        let mut n_active = 0;
+        if with_interventions {
+            for iv in st.interventions.iter().take(MAX_INTERVENTIONS) {
+                let delay = draw(&iv.delay_months);
+                let mut effects = [0.0; N_TARGETS];
+                for (t, e) in iv.effects.iter().enumerate() {
+                    if let Some(b) = e {
+                        effects[t] = draw(b);
+                    }
+                }
+                active[n_active] = ActiveIntervention {
+                    start: iv.start_month + delay,
+                    ramp: iv.ramp_months,
+                    effects,
+                };
+                n_active += 1;
+            }
+        }
+        PathParams {
+            growth,
+            entries_first_month: entries.at(growth),
+            n_active,
+            active,
+            caps_on: with_interventions,
+        }
+    }
+
+    /// Central values (each distribution's mean), for the expected-value model.
+    pub fn central(
+        st: &Stochastic,
+        entries: &EntryCalibration,
+        with_interventions: bool,
+    ) -> PathParams {
+        PathParams::build(st, entries, with_interventions, |b| {
+            b.dist.mean().clamp(b.lo, b.hi)
+        })
+    }
+
+    /// Random values from the path's structural stream.
+    pub fn random<R: Rng + ?Sized>(
+        st: &Stochastic,
+        entries: &EntryCalibration,
+        with_interventions: bool,
+        rng: &mut R,
+    ) -> PathParams {
+        PathParams::build(st, entries, with_interventions, |b| sampling::draw(rng, b))
+    }
+
+    /// Rate multipliers in `month` by [`Target`] index; for [`Target::InHouse`]
+    /// the share of new IFA placements made in-house instead.
+    pub fn multipliers(&self, month: usize) -> [f64; N_TARGETS] {
+        let mut m = [1.0; N_TARGETS];
+        for iv in &self.active[..self.n_active] {
+            let f = iv.strength(month);
+            if f == 0.0 {
+                continue;
+            }
+            for t in 0..N_TARGETS {
+                // For the in-house share `m` holds 1 − share until the end.
+                let factor = if t == Target::InHouse.index() {
+                    1.0 - iv.effects[t] * f
+                } else {
+                    1.0 + iv.effects[t] * f
+                };
+                m[t] *= factor.max(0.0);
+            }
+        }
+        m[Target::InHouse.index()] = 1.0 - m[Target::InHouse.index()];
+        m
+    }
+}
+
+/// Expected first-month entries, before intervention effects, as a function of
+/// the growth rate: calibrated once per run so that the expected do-nothing stock
+/// follows `start · (1 + growth)^(months/12)`.
+///
+/// The expected do-nothing path is linear in the entry level `E0`, so two
+/// expected-value runs (`E0` = 0 and 1) give it exactly; `E0` minimises the
+/// squared relative gap to the growth line at each 31 March. For a growth rate
+/// drawn per path the value is interpolated on a grid of growth rates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryCalibration {
+    lo: f64,
+    hi: f64,
+    values: Vec<f64>,
+}
+
+/// Points in the growth grid of [`EntryCalibration`].
+const GRID: usize = 41;
+
+impl EntryCalibration {
+    /// Calibrates the entries of `st` over `n_years` years.
+    pub fn new(st: &Stochastic, n_years: usize) -> EntryCalibration {
+        if let Some(y) = st.entries.per_year {
+            return EntryCalibration {
+                lo: 0.0,
+                hi: 0.0,
+                values: vec![y / 12.0],
+            };
+        }
+        let (lo, hi) = support(&st.growth);
+        let points = if hi > lo { GRID } else { 1 };
+        let values = (0..points)
+            .map(|i| {
+                let g = if points == 1 {
+                    lo
+                } else {
+                    lo + (hi - lo) * i as f64 / (points - 1) as f64
+                };
+                calibrated_entries(st, g, n_years)
+            })
+            .collect();
+        EntryCalibration { lo, hi, values }
+    }
+
+    /// Expected first-month entries at growth rate `g`.
+    pub fn at(&self, g: f64) -> f64 {
+        if self.values.len() == 1 {
+            return self.values[0];
+        }
+        let x =
+            ((g - self.lo) / (self.hi - self.lo)).clamp(0.0, 1.0) * (self.values.len() - 1) as f64;
+        let i = (x.floor() as usize).min(self.values.len() - 2);
+        let w = x - i as f64;
+        self.values[i] * (1.0 - w) + self.values[i + 1] * w
+    }
+}
+
+/// The range a bounded distribution can draw from.
+fn support(b: &Bounded) -> (f64, f64) {
+    use crate::scenario::stochastic::Dist;
+    let (lo, hi) = match b.dist {
+        Dist::Fixed { value } => (value, value),
+        Dist::Uniform { min, max }
+        | Dist::Triangular { min, max, .. }
+        | Dist::Pert { min, max, .. }
+        | Dist::Beta { min, max, .. } => (min, max),
+        Dist::Normal { mean, sd } => (mean - 6.0 * sd, mean + 6.0 * sd),
+    };
+    (lo.clamp(b.lo, b.hi), hi.clamp(b.lo, b.hi))
+}
+
+/// The least-squares entry level for one growth rate (see [`EntryCalibration`]).
+pub fn calibrated_entries(st: &Stochastic, growth: f64, n_years: usize) -> f64 {
+    let march = |e0: f64| -> Vec<f64> {
+        let pp = PathParams {
+            growth,
+            entries_first_month: e0,
+            n_active: 0,
+            active: [ActiveIntervention::default(); MAX_INTERVENTIONS],
+            caps_on: false,
+        };
+        let mut state = State::new(&st.start);
+        let mut out = Vec::with_capacity(n_years);
+        for month in 0..n_years * 12 {
+            let mp = MonthParams::build(st, &pp, month);
+            step(&mp, &mut state, &mut Expected);
+            if month % 12 == 11 {
+                out.push(state.total());
+            }
+        }
+        out
+    };
+    let a = march(0.0);
+    let ab = march(1.0);
+    let n0 = State::new(&st.start).total();
+    let (mut num, mut den) = (0.0, 0.0);
+    for t in 0..n_years {
+        let target = n0 * (1.0 + growth).powi(t as i32 + 1);
+        if target <= 0.0 {
+            continue;
+        }
+        let b = (ab[t] - a[t]) / target;
+        num += b * (1.0 - a[t] / target);
+        den += b * b;
+    }
+    if den > 0.0 { (num / den).max(0.0) } else { 0.0 }
+}
+
+/// A cap in force this month.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ActiveCap {
+    /// Placement capped.
+    pub placement: usize,
+    /// Most children.
+    pub count: f64,
+    /// Where new placements go beyond the cap.
+    pub overflow_to: usize,
+}
+
+/// One month's probabilities (about 4 KB, on the stack).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MonthParams {
+    /// Expected entries this month.
+    pub entries_mean: f64,
+    /// Negative binomial size of entries (0 = Poisson).
+    pub dispersion: f64,
+    /// Share of entries by age band.
+    pub entry_age: [f64; N_AGE_BANDS],
+    /// Share of entries by first placement.
+    pub entry_place: [f64; N_PLACEMENTS],
+    /// Probability that a child leaves its compartment this month.
+    pub depart: [[f64; N_AGE_BANDS]; N_PLACEMENTS],
+    /// ln(1 − depart), for binomial inversion.
+    pub ln_stay: [[f64; N_AGE_BANDS]; N_PLACEMENTS],
+    /// Share of departures by destination ([`N_DEST`]).
+    pub split: [[[f64; N_DEST]; N_AGE_BANDS]; N_PLACEMENTS],
+    /// Share of moves from each placement by destination placement.
+    pub move_to: [[f64; N_PLACEMENTS]; N_PLACEMENTS],
+    /// Monthly probability that a child in a post-care pool moves up an age band.
+    pub pool_age: [f64; N_AGE_BANDS],
+    /// ln(1 − pool_age).
+    pub pool_ln_stay: [f64; N_AGE_BANDS],
+    /// The cap in force, if any.
+    pub cap: Option<ActiveCap>,
+    /// The intervention multipliers these probabilities were built with.
+    pub multipliers: [f64; N_TARGETS],
+}
+
+/// Applies placement-officer and in-house effects to placement shares.
+fn divert(shares: &mut [f64; N_PLACEMENTS], residential: f64, in_house: f64) {
+    let hh = Placement::HomesHostels.index();
+    let ifa = Placement::Ifa.index();
+    let ih = Placement::InHouseFoster.index();
+    let before = shares[hh];
+    shares[hh] = before * residential;
+    shares[ifa] = (shares[ifa] + before - shares[hh]).max(0.0);
+    let moved = shares[ifa] * in_house;
+    shares[ifa] -= moved;
+    shares[ih] += moved;
+    let sum: f64 = shares.iter().sum();
+    if sum > 0.0 {
+        shares.iter_mut().for_each(|s| *s /= sum);
+    }
+}
+
+impl MonthParams {
+    /// The month's probabilities for a path.
+    pub fn build(st: &Stochastic, pp: &PathParams, month: usize) -> MonthParams {
+        let mult = pp.multipliers(month);
+        let mut entry_place = st.entries.by_placement.0;
+        divert(
+            &mut entry_place,
+            mult[Target::Residential.index()],
+            mult[Target::InHouse.index()],
+        );
+        let mut move_to = [[0.0; N_PLACEMENTS]; N_PLACEMENTS];
+        let mut move_hazard = [0.0; N_PLACEMENTS];
+        for p in 0..N_PLACEMENTS {
+            let mut dest = st.move_to.0;
+            dest[p] = 0.0;
+            let sum: f64 = dest.iter().sum();
+            if sum <= 0.0 {
+                continue;
+            }
+            dest.iter_mut().for_each(|d| *d /= sum);
+            divert(
+                &mut dest,
+                mult[Target::Residential.index()],
+                mult[Target::InHouse.index()],
+            );
+            // Diversion may send moves back to their origin; such a move is no move.
+            let stay = dest[p];
+            dest[p] = 0.0;
+            let left = 1.0 - stay;
+            if left <= 0.0 {
+                continue;
+            }
+            dest.iter_mut().for_each(|d| *d /= left);
+            move_to[p] = dest;
+            let step_down = if p == Placement::HomesHostels.index() {
+                mult[Target::StepDown.index()]
+            } else {
+                1.0
+            };
+            move_hazard[p] = st.move_rate.0[p] * step_down * left;
+        }
+        let mut depart = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
+        let mut ln_stay = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
+        let mut split = [[[0.0; N_DEST]; N_AGE_BANDS]; N_PLACEMENTS];
+        let route_mult = [
+            mult[Target::ReturnHome.index()],
+            1.0,
+            mult[Target::Sgo.index()],
+            1.0,
+            1.0,
+        ];
+        for p in 0..N_PLACEMENTS {
+            for (a, band) in AgeBand::ALL.iter().enumerate() {
+                let mut h = [0.0; N_DEST];
+                h[DEST_AGEING] = 1.0 / band.width_years() as f64;
+                for r in 0..5 {
+                    h[1 + r] = st.exit_rates[r].0[p] * route_mult[r] * st.exit_age_factor[a];
+                }
+                h[DEST_MOVE] = move_hazard[p];
+                let total: f64 = h.iter().sum();
+                depart[p][a] = 1.0 - (-total / 12.0).exp();
+                ln_stay[p][a] = -total / 12.0;
+                for d in 0..N_DEST {
+                    split[p][a][d] = h[d] / total;
+                }
+            }
+        }
+        let pool_ln_stay = AgeBand::ALL.map(|b| -(1.0 / b.width_years() as f64) / 12.0);
+        let pool_age = pool_ln_stay.map(|l| 1.0 - l.exp());
+        MonthParams {
+            entries_mean: entries_mean(pp, month, &mult),
+            dispersion: st.entries.dispersion.unwrap_or(0.0),
+            entry_age: st.entries.by_age,
+            entry_place,
+            depart,
+            ln_stay,
+            split,
+            move_to,
+            pool_age,
+            pool_ln_stay,
+            cap: active_cap(st, pp, month),
+            multipliers: mult,
+        }
+    }
+
+    /// Moves `self` (built for an earlier month of the same path) on to `month`,
+    /// rebuilding the probabilities only when an intervention's strength changed.
+    pub fn advance(&mut self, st: &Stochastic, pp: &PathParams, month: usize) {
+        let mult = pp.multipliers(month);
+        if mult != self.multipliers {
+            *self = MonthParams::build(st, pp, month);
+        } else {
+            self.entries_mean = entries_mean(pp, month, &mult);
+            self.cap = active_cap(st, pp, month);
+        }
+    }
+}
+
+fn entries_mean(pp: &PathParams, month: usize, mult: &[f64; N_TARGETS]) -> f64 {
+    let q = (1.0 + pp.growth).powf(month as f64 / 12.0);
+    pp.entries_first_month * q * mult[Target::Entries.index()]
+}
+
+fn active_cap(st: &Stochastic, pp: &PathParams, month: usize) -> Option<ActiveCap> {
+    st.caps
+        .iter()
+        .find(|c| pp.caps_on && month >= c.from_month)
+        .map(|c| ActiveCap {
+            placement: c.placement.index(),
+            count: c.count,
+            overflow_to: c.overflow_to.index(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interventions_ramp_linearly_and_multiply() {
+        let iv = ActiveIntervention {
+            start: 9.0,
+            ramp: 12.0,
+            effects: [-0.2, 0.5, 0.0, 0.0, 0.0, 0.5],
+        };
+        assert_eq!(iv.strength(8), 0.0);
+        assert!((iv.strength(9) - 1.0 / 12.0).abs() < 1e-12);
+        assert_eq!(iv.strength(20), 1.0);
+        assert_eq!(iv.strength(60), 1.0);
+        let mut pp = PathParams {
+            growth: 0.0,
+            entries_first_month: 1.0,
+            n_active: 2,
+            active: [ActiveIntervention::default(); MAX_INTERVENTIONS],
+            caps_on: true,
+        };
+        pp.active[0] = iv;
+        pp.active[1] = iv;
+        let m = pp.multipliers(30);
+        assert!((m[Target::Entries.index()] - 0.64).abs() < 1e-12);
+        assert!((m[Target::ReturnHome.index()] - 2.25).abs() < 1e-12);
+        // Two 50% in-house shares: 1 − 0.5 × 0.5.
+        assert!((m[Target::InHouse.index()] - 0.75).abs() < 1e-12);
+        assert_eq!(pp.multipliers(0), [1.0, 1.0, 1.0, 1.0, 1.0, 0.0]);
+    }
+
+    #[test]
+    fn diversion_keeps_shares_summing_to_one() {
+        let mut s = [0.1; N_PLACEMENTS];
+        divert(&mut s, 0.5, 0.4);
+        assert!((s.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!((s[Placement::HomesHostels.index()] - 0.05).abs() < 1e-12);
+        assert!((s[Placement::Ifa.index()] - 0.09).abs() < 1e-12);
+        assert!((s[Placement::InHouseFoster.index()] - 0.16).abs() < 1e-12);
+    }
+}

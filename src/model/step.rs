@@ -1,0 +1,195 @@
+//! One month of one path: `step(params, &mut state, &mut draws) -> Flows`.
+//!
+//! A pure function of the month's parameters, the state and the draws: no I/O,
+//! no globals, no clock, no heap. All flows are worked out from the state at the
+//! start of the month and applied together at the end, so for every compartment
+//! `after = before + inflow − outflow` holds exactly.
+
+// Compartments are indexed (placement, age band) as in the model's equations.
+#![allow(clippy::needless_range_loop)]
+
+use super::params::{DEST_AGEING, DEST_MOVE, MonthParams, N_DEST};
+use super::sampling::{Draws, StreamKind};
+use super::state::{Grid, PoolGrid, State};
+use super::{ExitRoute, N_POOLS, N_ROUTES, RATE_ROUTES};
+use crate::age::N_AGE_BANDS;
+use crate::placement::N_PLACEMENTS;
+
+/// What happened in one month.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Flows {
+    /// Children who entered care.
+    pub entries: f64,
+    /// Arrivals in each compartment: entries, moves in, ageing in.
+    pub inflow: Grid,
+    /// Departures from each compartment: exits, moves out, ageing out.
+    pub outflow: Grid,
+    /// Children who left care, by [`ExitRoute`] index.
+    pub exits: [f64; N_ROUTES],
+    /// Arrivals in each post-care pool (by pool).
+    pub pool_in: [f64; N_POOLS],
+    /// Departures from each post-care pool at 18 (by pool).
+    pub pool_out: [f64; N_POOLS],
+    /// New placements sent elsewhere because of a cap.
+    pub diverted: f64,
+}
+
+impl Flows {
+    fn zero() -> Flows {
+        Flows {
+            entries: 0.0,
+            inflow: [[0.0; N_AGE_BANDS]; N_PLACEMENTS],
+            outflow: [[0.0; N_AGE_BANDS]; N_PLACEMENTS],
+            exits: [0.0; N_ROUTES],
+            pool_in: [0.0; N_POOLS],
+            pool_out: [0.0; N_POOLS],
+            diverted: 0.0,
+        }
+    }
+
+    /// Children who left care this month, all routes.
+    pub fn leavers(&self) -> f64 {
+        self.exits.iter().sum()
+    }
+}
+
+/// Advances `state` by one month and returns the month's flows.
+pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flows {
+    let mut f = Flows::zero();
+    // New placements (entries and moves) by age band into the capped type.
+    let mut new_in_capped = [0.0; N_AGE_BANDS];
+    let capped = mp.cap.map_or(usize::MAX, |c| c.placement);
+
+    // Entries: the count first, then age band, then first placement.
+    let n = draws.entries(mp.entries_mean, mp.dispersion);
+    f.entries = n;
+    if n > 0.0 {
+        let mut by_age = [0.0; N_AGE_BANDS];
+        draws.split(StreamKind::Entries, 0, n, &mp.entry_age, &mut by_age);
+        let mut by_place = [0.0; N_PLACEMENTS];
+        for (a, &k) in by_age.iter().enumerate() {
+            if k <= 0.0 {
+                continue;
+            }
+            draws.split(
+                StreamKind::Entries,
+                1 + a as u64,
+                k,
+                &mp.entry_place,
+                &mut by_place,
+            );
+            for p in 0..N_PLACEMENTS {
+                f.inflow[p][a] += by_place[p];
+            }
+            if capped < N_PLACEMENTS {
+                new_in_capped[a] += by_place[capped];
+            }
+        }
+    }
+
+    // How many leave each compartment (one uniform each from the exits stream,
+    // so both arms of a pair stay aligned), then where they go (moves stream).
+    let mut leaving = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
+    for p in 0..N_PLACEMENTS {
+        for a in 0..N_AGE_BANDS {
+            leaving[p][a] = draws.departures(state.care[p][a], mp.depart[p][a], mp.ln_stay[p][a]);
+        }
+    }
+    let mut pool_leaving = [[0.0; N_AGE_BANDS]; N_POOLS];
+    for (pool, row) in state.post_care.iter().enumerate() {
+        for (a, &n) in row.iter().enumerate() {
+            pool_leaving[pool][a] = draws.departures(n, mp.pool_age[a], mp.pool_ln_stay[a]);
+        }
+    }
+    let mut pool_flow: PoolGrid = [[0.0; N_AGE_BANDS]; N_POOLS];
+    let mut dest = [0.0; N_DEST];
+    let mut moved = [0.0; N_PLACEMENTS];
+    for p in 0..N_PLACEMENTS {
+        for a in 0..N_AGE_BANDS {
+            let k = leaving[p][a];
+            if k <= 0.0 {
+                continue;
+            }
+            f.outflow[p][a] += k;
+            let key = (p * N_AGE_BANDS + a) as u64;
+            draws.split(StreamKind::Moves, 2 * key, k, &mp.split[p][a], &mut dest);
+            let aged = dest[DEST_AGEING];
+            if a + 1 < N_AGE_BANDS {
+                f.inflow[p][a + 1] += aged;
+            } else {
+                f.exits[ExitRoute::Age18.index()] += aged;
+            }
+            for (r, route) in RATE_ROUTES.iter().enumerate() {
+                let c = dest[1 + r];
+                f.exits[route.index()] += c;
+                if let Some(pool) = route.pool() {
+                    pool_flow[pool.index()][a] += c;
+                    f.pool_in[pool.index()] += c;
+                }
+            }
+            let m = dest[DEST_MOVE];
+            if m > 0.0 {
+                draws.split(
+                    StreamKind::Moves,
+                    2 * key + 1,
+                    m,
+                    &mp.move_to[p],
+                    &mut moved,
+                );
+                for q in 0..N_PLACEMENTS {
+                    f.inflow[q][a] += moved[q];
+                }
+                if capped < N_PLACEMENTS {
+                    new_in_capped[a] += moved[capped];
+                }
+            }
+        }
+    }
+
+    // Post-care pools: ageing, and leaving at 18.
+    for (pool, row) in pool_leaving.iter().enumerate() {
+        for (a, &k) in row.iter().enumerate() {
+            if k <= 0.0 {
+                continue;
+            }
+            pool_flow[pool][a] -= k;
+            if a + 1 < N_AGE_BANDS {
+                pool_flow[pool][a + 1] += k;
+            } else {
+                f.pool_out[pool] += k;
+            }
+        }
+    }
+
+    // A cap: new placements beyond it go to the overflow type, oldest first.
+    if let Some(cap) = mp.cap {
+        let c = cap.placement;
+        let new_in: f64 = new_in_capped.iter().sum();
+        let after_without_new: f64 = (0..N_AGE_BANDS)
+            .map(|a| state.care[c][a] - f.outflow[c][a] + f.inflow[c][a] - new_in_capped[a])
+            .sum();
+        let room = (cap.count - after_without_new).max(0.0);
+        let mut excess = (new_in - room).max(0.0);
+        if excess > 0.0 {
+            f.diverted = excess;
+            for a in (0..N_AGE_BANDS).rev() {
+                let take = new_in_capped[a].min(excess);
+                f.inflow[c][a] -= take;
+                f.inflow[cap.overflow_to][a] += take;
+                excess -= take;
+            }
+        }
+    }
+
+    for p in 0..N_PLACEMENTS {
+        for a in 0..N_AGE_BANDS {
+            state.care[p][a] += f.inflow[p][a] - f.outflow[p][a];
+        }
+    }
+    for (row, flow) in state.post_care.iter_mut().zip(&pool_flow) {
+        for (n, d) in row.iter_mut().zip(flow) {
+            *n += d;
+        }
+    }
+    f
+}

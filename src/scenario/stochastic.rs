@@ -1,0 +1,1149 @@
+//! `[stochastic]`: the rates, distributions and interventions of the Monte Carlo
+//! engine: the serde mirror of the file, its checks, and the resolved form.
+//!
+//! Owns everything a scenario says about the stochastic model. It must not draw
+//! random numbers (that is [`crate::model::sampling`]) nor run anything. Rates
+//! are written per child per year and resolved here; monthly probabilities are
+//! worked out by [`crate::model::params`].
+
+// Compartments are indexed (placement, age band) as in the model's equations.
+#![allow(clippy::needless_range_loop)]
+
+use super::MoneyLine;
+use super::file::PlacementTableFile;
+use super::validate::Checker;
+use crate::age::{AgeBand, N_AGE_BANDS};
+use crate::model::{Grid, N_POOLS, RATE_ROUTES};
+use crate::placement::{ByPlacement, N_PLACEMENTS, Placement};
+use crate::year::FinancialYear;
+use serde::{Deserialize, Serialize};
+
+/// Most interventions a scenario may list (the model keeps them in a fixed array).
+pub const MAX_INTERVENTIONS: usize = 16;
+
+// ---------------------------------------------------------------- file mirror
+
+/// `[stochastic]` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StochasticFile {
+    /// Children in care when the run starts (1 April of the first year); default:
+    /// `do_nothing.start_total / (1 + do_nothing.growth_rate)`.
+    pub start_total: Option<f64>,
+    /// Share of the starting children in each age band.
+    pub start_by_age: AgeTableFile,
+    /// Yearly growth of the do-nothing stock; default: `do_nothing.growth_rate`.
+    pub growth: Option<DistFile>,
+    /// Entries into care.
+    pub entries: EntriesFile,
+    /// Yearly exit rates per child, by route and placement type.
+    pub exits: ExitsFile,
+    /// Placement moves.
+    pub moves: MovesFile,
+    /// Ongoing costs of children who left care on an order.
+    #[serde(default)]
+    pub post_care: PostCareFile,
+    /// Interventions, each paid for by an investment line.
+    #[serde(default)]
+    pub interventions: Vec<InterventionFile>,
+    /// Caps on a placement type ("one in, one out").
+    #[serde(default)]
+    pub caps: Vec<CapFile>,
+}
+
+/// A value for each DfE age band.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgeTableFile {
+    /// Under 1.
+    pub under_1: Option<f64>,
+    /// 1 to 4.
+    pub age_1_4: Option<f64>,
+    /// 5 to 9.
+    pub age_5_9: Option<f64>,
+    /// 10 to 15.
+    pub age_10_15: Option<f64>,
+    /// 16 and 17.
+    pub age_16_17: Option<f64>,
+}
+
+impl AgeTableFile {
+    fn values(&self) -> [Option<f64>; N_AGE_BANDS] {
+        [
+            self.under_1,
+            self.age_1_4,
+            self.age_5_9,
+            self.age_10_15,
+            self.age_16_17,
+        ]
+    }
+}
+
+/// `[stochastic.entries]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntriesFile {
+    /// Expected entries in the first year; default: set so that the expected
+    /// do-nothing stock grows at the path's growth rate.
+    pub per_year: Option<f64>,
+    /// Negative binomial size `k` (variance = mean + mean²/k); absent means Poisson.
+    pub dispersion: Option<f64>,
+    /// Share of entries in each age band.
+    pub by_age: AgeTableFile,
+    /// Share of entries whose first placement is each type.
+    pub by_placement: PlacementTableFile,
+}
+
+/// `[stochastic.exits]`: yearly rate per child of leaving care by each route.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExitsFile {
+    /// Return home.
+    pub return_home: PlacementTableFile,
+    /// Adoption order.
+    pub adoption: PlacementTableFile,
+    /// Special guardianship order.
+    pub sgo: PlacementTableFile,
+    /// Child arrangement order.
+    pub child_arrangement: PlacementTableFile,
+    /// Any other reason (18th birthdays follow from ageing).
+    pub other: PlacementTableFile,
+    /// Multiplier of every exit rate for each age band (default 1).
+    pub age_factor: Option<AgeTableFile>,
+}
+
+/// `[stochastic.moves]`: placement changes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MovesFile {
+    /// Yearly rate per child of moving out of each type.
+    pub rate: PlacementTableFile,
+    /// Weight of each type as a destination (the origin's own weight is ignored).
+    pub to: PlacementTableFile,
+}
+
+/// `[stochastic.post_care]`: pounds.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostCareFile {
+    /// Special guardianship allowance per child per year, to 18.
+    #[serde(default)]
+    pub sgo_allowance: f64,
+    /// Child arrangement order allowance per child per year, to 18.
+    #[serde(default)]
+    pub child_arrangement_allowance: f64,
+    /// Adoption support per child per year, to 18.
+    #[serde(default)]
+    pub adoption_support: f64,
+    /// One-off legal cost of each special guardianship order.
+    #[serde(default)]
+    pub sgo_legal_cost: f64,
+}
+
+/// `[[stochastic.interventions]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InterventionFile {
+    /// Identifier for outputs.
+    pub id: String,
+    /// What the intervention is (decides which effects it may have).
+    pub kind: String,
+    /// The investment line that pays for it.
+    pub line: String,
+    /// First month of effect, "YYYY-MM".
+    pub start: String,
+    /// Months from start to full effect (linear ramp).
+    #[serde(default)]
+    pub ramp_months: f64,
+    /// Months of delay before the start, drawn per path.
+    pub delay_months: Option<DistFile>,
+    /// Relative change of each rate at full effect, drawn per path.
+    pub effects: EffectsFile,
+}
+
+/// The effects of an intervention, each a distribution of a relative change.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EffectsFile {
+    /// Entries into care (−0.2 = 20% fewer).
+    pub entries: Option<DistFile>,
+    /// Returns home.
+    pub return_home: Option<DistFile>,
+    /// Exits to special guardianship.
+    pub sgo: Option<DistFile>,
+    /// Moves out of homes and hostels (step-down).
+    pub step_down: Option<DistFile>,
+    /// New placements (entries and moves) into homes and hostels; the rest go to IFA.
+    pub residential: Option<DistFile>,
+    /// Share of new IFA placements made in-house instead (0 to 1).
+    pub in_house: Option<DistFile>,
+}
+
+/// `[[stochastic.caps]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapFile {
+    /// The placement type capped.
+    pub placement: String,
+    /// Most children in it; new placements beyond go to `overflow_to`.
+    pub count: f64,
+    /// First month of the cap, "YYYY-MM".
+    pub from: String,
+    /// Where new placements go once the cap is reached.
+    pub overflow_to: String,
+    /// The investment line that pays for enforcing it, if any.
+    pub line: Option<String>,
+}
+
+/// A distribution as written: a bare number (fixed) or a table with `dist`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "toml::Value")]
+pub struct DistFile(pub DistTable);
+
+/// The table form of a distribution.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistTable {
+    /// fixed, uniform, triangular, normal, pert or beta.
+    pub dist: String,
+    /// Value of a fixed distribution.
+    pub value: Option<f64>,
+    /// Lower bound.
+    pub min: Option<f64>,
+    /// Most likely value (triangular, PERT).
+    pub mode: Option<f64>,
+    /// Upper bound.
+    pub max: Option<f64>,
+    /// Mean (normal).
+    pub mean: Option<f64>,
+    /// Standard deviation (normal).
+    pub sd: Option<f64>,
+    /// First shape (beta).
+    pub alpha: Option<f64>,
+    /// Second shape (beta).
+    pub beta: Option<f64>,
+}
+
+impl TryFrom<toml::Value> for DistFile {
+    type Error = String;
+    fn try_from(v: toml::Value) -> Result<Self, String> {
+        match v {
+            toml::Value::Integer(i) => Ok(DistFile(DistTable {
+                dist: "fixed".into(),
+                value: Some(i as f64),
+                ..DistTable::default()
+            })),
+            toml::Value::Float(x) => Ok(DistFile(DistTable {
+                dist: "fixed".into(),
+                value: Some(x),
+                ..DistTable::default()
+            })),
+            toml::Value::Table(t) => DistTable::deserialize(toml::Value::Table(t))
+                .map(DistFile)
+                .map_err(|e| format!("{} (a distribution is a number or a table such as {{ dist = \"triangular\", min = 0.034, mode = 0.05, max = 0.11 }})", e.message())),
+            other => Err(format!(
+                "wrong type: {}; a distribution is a number or a table such as {{ dist = \"uniform\", min = 0, max = 3 }}",
+                other.type_str()
+            )),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- resolved
+
+/// A distribution of one number, drawn once per path.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "dist", rename_all = "snake_case")]
+pub enum Dist {
+    /// Always this value.
+    Fixed {
+        /// The value.
+        value: f64,
+    },
+    /// Uniform between `min` and `max`.
+    Uniform {
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// Triangular with a mode.
+    Triangular {
+        /// Lower bound.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// Normal, clamped to the field's allowed range.
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation.
+        sd: f64,
+    },
+    /// PERT (a scaled beta with shape 4).
+    Pert {
+        /// Lower bound.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// Beta(alpha, beta) scaled to `[min, max]`.
+    Beta {
+        /// First shape.
+        alpha: f64,
+        /// Second shape.
+        beta: f64,
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
+}
+
+impl Dist {
+    /// The expected value (before clamping).
+    pub fn mean(&self) -> f64 {
+        match *self {
+            Dist::Fixed { value } => value,
+            Dist::Uniform { min, max } => (min + max) / 2.0,
+            Dist::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+            Dist::Normal { mean, .. } => mean,
+            Dist::Pert { min, mode, max } => (min + 4.0 * mode + max) / 6.0,
+            Dist::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+            } => min + (max - min) * alpha / (alpha + beta),
+        }
+    }
+
+    /// Whether every draw is the same value.
+    pub fn is_fixed(&self) -> bool {
+        matches!(self, Dist::Fixed { .. })
+    }
+}
+
+/// A value drawn from a distribution and kept within the field's allowed range.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Bounded {
+    /// The distribution.
+    pub dist: Dist,
+    /// Smallest allowed value (draws below are clamped).
+    pub lo: f64,
+    /// Largest allowed value (draws above are clamped).
+    pub hi: f64,
+}
+
+/// What an intervention changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// Entries into care (rate multiplier).
+    Entries,
+    /// Returns home (rate multiplier).
+    ReturnHome,
+    /// Exits to special guardianship (rate multiplier).
+    Sgo,
+    /// Moves out of homes and hostels (rate multiplier).
+    StepDown,
+    /// New placements into homes and hostels (multiplier; the rest go to IFA).
+    Residential,
+    /// Share of new IFA placements made in-house instead.
+    InHouse,
+}
+
+/// Number of intervention targets.
+pub const N_TARGETS: usize = 6;
+
+impl Target {
+    /// Every target in index order.
+    pub const ALL: [Target; N_TARGETS] = [
+        Target::Entries,
+        Target::ReturnHome,
+        Target::Sgo,
+        Target::StepDown,
+        Target::Residential,
+        Target::InHouse,
+    ];
+
+    /// Position in [`Target::ALL`].
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Key in `effects`.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Target::Entries => "entries",
+            Target::ReturnHome => "return_home",
+            Target::Sgo => "sgo",
+            Target::StepDown => "step_down",
+            Target::Residential => "residential",
+            Target::InHouse => "in_house",
+        }
+    }
+
+    /// Allowed range of the effect.
+    pub const fn range(self) -> (f64, f64) {
+        match self {
+            Target::InHouse => (0.0, 1.0),
+            _ => (-1.0, 10.0),
+        }
+    }
+}
+
+/// The kinds of intervention and the effects each may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterventionKind {
+    /// Gatekeeping of care proceedings: fewer entries.
+    Gatekeeping,
+    /// Family Group Conferencing: fewer entries, more returns home.
+    FamilyGroupConferencing,
+    /// Special guardianship expansion: more exits to SGO.
+    SgoExpansion,
+    /// Family support workers: more returns home.
+    FamilySupportWorkers,
+    /// In-house foster carer recruitment: new IFA placements made in-house.
+    InHouseFostering,
+    /// Residential step-down: more moves out of homes and hostels.
+    ResidentialStepDown,
+    /// Placement officer: fewer new residential placements.
+    PlacementOfficer,
+}
+
+impl InterventionKind {
+    /// Every kind.
+    pub const ALL: [InterventionKind; 7] = [
+        InterventionKind::Gatekeeping,
+        InterventionKind::FamilyGroupConferencing,
+        InterventionKind::SgoExpansion,
+        InterventionKind::FamilySupportWorkers,
+        InterventionKind::InHouseFostering,
+        InterventionKind::ResidentialStepDown,
+        InterventionKind::PlacementOfficer,
+    ];
+
+    /// Key in scenario files.
+    pub const fn key(self) -> &'static str {
+        match self {
+            InterventionKind::Gatekeeping => "gatekeeping",
+            InterventionKind::FamilyGroupConferencing => "family_group_conferencing",
+            InterventionKind::SgoExpansion => "sgo_expansion",
+            InterventionKind::FamilySupportWorkers => "family_support_workers",
+            InterventionKind::InHouseFostering => "in_house_fostering",
+            InterventionKind::ResidentialStepDown => "residential_step_down",
+            InterventionKind::PlacementOfficer => "placement_officer",
+        }
+    }
+
+    /// The effects this kind may have.
+    pub const fn targets(self) -> &'static [Target] {
+        match self {
+            InterventionKind::Gatekeeping => &[Target::Entries],
+            InterventionKind::FamilyGroupConferencing => &[Target::Entries, Target::ReturnHome],
+            InterventionKind::SgoExpansion => &[Target::Sgo],
+            InterventionKind::FamilySupportWorkers => &[Target::ReturnHome],
+            InterventionKind::InHouseFostering => &[Target::InHouse],
+            InterventionKind::ResidentialStepDown => &[Target::StepDown],
+            InterventionKind::PlacementOfficer => &[Target::Residential],
+        }
+    }
+}
+
+/// An intervention: rate multipliers from a start month, ramping to full effect.
+#[derive(Debug, Clone, Serialize)]
+pub struct Intervention {
+    /// Identifier.
+    pub id: String,
+    /// Kind.
+    pub kind: InterventionKind,
+    /// The investment line paying for it.
+    pub line: String,
+    /// First month of effect, counted from 1 April of the first year (0).
+    pub start_month: f64,
+    /// Months to full effect.
+    pub ramp_months: f64,
+    /// Delay before the start, months.
+    pub delay_months: Bounded,
+    /// Effect at full strength for each target, `None` when not affected.
+    pub effects: [Option<Bounded>; N_TARGETS],
+}
+
+/// A cap on a placement type from a month on.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Cap {
+    /// The type capped.
+    pub placement: Placement,
+    /// Most children.
+    pub count: f64,
+    /// First month, from 1 April of the first year (0).
+    pub from_month: usize,
+    /// Where new placements go beyond the cap.
+    pub overflow_to: Placement,
+}
+
+/// Entries into care.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Entries {
+    /// Expected entries in the first year, or `None` to calibrate to the growth rate.
+    pub per_year: Option<f64>,
+    /// Negative binomial size, `None` for Poisson.
+    pub dispersion: Option<f64>,
+    /// Share by age band (sums to 1).
+    pub by_age: [f64; N_AGE_BANDS],
+    /// Share by first placement (sums to 1).
+    pub by_placement: ByPlacement<f64>,
+}
+
+/// The resolved `[stochastic]` section.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stochastic {
+    /// Children in care on 1 April of the first year, by placement and age band.
+    pub start: Grid,
+    /// The do-nothing growth rate, drawn per path.
+    pub growth: Bounded,
+    /// Entries.
+    pub entries: Entries,
+    /// Yearly exit rate per child for each route of [`RATE_ROUTES`], by placement.
+    pub exit_rates: [ByPlacement<f64>; 5],
+    /// Multiplier of the exit rates by age band.
+    pub exit_age_factor: [f64; N_AGE_BANDS],
+    /// Yearly rate per child of a placement move, by origin.
+    pub move_rate: ByPlacement<f64>,
+    /// Destination weights of moves.
+    pub move_to: ByPlacement<f64>,
+    /// Yearly allowance per child in each post-care pool, pounds.
+    pub post_care_yearly: [f64; N_POOLS],
+    /// One-off legal cost per SGO, pounds.
+    pub sgo_legal_cost: f64,
+    /// Interventions (empty in do-nothing scenarios).
+    pub interventions: Vec<Intervention>,
+    /// Caps.
+    pub caps: Vec<Cap>,
+}
+
+// ---------------------------------------------------------------- checks
+
+/// Largest-remainder split of a whole `total` in proportion to `weights`.
+pub fn apportion(total: f64, weights: &[f64], out: &mut [f64]) {
+    let sum: f64 = weights.iter().sum();
+    if sum <= 0.0 || total <= 0.0 {
+        out.iter_mut().for_each(|o| *o = 0.0);
+        return;
+    }
+    let mut rema: Vec<(usize, f64)> = Vec::with_capacity(weights.len());
+    let mut given = 0.0;
+    for (i, w) in weights.iter().enumerate() {
+        let exact = total * w / sum;
+        out[i] = exact.floor();
+        given += out[i];
+        rema.push((i, exact - out[i]));
+    }
+    rema.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut left = (total - given).round() as usize;
+    for (i, _) in rema {
+        if left == 0 {
+            break;
+        }
+        out[i] += 1.0;
+        left -= 1;
+    }
+}
+
+fn check_dist(c: &mut Checker, field: &str, d: &DistFile, lo: f64, hi: f64, what: &str) -> Bounded {
+    let t = &d.0;
+    let need = |c: &mut Checker, name: &str, v: Option<f64>| -> f64 {
+        match v {
+            Some(x) if x.is_finite() => x,
+            Some(x) => {
+                c.push(
+                    &format!("{field}.{name}"),
+                    format!("must be a number, got {x}"),
+                );
+                0.0
+            }
+            None => {
+                c.push(field, format!("a `{}` distribution needs `{name}`", t.dist));
+                0.0
+            }
+        }
+    };
+    let within = |c: &mut Checker, name: &str, v: f64| {
+        if v < lo || v > hi {
+            c.push(
+                &format!("{field}.{name}"),
+                format!("{what} must be between {lo} and {hi}, got {v}"),
+            );
+        }
+    };
+    let ordered = |c: &mut Checker, min: f64, max: f64| {
+        if min > max {
+            c.push(
+                field,
+                format!("min ({min}) is greater than max ({max}); give min <= max"),
+            );
+        }
+    };
+    let dist = match t.dist.as_str() {
+        "fixed" => {
+            let value = need(c, "value", t.value);
+            within(c, "value", value);
+            Dist::Fixed { value }
+        }
+        "uniform" => {
+            let (min, max) = (need(c, "min", t.min), need(c, "max", t.max));
+            ordered(c, min, max);
+            within(c, "min", min);
+            within(c, "max", max);
+            Dist::Uniform { min, max }
+        }
+        "triangular" | "pert" => {
+            let (min, mode, max) = (
+                need(c, "min", t.min),
+                need(c, "mode", t.mode),
+                need(c, "max", t.max),
+            );
+            ordered(c, min, max);
+            if mode < min || mode > max {
+                c.push(
+                    &format!("{field}.mode"),
+                    format!("the mode ({mode}) must lie between min ({min}) and max ({max})"),
+                );
+            }
+            within(c, "min", min);
+            within(c, "max", max);
+            if t.dist == "pert" && min == max {
+                Dist::Fixed { value: min }
+            } else if t.dist == "pert" {
+                Dist::Pert { min, mode, max }
+            } else {
+                Dist::Triangular { min, mode, max }
+            }
+        }
+        "normal" => {
+            let (mean, sd) = (need(c, "mean", t.mean), need(c, "sd", t.sd));
+            if sd < 0.0 {
+                c.push(
+                    &format!("{field}.sd"),
+                    format!("a standard deviation must be 0 or more, got {sd}"),
+                );
+            }
+            within(c, "mean", mean);
+            Dist::Normal { mean, sd }
+        }
+        "beta" => {
+            let (alpha, beta) = (need(c, "alpha", t.alpha), need(c, "beta", t.beta));
+            for (name, v) in [("alpha", alpha), ("beta", beta)] {
+                if v <= 0.0 {
+                    c.push(
+                        &format!("{field}.{name}"),
+                        format!("a beta shape must be greater than 0, got {v}"),
+                    );
+                }
+            }
+            let min = t.min.unwrap_or(0.0);
+            let max = t.max.unwrap_or(1.0);
+            ordered(c, min, max);
+            within(c, "min", min);
+            within(c, "max", max);
+            Dist::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+            }
+        }
+        other => {
+            c.push(
+                &format!("{field}.dist"),
+                format!("unknown distribution `{other}`; allowed: fixed, uniform, triangular, normal, pert, beta"),
+            );
+            Dist::Fixed {
+                value: lo.max(0.0).min(hi),
+            }
+        }
+    };
+    let allowed: &[&str] = match t.dist.as_str() {
+        "fixed" => &["value"],
+        "uniform" => &["min", "max"],
+        "triangular" | "pert" => &["min", "mode", "max"],
+        "normal" => &["mean", "sd"],
+        "beta" => &["alpha", "beta", "min", "max"],
+        _ => &[],
+    };
+    for (name, v) in [
+        ("value", t.value),
+        ("min", t.min),
+        ("mode", t.mode),
+        ("max", t.max),
+        ("mean", t.mean),
+        ("sd", t.sd),
+        ("alpha", t.alpha),
+        ("beta", t.beta),
+    ] {
+        if v.is_some() && !allowed.is_empty() && !allowed.contains(&name) {
+            c.push(
+                &format!("{field}.{name}"),
+                format!(
+                    "a `{}` distribution does not take `{name}`; it takes {}",
+                    t.dist,
+                    allowed.join(", ")
+                ),
+            );
+        }
+    }
+    Bounded { dist, lo, hi }
+}
+
+fn shares<const N: usize>(
+    c: &mut Checker,
+    field: &str,
+    values: [Option<f64>; N],
+    keys: &[&str],
+) -> [f64; N] {
+    let mut out = [0.0; N];
+    let mut all_valid = true;
+    for i in 0..N {
+        let f = format!("{field}.{}", keys[i]);
+        match values[i] {
+            Some(v) if v.is_finite() && (0.0..=1.0).contains(&v) => out[i] = v,
+            Some(v) => {
+                all_valid = false;
+                c.push(
+                    &f,
+                    format!("a share is a probability between 0 and 1, got {v}"),
+                );
+            }
+            None => c.push(
+                &f,
+                format!("missing: give a share for every key ({})", keys.join(", ")),
+            ),
+        }
+    }
+    let sum: f64 = out.iter().sum();
+    if all_valid && (sum - 1.0).abs() > 1e-6 && values.iter().all(Option::is_some) {
+        c.push(
+            field,
+            format!("the shares add up to {sum} but must add up to 1"),
+        );
+    }
+    out
+}
+
+/// Month index (0 = April of the first year) of a "YYYY-MM" label.
+fn month_index(c: &mut Checker, field: &str, s: &str, first: FinancialYear) -> f64 {
+    let parsed = s
+        .split_once('-')
+        .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<i32>().ok()?)))
+        .filter(|&(y, m)| (1..=12).contains(&m) && (1900..=2200).contains(&y) && s.len() == 7);
+    match parsed {
+        Some((y, m)) => {
+            let idx = (y - first.start_year()) * 12 + (m - 4);
+            if idx < 0 {
+                c.push(
+                    field,
+                    format!(
+                        "`{s}` is before the scenario starts (April {}); give a month from {}-04 on",
+                        first.start_year(),
+                        first.start_year()
+                    ),
+                );
+                0.0
+            } else {
+                idx as f64
+            }
+        }
+        None => {
+            c.push(
+                field,
+                format!("`{s}` is not a month: write it like \"2020-01\" (YYYY-MM)"),
+            );
+            0.0
+        }
+    }
+}
+
+/// The scenario context the checks need.
+pub(super) struct Context<'a> {
+    /// Today's children by placement.
+    pub cohort: &'a ByPlacement<f64>,
+    /// The do-nothing start and growth rate.
+    pub do_nothing: &'a super::DoNothing,
+    /// First year.
+    pub first: FinancialYear,
+    /// Every investment line.
+    pub lines: Vec<&'a MoneyLine>,
+}
+
+/// Checks `[stochastic]` and resolves it, pushing every problem to `c`.
+pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stochastic {
+    let age_keys = AgeBand::ALL.map(AgeBand::key);
+    let start_total = match f.start_total {
+        Some(v) => {
+            if !v.is_finite() || v < 0.0 || v.fract() != 0.0 {
+                c.push(
+                    "stochastic.start_total",
+                    format!("a count of children must be a whole number, 0 or more, got {v}"),
+                );
+            }
+            v.max(0.0).round()
+        }
+        None => (cx.do_nothing.start_total / (1.0 + cx.do_nothing.growth_rate)).round(),
+    };
+    let start_by_age = shares(
+        c,
+        "stochastic.start_by_age",
+        f.start_by_age.values(),
+        &age_keys,
+    );
+    let mut by_type = [0.0; N_PLACEMENTS];
+    apportion(start_total, &cx.cohort.0, &mut by_type);
+    let mut start: Grid = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
+    for p in 0..N_PLACEMENTS {
+        apportion(by_type[p], &start_by_age, &mut start[p]);
+    }
+
+    let growth = match &f.growth {
+        Some(d) => check_dist(c, "stochastic.growth", d, -0.5, 1.0, "a yearly growth rate"),
+        None => Bounded {
+            dist: Dist::Fixed {
+                value: cx.do_nothing.growth_rate,
+            },
+            lo: -0.5,
+            hi: 1.0,
+        },
+    };
+
+    let e = &f.entries;
+    if let Some(v) = e.per_year
+        && (!v.is_finite() || v < 0.0)
+    {
+        c.push(
+            "stochastic.entries.per_year",
+            format!("expected entries must be 0 or more, got {v}"),
+        );
+    }
+    if let Some(k) = e.dispersion
+        && (!k.is_finite() || k <= 0.0)
+    {
+        c.push(
+            "stochastic.entries.dispersion",
+            format!("the negative binomial size must be greater than 0 (leave it out for Poisson entries), got {k}"),
+        );
+    }
+    let entries = Entries {
+        per_year: e.per_year,
+        dispersion: e.dispersion,
+        by_age: shares(c, "stochastic.entries.by_age", e.by_age.values(), &age_keys),
+        by_placement: ByPlacement(shares(
+            c,
+            "stochastic.entries.by_placement",
+            e.by_placement.values(),
+            &Placement::ALL.map(Placement::key),
+        )),
+    };
+
+    let rate = |c: &mut Checker, field: &str, v: f64| -> f64 {
+        if !v.is_finite() || !(0.0..=50.0).contains(&v) {
+            c.push(
+                field,
+                format!("a yearly rate per child must be between 0 and 50, got {v}"),
+            );
+        }
+        v
+    };
+    let x = &f.exits;
+    let tables = [
+        &x.return_home,
+        &x.adoption,
+        &x.sgo,
+        &x.child_arrangement,
+        &x.other,
+    ];
+    let exit_rates: [ByPlacement<f64>; 5] = std::array::from_fn(|i| {
+        c.placements(
+            &format!("stochastic.exits.{}", RATE_ROUTES[i].key()),
+            tables[i],
+            "a yearly exit rate",
+            rate,
+        )
+    });
+    let exit_age_factor = match &x.age_factor {
+        None => [1.0; N_AGE_BANDS],
+        Some(t) => {
+            let v = t.values();
+            std::array::from_fn(|a| {
+                let f = format!("stochastic.exits.age_factor.{}", age_keys[a]);
+                match v[a] {
+                    Some(x) if x.is_finite() && (0.0..=20.0).contains(&x) => x,
+                    Some(x) => {
+                        c.push(
+                            &f,
+                            format!("an age factor must be between 0 and 20, got {x}"),
+                        );
+                        1.0
+                    }
+                    None => {
+                        c.push(
+                            &f,
+                            format!(
+                                "missing: give a factor for every age band ({})",
+                                age_keys.join(", ")
+                            ),
+                        );
+                        1.0
+                    }
+                }
+            })
+        }
+    };
+    let move_rate = c.placements(
+        "stochastic.moves.rate",
+        &f.moves.rate,
+        "a yearly move rate",
+        rate,
+    );
+    let move_to = c.placements(
+        "stochastic.moves.to",
+        &f.moves.to,
+        "a destination weight",
+        |c, field, v| {
+            if !v.is_finite() || v < 0.0 {
+                c.push(
+                    field,
+                    format!("a destination weight must be 0 or more, got {v}"),
+                );
+            }
+            v
+        },
+    );
+    if move_to.total() <= 0.0 && move_rate.total() > 0.0 {
+        c.push(
+            "stochastic.moves.to",
+            "at least one destination weight must be above 0",
+        );
+    }
+
+    let pc = &f.post_care;
+    let money = |c: &mut Checker, field: &str, v: f64| -> f64 {
+        if !v.is_finite() || v < 0.0 {
+            c.push(field, format!("must be 0 or more pounds, got {v}"));
+        }
+        v
+    };
+    let post_care_yearly = [
+        money(c, "stochastic.post_care.sgo_allowance", pc.sgo_allowance),
+        money(
+            c,
+            "stochastic.post_care.child_arrangement_allowance",
+            pc.child_arrangement_allowance,
+        ),
+        money(
+            c,
+            "stochastic.post_care.adoption_support",
+            pc.adoption_support,
+        ),
+    ];
+    let sgo_legal_cost = money(c, "stochastic.post_care.sgo_legal_cost", pc.sgo_legal_cost);
+
+    if f.interventions.len() > MAX_INTERVENTIONS {
+        c.push(
+            "stochastic.interventions",
+            format!(
+                "has {} interventions; at most {MAX_INTERVENTIONS} are allowed",
+                f.interventions.len()
+            ),
+        );
+    }
+    let line_ids: Vec<&str> = cx.lines.iter().map(|l| l.id.as_str()).collect();
+    let known_lines = if line_ids.is_empty() {
+        "the scenario has no investment lines".to_string()
+    } else {
+        format!("known lines: {}", line_ids.join(", "))
+    };
+    let mut ids: Vec<&str> = Vec::new();
+    let interventions = f
+        .interventions
+        .iter()
+        .take(MAX_INTERVENTIONS)
+        .enumerate()
+        .map(|(i, iv)| {
+            let fld = format!("stochastic.interventions[{i}]");
+            if ids.contains(&iv.id.as_str()) {
+                c.push(&format!("{fld}.id"), format!("id `{}` is used twice", iv.id));
+            }
+            ids.push(&iv.id);
+            let kind = InterventionKind::ALL.into_iter().find(|k| k.key() == iv.kind);
+            if kind.is_none() {
+                c.push(
+                    &format!("{fld}.kind"),
+                    format!(
+                        "unknown intervention kind `{}`; allowed: {}",
+                        iv.kind,
+                        InterventionKind::ALL.map(InterventionKind::key).join(", ")
+                    ),
+                );
+            }
+            let kind_known = kind.is_some();
+            let kind = kind.unwrap_or(InterventionKind::Gatekeeping);
+            if !line_ids.contains(&iv.line.as_str()) {
+                c.push(
+                    &format!("{fld}.line"),
+                    format!("unknown investment line `{}`: an intervention must name the line that pays for it; {known_lines}", iv.line),
+                );
+            }
+            let start_month = month_index(c, &format!("{fld}.start"), &iv.start, cx.first);
+            if !iv.ramp_months.is_finite() || !(0.0..=240.0).contains(&iv.ramp_months) {
+                c.push(
+                    &format!("{fld}.ramp_months"),
+                    format!("must be between 0 and 240 months, got {}", iv.ramp_months),
+                );
+            }
+            let delay_months = match &iv.delay_months {
+                Some(d) => check_dist(c, &format!("{fld}.delay_months"), d, 0.0, 240.0, "a delay in months"),
+                None => Bounded { dist: Dist::Fixed { value: 0.0 }, lo: 0.0, hi: 240.0 },
+            };
+            let ef = &iv.effects;
+            let given = [&ef.entries, &ef.return_home, &ef.sgo, &ef.step_down, &ef.residential, &ef.in_house];
+            let effects: [Option<Bounded>; N_TARGETS] = std::array::from_fn(|t| {
+                let target = Target::ALL[t];
+                let d = given[t].as_ref()?;
+                let ef_field = format!("{fld}.effects.{}", target.key());
+                if kind_known && !kind.targets().contains(&target) {
+                    c.push(
+                        &ef_field,
+                        format!(
+                            "a `{}` intervention has no `{}` effect; it takes {}",
+                            kind.key(),
+                            target.key(),
+                            kind.targets().iter().map(|t| t.key()).collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                }
+                let (lo, hi) = target.range();
+                let what = if target == Target::InHouse {
+                    "a share (probability)"
+                } else {
+                    "a relative change of a rate"
+                };
+                Some(check_dist(c, &ef_field, d, lo, hi, what))
+            });
+            if kind_known && effects.iter().all(Option::is_none) {
+                c.push(
+                    &format!("{fld}.effects"),
+                    format!(
+                        "give at least one effect; a `{}` intervention takes {}",
+                        kind.key(),
+                        kind.targets().iter().map(|t| t.key()).collect::<Vec<_>>().join(", ")
+                    ),
+                );
+            }
+            Intervention {
+                id: iv.id.clone(),
+                kind,
+                line: iv.line.clone(),
+                start_month,
+                ramp_months: iv.ramp_months,
+                delay_months,
+                effects,
+            }
+        })
+        .collect();
+
+    let caps = f
+        .caps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, cf)| {
+            let fld = format!("stochastic.caps[{i}]");
+            let placement = c.placement_key(&format!("{fld}.placement"), &cf.placement);
+            let overflow_to = c.placement_key(&format!("{fld}.overflow_to"), &cf.overflow_to);
+            if !cf.count.is_finite() || cf.count < 0.0 || cf.count.fract() != 0.0 {
+                c.push(
+                    &format!("{fld}.count"),
+                    format!(
+                        "a count of children must be a whole number, 0 or more, got {}",
+                        cf.count
+                    ),
+                );
+            }
+            if placement.is_some() && placement == overflow_to {
+                c.push(
+                    &format!("{fld}.overflow_to"),
+                    "must name a different placement type from the one capped",
+                );
+            }
+            if let Some(l) = &cf.line
+                && !line_ids.contains(&l.as_str())
+            {
+                c.push(
+                    &format!("{fld}.line"),
+                    format!("unknown investment line `{l}`; {known_lines}"),
+                );
+            }
+            let from_month = month_index(c, &format!("{fld}.from"), &cf.from, cx.first) as usize;
+            Some(Cap {
+                placement: placement?,
+                count: cf.count,
+                from_month,
+                overflow_to: overflow_to?,
+            })
+        })
+        .collect();
+
+    Stochastic {
+        start,
+        growth,
+        entries,
+        exit_rates,
+        exit_age_factor,
+        move_rate,
+        move_to,
+        post_care_yearly,
+        sgo_legal_cost,
+        interventions,
+        caps,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apportion_keeps_the_total() {
+        let mut out = [0.0; 3];
+        apportion(10.0, &[1.0, 1.0, 1.0], &mut out);
+        assert_eq!(out.iter().sum::<f64>(), 10.0);
+        assert_eq!(out, [4.0, 3.0, 3.0]);
+    }
+
+    #[test]
+    fn dist_means() {
+        assert_eq!(
+            Dist::Triangular {
+                min: 0.0,
+                mode: 3.0,
+                max: 6.0
+            }
+            .mean(),
+            3.0
+        );
+        assert_eq!(
+            Dist::Pert {
+                min: 0.0,
+                mode: 0.0,
+                max: 6.0
+            }
+            .mean(),
+            1.0
+        );
+    }
+}

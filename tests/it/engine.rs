@@ -1,0 +1,434 @@
+//! The Monte Carlo engine: conservation, statistics against theory, pairing,
+//! reproducibility and the calibration of the reference scenarios.
+//!
+//! Path counts are modest so the tests stay fast in debug builds; tolerances come
+//! from the sampling error of the quantity tested, not from timings.
+
+use crate::common::load_builtin;
+use lacsim::age::N_AGE_BANDS;
+use lacsim::engine::metrics as m;
+use lacsim::engine::streams::{self, StreamKind};
+use lacsim::engine::{self, Setup, runner};
+use lacsim::model::sampling;
+use lacsim::model::{ExitRoute, MonthParams, PathParams, State, step};
+use lacsim::placement::N_PLACEMENTS;
+use lacsim::scenario::Scenario;
+use proptest::prelude::*;
+use rand::Rng;
+
+fn scenario(name: &str) -> Scenario {
+    load_builtin(&format!("staffordshire-2019/{name}")).scenario
+}
+
+/// The scenario cut to its first `years` years (faster runs).
+fn shortened(mut s: Scenario, years: usize) -> Scenario {
+    s.years.truncate(years);
+    s.unit_costs.truncate(years);
+    s
+}
+
+fn mean_sd(v: &[f64]) -> (f64, f64) {
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, var.sqrt())
+}
+
+fn run(setup: &Setup, paths: u64, seed: u64) -> engine::MonteCarlo {
+    engine::run(setup, paths, seed, &|| {}).expect("valid run")
+}
+
+// ---------------------------------------------------------------- conservation
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    /// stock(t+1) = stock(t) + inflow − outflow in every compartment and month,
+    /// totals change by entries − leavers, pools by arrivals − 18th birthdays,
+    /// and no count is ever negative or fractional.
+    #[test]
+    fn conservation_on_every_path_and_month(
+        exit_scale in 0.0f64..4.0,
+        move_scale in 0.0f64..4.0,
+        per_year in 0.0f64..2000.0,
+        dispersion in proptest::option::of(0.5f64..20.0),
+        start in proptest::collection::vec(0u32..40, N_PLACEMENTS * N_AGE_BANDS),
+        with_interventions in any::<bool>(),
+        seed in any::<u64>(),
+        path in 0u64..1000,
+    ) {
+        let s = scenario("investment-plan.toml");
+        let mut st = s.stochastic.clone().unwrap();
+        for r in st.exit_rates.iter_mut() {
+            r.0.iter_mut().for_each(|x| *x *= exit_scale);
+        }
+        st.move_rate.0.iter_mut().for_each(|x| *x *= move_scale);
+        st.entries.per_year = Some(per_year);
+        st.entries.dispersion = dispersion;
+        for p in 0..N_PLACEMENTS {
+            for a in 0..N_AGE_BANDS {
+                st.start[p][a] = start[p * N_AGE_BANDS + a] as f64;
+            }
+        }
+        let cal = lacsim::model::params::EntryCalibration::new(&st, 3);
+        let mut srng = streams::structural(seed, path);
+        let pp = PathParams::random(&st, &cal, with_interventions, &mut srng);
+        let mut state = State::new(&st.start);
+        for month in 0..36 {
+            let mp = MonthParams::build(&st, &pp, month);
+            let before = state;
+            let mut draws = streams::month_streams(seed, path, month as u64);
+            let f = step(&mp, &mut state, &mut draws);
+            for p in 0..N_PLACEMENTS {
+                for a in 0..N_AGE_BANDS {
+                    let after = state.care[p][a];
+                    prop_assert_eq!(after, before.care[p][a] + f.inflow[p][a] - f.outflow[p][a]);
+                    prop_assert!(after >= 0.0 && after.fract() == 0.0, "count {}", after);
+                    prop_assert!(f.outflow[p][a] <= before.care[p][a]);
+                }
+            }
+            prop_assert_eq!(state.total(), before.total() + f.entries - f.leavers());
+            let (pb, pa) = (before.pools(), state.pools());
+            for i in 0..pb.len() {
+                prop_assert_eq!(pa[i], pb[i] + f.pool_in[i] - f.pool_out[i]);
+            }
+            prop_assert!(state.post_care.iter().flatten().all(|&x| x >= 0.0));
+        }
+    }
+}
+
+#[test]
+fn zero_rate_model_never_changes() {
+    let s = scenario("do-nothing-3.4.toml");
+    let st = s.stochastic.as_ref().unwrap();
+    let cal = lacsim::model::params::EntryCalibration::new(st, 1);
+    let pp = PathParams::central(st, &cal, false);
+    let mut mp = MonthParams::build(st, &pp, 0);
+    mp.entries_mean = 0.0;
+    mp.depart = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
+    mp.pool_age = [0.0; N_AGE_BANDS];
+    let start = State::new(&st.start);
+    let mut state = start;
+    for month in 0..120 {
+        let mut draws = streams::month_streams(1, 0, month);
+        let f = step(&mp, &mut state, &mut draws);
+        assert_eq!(f.entries + f.leavers() + f.diverted, 0.0);
+    }
+    assert_eq!(state, start);
+}
+
+#[test]
+fn zero_rate_scenario_only_loses_children_at_18() {
+    let mut s = scenario("do-nothing-3.4.toml");
+    let st = s.stochastic.as_mut().unwrap();
+    for r in st.exit_rates.iter_mut() {
+        r.0 = [0.0; N_PLACEMENTS];
+    }
+    st.move_rate.0 = [0.0; N_PLACEMENTS];
+    st.entries.per_year = Some(0.0);
+    let st = s.stochastic.as_ref().unwrap();
+    let cal = lacsim::model::params::EntryCalibration::new(st, 2);
+    let pp = PathParams::central(st, &cal, false);
+    let mut state = State::new(&st.start);
+    for month in 0..24 {
+        let before = state.by_placement();
+        let mp = MonthParams::build(st, &pp, month);
+        let mut draws = streams::month_streams(3, 0, month as u64);
+        let f = step(&mp, &mut state, &mut draws);
+        assert_eq!(f.entries, 0.0);
+        assert_eq!(f.leavers(), f.exits[ExitRoute::Age18.index()]);
+        let after = state.by_placement();
+        for p in 0..N_PLACEMENTS {
+            assert!(after.0[p] <= before.0[p]);
+        }
+    }
+}
+
+// ---------------------------------------------------------------- statistics
+
+#[test]
+fn mean_of_paths_is_within_4_standard_errors_of_the_expected_value_model() {
+    let s = shortened(scenario("do-nothing-3.4.toml"), 3);
+    let setup = Setup::single(&s).unwrap();
+    let (expected, _, _) = engine::expected(&setup);
+    let n = 300;
+    let mc = run(&setup, n, 11);
+    for t in 0..3 {
+        for metric in [m::LAC_TOTAL, m::COST_TOTAL, m::ENTRIES, m::LEAVERS] {
+            let (mean, sd) = mean_sd(&mc.column(t, metric));
+            let se = sd / (n as f64).sqrt();
+            let want = expected[t * m::N_METRICS + metric];
+            assert!(
+                (mean - want).abs() <= 4.0 * se,
+                "metric {} year {t}: mean {mean}, expected {want}, se {se}",
+                m::name(metric).key
+            );
+        }
+    }
+}
+
+fn check_mean_var(draws: &[f64], mean: f64, var: f64, fourth: f64, what: &str) {
+    let n = draws.len() as f64;
+    let (m_, sd) = mean_sd(draws);
+    let v = sd * sd;
+    let se_mean = (var / n).sqrt();
+    // Var of the sample variance ≈ (μ4 − σ⁴)/n.
+    let se_var = ((fourth - var * var) / n).sqrt();
+    assert!(
+        (m_ - mean).abs() <= 4.0 * se_mean,
+        "{what}: mean {m_}, want {mean}"
+    );
+    assert!(
+        (v - var).abs() <= 4.0 * se_var,
+        "{what}: variance {v}, want {var}"
+    );
+}
+
+#[test]
+fn poisson_entries_have_the_right_mean_and_variance() {
+    use lacsim::model::Draws;
+    for lambda in [3.5f64, 38.0, 250.0] {
+        let draws: Vec<f64> = (0..20_000u64)
+            .map(|i| {
+                let mut s = streams::month_streams(5, i, 0);
+                s.entries(lambda, 0.0)
+            })
+            .collect();
+        // Poisson: variance λ, fourth central moment λ + 3λ².
+        check_mean_var(
+            &draws,
+            lambda,
+            lambda,
+            lambda + 3.0 * lambda * lambda,
+            "poisson",
+        );
+    }
+}
+
+#[test]
+fn negative_binomial_entries_are_over_dispersed() {
+    let (mu, k) = (38.0f64, 5.0f64);
+    let mut r = streams::stream(9, 0, StreamKind::Entries, 0);
+    let draws: Vec<f64> = (0..40_000)
+        .map(|_| sampling::negative_binomial(&mut r, mu, k) as f64)
+        .collect();
+    let var = mu + mu * mu / k;
+    // Fourth central moment from the NB's excess kurtosis 6/k + p²/(k(1 − p)),
+    // p = k/(k + μ).
+    let p = k / (k + mu);
+    let fourth = (3.0 + 6.0 / k + p * p / (k * (1.0 - p))) * var * var;
+    check_mean_var(&draws, mu, var, fourth, "negative binomial");
+}
+
+// ---------------------------------------------------------------- pairing
+
+/// The plan with every structural distribution fixed at its mean, so that only
+/// the month-to-month noise differs between paths.
+fn without_structural_uncertainty(mut s: Scenario) -> Scenario {
+    use lacsim::scenario::stochastic::Dist;
+    let fix = |b: &mut lacsim::scenario::stochastic::Bounded| {
+        b.dist = Dist::Fixed {
+            value: b.dist.mean(),
+        }
+    };
+    let st = s.stochastic.as_mut().unwrap();
+    fix(&mut st.growth);
+    for iv in st.interventions.iter_mut() {
+        fix(&mut iv.delay_months);
+        iv.effects.iter_mut().flatten().for_each(fix);
+    }
+    s
+}
+
+#[test]
+fn common_random_numbers_shrink_the_variance_of_the_saving() {
+    for fixed in [false, true] {
+        let plan = shortened(scenario("investment-plan.toml"), 2);
+        let plan = if fixed {
+            without_structural_uncertainty(plan)
+        } else {
+            plan
+        };
+        // Variance ratio paired / independent: below 1/5 with structural
+        // uncertainty (which pairing cannot remove), below 1/10 without.
+        let limit = if fixed { 0.1 } else { 0.2 };
+        paired_against_independent(plan, limit);
+    }
+}
+
+fn paired_against_independent(plan: Scenario, limit: f64) {
+    let dn = shortened(scenario("do-nothing-3.4.toml"), 2);
+    let paired = Setup::single(&plan).unwrap();
+    let alone = Setup::single(&dn).unwrap();
+    let n = 150;
+    let a = run(&paired, n, 21);
+    let b = run(&alone, n, 22);
+    let t = 1;
+    let paired_saving = a.column(t, m::SAVING_VS_DO_NOTHING);
+    let independent: Vec<f64> = (0..n as usize)
+        .map(|p| {
+            let dn_cost = b.value(p, t, m::COST_TOTAL) + b.value(p, t, m::POST_CARE_COST);
+            let cost = a.value(p, t, m::COST_TOTAL) + a.value(p, t, m::POST_CARE_COST);
+            (dn_cost - cost) / 1000.0
+        })
+        .collect();
+    let (_, sd_paired) = mean_sd(&paired_saving);
+    let (_, sd_indep) = mean_sd(&independent);
+    eprintln!("paired sd {sd_paired}, independent sd {sd_indep}");
+    assert!(
+        sd_paired * sd_paired < limit * sd_indep * sd_indep,
+        "paired sd {sd_paired}, independent sd {sd_indep}"
+    );
+}
+
+#[test]
+fn the_do_nothing_arm_is_the_do_nothing_scenario_on_the_same_streams() {
+    let plan = shortened(scenario("investment-plan.toml"), 2);
+    let dn = shortened(scenario("do-nothing-3.4.toml"), 2);
+    let a = run(&Setup::single(&plan).unwrap(), 20, 5);
+    let b = run(&Setup::single(&dn).unwrap(), 20, 5);
+    for p in 0..20 {
+        for t in 0..2 {
+            assert_eq!(
+                a.value(p, t, m::DO_NOTHING_LAC),
+                b.value(p, t, m::LAC_TOTAL)
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------- reproducibility
+
+#[test]
+fn named_stream_golden_draws() {
+    // If a dependency upgrade changes these, every published result changes: fail loudly.
+    assert_eq!(
+        streams::derive(20191120, 0, StreamKind::Entries, 0),
+        0x4acc_b6b6_1878_f3eb
+    );
+    let mut r = streams::stream(20191120, 0, StreamKind::Entries, 0);
+    let got: Vec<u64> = (0..3).map(|_| r.next_u64()).collect();
+    assert_eq!(
+        got,
+        [
+            0xb491_8ade_fc62_08b2,
+            0xa1a3_8ea5_85e8_315f,
+            0x2306_9700_c07a_ed31
+        ]
+    );
+    let mut r = streams::stream(20191120, 7, StreamKind::Exits, 5);
+    let pois: Vec<u64> = (0..5).map(|_| sampling::poisson(&mut r, 38.0)).collect();
+    assert_eq!(pois, [40, 30, 47, 47, 36]);
+    let bin: Vec<u64> = (0..5)
+        .map(|_| sampling::binomial(&mut r, 120, 0.03))
+        .collect();
+    assert_eq!(bin, [5, 4, 2, 2, 3]);
+}
+
+#[test]
+fn same_seed_gives_identical_results_on_1_and_3_threads() {
+    let plan = shortened(scenario("investment-plan.toml"), 3);
+    let setup = Setup::single(&plan).unwrap();
+    let on = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| run(&setup, 60, engine::DEFAULT_SEED))
+    };
+    let (a, b) = (on(1), on(3));
+    assert_eq!(a.cube, b.cube);
+    assert_eq!(a.break_even, b.break_even);
+    assert_eq!(a.npv, b.npv);
+    let (sa, sb) = (engine::summarise(&a), engine::summarise(&b));
+    assert_eq!(sa.stats, sb.stats);
+    let c = run(&setup, 60, engine::DEFAULT_SEED + 1);
+    assert_ne!(a.cube, c.cube);
+}
+
+#[test]
+fn a_path_does_not_depend_on_how_many_paths_run() {
+    let plan = shortened(scenario("investment-plan.toml"), 2);
+    let setup = Setup::single(&plan).unwrap();
+    let few = run(&setup, 5, 3);
+    let more = run(&setup, 12, 3);
+    let stride = 2 * m::N_METRICS;
+    assert_eq!(few.cube[..], more.cube[..5 * stride]);
+}
+
+// ---------------------------------------------------------------- calibration
+
+#[test]
+fn reference_do_nothing_expected_paths_follow_appendix_5_within_2_percent() {
+    for (name, line) in [
+        (
+            "do-nothing-3.4.toml",
+            [1220.0, 1261.0, 1304.0, 1348.0, 1394.0, 1441.0, 1490.0],
+        ),
+        (
+            "do-nothing-11.toml",
+            [1220.0, 1354.0, 1503.0, 1668.0, 1851.0, 2055.0, 2281.0],
+        ),
+    ] {
+        let s = scenario(name);
+        let (row, _, _) = engine::expected(&Setup::single(&s).unwrap());
+        for (t, want) in line.iter().enumerate() {
+            let got = row[t * m::N_METRICS + m::LAC_TOTAL];
+            assert!(
+                (got / want - 1.0).abs() <= 0.02,
+                "{name} year {t}: {got} vs {want}"
+            );
+        }
+    }
+}
+
+#[test]
+fn investment_plan_median_path_is_within_5_percent_of_the_plan() {
+    let s = scenario("investment-plan.toml");
+    let setup = Setup::single(&s).unwrap();
+    let sum = engine::summarise(&run(&setup, 200, engine::DEFAULT_SEED));
+    let median = sum.get(m::LAC_TOTAL).unwrap();
+    let plan = [1185.0, 1100.0, 980.0, 920.0, 870.0, 850.0, 829.0];
+    for (t, want) in plan.iter().enumerate() {
+        let got = median[t].percentiles[3];
+        assert!(
+            (got / want - 1.0).abs() <= 0.05,
+            "year {t}: median {got} vs plan {want}"
+        );
+    }
+    // Most paths break even by 2025/26, as the paper's single line does in 2023/24.
+    assert!(sum.break_even_by[6] > 0.5);
+}
+
+#[test]
+fn per_path_finance_uses_the_shared_mtfs_rule() {
+    let s = shortened(scenario("investment-plan.toml"), 3);
+    let setup = Setup::single(&s).unwrap();
+    let mut row = vec![0.0; 3 * m::N_METRICS];
+    let (be, _) = runner::run_path(&setup, 1, 0, &mut row);
+    let inputs = lacsim::finance::PlanInputs::new(&s);
+    for t in 0..3 {
+        let r = &row[t * m::N_METRICS..(t + 1) * m::N_METRICS];
+        // impact = investment − placement savings − given savings + undelivered + overspend.
+        let want = inputs.investment_total[t] - r[m::SAVINGS_PLACEMENTS] - inputs.given_total[t]
+            + inputs.undelivered[t]
+            + inputs.overspend[t];
+        assert!((r[m::MTFS_IMPACT] - want).abs() < 1e-6);
+    }
+    let first_negative = (0..3).find(|&t| row[t * m::N_METRICS + m::MTFS_IMPACT] < 0.0);
+    assert_eq!(be, first_negative.map_or(-1, |t| t as i16));
+}
+
+#[test]
+fn engine_refuses_scenarios_without_stochastic_rates_and_bad_path_counts() {
+    let mut s = scenario("do-nothing-3.4.toml");
+    let setup = Setup::single(&s).unwrap();
+    assert_eq!(
+        engine::run(&setup, 0, 1, &|| {}).unwrap_err(),
+        engine::EngineError::Paths(0)
+    );
+    assert!(engine::run(&setup, engine::MAX_PATHS + 1, 1, &|| {}).is_err());
+    s.stochastic = None;
+    let err = Setup::single(&s).unwrap_err();
+    assert!(err.to_string().contains("[stochastic]"), "{err}");
+}

@@ -1,0 +1,244 @@
+//! The Monte Carlo command line: `run --paths`, `compare`, outputs and bad input.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn lacsim() -> Command {
+    Command::cargo_bin("lacsim").expect("binary built")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/bad")
+        .join(name)
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = lacsim()
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).expect("JSON on stdout")
+}
+
+#[test]
+fn stochastic_bad_inputs_name_file_line_and_field_exit_2_and_write_nothing() {
+    let cases = [
+        (
+            "stochastic-negative-sd.toml",
+            "stochastic-negative-sd.toml:5: stochastic.growth.sd",
+            "a standard deviation must be 0 or more",
+        ),
+        (
+            "stochastic-min-above-max.toml",
+            "stochastic-min-above-max.toml:5: stochastic.growth",
+            "min (0.11) is greater than max (0.034)",
+        ),
+        (
+            "stochastic-probability.toml",
+            "stochastic-probability.toml:9: stochastic.interventions[0].effects.in_house.max",
+            "must be between 0 and 1, got 1.5",
+        ),
+        (
+            "stochastic-unknown-line.toml",
+            "stochastic-unknown-line.toml:7: stochastic.interventions[0].line",
+            "unknown investment line `family_group_conferences`",
+        ),
+    ];
+    for (file, located, message) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("results");
+        lacsim()
+            .arg("run")
+            .arg(fixture(file))
+            .args(["--paths", "10", "--out"])
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains(located))
+            .stderr(predicate::str::contains(message));
+        assert!(!out.exists(), "{file}: nothing may be written");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+    lacsim()
+        .arg("run")
+        .arg(fixture("stochastic-probability.toml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "stochastic.entries.by_age.under_1: a share is a probability between 0 and 1, got 1.4",
+        ));
+}
+
+#[test]
+fn paths_of_zero_or_absurd_sizes_are_refused_before_any_work() {
+    for n in ["0", "10000001"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("results");
+        lacsim()
+            .args(["run", "--paths", n, "--out"])
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "--paths: must be between 1 and 10000000, got {n}"
+            )));
+        assert!(!out.exists());
+    }
+    lacsim()
+        .args([
+            "compare",
+            "builtin:staffordshire-2019/do-nothing-3.4.toml",
+            "builtin:staffordshire-2019/investment-plan.toml",
+            "--paths",
+            "0",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--paths"));
+    lacsim()
+        .args(["run", "--paths", "10", "--threads", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--threads"));
+}
+
+#[test]
+fn same_seed_1_and_3_threads_print_identical_json() {
+    let run = |threads: &str| {
+        lacsim()
+            .args([
+                "run", "--paths", "40", "--seed", "7", "--quiet", "--format", "json",
+            ])
+            .args(["--threads", threads])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    assert_eq!(run("1"), run("3"));
+}
+
+#[test]
+fn monte_carlo_json_has_the_documented_keys() {
+    let doc = json(&["run", "--paths", "30", "--quiet", "--format", "json"]);
+    assert_eq!(doc["mode"], "monte_carlo");
+    assert_eq!(doc["paths"], 30);
+    assert_eq!(doc["seed"], 20191120);
+    assert_eq!(doc["years"][6], "2025/26");
+    for key in [
+        "lac.total",
+        "cost.total",
+        "plan.mtfs_impact",
+        "lac.by_type.ifa",
+    ] {
+        for p in ["p5", "p10", "p25", "p50", "p75", "p90", "p95"] {
+            assert_eq!(
+                doc["percentiles"][key][p].as_array().map(Vec::len),
+                Some(7),
+                "{key} {p}"
+            );
+        }
+        assert_eq!(doc["mean"][key].as_array().map(Vec::len), Some(7));
+    }
+    let p5 = doc["percentiles"]["lac.total"]["p5"][6].as_f64().unwrap();
+    let p95 = doc["percentiles"]["lac.total"]["p95"][6].as_f64().unwrap();
+    assert!(p5 <= p95);
+    // The deterministic keys stay, holding means.
+    assert_eq!(doc["lac"]["total"], doc["mean"]["lac.total"]);
+    assert!(doc["lac"]["by_type"]["homes_hostels"].is_array());
+    assert!(doc["cost"]["by_type"]["ifa"].is_array());
+    assert_eq!(doc["cost"]["basis"], "in_year");
+    assert!(doc["plan"]["mtfs_impact"].is_array());
+    let probs = doc["break_even_probability"].as_object().unwrap();
+    assert_eq!(probs.len(), 7);
+    let last = probs["2025/26"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&last));
+    assert!(doc["npv"]["p50"].is_number());
+}
+
+#[test]
+fn monte_carlo_csv_stays_tidy() {
+    let out = lacsim()
+        .args(["run", "--paths", "20", "--quiet", "--format", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("year,scenario,metric,placement,statistic,value")
+    );
+    let stats: std::collections::BTreeSet<String> = lines
+        .map(|l| l.rsplit(',').nth(1).unwrap().to_string())
+        .collect();
+    for s in [
+        "mean",
+        "p5",
+        "p10",
+        "p25",
+        "p50",
+        "p75",
+        "p90",
+        "p95",
+        "probability",
+    ] {
+        assert!(stats.contains(s), "{s}");
+    }
+}
+
+#[test]
+fn compare_pairs_do_nothing_and_invest_and_shows_the_fan_and_break_even() {
+    lacsim()
+        .args([
+            "compare",
+            "builtin:staffordshire-2019/do-nothing-3.4.toml",
+            "builtin:staffordshire-2019/investment-plan.toml",
+            "--paths",
+            "30",
+            "--quiet",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Monte Carlo: 30 paths, seed 20191120",
+        ))
+        .stdout(predicate::str::contains(
+            "Saving against do nothing (paired)",
+        ))
+        .stdout(predicate::str::contains("Median (P50)"))
+        .stdout(predicate::str::contains("Break-even"));
+}
+
+#[test]
+fn run_without_paths_is_still_the_deterministic_paper() {
+    let doc = json(&["run", "--format", "json"]);
+    assert_eq!(doc["mode"], "deterministic");
+    assert_eq!(doc["plan"]["break_even_year"], "2023/24");
+}
+
+#[test]
+fn monte_carlo_out_folder_has_results_and_run_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("mc");
+    lacsim()
+        .args(["run", "--paths", "10", "--quiet", "--seed", "3", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["mode"], "monte_carlo");
+    assert_eq!(run["seed"], 3);
+    assert!(out.join("results.json").exists());
+    assert!(out.join("results.csv").exists());
+}
