@@ -54,13 +54,5 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
         scenario_hash: inv.hash.clone(),
         do_nothing: Some((dn.scenario.title.clone(), dn.path.clone())),
     };
-    monte_carlo::finish(
-        &inv.scenario,
-        &summary,
-        &meta,
-        a.format,
-        out,
-        "compare",
-        &inv.merged_toml,
-    )
+    monte_carlo::finish(&inv, &summary, &meta, a.format, out, "compare")
 }

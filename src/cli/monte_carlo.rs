@@ -3,6 +3,7 @@
 //! and `lacsim run SCENARIO --paths N`.
 
 use super::InputError;
+use super::export;
 use super::input;
 use super::output::{self, OutDir};
 use super::run::{Format, RunArgs};
@@ -10,7 +11,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lacsim::engine::{self, DEFAULT_SEED, MAX_PATHS, MonteCarlo, Setup, Summary};
 use lacsim::report::{self, monte_carlo::McMeta};
-use lacsim::scenario::Scenario;
+use lacsim::results;
+use lacsim::scenario::Loaded;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -98,25 +100,17 @@ pub fn execute(setup: &Setup, mc: &McArgs, paths: u64) -> anyhow::Result<(MonteC
     Ok((mc_result, summary))
 }
 
-/// Renders and writes the results of a Monte Carlo run.
-pub fn finish(
-    s: &Scenario,
-    summary: &Summary,
-    meta: &McMeta,
-    format: Format,
-    out: Option<OutDir>,
-    command: &str,
-    merged_toml: &str,
-) -> anyhow::Result<()> {
+/// Renders and writes the results of a Monte Carlo run (with `--out`, the full report too).
+pub fn finish(loaded: &Loaded, summary: &Summary, meta: &McMeta, format: Format, out: Option<OutDir>, command: &str) -> anyhow::Result<()> {
+    let s = &loaded.scenario;
     let doc = report::monte_carlo::json(s, summary, meta);
     let tidy = report::monte_carlo::tidy(s, summary);
     if let Some(out) = out {
+        let data = report::data::monte_carlo(loaded, &results::run(s), summary);
+        export::write_report(&out, &data)?;
         out.write("results.csv", &report::csv::tidy(&tidy)?)?;
-        out.write(
-            "results.json",
-            serde_json::to_string_pretty(&doc)?.as_bytes(),
-        )?;
-        out.write("scenario.toml", merged_toml.as_bytes())?;
+        out.write("results.json", serde_json::to_string_pretty(&doc)?.as_bytes())?;
+        out.write("scenario.toml", loaded.merged_toml.as_bytes())?;
         let run_json = serde_json::json!({
             "lacsim_version": env!("CARGO_PKG_VERSION"),
             "command": command,
@@ -125,12 +119,10 @@ pub fn finish(
             "seed": summary.seed,
             "scenario_path": meta.scenario_path,
             "scenario_hash": meta.scenario_hash,
+            "do_nothing": meta.do_nothing.as_ref().map(|(_, p)| p),
             "created_unix": output::unix_time(),
         });
-        out.write(
-            "run.json",
-            serde_json::to_string_pretty(&run_json)?.as_bytes(),
-        )?;
+        out.write("run.json", serde_json::to_string_pretty(&run_json)?.as_bytes())?;
         let dir = out.finish()?;
         eprintln!("wrote {}", dir.display());
     }
@@ -159,13 +151,5 @@ pub fn run(a: RunArgs, paths: u64) -> anyhow::Result<()> {
         scenario_hash: loaded.hash.clone(),
         do_nothing: None,
     };
-    finish(
-        s,
-        &summary,
-        &meta,
-        a.format,
-        out,
-        "run",
-        &loaded.merged_toml,
-    )
+    finish(&loaded, &summary, &meta, a.format, out, "run")
 }
