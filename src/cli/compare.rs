@@ -48,7 +48,7 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
         .as_deref()
         .map(|d| OutDir::create(d, a.force))
         .transpose()?;
-    let (_, summary) = monte_carlo::execute(&setup, &a.mc, paths)?;
+    let results = monte_carlo::execute(&setup, &a.mc, paths)?;
     let meta = McMeta {
         scenario_path: inv.path.clone(),
         scenario_hash: inv.hash.clone(),
@@ -56,7 +56,7 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
     };
     monte_carlo::finish(
         &inv.scenario,
-        &summary,
+        &results,
         &meta,
         a.format,
         out,

@@ -1,6 +1,8 @@
 //! The Monte Carlo side of the command line: the shared flags (`--paths`,
 //! `--seed`, `--threads`, `--quiet`), the local thread pool, the progress bar,
-//! and `lacsim run SCENARIO --paths N`.
+//! and `lacsim run SCENARIO --paths N`. With `--out DIR` a run writes
+//! `results.json`, `results.csv` (tidy statistics), `paths.csv` (one row per
+//! path and year), `scenario.toml` and `run.json`.
 
 use super::InputError;
 use super::input;
@@ -101,7 +103,7 @@ pub fn execute(setup: &Setup, mc: &McArgs, paths: u64) -> anyhow::Result<(MonteC
 /// Renders and writes the results of a Monte Carlo run.
 pub fn finish(
     s: &Scenario,
-    summary: &Summary,
+    (mc, summary): &(MonteCarlo, Summary),
     meta: &McMeta,
     format: Format,
     out: Option<OutDir>,
@@ -112,6 +114,7 @@ pub fn finish(
     let tidy = report::monte_carlo::tidy(s, summary);
     if let Some(out) = out {
         out.write("results.csv", &report::csv::tidy(&tidy)?)?;
+        out.write("paths.csv", &report::monte_carlo::per_path_csv(s, mc)?)?;
         out.write(
             "results.json",
             serde_json::to_string_pretty(&doc)?.as_bytes(),
@@ -153,7 +156,7 @@ pub fn run(a: RunArgs, paths: u64) -> anyhow::Result<()> {
         .as_deref()
         .map(|d: &Path| OutDir::create(d, a.force))
         .transpose()?;
-    let (_, summary) = execute(&setup, &a.mc, paths)?;
+    let results = execute(&setup, &a.mc, paths)?;
     let meta = McMeta {
         scenario_path: loaded.path.clone(),
         scenario_hash: loaded.hash.clone(),
@@ -161,7 +164,7 @@ pub fn run(a: RunArgs, paths: u64) -> anyhow::Result<()> {
     };
     finish(
         s,
-        &summary,
+        &results,
         &meta,
         a.format,
         out,
