@@ -48,11 +48,11 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
         .as_deref()
         .map(|d| OutDir::create(d, a.force))
         .transpose()?;
-    let (_, summary) = monte_carlo::execute(&setup, &a.mc, paths)?;
+    let results = monte_carlo::execute(&setup, &a.mc, paths)?;
     let meta = McMeta {
         scenario_path: inv.path.clone(),
         scenario_hash: inv.hash.clone(),
         do_nothing: Some((dn.scenario.title.clone(), dn.path.clone())),
     };
-    monte_carlo::finish(&inv, &summary, &meta, a.format, out, "compare")
+    monte_carlo::finish(&inv, &results, &meta, a.format, out, "compare")
 }

@@ -1,6 +1,8 @@
 //! The Monte Carlo side of the command line: the shared flags (`--paths`,
 //! `--seed`, `--threads`, `--quiet`), the local thread pool, the progress bar,
-//! and `lacsim run SCENARIO --paths N`.
+//! and `lacsim run SCENARIO --paths N`. With `--out DIR` a run writes
+//! `results.json`, `results.csv` (tidy statistics), `paths.csv` (one row per
+//! path and year), `scenario.toml` and `run.json`.
 
 use super::InputError;
 use super::export;
@@ -101,7 +103,14 @@ pub fn execute(setup: &Setup, mc: &McArgs, paths: u64) -> anyhow::Result<(MonteC
 }
 
 /// Renders and writes the results of a Monte Carlo run (with `--out`, the full report too).
-pub fn finish(loaded: &Loaded, summary: &Summary, meta: &McMeta, format: Format, out: Option<OutDir>, command: &str) -> anyhow::Result<()> {
+pub fn finish(
+    loaded: &Loaded,
+    (mc, summary): &(MonteCarlo, Summary),
+    meta: &McMeta,
+    format: Format,
+    out: Option<OutDir>,
+    command: &str,
+) -> anyhow::Result<()> {
     let s = &loaded.scenario;
     let doc = report::monte_carlo::json(s, summary, meta);
     let tidy = report::monte_carlo::tidy(s, summary);
@@ -109,7 +118,11 @@ pub fn finish(loaded: &Loaded, summary: &Summary, meta: &McMeta, format: Format,
         let data = report::data::monte_carlo(loaded, &results::run(s), summary);
         export::write_report(&out, &data)?;
         out.write("results.csv", &report::csv::tidy(&tidy)?)?;
-        out.write("results.json", serde_json::to_string_pretty(&doc)?.as_bytes())?;
+        out.write("paths.csv", &report::monte_carlo::per_path_csv(s, mc)?)?;
+        out.write(
+            "results.json",
+            serde_json::to_string_pretty(&doc)?.as_bytes(),
+        )?;
         out.write("scenario.toml", loaded.merged_toml.as_bytes())?;
         let run_json = serde_json::json!({
             "lacsim_version": env!("CARGO_PKG_VERSION"),
@@ -122,7 +135,10 @@ pub fn finish(loaded: &Loaded, summary: &Summary, meta: &McMeta, format: Format,
             "do_nothing": meta.do_nothing.as_ref().map(|(_, p)| p),
             "created_unix": output::unix_time(),
         });
-        out.write("run.json", serde_json::to_string_pretty(&run_json)?.as_bytes())?;
+        out.write(
+            "run.json",
+            serde_json::to_string_pretty(&run_json)?.as_bytes(),
+        )?;
         let dir = out.finish()?;
         eprintln!("wrote {}", dir.display());
     }
@@ -145,11 +161,11 @@ pub fn run(a: RunArgs, paths: u64) -> anyhow::Result<()> {
         .as_deref()
         .map(|d: &Path| OutDir::create(d, a.force))
         .transpose()?;
-    let (_, summary) = execute(&setup, &a.mc, paths)?;
+    let results = execute(&setup, &a.mc, paths)?;
     let meta = McMeta {
         scenario_path: loaded.path.clone(),
         scenario_hash: loaded.hash.clone(),
         do_nothing: None,
     };
-    finish(&loaded, &summary, &meta, a.format, out, "run")
+    finish(&loaded, &results, &meta, a.format, out, "run")
 }

@@ -13,11 +13,13 @@
 //! one arm makes more draws than the other, and no path's numbers depend on which
 //! thread runs it. The structural stream uses month 0.
 //!
-//! Splits (entries by age and placement, departures by destination) use one
-//! sub-stream per compartment: a SplitMix64 generator started at `mix(s ^ key)`
-//! where `s` is the stream's 64-bit seed and `key` numbers the compartment
-//! (entries: 0 for the age split, 1 + band for the placement split; moves:
-//! `2·(placement·5 + band)` for the destination, `+ 1` for a move's placement).
+//! Within a month, each compartment has its own sub-stream: a SplitMix64
+//! generator started at `mix(s ^ key)`, where `s` is the stream's 64-bit seed and
+//! `key` numbers the compartment. Entries: the count from the entries generator,
+//! key 0 for the split by age, 1 + band for the split by first placement. Exits
+//! (how many leave and by which route or move): key `placement·5 + band`, and
+//! 1000 + `pool·5 + band` for the post-care pools. Moves (the placement a move
+//! goes to): key `placement·5 + band`.
 
 use crate::model::Streams;
 pub use crate::model::sampling::StreamKind;
@@ -49,7 +51,7 @@ pub fn month_streams(seed: u64, path: u64, month: u64) -> Streams {
     let entries_seed = derive(seed, path, StreamKind::Entries, month);
     Streams {
         entries: Xoshiro256PlusPlus::seed_from_u64(entries_seed),
-        exits: stream(seed, path, StreamKind::Exits, month),
+        exits_seed: derive(seed, path, StreamKind::Exits, month),
         entries_seed,
         moves_seed: derive(seed, path, StreamKind::Moves, month),
     }

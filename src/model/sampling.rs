@@ -1,7 +1,9 @@
 //! Every random draw of the engine, and its expected-value twin.
 //!
-//! Owns the algorithms: departures from a compartment by binomial inversion
-//! (BINV, Kachitvichyanukul & Schmeiser 1988) of exactly one uniform; other
+//! Owns the algorithms: departures from a compartment of up to 16 children one
+//! uniform per child (which also picks the destination), from larger ones by
+//! binomial inversion (BINV, Kachitvichyanukul & Schmeiser 1988) of one uniform
+//! then a multinomial split; other
 //! binomials as Bernoulli sums for small `n`, BINV when `n·min(p, 1−p) < 10`,
 //! otherwise rand_distr's BTPE;
 //! Poisson by sequential inversion when the mean is below 100, otherwise
@@ -26,11 +28,10 @@ pub enum StreamKind {
     Structural = 1,
     /// Number of entries and their split by age and first placement.
     Entries = 2,
-    /// Where departing children go: ageing, exit route or a move, and the
-    /// placement a move goes to.
+    /// The placement a move goes to.
     Moves = 3,
-    /// How many children leave each compartment and each post-care age band
-    /// (exactly one uniform per compartment, in a fixed order).
+    /// How many children leave each compartment and each post-care age band,
+    /// and by which route (ageing, an exit route or a move).
     Exits = 4,
 }
 
@@ -39,10 +40,20 @@ pub enum StreamKind {
 pub trait Draws {
     /// Children entering care this month.
     fn entries(&mut self, mean: f64, dispersion: f64) -> f64;
-    /// How many of `n` children leave a compartment with probability `p` each
-    /// (`ln_stay` = ln(1 − p)), from the exits stream. Always uses exactly one
-    /// uniform, even when `n` is 0, so the two arms of a pair stay aligned.
-    fn departures(&mut self, n: f64, p: f64, ln_stay: f64) -> f64;
+    /// How many of the `n` children of compartment `key` leave it this month,
+    /// each with probability `p` (`ln_stay` = ln(1 − p)), and where they go:
+    /// split among destinations with `shares` into `out`. Drawn from the exits
+    /// sub-stream of `key`, so each compartment's numbers do not depend on
+    /// what happened in the others (which keeps the two arms of a pair aligned).
+    fn leave(
+        &mut self,
+        key: u64,
+        n: f64,
+        p: f64,
+        ln_stay: f64,
+        shares: &[f64],
+        out: &mut [f64],
+    ) -> f64;
     /// Splits `n` among categories with `shares` (summing to 1) into `out`, from
     /// the sub-stream `key` of `stream` (one per compartment, so a different count
     /// in one compartment does not shift the numbers of the next).
@@ -54,12 +65,13 @@ pub trait Draws {
 pub struct Streams {
     /// Number of entries.
     pub entries: Xoshiro256PlusPlus,
-    /// Numbers of departures.
-    pub exits: Xoshiro256PlusPlus,
+    /// Seed of the exits stream: departures use SplitMix64 sub-streams started
+    /// at `mix(seed ^ key)`, one per compartment.
+    pub exits_seed: u64,
     /// Seed of the entries stream: its splits use SplitMix64 sub-streams
     /// started at `mix(seed ^ key)`.
     pub entries_seed: u64,
-    /// Seed of the moves stream: destinations use SplitMix64 sub-streams
+    /// Seed of the moves stream: move placements use SplitMix64 sub-streams
     /// started at `mix(seed ^ key)`.
     pub moves_seed: u64,
 }
@@ -77,9 +89,54 @@ impl Draws for Streams {
         negative_binomial(&mut self.entries, mean, dispersion) as f64
     }
 
-    fn departures(&mut self, n: f64, p: f64, ln_stay: f64) -> f64 {
-        let u = uniform(&mut self.exits);
-        binomial_inverse(u, n as u64, p, ln_stay, &mut self.exits) as f64
+    fn leave(
+        &mut self,
+        key: u64,
+        n: f64,
+        p: f64,
+        ln_stay: f64,
+        shares: &[f64],
+        out: &mut [f64],
+    ) -> f64 {
+        out.iter_mut().for_each(|o| *o = 0.0);
+        if n <= 0.0 || p <= 0.0 {
+            return 0.0;
+        }
+        let mut rng = SplitMix64::seed_from_u64(mix(self.exits_seed ^ key));
+        let n = n as u64;
+        if n <= SMALL_N && p < 1.0 {
+            // One uniform per child: below `p` the child leaves, and the same
+            // uniform, rescaled, picks the destination.
+            let Some(last) = shares.iter().rposition(|&s| s > 0.0) else {
+                return 0.0;
+            };
+            let head = &shares[..last];
+            let inv_p = 1.0 / p;
+            let mut k = 0.0;
+            for _ in 0..n {
+                let u = uniform(&mut rng);
+                if u >= p {
+                    continue;
+                }
+                k += 1.0;
+                let mut v = u * inv_p;
+                let mut i = 0;
+                for &s in head {
+                    if v < s {
+                        break;
+                    }
+                    v -= s;
+                    i += 1;
+                }
+                out[i] += 1.0;
+            }
+            k
+        } else {
+            let u = uniform(&mut rng);
+            let k = binomial_inverse(u, n, p, ln_stay, &mut rng);
+            multinomial(&mut rng, k, shares, out);
+            k as f64
+        }
     }
 
     fn split(&mut self, stream: StreamKind, key: u64, n: f64, shares: &[f64], out: &mut [f64]) {
@@ -101,8 +158,20 @@ impl Draws for Expected {
         mean
     }
 
-    fn departures(&mut self, n: f64, p: f64, _ln_stay: f64) -> f64 {
-        n * p.clamp(0.0, 1.0)
+    fn leave(
+        &mut self,
+        _key: u64,
+        n: f64,
+        p: f64,
+        _ln_stay: f64,
+        shares: &[f64],
+        out: &mut [f64],
+    ) -> f64 {
+        let k = n * p.clamp(0.0, 1.0);
+        for (o, s) in out.iter_mut().zip(shares) {
+            *o = k * s;
+        }
+        k
     }
 
     fn split(&mut self, _stream: StreamKind, _key: u64, n: f64, shares: &[f64], out: &mut [f64]) {

@@ -53,6 +53,9 @@ impl Flows {
     }
 }
 
+/// Exits sub-stream keys of the post-care pools start here (compartments use 0-49).
+const POOL_KEYS: u64 = 1000;
+
 /// Advances `state` by one month and returns the month's flows.
 pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flows {
     let mut f = Flows::zero();
@@ -87,32 +90,30 @@ pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flo
         }
     }
 
-    // How many leave each compartment (one uniform each from the exits stream,
-    // so both arms of a pair stay aligned), then where they go (moves stream).
-    let mut leaving = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
-    for p in 0..N_PLACEMENTS {
-        for a in 0..N_AGE_BANDS {
-            leaving[p][a] = draws.departures(state.care[p][a], mp.depart[p][a], mp.ln_stay[p][a]);
-        }
-    }
-    let mut pool_leaving = [[0.0; N_AGE_BANDS]; N_POOLS];
-    for (pool, row) in state.post_care.iter().enumerate() {
-        for (a, &n) in row.iter().enumerate() {
-            pool_leaving[pool][a] = draws.departures(n, mp.pool_age[a], mp.pool_ln_stay[a]);
-        }
-    }
+    // How many leave each compartment and where they go (ageing, an exit
+    // route or a move), each compartment from its own exits sub-stream.
     let mut pool_flow: PoolGrid = [[0.0; N_AGE_BANDS]; N_POOLS];
     let mut dest = [0.0; N_DEST];
     let mut moved = [0.0; N_PLACEMENTS];
     for p in 0..N_PLACEMENTS {
         for a in 0..N_AGE_BANDS {
-            let k = leaving[p][a];
+            let n = state.care[p][a];
+            if n <= 0.0 {
+                continue;
+            }
+            let key = (p * N_AGE_BANDS + a) as u64;
+            let k = draws.leave(
+                key,
+                n,
+                mp.depart[p][a],
+                mp.ln_stay[p][a],
+                &mp.split[p][a],
+                &mut dest,
+            );
             if k <= 0.0 {
                 continue;
             }
             f.outflow[p][a] += k;
-            let key = (p * N_AGE_BANDS + a) as u64;
-            draws.split(StreamKind::Moves, 2 * key, k, &mp.split[p][a], &mut dest);
             let aged = dest[DEST_AGEING];
             if a + 1 < N_AGE_BANDS {
                 f.inflow[p][a + 1] += aged;
@@ -147,8 +148,14 @@ pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flo
     }
 
     // Post-care pools: ageing, and leaving at 18.
-    for (pool, row) in pool_leaving.iter().enumerate() {
-        for (a, &k) in row.iter().enumerate() {
+    let mut one = [0.0];
+    for (pool, row) in state.post_care.iter().enumerate() {
+        for (a, &n) in row.iter().enumerate() {
+            if n <= 0.0 {
+                continue;
+            }
+            let key = POOL_KEYS + (pool * N_AGE_BANDS + a) as u64;
+            let k = draws.leave(key, n, mp.pool_age[a], mp.pool_ln_stay[a], &[1.0], &mut one);
             if k <= 0.0 {
                 continue;
             }

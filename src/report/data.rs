@@ -268,18 +268,33 @@ pub fn with_tornado(mut data: ReportData, t: &Tornado) -> ReportData {
 /// The report of a Monte Carlo run: the deterministic tables and lines, plus the
 /// percentile bands, the median path, fan tables and break-even probabilities.
 pub fn monte_carlo(loaded: &Loaded, r: &Deterministic, sum: &crate::engine::Summary) -> ReportData {
-    use crate::engine::metrics as m;
     use super::table::Unit;
+    use crate::engine::metrics as m;
     let s = &loaded.scenario;
     let mut data = deterministic(loaded, r);
     data.mode = format!("Monte Carlo, {} paths, seed {}", sum.paths, sum.seed);
-    let pct = |metric: usize, i: usize| -> Vec<f64> { sum.get(metric).map(|v| v.iter().map(|x| x.percentiles[i]).collect()).unwrap_or_default() };
+    let pct = |metric: usize, i: usize| -> Vec<f64> {
+        sum.get(metric)
+            .map(|v| v.iter().map(|x| x.percentiles[i]).collect())
+            .unwrap_or_default()
+    };
     // PERCENTILES: p5, p10, p25, p50, p75, p90, p95.
     data.lac.bands = vec![
-        Band { name: "P5-P95".into(), low: pct(m::LAC_TOTAL, 0), high: pct(m::LAC_TOTAL, 6) },
-        Band { name: "P25-P75".into(), low: pct(m::LAC_TOTAL, 2), high: pct(m::LAC_TOTAL, 4) },
+        Band {
+            name: "P5-P95".into(),
+            low: pct(m::LAC_TOTAL, 0),
+            high: pct(m::LAC_TOTAL, 6),
+        },
+        Band {
+            name: "P25-P75".into(),
+            low: pct(m::LAC_TOTAL, 2),
+            high: pct(m::LAC_TOTAL, 4),
+        },
     ];
-    let median = Series { name: "Median path".into(), values: pct(m::LAC_TOTAL, 3) };
+    let median = Series {
+        name: "Median path".into(),
+        values: pct(m::LAC_TOTAL, 3),
+    };
     // The first line stays the plan (or projection); the median goes second.
     data.lac.lines.insert(1, median);
     if let Some(net) = data.net.as_mut() {
@@ -289,12 +304,39 @@ pub fn monte_carlo(loaded: &Loaded, r: &Deterministic, sum: &crate::engine::Summ
             net.break_even_probability = sum.break_even_by.clone();
         }
     }
-    let mut fans = vec![super::monte_carlo::fan_table(s, sum, m::LAC_TOTAL, "Children in care at 31 March: percentiles across paths", Unit::Children)];
+    let mut fans = vec![super::monte_carlo::fan_table(
+        s,
+        sum,
+        m::LAC_TOTAL,
+        "Children in care at 31 March: percentiles across paths",
+        Unit::Children,
+    )];
     if !sum.break_even_by.is_empty() {
-        fans.push(super::monte_carlo::fan_table(s, sum, m::MTFS_IMPACT, "Impact on the MTFS: percentiles across paths (negative: the plan pays its way)", Unit::Thousands));
-        let mut be = Table::new("break_even_probability", "Probability of having broken even by the end of each year", Unit::Percent, s.year_labels());
-        be.row(super::table::RowKind::Total, "break_even_by", "Broken even by the year", sum.break_even_by.iter().map(|p| p * 100.0).collect());
-        be.row(super::table::RowKind::Line, "break_even_in", "First breaks even in the year", sum.break_even_in.iter().map(|p| p * 100.0).collect());
+        fans.push(super::monte_carlo::fan_table(
+            s,
+            sum,
+            m::MTFS_IMPACT,
+            "Impact on the MTFS: percentiles across paths (negative: the plan pays its way)",
+            Unit::Thousands,
+        ));
+        let mut be = Table::new(
+            "break_even_probability",
+            "Probability of having broken even by the end of each year",
+            Unit::Percent,
+            s.year_labels(),
+        );
+        be.row(
+            super::table::RowKind::Total,
+            "break_even_by",
+            "Broken even by the year",
+            sum.break_even_by.iter().map(|p| p * 100.0).collect(),
+        );
+        be.row(
+            super::table::RowKind::Line,
+            "break_even_in",
+            "First breaks even in the year",
+            sum.break_even_in.iter().map(|p| p * 100.0).collect(),
+        );
         fans.push(be);
     }
     for (k, t) in fans.into_iter().enumerate() {

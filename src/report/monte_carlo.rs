@@ -16,7 +16,7 @@ use super::table::{RowKind, Table, Unit};
 use super::terminal;
 use super::tidy::TidyRow;
 use crate::engine::metrics::{self as m, N_METRICS};
-use crate::engine::{PERCENTILES, Summary};
+use crate::engine::{MonteCarlo, PERCENTILES, Summary};
 use crate::finance::PlanInputs;
 use crate::placement::Placement;
 use crate::scenario::Scenario;
@@ -316,4 +316,53 @@ pub fn terminal(s: &Scenario, sum: &Summary, meta: &McMeta) -> String {
     }
     debug_assert!(sum.metrics.iter().all(|&x| x < N_METRICS));
     out
+}
+
+/// Per-path results as CSV, one row per path and year, so that any percentile
+/// can be checked in a spreadsheet (`PERCENTILE.INC` over a column gives the
+/// same value as `percentiles`): children at 31 March, in-year placement and
+/// post-care cost (pounds) and, for plans, the paired saving, MTFS impact
+/// (£'000s), the break-even year and the NPV (£'000s, same on every row of a path).
+pub fn per_path_csv(s: &Scenario, mc: &MonteCarlo) -> Result<Vec<u8>, csv::Error> {
+    let labels = s.year_labels();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["path", "year", "lac", "cost", "post_care_cost"];
+    if mc.has_finance {
+        header.extend([
+            "do_nothing_lac",
+            "saving_vs_do_nothing",
+            "mtfs_impact",
+            "break_even_year",
+            "npv",
+        ]);
+    }
+    w.write_record(&header)?;
+    let num = super::csv::number;
+    for p in 0..mc.paths {
+        for (t, year) in labels.iter().enumerate() {
+            let mut rec = vec![
+                p.to_string(),
+                year.clone(),
+                num(mc.value(p, t, m::LAC_TOTAL)),
+                num(mc.value(p, t, m::COST_TOTAL)),
+                num(mc.value(p, t, m::POST_CARE_COST)),
+            ];
+            if mc.has_finance {
+                let be = mc.break_even[p];
+                rec.extend([
+                    num(mc.value(p, t, m::DO_NOTHING_LAC)),
+                    num(mc.value(p, t, m::SAVING_VS_DO_NOTHING)),
+                    num(mc.value(p, t, m::MTFS_IMPACT)),
+                    if be >= 0 {
+                        labels[be as usize].clone()
+                    } else {
+                        String::new()
+                    },
+                    num(mc.npv[p]),
+                ]);
+            }
+            w.write_record(&rec)?;
+        }
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
 }

@@ -241,4 +241,26 @@ fn monte_carlo_out_folder_has_results_and_run_json() {
     assert_eq!(run["seed"], 3);
     assert!(out.join("results.json").exists());
     assert!(out.join("results.csv").exists());
+    // paths.csv: one row per path and year; its P50 column is the JSON's p50.
+    let paths = std::fs::read_to_string(out.join("paths.csv")).unwrap();
+    let mut lines = paths.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("path,year,lac,cost,post_care_cost,")
+    );
+    let mut last_year: Vec<f64> = lines
+        .filter(|l| l.split(',').nth(1) == Some("2025/26"))
+        .map(|l| l.split(',').nth(2).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(last_year.len(), 10);
+    last_year.sort_by(f64::total_cmp);
+    let p50 = (last_year[4] + last_year[5]) / 2.0;
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
+    assert_eq!(
+        doc["percentiles"]["lac.total"]["p50"][6].as_f64().unwrap(),
+        p50
+    );
 }
