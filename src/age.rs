@@ -13,16 +13,16 @@ pub enum AgeBand {
     #[serde(rename = "under_1")]
     Under1,
     /// Aged 1 to 4.
-    #[serde(rename = "1_to_4")]
+    #[serde(rename = "age_1_4", alias = "1_to_4")]
     Age1To4,
     /// Aged 5 to 9.
-    #[serde(rename = "5_to_9")]
+    #[serde(rename = "age_5_9", alias = "5_to_9")]
     Age5To9,
     /// Aged 10 to 15.
-    #[serde(rename = "10_to_15")]
+    #[serde(rename = "age_10_15", alias = "10_to_15")]
     Age10To15,
     /// Aged 16 or 17.
-    #[serde(rename = "16_to_17")]
+    #[serde(rename = "age_16_17", alias = "16_to_17")]
     Age16To17,
 }
 
@@ -48,10 +48,10 @@ impl AgeBand {
     pub const fn key(self) -> &'static str {
         match self {
             AgeBand::Under1 => "under_1",
-            AgeBand::Age1To4 => "1_to_4",
-            AgeBand::Age5To9 => "5_to_9",
-            AgeBand::Age10To15 => "10_to_15",
-            AgeBand::Age16To17 => "16_to_17",
+            AgeBand::Age1To4 => "age_1_4",
+            AgeBand::Age5To9 => "age_5_9",
+            AgeBand::Age10To15 => "age_10_15",
+            AgeBand::Age16To17 => "age_16_17",
         }
     }
 

@@ -1,13 +1,16 @@
 //! `lacsim calibrate`: estimate entry, move and exit rates with their uncertainty
 //! from a council's SSDA903 returns.
 
-use super::output::{self, OutDir};
+use super::output;
 use super::run::Format;
 use super::{InputError, returns};
+use anyhow::Context;
 use clap::Args;
-use lacsim::FinancialYear;
+use lacsim::calibrate::{self, CostsFile};
 use lacsim::ssda903::estimate::{self, Estimates, RateEstimate};
 use lacsim::ssda903::occupancy;
+use lacsim::{FinancialYear, Placement};
+use std::path::Path;
 use std::path::PathBuf;
 
 /// Arguments of `lacsim calibrate`.
@@ -27,16 +30,125 @@ pub struct CalibrateArgs {
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write estimates.json, census.csv and rejected.csv into this folder.
-    #[arg(long, value_name = "DIR")]
+    /// Write the calibrated scenario here (with rejected.csv and estimates.json beside it).
+    #[arg(long, value_name = "SCENARIO.toml")]
     pub out: Option<PathBuf>,
-    /// Replace the --out folder if it already has files.
+    /// Unit costs for the scenario: a TOML file with [unit_costs] (as in a scenario) and optional [post_care].
+    #[arg(long, value_name = "FILE")]
+    pub costs: Option<PathBuf>,
+    /// Years to forecast in the written scenario.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub horizon: usize,
+    /// Council name for the written scenario.
+    #[arg(long, value_name = "NAME", default_value = "Calibrated authority")]
+    pub authority: String,
+    /// Replace the --out files if they exist.
     #[arg(long)]
     pub force: bool,
 }
 
+/// Reads and checks a costs file.
+pub fn read_costs(path: &Path) -> anyhow::Result<CostsFile> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError(format!("{shown}: cannot read the costs file: {e}")))?;
+    let de = toml::Deserializer::parse(&text)
+        .map_err(|e| InputError(format!("{shown}: not valid TOML: {}", e.message().trim())))?;
+    let costs: CostsFile = serde_path_to_error::deserialize(de).map_err(|e| {
+        InputError(format!(
+            "{shown}: {}: {}",
+            e.path(),
+            e.inner().message().trim()
+        ))
+    })?;
+    let mut problems = Vec::new();
+    for (p, v) in Placement::ALL.iter().zip(costs.unit_costs.yearly.values()) {
+        match v {
+            None => problems.push(format!("{shown}: unit_costs.yearly.{}: missing: give a yearly cost for every placement type", p.key())),
+            Some(v) if !v.is_finite() || v < 0.0 => problems.push(format!("{shown}: unit_costs.yearly.{}: must be 0 or more pounds a year, got {v}", p.key())),
+            _ => {}
+        }
+    }
+    for (k, v) in &costs.post_care {
+        if ![
+            "sgo_allowance",
+            "child_arrangement_allowance",
+            "adoption_support",
+            "sgo_legal_cost",
+        ]
+        .contains(&k.as_str())
+        {
+            problems.push(format!("{shown}: post_care.{k}: unknown; allowed: sgo_allowance, child_arrangement_allowance, adoption_support, sgo_legal_cost"));
+        } else if !v.is_finite() || *v < 0.0 {
+            problems.push(format!(
+                "{shown}: post_care.{k}: must be 0 or more pounds, got {v}"
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(InputError(problems.join("\n")).into());
+    }
+    Ok(costs)
+}
+
+/// Fits on `from..=to` and writes the scenario text for the years after `to`.
+pub fn fitted_scenario(
+    data: &lacsim::ssda903::Ssda903Data,
+    from: FinancialYear,
+    to: FinancialYear,
+    target: &calibrate::Target,
+) -> anyhow::Result<(Estimates, String)> {
+    let occ = occupancy::monthly(data);
+    let est = estimate::estimate(&occ, from, to);
+    let census = occupancy::march31(data)
+        .into_iter()
+        .find(|c| c.year == to)
+        .ok_or_else(|| InputError(format!("no 31 March census for {to} in the data")))?;
+    let mut total = occupancy::PeriodCounts::default();
+    for y in from.0..=to.0 {
+        total.add(&occ.year(FinancialYear(y)));
+    }
+    let older = lacsim::age::AgeBand::Age16To17.index();
+    let child_years: f64 = total.exposure.iter().map(|row| row[older]).sum::<f64>() / 12.0;
+    let aged_out: u32 = total.aged_out.iter().flatten().sum();
+    let exit_rate = Placement::ALL
+        .iter()
+        .map(|p| {
+            total.exposure[p.index()][older] / 12.0
+                * est.exit_hazard.get(p).map_or(0.0, |r| r.mean * 12.0)
+        })
+        .sum::<f64>()
+        / child_years.max(1e-9);
+    let target = calibrate::Target {
+        age_factor_16_17: calibrate::age_factor_16_17(
+            f64::from(aged_out) / child_years.max(1e-9),
+            exit_rate,
+        ),
+        ..target.clone()
+    };
+    let text = calibrate::scenario_toml(&est, &census, &target);
+    Ok((est, text))
+}
+
 /// Runs the command.
 pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
+    let costs = a.costs.as_deref().map(read_costs).transpose()?;
+    if a.horizon == 0 || a.horizon > 50 {
+        return Err(InputError(format!(
+            "--horizon: must be between 1 and 50 years, got {}",
+            a.horizon
+        ))
+        .into());
+    }
+    if let Some(out) = &a.out {
+        if out.exists() && !a.force {
+            return Err(InputError(format!(
+                "--out {}: already exists; choose a new file name or add --force",
+                out.display()
+            ))
+            .into());
+        }
+    }
     let data = returns::load(&a.dir, a.strict, None)?;
     let (first, last) = data.report.years.ok_or_else(|| {
         InputError(format!(
@@ -52,25 +164,45 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let out = a
+    let source = a.dir.display().to_string();
+    let target = calibrate::Target {
+        authority: &a.authority,
+        source: &source,
+        first_year: to.plus(1),
+        years: a.horizon,
+        costs: costs.as_ref(),
+        age_factor_16_17: 1.0,
+    };
+    let (est, text) = fitted_scenario(&data, from, to, &target)?;
+    // The written scenario must load: check it before anything is written.
+    let out_name = a
         .out
-        .as_deref()
-        .map(|d| OutDir::create(d, a.force))
-        .transpose()?;
-    let occ = occupancy::monthly(&data);
-    let est = estimate::estimate(&occ, from, to);
-    let census = occupancy::march31(&data);
-    if let Some(out) = out {
-        out.write(
-            "estimates.json",
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "calibrated.toml".into());
+    lacsim::scenario::load(Path::new(&out_name), &|_: &Path| Ok(text.clone())).map_err(|e| {
+        anyhow::anyhow!("the calibrated scenario does not validate (a lacsim bug): {e}")
+    })?;
+    if let Some(out) = &a.out {
+        let dir = out
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        write_atomically(
+            &dir.join("rejected.csv"),
+            data.report.rejected_csv().as_bytes(),
+        )?;
+        write_atomically(
+            &dir.join("estimates.json"),
             serde_json::to_string_pretty(&est)?.as_bytes(),
         )?;
-        out.write(
-            "census.json",
-            serde_json::to_string_pretty(&census)?.as_bytes(),
-        )?;
-        out.write("rejected.csv", data.report.rejected_csv().as_bytes())?;
-        eprintln!("wrote {}", out.finish()?.display());
+        write_atomically(out, text.as_bytes())?;
+        eprintln!(
+            "wrote {} (run it with `lacsim run {} --paths 10000`), rejected.csv and estimates.json",
+            out.display(),
+            out.display()
+        );
     }
     let text = match a.format {
         Format::Json => serde_json::to_string_pretty(&est)? + "\n",
@@ -78,6 +210,12 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
         Format::Table => estimates_table(&est),
     };
     output::print(&text)
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn rate_cells(r: Option<&RateEstimate>) -> [String; 3] {

@@ -1,5 +1,6 @@
 //! Command-line parsing and dispatch. Each subcommand lives in its own file.
 
+mod backtest;
 mod calibrate;
 mod compare;
 mod export;
@@ -45,6 +46,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Estimate entry, move and exit rates with their uncertainty from SSDA903 returns.
     Calibrate(calibrate::CalibrateArgs),
+    /// Fit on returns up to one year, forecast the later years, and compare with what happened.
+    Backtest(backtest::BacktestArgs),
     /// Write synthetic SSDA903 returns (header and episodes per year) and their truth.json.
     Synth(synth::SynthArgs),
     /// List the built-in scenarios, or copy them into a folder to edit.
@@ -69,6 +72,7 @@ pub fn main() -> anyhow::Result<()> {
         Command::Tornado(a) => tornado::run(a),
         Command::Report(a) => report::run(a),
         Command::Calibrate(a) => calibrate::run(a),
+        Command::Backtest(a) => backtest::run(a),
         Command::Synth(a) => synth::run(a),
         Command::Scenarios(a) => scenarios::run(a),
         Command::Partnership(a) => partnership::run(a),

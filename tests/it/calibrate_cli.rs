@@ -29,7 +29,7 @@ fn synth_then_calibrate_recovers_growth_and_writes_rejections() {
         .arg("calibrate")
         .arg(&data)
         .args(["--format", "json", "--out"])
-        .arg(&out)
+        .arg(out.join("scenario.toml"))
         .assert()
         .success()
         .stderr(predicate::str::contains("0 rejected"))
@@ -116,4 +116,160 @@ fn synth_refuses_bad_years_and_settings() {
         .code(2)
         .stderr(predicate::str::contains("entries_per_month"));
     assert!(!d.path().join("x").exists() && !d.path().join("y").exists());
+}
+
+#[test]
+fn calibrate_writes_a_scenario_the_engine_runs() {
+    let d = tempfile::tempdir().unwrap();
+    let data = d.path().join("returns");
+    lacsim()
+        .args(["synth", "--years", "2016-2023", "--seed", "5", "--out"])
+        .arg(&data)
+        .assert()
+        .success();
+    let costs = d.path().join("costs.toml");
+    std::fs::write(&costs, "[unit_costs]\nuplift = 0.02\n[unit_costs.yearly]\nrelative_friend_foster = 20000\nin_house_foster = 21000\nifa = 45000\nhomes_hostels = 250000\nplaced_with_parents = 0\nplaced_for_adoption = 0\nindependent_living = 50000\nresidential_school = 200000\nmother_baby = 60000\nother = 150000\n[post_care]\nsgo_allowance = 8000\n").unwrap();
+    let scen = d.path().join("fit/county.toml");
+    lacsim()
+        .arg("calibrate")
+        .arg(&data)
+        .arg("--costs")
+        .arg(&costs)
+        .arg("--out")
+        .arg(&scen)
+        .args(["--horizon", "3", "--authority", "Synthetic County"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&scen).unwrap();
+    assert!(
+        text.contains("ifa = 45000") && text.contains("sgo_allowance = 8000"),
+        "costs from --costs"
+    );
+    assert!(
+        text.contains("growth = { dist = \"normal\""),
+        "growth carries its uncertainty"
+    );
+    assert!(
+        d.path().join("fit/rejected.csv").is_file()
+            && d.path().join("fit/estimates.json").is_file()
+    );
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(data.join("truth.json")).unwrap()).unwrap();
+    let last_total = truth["years"][7]["total"].as_f64().unwrap();
+    assert!(
+        text.contains(&format!("total = {last_total}")),
+        "the cohort is the last 31 March census"
+    );
+    let out = lacsim()
+        .arg("run")
+        .arg(&scen)
+        .args(["--paths", "200", "--format", "json", "--quiet"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["years"][0], "2024/25");
+    let first = doc["lac"]["total"][0].as_f64().unwrap();
+    assert!(
+        (first - last_total).abs() / last_total < 0.15,
+        "first forecast {first} far from last census {last_total}"
+    );
+    lacsim()
+        .arg("calibrate")
+        .arg(&data)
+        .arg("--out")
+        .arg(&scen)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+}
+
+#[test]
+fn calibrate_refuses_a_bad_costs_file() {
+    let d = tempfile::tempdir().unwrap();
+    let costs = d.path().join("costs.toml");
+    std::fs::write(&costs, "[unit_costs.yearly]\nifa = -5\n").unwrap();
+    lacsim()
+        .arg("calibrate")
+        .arg(d.path())
+        .arg("--costs")
+        .arg(&costs)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unit_costs.yearly.ifa: must be 0 or more",
+        ))
+        .stderr(predicate::str::contains("unit_costs.yearly.other: missing"));
+}
+
+/// Coverage of the 90% band over several synthetic counties: the share of (type, year)
+/// cells whose actual falls inside P5-P95.
+#[test]
+fn backtest_bands_cover_most_actuals_over_several_seeds() {
+    let d = tempfile::tempdir().unwrap();
+    let (mut inside, mut cells) = (0u64, 0u64);
+    for seed in [1u64, 2, 3] {
+        let data = d.path().join(format!("returns{seed}"));
+        lacsim()
+            .args([
+                "synth",
+                "--years",
+                "2015-2023",
+                "--seed",
+                &seed.to_string(),
+                "--out",
+            ])
+            .arg(&data)
+            .assert()
+            .success();
+        let out = lacsim()
+            .arg("backtest")
+            .arg(&data)
+            .args([
+                "--fit-to", "2020/21", "--paths", "300", "--quiet", "--format", "json",
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            doc["years"],
+            serde_json::json!(["2021/22", "2022/23", "2023/24"])
+        );
+        assert_eq!(doc["forecast"]["total"]["p95"].as_array().unwrap().len(), 3);
+        assert_eq!(doc["actual"]["ifa"].as_array().unwrap().len(), 3);
+        inside += doc["coverage"]["inside_90"].as_u64().unwrap();
+        cells += doc["coverage"]["cells"].as_u64().unwrap();
+    }
+    let share = inside as f64 / cells as f64;
+    eprintln!(
+        "90% band coverage over 3 seeds: {inside} of {cells} cells ({:.0}%)",
+        share * 100.0
+    );
+    // Known bias (README): memoryless ageing within bands under-feeds the 16-17 band.
+    assert!(share >= 0.70, "coverage {share}");
+}
+
+#[test]
+fn backtest_refuses_a_fit_year_without_room() {
+    let d = tempfile::tempdir().unwrap();
+    let data = d.path().join("returns");
+    lacsim()
+        .args(["synth", "--years", "2019-2022", "--out"])
+        .arg(&data)
+        .assert()
+        .success();
+    lacsim()
+        .arg("backtest")
+        .arg(&data)
+        .args(["--fit-to", "2022/23"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "must leave at least two years to fit on and one to forecast",
+        ));
 }
