@@ -32,14 +32,14 @@ pub struct SweepArgs {
     /// Run more than 10,000 points, or write into a folder that has files.
     #[arg(long)]
     pub force: bool,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Monte Carlo flags: with `--paths N`, each point also reports the probability of breaking even.
+    #[command(flatten)]
+    pub mc: super::monte_carlo::McArgs,
 }
 
 const CHUNK: usize = 64;
 
-fn header(grid: &Grid) -> Vec<String> {
+fn header(grid: &Grid, mc: bool) -> Vec<String> {
     let mut h: Vec<String> = grid.axes.iter().map(|a| a.field.clone()).collect();
     h.extend(
         [
@@ -50,6 +50,9 @@ fn header(grid: &Grid) -> Vec<String> {
         ]
         .map(String::from),
     );
+    if mc {
+        h.push("break_even_probability".into());
+    }
     h
 }
 
@@ -69,6 +72,9 @@ fn record(p: &Point) -> Vec<String> {
             .unwrap_or_default(),
     );
     r.push(csv_out::number(p.outcome.final_lac));
+    if let Some(prob) = p.break_even_probability {
+        r.push(csv_out::number(prob));
+    }
     r
 }
 
@@ -84,8 +90,17 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
     let grid = Grid::new(&loaded, axes, a.force).map_err(|e| InputError(e.to_string()))?;
     // Resolve the corners first, so a range that makes the scenario invalid fails before any output.
     for k in [0, grid.len() - 1] {
-        sweep::evaluate(&loaded, &grid, k)
+        sweep::evaluate(&loaded, &grid, k, None)
             .map_err(|e| InputError(format!("at grid point {:?}: {e}", grid.point(k))))?;
+    }
+    let mc = a.mc.paths.map(|paths| sweep::Paths {
+        paths,
+        seed: a.mc.seed,
+    });
+    if let Some(p) = a.mc.paths {
+        super::monte_carlo::check(p, a.mc.threads)?;
+        // Fail before any output if the scenario cannot run stochastically.
+        lacsim::engine::Setup::single(&loaded.scenario).map_err(|e| InputError(e.to_string()))?;
     }
     let out = a
         .out
@@ -95,20 +110,28 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
     let mut live_csv = match &out {
         Some(o) => {
             let mut w = csv::Writer::from_writer(o.append("sweep.csv")?);
-            w.write_record(header(&grid))?;
+            w.write_record(header(&grid, mc.is_some()))?;
             w.flush()?;
             Some(w)
         }
         None => None,
     };
-    let bar = progress::bar(grid.len() as u64, "sweep", a.quiet);
+    let bar = progress::bar(grid.len() as u64, "sweep", a.mc.quiet);
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = a.mc.threads {
+        pool = pool.num_threads(t);
+    }
+    let pool = pool.build()?;
     let mut points: Vec<Point> = Vec::with_capacity(grid.len());
     for start in (0..grid.len()).step_by(CHUNK) {
         let end = (start + CHUNK).min(grid.len());
-        let chunk: Vec<Point> = (start..end)
-            .into_par_iter()
-            .map(|k| sweep::evaluate(&loaded, &grid, k))
-            .collect::<Result<_, _>>()
+        let chunk: Vec<Point> = pool
+            .install(|| {
+                (start..end)
+                    .into_par_iter()
+                    .map(|k| sweep::evaluate(&loaded, &grid, k, mc))
+                    .collect::<Result<Vec<_>, _>>()
+            })
             .map_err(|e| InputError(e.to_string()))?;
         if let Some(w) = live_csv.as_mut() {
             for p in &chunk {
@@ -143,7 +166,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         Format::Json => serde_json::to_string_pretty(&doc)? + "\n",
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(header(&grid))?;
+            w.write_record(header(&grid, mc.is_some()))?;
             for p in &points {
                 w.write_record(record(p))?;
             }
@@ -155,7 +178,12 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
 }
 
 fn render_table(grid: &Grid, points: &[Point]) -> String {
-    let h = header(grid);
+    let h = header(
+        grid,
+        points
+            .first()
+            .is_some_and(|p| p.break_even_probability.is_some()),
+    );
     let rows: Vec<Vec<String>> = points
         .iter()
         .map(|p| {
@@ -182,6 +210,9 @@ fn render_table(grid: &Grid, points: &[Point]) -> String {
                 p.outcome.final_lac,
                 table::Unit::Children,
             ));
+            if let Some(prob) = p.break_even_probability {
+                r.push(format!("{:.1}%", prob * 100.0));
+            }
             r
         })
         .collect();

@@ -179,10 +179,40 @@ pub struct Point {
     /// What the scenario gives at these values.
     #[serde(flatten)]
     pub outcome: super::Outcome,
+    /// With Monte Carlo paths: the share of paths that break even within the horizon.
+    pub break_even_probability: Option<f64>,
 }
 
-/// Evaluates grid point `k`.
-pub fn evaluate(loaded: &Loaded, grid: &Grid, k: usize) -> Result<Point, Problems> {
+/// Monte Carlo settings for a sweep: every point uses the same seed, so neighbouring
+/// points share their random numbers and the curve is smooth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paths {
+    /// Paths per point.
+    pub paths: u64,
+    /// Seed of every point.
+    pub seed: u64,
+}
+
+/// Share of `paths` Monte Carlo paths that break even within the horizon.
+pub fn break_even_probability(
+    s: &crate::scenario::Scenario,
+    mc: Paths,
+) -> Result<f64, crate::engine::EngineError> {
+    let setup = crate::engine::Setup::single(s)?;
+    let mut row = vec![0.0; setup.n_years() * crate::engine::metrics::N_METRICS];
+    let hits = (0..mc.paths)
+        .filter(|&p| crate::engine::runner::run_path(&setup, mc.seed, p, &mut row).0 >= 0)
+        .count();
+    Ok(hits as f64 / mc.paths.max(1) as f64)
+}
+
+/// Evaluates grid point `k`, with Monte Carlo paths when `mc` is given.
+pub fn evaluate(
+    loaded: &Loaded,
+    grid: &Grid,
+    k: usize,
+    mc: Option<Paths>,
+) -> Result<Point, Problems> {
     let values = grid.point(k);
     let changes: Vec<(String, Change)> = grid
         .axes
@@ -191,10 +221,22 @@ pub fn evaluate(loaded: &Loaded, grid: &Grid, k: usize) -> Result<Point, Problem
         .map(|(a, v)| (a.field.clone(), Change::Set(*v)))
         .collect();
     let s = loaded.with_changes(&changes)?;
+    let break_even_probability = match mc {
+        Some(mc) => Some(break_even_probability(&s, mc).map_err(|e| {
+            Problems(vec![crate::scenario::Problem {
+                file: loaded.path.clone(),
+                line: None,
+                field: None,
+                message: e.to_string(),
+            }])
+        })?),
+        None => None,
+    };
     Ok(Point {
         index: k,
         values,
         outcome: super::outcome(&s),
+        break_even_probability,
     })
 }
 

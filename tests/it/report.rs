@@ -376,3 +376,49 @@ fn tornado_cli_ranks_and_reports_switching_values() {
         .code(2)
         .stderr(predicate::str::contains("needs a plan scenario"));
 }
+
+#[test]
+fn sweep_with_paths_reports_break_even_probability_reproducibly() {
+    let args = [
+        "sweep",
+        "builtin:staffordshire-2019/investment-plan.toml",
+        "--vary",
+        "unit_costs.ifa=30000:50000:10000",
+        "--paths",
+        "30",
+        "--seed",
+        "7",
+        "--format",
+        "csv",
+        "--quiet",
+    ];
+    let one = lacsim()
+        .args(args)
+        .args(["--threads", "1"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let three = lacsim()
+        .args(args)
+        .args(["--threads", "3"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        one, three,
+        "same seed, same numbers whatever the thread count"
+    );
+    let text = String::from_utf8(one).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].ends_with(",break_even_probability"));
+    assert_eq!(lines.len(), 4);
+    for l in &lines[1..] {
+        let p: f64 = l.rsplit(',').next().unwrap().parse().unwrap();
+        assert!((0.0..=1.0).contains(&p));
+        assert_eq!((p * 30.0).round(), p * 30.0, "a share of 30 paths");
+    }
+}

@@ -14,7 +14,7 @@ fn sweep_at_the_base_value_reproduces_the_paper() {
         false,
     )
     .unwrap();
-    let p = sweep::evaluate(&l, &grid, 0).unwrap();
+    let p = sweep::evaluate(&l, &grid, 0, None).unwrap();
     assert_eq!(p.outcome.break_even.unwrap().label(), "2023/24");
     assert_eq!(p.outcome, outcome(&l.scenario));
     assert_eq!(p.outcome.final_lac, 829.0);
@@ -31,7 +31,7 @@ fn one_way_sweep_of_ifa_cost_moves_net_position_monotonically() {
     .unwrap();
     assert_eq!(grid.len(), 9);
     let points: Vec<_> = (0..grid.len())
-        .map(|k| sweep::evaluate(&l, &grid, k).unwrap())
+        .map(|k| sweep::evaluate(&l, &grid, k, None).unwrap())
         .collect();
     assert_eq!(points[8].values, vec![50000.0]);
     // Dearer IFA placements make every avoided placement save more: the net position falls.
