@@ -8,6 +8,7 @@ use super::{InputError, input};
 use clap::Args;
 use lacsim::report::{self, charts, table};
 use lacsim::results;
+use lacsim::sensitivity::ranges;
 use lacsim::sensitivity::tornado::{self, key_assumptions};
 use std::path::PathBuf;
 
@@ -39,12 +40,25 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
         .map(|d| OutDir::create(d, a.force))
         .transpose()?;
     let t = tornado::tornado(&loaded, key_assumptions(&loaded))?;
-    let data = report::data::with_tornado(
+    // The ranges in [stochastic] act only in the engine: swing them on its expected-value model.
+    let engine = if ranges::ranged_assumptions(&loaded).is_empty() {
+        None
+    } else {
+        Some(ranges::engine_tornado(&loaded)?.0)
+    };
+    let mut data = report::data::with_tornado(
         report::data::deterministic(&loaded, &results::run(&loaded.scenario)),
         &t,
     );
+    data.engine_tornado = engine.as_ref().map(report::data::tornado_data);
     let shown = data.tornado.as_ref().expect("tornado just added");
-    let doc = serde_json::json!({"lacsim_version": env!("CARGO_PKG_VERSION"), "scenario": loaded.path, "base": t.base, "bars": t.bars});
+    let doc = serde_json::json!({
+        "lacsim_version": env!("CARGO_PKG_VERSION"),
+        "scenario": loaded.path,
+        "base": t.base,
+        "bars": t.bars,
+        "engine": engine.as_ref().map(|e| serde_json::json!({"model": "engine expected value", "base": e.base, "bars": e.bars})),
+    });
     let csv_bytes = {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record([
@@ -114,35 +128,45 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
                         .and_then(|f| f.break_even)
                 )
             );
-            let head = [
-                "Assumption",
-                "Net low",
-                "Net high",
-                "Break-even low",
-                "Break-even high",
-                "Switching value",
-            ]
-            .map(String::from);
-            let rows: Vec<Vec<String>> = shown
-                .rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.name.clone(),
-                        table::format_value(r.low_net, table::Unit::Thousands),
-                        table::format_value(r.high_net, table::Unit::Thousands),
-                        r.low_break_even.clone().unwrap_or_else(|| "none".into()),
-                        r.high_break_even.clone().unwrap_or_else(|| "none".into()),
-                        r.switching
-                            .clone()
-                            .unwrap_or_else(|| "not within 0-10x".into()),
-                    ]
-                })
-                .collect();
-            s.push_str(&report::terminal::grid(&head, &rows, 1));
+            s.push_str(&grid_of(shown));
             s.push_str("\nSwitching value: where the plan stops breaking even within the horizon (HM Treasury Green Book), by bisection.\n");
+            if let Some(e) = &data.engine_tornado {
+                s.push_str(&format!(
+                    "\nRanges given in the scenario, on the engine's expected-value model (base net position {}; others at their means):\n\n",
+                    table::format_value(e.base_net, table::Unit::Thousands)
+                ));
+                s.push_str(&grid_of(e));
+            }
             s
         }
     };
     output::print(&text)
+}
+
+/// The tornado's rows as a text grid.
+fn grid_of(shown: &report::data::TornadoData) -> String {
+    let head = [
+        "Assumption",
+        "Net low",
+        "Net high",
+        "Break-even low",
+        "Break-even high",
+        "Switching value",
+    ]
+    .map(String::from);
+    let rows: Vec<Vec<String>> = shown
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.name.clone(),
+                table::format_value(r.low_net, table::Unit::Thousands),
+                table::format_value(r.high_net, table::Unit::Thousands),
+                r.low_break_even.clone().unwrap_or_else(|| "none".into()),
+                r.high_break_even.clone().unwrap_or_else(|| "none".into()),
+                r.switching.clone().unwrap_or_else(|| "none found".into()),
+            ]
+        })
+        .collect();
+    report::terminal::grid(&head, &rows, 1)
 }

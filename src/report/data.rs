@@ -109,6 +109,9 @@ pub struct ReportData {
     pub net: Option<NetChart>,
     /// The tornado, when one was run.
     pub tornado: Option<TornadoData>,
+    /// The tornado of the ranges in the scenario, on the engine's expected-value model.
+    #[serde(default)]
+    pub engine_tornado: Option<TornadoData>,
     /// The scenario's inputs: field path and value.
     pub inputs: Vec<(String, String)>,
 }
@@ -194,6 +197,7 @@ pub fn deterministic(loaded: &Loaded, r: &Deterministic) -> ReportData {
         cost,
         net,
         tornado: None,
+        engine_tornado: None,
         inputs: inputs(loaded),
     }
 }
@@ -233,35 +237,54 @@ pub fn inputs(loaded: &Loaded) -> Vec<(String, String)> {
     out
 }
 
-/// Adds a tornado to the report.
-pub fn with_tornado(mut data: ReportData, t: &Tornado) -> ReportData {
+/// A tornado as shown.
+pub fn tornado_data(t: &Tornado) -> TornadoData {
     let rows = t
         .bars
         .iter()
         .map(|b| TornadoRow {
             name: b.assumption.name.clone(),
-            range: format!(
-                "{} (×{} to ×{})",
-                b.assumption.range_source, b.assumption.low, b.assumption.high
-            ),
+            range: if b.assumption.range_source.starts_with("scenario range") {
+                b.assumption.range_source.clone()
+            } else {
+                format!(
+                    "{} (×{} to ×{})",
+                    b.assumption.range_source, b.assumption.low, b.assumption.high
+                )
+            },
             low_net: b.low.net_position.unwrap_or(0.0),
             high_net: b.high.net_position.unwrap_or(0.0),
             low_break_even: b.low.break_even.map(|y| y.label()),
             high_break_even: b.high.break_even.map(|y| y.label()),
             switching: b.switching_factor.map(|f| match b.switching_value {
-                Some(v) => format!(
-                    "{} ({:+.1}%)",
-                    super::table::group_thousands(v, if v.abs() < 10.0 { 3 } else { 0 }),
-                    (f - 1.0) * 100.0
-                ),
+                Some(v) => {
+                    let change = if f.is_finite() {
+                        format!(" ({:+.1}%)", (f - 1.0) * 100.0)
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        "{}{change}",
+                        if v.abs() < 10.0 {
+                            format!("{v:.3}")
+                        } else {
+                            super::table::group_thousands(v, 0)
+                        }
+                    )
+                }
                 None => format!("×{f:.3} ({:+.1}%)", (f - 1.0) * 100.0),
             }),
         })
         .collect();
-    data.tornado = Some(TornadoData {
+    TornadoData {
         base_net: t.base.net_position.unwrap_or(0.0),
         rows,
-    });
+    }
+}
+
+/// Adds a tornado to the report.
+pub fn with_tornado(mut data: ReportData, t: &Tornado) -> ReportData {
+    data.tornado = Some(tornado_data(t));
     data
 }
 

@@ -148,6 +148,14 @@ pub fn render(d: &ReportData) -> String {
         ));
         body.push_str(&tornado_table(t));
     }
+    if let Some(t) = &d.engine_tornado {
+        body.push_str("<h2>Sensitivity of the engine to the ranges in the scenario</h2><p class=\"meta\">Each range swung alone on the engine's expected-value model, the other ranged assumptions at their means.</p>");
+        body.push_str(&figure(
+            charts::tornado("Ranges in the scenario: effect on the net position", t),
+            "Tornado chart of the scenario's ranges",
+        ));
+        body.push_str(&tornado_table(t));
+    }
     for t in d
         .tables
         .iter()
@@ -185,7 +193,7 @@ fn tornado_table(t: &super::data::TornadoData) -> String {
             format_value(r.high_net, super::table::Unit::Thousands),
             esc(&be(&r.low_break_even)),
             esc(&be(&r.high_break_even)),
-            esc(r.switching.as_deref().unwrap_or("not within 0-10×"))
+            esc(r.switching.as_deref().unwrap_or("none found"))
         ));
     }
     h.push_str("</tbody></table><p class=\"meta\">Switching value: the value at which the plan no longer breaks even within the horizon (HM Treasury Green Book), found by bisection on the deterministic model.</p>");

@@ -176,9 +176,13 @@ pub fn render(d: &ReportData) -> Result<Vec<u8>, XlsxError> {
         charts.insert_chart(18, 1, &net_chart)?;
     }
 
-    if let Some(t) = &d.tornado {
+    for (name, t) in [
+        ("Tornado", &d.tornado),
+        ("Tornado (engine)", &d.engine_tornado),
+    ] {
+        let Some(t) = t else { continue };
         let ws = wb.add_worksheet();
-        ws.set_name("Tornado")?;
+        ws.set_name(name)?;
         for (c, h) in [
             "Assumption",
             "Range",
@@ -201,7 +205,7 @@ pub fn render(d: &ReportData) -> Result<Vec<u8>, XlsxError> {
             ws.write_number_with_format(row, 3, r.high_net, &money)?;
             ws.write_string(row, 4, r.low_break_even.as_deref().unwrap_or("none"))?;
             ws.write_string(row, 5, r.high_break_even.as_deref().unwrap_or("none"))?;
-            ws.write_string(row, 6, r.switching.as_deref().unwrap_or("not within 0-10x"))?;
+            ws.write_string(row, 6, r.switching.as_deref().unwrap_or("none found"))?;
         }
         ws.set_column_width(0, 44)?;
         ws.set_column_width(1, 34)?;

@@ -11,6 +11,8 @@ pub enum Change {
     Set(f64),
     /// Multiply the value (every element, for a list of numbers).
     Scale(f64),
+    /// Replace whatever is there (a number, or a distribution table) with this number.
+    Replace(f64),
 }
 
 /// Why a field path cannot be changed.
@@ -184,8 +186,12 @@ pub fn set(table: &mut toml::Table, path: &str, change: Change) -> Result<(), Fi
     let Some(v) = lookup(table, &path) else {
         return Err(FieldError::Unknown { path, close });
     };
+    if let Change::Replace(x) = change {
+        *v = toml::Value::Float(x);
+        return Ok(());
+    }
     let apply = |x: f64| match change {
-        Change::Set(s) => s,
+        Change::Set(s) | Change::Replace(s) => s,
         Change::Scale(f) => x * f,
     };
     match v {
@@ -289,6 +295,7 @@ impl fmt::Display for Change {
         match self {
             Change::Set(v) => write!(f, "= {v}"),
             Change::Scale(v) => write!(f, "× {v}"),
+            Change::Replace(v) => write!(f, ":= {v}"),
         }
     }
 }

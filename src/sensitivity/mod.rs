@@ -4,6 +4,7 @@
 //! Runs no threads and draws no progress bars: callers evaluate points in
 //! whatever order and parallelism they like; each point is independent.
 
+pub mod ranges;
 pub mod sweep;
 pub mod tornado;
 

@@ -154,3 +154,62 @@ fn growth_cost_scales_with_extra_children_when_the_rate_moves() {
     );
     assert_eq!(at_11[0], 0.0);
 }
+
+#[test]
+fn engine_tornado_swings_the_ranges_given_in_the_scenario() {
+    use lacsim::sensitivity::ranges;
+    let l = load_builtin("staffordshire-2019/investment-plan.toml");
+    let ranged = ranges::ranged_assumptions(&l);
+    assert!(
+        ranged
+            .iter()
+            .any(|r| r.field == "stochastic.interventions[0].effects.entries"
+                && r.low == -0.30
+                && r.high == -0.08)
+    );
+    assert!(
+        ranged
+            .iter()
+            .all(|r| r.low <= r.central && r.central <= r.high)
+    );
+    let (t, _) = ranges::engine_tornado(&l).unwrap();
+    assert_eq!(t.bars.len(), ranged.len());
+    assert!(t.bars.windows(2).all(|w| w[0].swing >= w[1].swing));
+    assert!(
+        t.bars
+            .iter()
+            .all(|b| b.assumption.range_source.starts_with("scenario range"))
+    );
+    // Stronger FGC (more negative effect on entries) must not make the net position worse.
+    let fgc = t
+        .bars
+        .iter()
+        .find(|b| b.assumption.name == "fgc: effect on entries")
+        .unwrap();
+    assert!(fgc.low.net_position.unwrap() < fgc.high.net_position.unwrap());
+    // Where a switching value is reported, break-even within the horizon is lost just past it.
+    for b in t.bars.iter().filter(|b| b.switching_value.is_some()) {
+        let v = b.switching_value.unwrap();
+        let r = ranged.iter().find(|r| r.name == b.assumption.name).unwrap();
+        let step = (v - r.central).signum() * 2e-3 * (r.high - r.low).abs().max(1e-3);
+        let changes: Vec<(String, lacsim::scenario::fields::Change)> = ranged
+            .iter()
+            .map(|x| {
+                (
+                    x.field.clone(),
+                    lacsim::scenario::fields::Change::Replace(if x.field == r.field {
+                        v + step
+                    } else {
+                        x.central
+                    }),
+                )
+            })
+            .collect();
+        let past = ranges::expected_outcome(&l.with_changes(&changes).unwrap()).unwrap();
+        assert!(
+            past.break_even.is_none(),
+            "{}: still breaks even past its switching value {v}",
+            b.assumption.name
+        );
+    }
+}
