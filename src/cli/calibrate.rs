@@ -18,11 +18,11 @@ use std::path::PathBuf;
 pub struct CalibrateArgs {
     /// Folder of SSDA903 returns: header and episodes CSV files (one per collection year, or combined).
     pub dir: PathBuf,
-    /// First collection year to fit on, e.g. 2016/17 (default: the first in the data).
-    #[arg(long, value_name = "YEAR")]
+    /// First collection year to fit on: a year (2016/17) or a date in it (01/04/2016, 2016-04-01); default the first in the data.
+    #[arg(long, value_name = "YEAR|DATE", value_parser = year_or_date)]
     pub from: Option<FinancialYear>,
-    /// Last collection year to fit on, e.g. 2023/24 (default: the last in the data).
-    #[arg(long, value_name = "YEAR")]
+    /// Last collection year to fit on: a year (2023/24) or a date in it (31/03/2024); default the last in the data.
+    #[arg(long, value_name = "YEAR|DATE", value_parser = year_or_date)]
     pub to: Option<FinancialYear>,
     /// Treat any rejected row as an error.
     #[arg(long)]
@@ -45,6 +45,20 @@ pub struct CalibrateArgs {
     /// Replace the --out files if they exist.
     #[arg(long)]
     pub force: bool,
+}
+
+/// A financial year written as "2019/20", or the financial year containing a date
+/// written `dd/mm/yyyy` or `yyyy-mm-dd`.
+pub fn year_or_date(text: &str) -> Result<FinancialYear, String> {
+    if let Ok(y) = text.parse::<FinancialYear>() {
+        return Ok(y);
+    }
+    match lacsim::ssda903::parse_date(text.trim()) {
+        Some(d) => Ok(lacsim::ssda903::codes::year_of(d)),
+        None => Err(format!(
+            "`{text}` is neither a financial year (2019/20) nor a date (31/03/2020 or 2020-03-31)"
+        )),
+    }
 }
 
 /// Reads and checks a costs file.
@@ -291,4 +305,17 @@ fn estimates_table(est: &Estimates) -> String {
     );
     s.push_str(&lacsim::report::terminal::grid(&head, &rows, 2));
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_and_dates_name_a_collection_year() {
+        assert_eq!(year_or_date("2020/21"), Ok(FinancialYear(2020)));
+        assert_eq!(year_or_date("31/03/2021"), Ok(FinancialYear(2020)));
+        assert_eq!(year_or_date("2021-04-01"), Ok(FinancialYear(2021)));
+        assert!(year_or_date("next year").is_err());
+    }
 }

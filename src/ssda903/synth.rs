@@ -521,6 +521,10 @@ fn simulate_child(
         } else {
             ls = choose(rng, &LS_CARE);
             rne = "L";
+            // Z1 was split into Z11-Z14 from 2025/26: a new episode must carry a current code.
+            if place == "Z1" && codes::year_of(date_of(t)) >= codes::Z1_SPLIT_YEAR {
+                place = choose(rng, &["Z11", "Z12", "Z13", "Z14"]);
+            }
             ep.rec = Some("X1");
         }
         eps.push(ep);

@@ -584,3 +584,88 @@ fn synthetic_returns_across_code_changes_read_back_exactly() {
         );
     }
 }
+
+/// Issue 5's round trip, stated as a count: of every rate and share the generator
+/// fixes, how many 95% intervals estimated from its returns cover the true value.
+#[test]
+fn round_trip_95_percent_intervals_cover_nearly_all_true_rates() {
+    use lacsim::age::AgeBand;
+    use lacsim::ssda903::estimate::estimate;
+    let cfg = SynthConfig::default();
+    let s = synth::generate(&cfg).unwrap();
+    let data = load_synth(&s, Options::default());
+    let occ = occupancy::monthly(&data);
+    let est = estimate(
+        &occ,
+        cfg.first_year,
+        FinancialYear(cfg.first_year.0 + cfg.years as i32 - 1),
+    );
+    let (mut covered, mut total, mut missed) = (0, 0, Vec::new());
+    let mut check = |what: String, lo: f64, hi: f64, truth: f64| {
+        total += 1;
+        if lo <= truth && truth <= hi {
+            covered += 1;
+        } else {
+            missed.push(format!("{what}: [{lo:.4}, {hi:.4}] vs {truth:.4}"));
+        }
+    };
+    for p in Placement::ALL {
+        if let (Some(r), Some(&t)) = (est.move_hazard.get(&p), cfg.move_hazard.get(&p)) {
+            check(format!("move hazard {p}"), r.lower, r.upper, t);
+        }
+        if let (Some(r), Some(&t)) = (est.exit_hazard.get(&p), cfg.exit_hazard.get(&p)) {
+            check(format!("exit hazard {p}"), r.lower, r.upper, t);
+        }
+    }
+    let age_total: f64 = cfg.entry_age_mix.values().sum();
+    for a in AgeBand::ALL {
+        if let (Some(r), Some(&w)) = (est.entry_age_mix.get(&a), cfg.entry_age_mix.get(&a)) {
+            check(format!("entry share {a}"), r.lower, r.upper, w / age_total);
+        }
+    }
+    let place_total: f64 = cfg.first_placement_mix.values().sum();
+    for p in Placement::ALL {
+        if let (Some(r), Some(&w)) = (
+            est.first_placement_mix.get(&p),
+            cfg.first_placement_mix.get(&p),
+        ) {
+            check(
+                format!("first placement share {p}"),
+                r.lower,
+                r.upper,
+                w / place_total,
+            );
+        }
+    }
+    let g = est.entry_growth.unwrap();
+    check("entry growth".into(), g.lower, g.upper, cfg.entry_growth);
+    eprintln!("95% intervals covering the true value: {covered} of {total}; missed: {missed:?}");
+    assert!(total >= 30, "only {total} rates compared");
+    // With 95% intervals about 5% should miss by chance; allow up to 10%.
+    assert!(
+        covered as f64 >= 0.90 * total as f64,
+        "{covered} of {total} covered; missed {missed:?}"
+    );
+}
+
+/// Episodes that start after Z1 was split (2025/26), legal-status changes included,
+/// carry Z11-Z14: a synthetic county read back has nothing rejected.
+#[test]
+fn synthetic_returns_after_the_z1_split_have_no_rejections() {
+    let cfg = SynthConfig {
+        first_year: FinancialYear(2023),
+        years: 3,
+        entries_per_month: 120.0,
+        seed: 42,
+        ..SynthConfig::default()
+    };
+    let s = synth::generate(&cfg).unwrap();
+    let data = load_synth(
+        &s,
+        Options {
+            strict: true,
+            ..Options::default()
+        },
+    );
+    assert_eq!(data.report.episodes.rejected, 0);
+}
