@@ -422,3 +422,53 @@ fn sweep_with_paths_reports_break_even_probability_reproducibly() {
         assert_eq!((p * 30.0).round(), p * 30.0, "a share of 30 paths");
     }
 }
+
+#[test]
+fn monte_carlo_report_has_bands_median_and_break_even_probability() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("mc");
+    lacsim()
+        .args(["run", "--paths", "40", "--seed", "3", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for want in [
+        "P5-P95",
+        "P25-P75",
+        "Median path",
+        "Probability of having broken even by the end of each year",
+        "Monte Carlo, 40 paths, seed 3",
+        "Break-even in 2023/24, after 4 years",
+    ] {
+        assert!(html.contains(want), "report.html lacks {want}");
+    }
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let probs = data["net"]["break_even_probability"].as_array().unwrap();
+    let p: Vec<f64> = probs.iter().map(|v| v.as_f64().unwrap()).collect();
+    assert!(
+        p.windows(2).all(|w| w[0] <= w[1]),
+        "probability of having broken even by a year never falls: {p:?}"
+    );
+    assert!(
+        p.iter()
+            .all(|x| (x * 40.0 - (x * 40.0).round()).abs() < 1e-9),
+        "a share of 40 paths"
+    );
+    let results: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    assert_eq!(
+        results["break_even_probability"]["2025/26"]
+            .as_f64()
+            .unwrap(),
+        p[6]
+    );
+    let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
+    let chart = wb.worksheet_range("Chart data").unwrap();
+    assert!(
+        chart
+            .rows()
+            .any(|r| matches!(r.first(), Some(Data::String(s)) if s == "P5-P95 low"))
+    );
+}
