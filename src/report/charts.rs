@@ -113,6 +113,7 @@ pub fn lac_fan(title: &str, years: &[String], c: &LacChart) -> Result<String> {
         for (k, s) in c.lines.iter().enumerate() {
             let colour = match k {
                 0 => PLAN,
+                _ if s.name.starts_with("Median") => INK,
                 _ => PALETTE[(k + 1) % PALETTE.len()],
             };
             draw_line(&mut chart, s, colour, if k == 0 { 3 } else { 2 })?;
