@@ -10,7 +10,7 @@
 // Compartments are indexed (placement, age band) as in the model's equations.
 #![allow(clippy::needless_range_loop)]
 
-use super::sampling::{self, Expected};
+use super::sampling::{self, Categorical, Expected, StayPow};
 use super::state::State;
 use super::step::step;
 use crate::age::{AgeBand, N_AGE_BANDS};
@@ -269,7 +269,7 @@ pub struct ActiveCap {
     pub overflow_to: usize,
 }
 
-/// One month's probabilities (about 4 KB, on the stack).
+/// One month's probabilities with their inversion tables (about 22 KB).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MonthParams {
     /// Expected entries this month.
@@ -277,21 +277,25 @@ pub struct MonthParams {
     /// Negative binomial size of entries (0 = Poisson).
     pub dispersion: f64,
     /// Share of entries by age band.
-    pub entry_age: [f64; N_AGE_BANDS],
+    pub entry_age: Categorical<N_AGE_BANDS>,
     /// Share of entries by first placement.
-    pub entry_place: [f64; N_PLACEMENTS],
+    pub entry_place: Categorical<N_PLACEMENTS>,
     /// Probability that a child leaves its compartment this month.
     pub depart: [[f64; N_AGE_BANDS]; N_PLACEMENTS],
     /// ln(1 − depart), for binomial inversion.
     pub ln_stay: [[f64; N_AGE_BANDS]; N_PLACEMENTS],
+    /// Powers of 1 − depart, for binomial inversion.
+    pub stay_pow: [[StayPow; N_AGE_BANDS]; N_PLACEMENTS],
     /// Share of departures by destination ([`N_DEST`]).
-    pub split: [[[f64; N_DEST]; N_AGE_BANDS]; N_PLACEMENTS],
+    pub split: [[Categorical<N_DEST>; N_AGE_BANDS]; N_PLACEMENTS],
     /// Share of moves from each placement by destination placement.
-    pub move_to: [[f64; N_PLACEMENTS]; N_PLACEMENTS],
+    pub move_to: [Categorical<N_PLACEMENTS>; N_PLACEMENTS],
     /// Monthly probability that a child in a post-care pool moves up an age band.
     pub pool_age: [f64; N_AGE_BANDS],
     /// ln(1 − pool_age).
     pub pool_ln_stay: [f64; N_AGE_BANDS],
+    /// Powers of 1 − pool_age.
+    pub pool_pow: [StayPow; N_AGE_BANDS],
     /// The cap in force, if any.
     pub cap: Option<ActiveCap>,
     /// The intervention multipliers these probabilities were built with.
@@ -384,17 +388,21 @@ impl MonthParams {
         }
         let pool_ln_stay = AgeBand::ALL.map(|b| -(1.0 / b.width_years() as f64) / 12.0);
         let pool_age = pool_ln_stay.map(|l| 1.0 - l.exp());
+        let stay_pow = ln_stay.map(|row| row.map(StayPow::new));
+        let split = split.map(|row| row.map(Categorical::new));
         MonthParams {
             entries_mean: entries_mean(pp, month, &mult),
             dispersion: st.entries.dispersion.unwrap_or(0.0),
-            entry_age: st.entries.by_age,
-            entry_place,
+            entry_age: Categorical::new(st.entries.by_age),
+            entry_place: Categorical::new(entry_place),
             depart,
             ln_stay,
+            stay_pow,
             split,
-            move_to,
+            move_to: move_to.map(Categorical::new),
             pool_age,
             pool_ln_stay,
+            pool_pow: pool_ln_stay.map(StayPow::new),
             cap: active_cap(st, pp, month),
             multipliers: mult,
         }
