@@ -111,7 +111,7 @@ impl StayPow {
         for i in 1..16 {
             lo[i] = lo[i - 1] * q;
         }
-        let q16 = (16.0 * ln_stay).exp();
+        let q16 = lo[15] * q;
         let mut hi = [1.0; 16];
         for j in 1..16 {
             hi[j] = hi[j - 1] * q16;
