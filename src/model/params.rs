@@ -322,16 +322,42 @@ fn divert(shares: &mut [f64; N_PLACEMENTS], residential: f64, in_house: f64) {
 impl MonthParams {
     /// The month's probabilities for a path.
     pub fn build(st: &Stochastic, pp: &PathParams, month: usize) -> MonthParams {
-        let mult = pp.multipliers(month);
+        let pool_ln_stay = AgeBand::ALL.map(|b| -(1.0 / b.width_years() as f64) / 12.0);
+        let pool_age = pool_ln_stay.map(|l| 1.0 - l.exp());
+        let none = Categorical::new([0.0; N_PLACEMENTS]);
+        let mut mp = MonthParams {
+            entries_mean: 0.0,
+            dispersion: st.entries.dispersion.unwrap_or(0.0),
+            entry_age: Categorical::new(st.entries.by_age),
+            entry_place: none,
+            depart: [[0.0; N_AGE_BANDS]; N_PLACEMENTS],
+            ln_stay: [[0.0; N_AGE_BANDS]; N_PLACEMENTS],
+            stay_pow: [[StayPow::new(0.0); N_AGE_BANDS]; N_PLACEMENTS],
+            split: [[Categorical::new([0.0; N_DEST]); N_AGE_BANDS]; N_PLACEMENTS],
+            move_to: [none; N_PLACEMENTS],
+            pool_age,
+            pool_ln_stay,
+            pool_pow: pool_ln_stay.map(StayPow::new),
+            cap: None,
+            multipliers: [f64::NAN; N_TARGETS],
+        };
+        mp.rebuild(st, pp, month, pp.multipliers(month));
+        mp
+    }
+
+    /// Rewrites, in place, everything that depends on the month or on the
+    /// intervention multipliers `mult`.
+    fn rebuild(&mut self, st: &Stochastic, pp: &PathParams, month: usize, mult: [f64; N_TARGETS]) {
         let mut entry_place = st.entries.by_placement.0;
         divert(
             &mut entry_place,
             mult[Target::Residential.index()],
             mult[Target::InHouse.index()],
         );
-        let mut move_to = [[0.0; N_PLACEMENTS]; N_PLACEMENTS];
+        self.entry_place = Categorical::new(entry_place);
         let mut move_hazard = [0.0; N_PLACEMENTS];
         for p in 0..N_PLACEMENTS {
+            self.move_to[p] = Categorical::new([0.0; N_PLACEMENTS]);
             let mut dest = st.move_to.0;
             dest[p] = 0.0;
             let sum: f64 = dest.iter().sum();
@@ -352,7 +378,7 @@ impl MonthParams {
                 continue;
             }
             dest.iter_mut().for_each(|d| *d /= left);
-            move_to[p] = dest;
+            self.move_to[p] = Categorical::new(dest);
             let step_down = if p == Placement::HomesHostels.index() {
                 mult[Target::StepDown.index()]
             } else {
@@ -360,9 +386,6 @@ impl MonthParams {
             };
             move_hazard[p] = st.move_rate.0[p] * step_down * left;
         }
-        let mut depart = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
-        let mut ln_stay = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
-        let mut split = [[[0.0; N_DEST]; N_AGE_BANDS]; N_PLACEMENTS];
         let route_mult = [
             mult[Target::ReturnHome.index()],
             1.0,
@@ -379,33 +402,16 @@ impl MonthParams {
                 }
                 h[DEST_MOVE] = move_hazard[p];
                 let total: f64 = h.iter().sum();
-                depart[p][a] = 1.0 - (-total / 12.0).exp();
-                ln_stay[p][a] = -total / 12.0;
-                for d in 0..N_DEST {
-                    split[p][a][d] = h[d] / total;
-                }
+                let ln_stay = -total / 12.0;
+                self.depart[p][a] = 1.0 - ln_stay.exp();
+                self.ln_stay[p][a] = ln_stay;
+                self.stay_pow[p][a] = StayPow::new(ln_stay);
+                self.split[p][a] = Categorical::new(h.map(|x| x / total));
             }
         }
-        let pool_ln_stay = AgeBand::ALL.map(|b| -(1.0 / b.width_years() as f64) / 12.0);
-        let pool_age = pool_ln_stay.map(|l| 1.0 - l.exp());
-        let stay_pow = ln_stay.map(|row| row.map(StayPow::new));
-        let split = split.map(|row| row.map(Categorical::new));
-        MonthParams {
-            entries_mean: entries_mean(pp, month, &mult),
-            dispersion: st.entries.dispersion.unwrap_or(0.0),
-            entry_age: Categorical::new(st.entries.by_age),
-            entry_place: Categorical::new(entry_place),
-            depart,
-            ln_stay,
-            stay_pow,
-            split,
-            move_to: move_to.map(Categorical::new),
-            pool_age,
-            pool_ln_stay,
-            pool_pow: pool_ln_stay.map(StayPow::new),
-            cap: active_cap(st, pp, month),
-            multipliers: mult,
-        }
+        self.entries_mean = entries_mean(pp, month, &mult);
+        self.cap = active_cap(st, pp, month);
+        self.multipliers = mult;
     }
 
     /// Moves `self` (built for an earlier month of the same path) on to `month`,
@@ -413,7 +419,7 @@ impl MonthParams {
     pub fn advance(&mut self, st: &Stochastic, pp: &PathParams, month: usize) {
         let mult = pp.multipliers(month);
         if mult != self.multipliers {
-            *self = MonthParams::build(st, pp, month);
+            self.rebuild(st, pp, month, mult);
         } else {
             self.entries_mean = entries_mean(pp, month, &mult);
             self.cap = active_cap(st, pp, month);

@@ -202,6 +202,32 @@ pub const fn mix(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A SplitMix64 sub-stream, inlined: the same numbers as
+/// `rand_xoshiro::SplitMix64::seed_from_u64(state)`, to which it hands over for
+/// the rare draws that need a full generator.
+#[derive(Debug, Clone, Copy)]
+struct Sub(u64);
+
+impl Sub {
+    #[inline]
+    fn new(seed: u64, key: u64) -> Sub {
+        Sub(mix(seed ^ key))
+    }
+
+    /// A uniform in `[0, 1)` from the top 53 bits (as `rand` makes an `f64`).
+    #[inline]
+    fn uniform(&mut self) -> f64 {
+        let z = mix(self.0);
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        (z >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// The generator that continues this sub-stream.
+    fn rng(self) -> SplitMix64 {
+        SplitMix64::seed_from_u64(self.0)
+    }
+}
+
 /// Up to this many items, a split gives each item its category by one uniform;
 /// above, conditional binomials ([`multinomial`]) are cheaper.
 pub const PER_ITEM: u64 = 32;
@@ -223,23 +249,28 @@ impl Draws for Streams {
         d: &Departure<N>,
         out: &mut [f64; N],
     ) -> f64 {
-        *out = [0.0; N];
         let p = d.p;
         if n <= 0.0 || p <= 0.0 || !d.to.any {
+            *out = [0.0; N];
             return 0.0;
         }
-        let mut rng = SplitMix64::seed_from_u64(mix(self.exits_seed ^ key));
+        let mut sub = Sub::new(self.exits_seed, key);
         let n = n as u64;
-        let u = uniform(&mut rng);
+        let u = sub.uniform();
         let k = if n < POW_N && p <= 0.5 {
             let r = d.pow.at(n);
             if u <= r {
+                *out = [0.0; N];
                 return 0.0;
             }
             binv_from(u, r, n, p)
         } else {
-            binomial_inverse(u, n, p, d.ln_stay, &mut rng)
+            let mut rng = sub.rng();
+            let k = binomial_inverse(u, n, p, d.ln_stay, &mut rng);
+            sub = Sub(u64::from_le_bytes(rng.state()));
+            k
         };
+        *out = [0.0; N];
         if k == 0 {
             return 0.0;
         }
@@ -247,10 +278,10 @@ impl Draws for Streams {
             out[0] = k as f64;
         } else if k <= PER_ITEM {
             for _ in 0..k {
-                out[d.to.pick(uniform(&mut rng))] += 1.0;
+                out[d.to.pick(sub.uniform())] += 1.0;
             }
         } else {
-            multinomial(&mut rng, k, &d.to.shares, out);
+            multinomial(&mut sub.rng(), k, &d.to.shares, out);
         }
         k as f64
     }
@@ -271,14 +302,14 @@ impl Draws for Streams {
         if n <= 0.0 || !c.any {
             return;
         }
-        let mut rng = SplitMix64::seed_from_u64(mix(seed ^ key));
+        let mut sub = Sub::new(seed, key);
         let n = n as u64;
         if n <= PER_ITEM {
             for _ in 0..n {
-                out[c.pick(uniform(&mut rng))] += 1.0;
+                out[c.pick(sub.uniform())] += 1.0;
             }
         } else {
-            multinomial(&mut rng, n, &c.shares, out);
+            multinomial(&mut sub.rng(), n, &c.shares, out);
         }
     }
 
@@ -292,16 +323,17 @@ impl Draws for Streams {
         if n <= 0.0 || !age.any || !place.any {
             return;
         }
-        let mut rng = SplitMix64::seed_from_u64(mix(self.entries_seed));
+        let mut sub = Sub::new(self.entries_seed, 0);
         let n = n as u64;
         if n <= PER_ENTRY {
             for _ in 0..n {
-                let u = uniform(&mut rng);
+                let u = sub.uniform();
                 let a = age.pick(u);
                 let v = (u - age.start(a)) / age.shares[a];
                 out[place.pick(v)][a] += 1.0;
             }
         } else {
+            let mut rng = sub.rng();
             let mut by_age = [0.0; A];
             multinomial(&mut rng, n, &age.shares, &mut by_age);
             let mut by_place = [0.0; P];
