@@ -415,14 +415,18 @@ impl MonthParams {
     }
 
     /// Moves `self` (built for an earlier month of the same path) on to `month`,
-    /// rebuilding the probabilities only when an intervention's strength changed.
+    /// rebuilding the probabilities only when the strength of an intervention
+    /// on a rate other than entries changed (entries only scale `entries_mean`).
     pub fn advance(&mut self, st: &Stochastic, pp: &PathParams, month: usize) {
         let mult = pp.multipliers(month);
-        if mult != self.multipliers {
+        let entries = Target::Entries.index();
+        let rates_changed = (0..N_TARGETS).any(|t| t != entries && mult[t] != self.multipliers[t]);
+        if rates_changed {
             self.rebuild(st, pp, month, mult);
         } else {
             self.entries_mean = entries_mean(pp, month, &mult);
             self.cap = active_cap(st, pp, month);
+            self.multipliers = mult;
         }
     }
 }
