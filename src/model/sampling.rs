@@ -242,6 +242,7 @@ impl Draws for Streams {
         negative_binomial(&mut self.entries, mean, dispersion) as f64
     }
 
+    #[inline]
     fn leave<const N: usize>(
         &mut self,
         key: u64,
@@ -286,6 +287,7 @@ impl Draws for Streams {
         k as f64
     }
 
+    #[inline]
     fn split<const N: usize>(
         &mut self,
         stream: StreamKind,
