@@ -16,7 +16,7 @@
 //! Within a month, each compartment has its own sub-stream: a SplitMix64
 //! generator started at `mix(s ^ key)`, where `s` is the stream's 64-bit seed and
 //! `key` numbers the compartment. Entries: the count from the entries generator,
-//! key 0 for the split by age, 1 + band for the split by first placement. Exits
+//! key 0 for the split by age band and first placement (one uniform each). Exits
 //! (how many leave and by which route or move): key `placement·5 + band`, and
 //! 1000 + `pool·5 + band` for the post-care pools. Moves (the placement a move
 //! goes to): key `placement·5 + band`.

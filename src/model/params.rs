@@ -10,7 +10,7 @@
 // Compartments are indexed (placement, age band) as in the model's equations.
 #![allow(clippy::needless_range_loop)]
 
-use super::sampling::{self, Expected};
+use super::sampling::{self, Categorical, Expected, StayPow};
 use super::state::State;
 use super::step::step;
 use crate::age::{AgeBand, N_AGE_BANDS};
@@ -269,7 +269,7 @@ pub struct ActiveCap {
     pub overflow_to: usize,
 }
 
-/// One month's probabilities (about 4 KB, on the stack).
+/// One month's probabilities with their inversion tables (about 22 KB).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MonthParams {
     /// Expected entries this month.
@@ -277,21 +277,25 @@ pub struct MonthParams {
     /// Negative binomial size of entries (0 = Poisson).
     pub dispersion: f64,
     /// Share of entries by age band.
-    pub entry_age: [f64; N_AGE_BANDS],
+    pub entry_age: Categorical<N_AGE_BANDS>,
     /// Share of entries by first placement.
-    pub entry_place: [f64; N_PLACEMENTS],
+    pub entry_place: Categorical<N_PLACEMENTS>,
     /// Probability that a child leaves its compartment this month.
     pub depart: [[f64; N_AGE_BANDS]; N_PLACEMENTS],
     /// ln(1 − depart), for binomial inversion.
     pub ln_stay: [[f64; N_AGE_BANDS]; N_PLACEMENTS],
+    /// Powers of 1 − depart, for binomial inversion.
+    pub stay_pow: [[StayPow; N_AGE_BANDS]; N_PLACEMENTS],
     /// Share of departures by destination ([`N_DEST`]).
-    pub split: [[[f64; N_DEST]; N_AGE_BANDS]; N_PLACEMENTS],
+    pub split: [[Categorical<N_DEST>; N_AGE_BANDS]; N_PLACEMENTS],
     /// Share of moves from each placement by destination placement.
-    pub move_to: [[f64; N_PLACEMENTS]; N_PLACEMENTS],
+    pub move_to: [Categorical<N_PLACEMENTS>; N_PLACEMENTS],
     /// Monthly probability that a child in a post-care pool moves up an age band.
     pub pool_age: [f64; N_AGE_BANDS],
     /// ln(1 − pool_age).
     pub pool_ln_stay: [f64; N_AGE_BANDS],
+    /// Powers of 1 − pool_age.
+    pub pool_pow: [StayPow; N_AGE_BANDS],
     /// The cap in force, if any.
     pub cap: Option<ActiveCap>,
     /// The intervention multipliers these probabilities were built with.
@@ -318,16 +322,42 @@ fn divert(shares: &mut [f64; N_PLACEMENTS], residential: f64, in_house: f64) {
 impl MonthParams {
     /// The month's probabilities for a path.
     pub fn build(st: &Stochastic, pp: &PathParams, month: usize) -> MonthParams {
-        let mult = pp.multipliers(month);
+        let pool_ln_stay = AgeBand::ALL.map(|b| -(1.0 / b.width_years() as f64) / 12.0);
+        let pool_age = pool_ln_stay.map(|l| 1.0 - l.exp());
+        let none = Categorical::new([0.0; N_PLACEMENTS]);
+        let mut mp = MonthParams {
+            entries_mean: 0.0,
+            dispersion: st.entries.dispersion.unwrap_or(0.0),
+            entry_age: Categorical::new(st.entries.by_age),
+            entry_place: none,
+            depart: [[0.0; N_AGE_BANDS]; N_PLACEMENTS],
+            ln_stay: [[0.0; N_AGE_BANDS]; N_PLACEMENTS],
+            stay_pow: [[StayPow::new(0.0); N_AGE_BANDS]; N_PLACEMENTS],
+            split: [[Categorical::new([0.0; N_DEST]); N_AGE_BANDS]; N_PLACEMENTS],
+            move_to: [none; N_PLACEMENTS],
+            pool_age,
+            pool_ln_stay,
+            pool_pow: pool_ln_stay.map(StayPow::new),
+            cap: None,
+            multipliers: [f64::NAN; N_TARGETS],
+        };
+        mp.rebuild(st, pp, month, pp.multipliers(month));
+        mp
+    }
+
+    /// Rewrites, in place, everything that depends on the month or on the
+    /// intervention multipliers `mult`.
+    fn rebuild(&mut self, st: &Stochastic, pp: &PathParams, month: usize, mult: [f64; N_TARGETS]) {
         let mut entry_place = st.entries.by_placement.0;
         divert(
             &mut entry_place,
             mult[Target::Residential.index()],
             mult[Target::InHouse.index()],
         );
-        let mut move_to = [[0.0; N_PLACEMENTS]; N_PLACEMENTS];
+        self.entry_place = Categorical::new(entry_place);
         let mut move_hazard = [0.0; N_PLACEMENTS];
         for p in 0..N_PLACEMENTS {
+            self.move_to[p] = Categorical::new([0.0; N_PLACEMENTS]);
             let mut dest = st.move_to.0;
             dest[p] = 0.0;
             let sum: f64 = dest.iter().sum();
@@ -348,7 +378,7 @@ impl MonthParams {
                 continue;
             }
             dest.iter_mut().for_each(|d| *d /= left);
-            move_to[p] = dest;
+            self.move_to[p] = Categorical::new(dest);
             let step_down = if p == Placement::HomesHostels.index() {
                 mult[Target::StepDown.index()]
             } else {
@@ -356,9 +386,6 @@ impl MonthParams {
             };
             move_hazard[p] = st.move_rate.0[p] * step_down * left;
         }
-        let mut depart = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
-        let mut ln_stay = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
-        let mut split = [[[0.0; N_DEST]; N_AGE_BANDS]; N_PLACEMENTS];
         let route_mult = [
             mult[Target::ReturnHome.index()],
             1.0,
@@ -375,40 +402,31 @@ impl MonthParams {
                 }
                 h[DEST_MOVE] = move_hazard[p];
                 let total: f64 = h.iter().sum();
-                depart[p][a] = 1.0 - (-total / 12.0).exp();
-                ln_stay[p][a] = -total / 12.0;
-                for d in 0..N_DEST {
-                    split[p][a][d] = h[d] / total;
-                }
+                let ln_stay = -total / 12.0;
+                self.depart[p][a] = 1.0 - ln_stay.exp();
+                self.ln_stay[p][a] = ln_stay;
+                self.stay_pow[p][a] = StayPow::new(ln_stay);
+                self.split[p][a] = Categorical::new(h.map(|x| x / total));
             }
         }
-        let pool_ln_stay = AgeBand::ALL.map(|b| -(1.0 / b.width_years() as f64) / 12.0);
-        let pool_age = pool_ln_stay.map(|l| 1.0 - l.exp());
-        MonthParams {
-            entries_mean: entries_mean(pp, month, &mult),
-            dispersion: st.entries.dispersion.unwrap_or(0.0),
-            entry_age: st.entries.by_age,
-            entry_place,
-            depart,
-            ln_stay,
-            split,
-            move_to,
-            pool_age,
-            pool_ln_stay,
-            cap: active_cap(st, pp, month),
-            multipliers: mult,
-        }
+        self.entries_mean = entries_mean(pp, month, &mult);
+        self.cap = active_cap(st, pp, month);
+        self.multipliers = mult;
     }
 
     /// Moves `self` (built for an earlier month of the same path) on to `month`,
-    /// rebuilding the probabilities only when an intervention's strength changed.
+    /// rebuilding the probabilities only when the strength of an intervention
+    /// on a rate other than entries changed (entries only scale `entries_mean`).
     pub fn advance(&mut self, st: &Stochastic, pp: &PathParams, month: usize) {
         let mult = pp.multipliers(month);
-        if mult != self.multipliers {
-            *self = MonthParams::build(st, pp, month);
+        let entries = Target::Entries.index();
+        let rates_changed = (0..N_TARGETS).any(|t| t != entries && mult[t] != self.multipliers[t]);
+        if rates_changed {
+            self.rebuild(st, pp, month, mult);
         } else {
             self.entries_mean = entries_mean(pp, month, &mult);
             self.cap = active_cap(st, pp, month);
+            self.multipliers = mult;
         }
     }
 }

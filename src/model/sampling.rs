@@ -1,18 +1,23 @@
 //! Every random draw of the engine, and its expected-value twin.
 //!
-//! Owns the algorithms: departures from a compartment of up to 16 children one
-//! uniform per child (which also picks the destination), from larger ones by
-//! binomial inversion (BINV, Kachitvichyanukul & Schmeiser 1988) of one uniform
-//! then a multinomial split; other
-//! binomials as Bernoulli sums for small `n`, BINV when `n·min(p, 1−p) < 10`,
-//! otherwise rand_distr's BTPE;
-//! Poisson by sequential inversion when the mean is below 100, otherwise
-//! rand_distr's PTRS; negative binomial as a gamma–Poisson mixture (gamma
-//! from rand_distr); the multinomial as conditional binomials, drawn only when
-//! the total is non-zero and stopping as soon as nothing is left to split.
-//! Inversion makes a draw monotone in its uniform, which keeps paired runs
-//! (common random numbers) closely coupled. Zero guards come first:
-//! `rand_distr` refuses `Poisson::new(0.0)`, and a zero count needs no draw.
+//! Owns the algorithms. Departures from a compartment: the count by binomial
+//! inversion (BINV, Kachitvichyanukul & Schmeiser 1988) of one uniform, its
+//! starting term `(1 − p)^n` from a per-month table ([`StayPow`]) and the
+//! distribution function up to 3 compared without branches; BINV with `exp`
+//! for 256 children or more, BTPE (rand_distr) when `p > 0.5` or `n·p >= 500`.
+//! Then, when the count is non-zero, each leaver's destination by inversion of
+//! one uniform on running sums ([`Categorical`]) up to 32 leavers, conditional
+//! binomials above. Entries: each entry's age band and first placement from one
+//! uniform (up to 256 a month). Other binomials as Bernoulli sums for small `n`,
+//! BINV when `n·min(p, 1−p) < 10`, otherwise rand_distr's BTPE; Poisson by
+//! sequential inversion when the mean is below 100, otherwise rand_distr's
+//! PTRS; negative binomial as a gamma–Poisson mixture (gamma from rand_distr);
+//! the multinomial as conditional binomials, drawn only when the total is
+//! non-zero and stopping as soon as nothing is left to split. All of these are
+//! exact (up to floating-point rounding). Inversion makes a draw monotone in
+//! its uniform, which keeps paired runs (common random numbers) closely
+//! coupled. Zero guards come first: `rand_distr` refuses `Poisson::new(0.0)`,
+//! and a zero count needs no draw.
 //!
 //! Must not know about paths, months or seeds (see [`crate::engine::streams`]).
 
@@ -35,29 +40,142 @@ pub enum StreamKind {
     Exits = 4,
 }
 
+/// A categorical distribution ready for inversion: the shares and their running
+/// sums, so that one uniform picks a category with a short linear search.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Categorical<const N: usize> {
+    /// Share of each category (summing to 1, or all 0).
+    pub shares: [f64; N],
+    /// `cum[i] = shares[0] + … + shares[i]`, and +∞ from the last category with a
+    /// positive share on, so rounding can never pick a category with no share.
+    pub cum: [f64; N],
+    /// Whether any share is positive.
+    pub any: bool,
+}
+
+impl<const N: usize> Categorical<N> {
+    /// The table for `shares`.
+    pub fn new(shares: [f64; N]) -> Categorical<N> {
+        let mut cum = [f64::INFINITY; N];
+        let last = shares.iter().rposition(|&s| s > 0.0);
+        let mut acc = 0.0;
+        if let Some(last) = last {
+            for i in 0..last {
+                acc += shares[i];
+                cum[i] = acc;
+            }
+        }
+        Categorical {
+            shares,
+            cum,
+            any: last.is_some(),
+        }
+    }
+
+    /// The category of the uniform `u`: the first `i` with `u < cum[i]`, found
+    /// by counting the running sums at or below `u` (no unpredictable branch).
+    #[inline]
+    pub fn pick(&self, u: f64) -> usize {
+        let mut i = 0;
+        for c in &self.cum[..N - 1] {
+            i += (u >= *c) as usize;
+        }
+        i
+    }
+
+    /// Where category `i` starts on `[0, 1)`.
+    #[inline]
+    fn start(&self, i: usize) -> f64 {
+        if i == 0 { 0.0 } else { self.cum[i - 1] }
+    }
+}
+
+/// Powers `(1 − p)^n` of a compartment's stay probability for `n < 256`, as the
+/// product of two table entries (`lo[n % 16] · hi[n / 16]`), built by repeated
+/// multiplication (relative error below 1e-14): the starting term of binomial
+/// inversion without an `exp` per compartment and month.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StayPow {
+    lo: [f64; 16],
+    hi: [f64; 16],
+}
+
+/// Compartments of at least this many children compute `(1 − p)^n` with `exp`.
+pub const POW_N: u64 = 256;
+
+impl StayPow {
+    /// The table for `ln_stay` = ln(1 − p).
+    pub fn new(ln_stay: f64) -> StayPow {
+        let q = ln_stay.exp();
+        let mut lo = [1.0; 16];
+        for i in 1..16 {
+            lo[i] = lo[i - 1] * q;
+        }
+        let q16 = lo[15] * q;
+        let mut hi = [1.0; 16];
+        for j in 1..16 {
+            hi[j] = hi[j - 1] * q16;
+        }
+        StayPow { lo, hi }
+    }
+
+    /// `(1 − p)^n` for `n < POW_N`.
+    #[inline]
+    fn at(&self, n: u64) -> f64 {
+        self.lo[(n & 15) as usize] * self.hi[((n >> 4) & 15) as usize]
+    }
+}
+
+/// How the children of one compartment leave it this month.
+#[derive(Debug, Clone, Copy)]
+pub struct Departure<'a, const N: usize> {
+    /// Probability that a child leaves this month.
+    pub p: f64,
+    /// ln(1 − p).
+    pub ln_stay: f64,
+    /// Powers of 1 − p.
+    pub pow: &'a StayPow,
+    /// Where a child who leaves goes.
+    pub to: &'a Categorical<N>,
+}
+
 /// The draws the step function needs. [`Streams`] draws at random; [`Expected`]
 /// returns expectations, which turns the same step into the expected-value model.
 pub trait Draws {
     /// Children entering care this month.
     fn entries(&mut self, mean: f64, dispersion: f64) -> f64;
-    /// How many of the `n` children of compartment `key` leave it this month,
-    /// each with probability `p` (`ln_stay` = ln(1 − p)), and where they go:
-    /// split among destinations with `shares` into `out`. Drawn from the exits
-    /// sub-stream of `key`, so each compartment's numbers do not depend on
-    /// what happened in the others (which keeps the two arms of a pair aligned).
-    fn leave(
+    /// How many of the `n` children of compartment `key` leave it this month
+    /// (each with probability `d.p`), and where they go, into `out`. Drawn from
+    /// the exits sub-stream of `key`, so each compartment's numbers do not
+    /// depend on what happened in the others (which keeps the two arms of a
+    /// pair aligned).
+    fn leave<const N: usize>(
         &mut self,
         key: u64,
         n: f64,
-        p: f64,
-        ln_stay: f64,
-        shares: &[f64],
-        out: &mut [f64],
+        d: &Departure<N>,
+        out: &mut [f64; N],
     ) -> f64;
-    /// Splits `n` among categories with `shares` (summing to 1) into `out`, from
-    /// the sub-stream `key` of `stream` (one per compartment, so a different count
-    /// in one compartment does not shift the numbers of the next).
-    fn split(&mut self, stream: StreamKind, key: u64, n: f64, shares: &[f64], out: &mut [f64]);
+    /// Splits `n` among the categories of `c` into `out`, from the sub-stream
+    /// `key` of `stream` (one per compartment, so a different count in one
+    /// compartment does not shift the numbers of the next).
+    fn split<const N: usize>(
+        &mut self,
+        stream: StreamKind,
+        key: u64,
+        n: f64,
+        c: &Categorical<N>,
+        out: &mut [f64; N],
+    );
+    /// Splits `n` entries by age band (`age`) and first placement (`place`),
+    /// adding them to `out[placement][band]`, from the entries sub-stream 0.
+    fn split_entries<const A: usize, const P: usize>(
+        &mut self,
+        n: f64,
+        age: &Categorical<A>,
+        place: &Categorical<P>,
+        out: &mut [[f64; A]; P],
+    );
 }
 
 /// The random streams of one path for one month.
@@ -68,8 +186,8 @@ pub struct Streams {
     /// Seed of the exits stream: departures use SplitMix64 sub-streams started
     /// at `mix(seed ^ key)`, one per compartment.
     pub exits_seed: u64,
-    /// Seed of the entries stream: its splits use SplitMix64 sub-streams
-    /// started at `mix(seed ^ key)`.
+    /// Seed of the entries stream: its split uses the SplitMix64 sub-stream
+    /// started at `mix(seed ^ 0)`.
     pub entries_seed: u64,
     /// Seed of the moves stream: move placements use SplitMix64 sub-streams
     /// started at `mix(seed ^ key)`.
@@ -84,68 +202,200 @@ pub const fn mix(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A SplitMix64 sub-stream, inlined: the same numbers as
+/// `rand_xoshiro::SplitMix64::seed_from_u64(state)`, to which it hands over for
+/// the rare draws that need a full generator.
+#[derive(Debug, Clone, Copy)]
+struct Sub(u64);
+
+impl Sub {
+    #[inline]
+    fn new(seed: u64, key: u64) -> Sub {
+        Sub(mix(seed ^ key))
+    }
+
+    /// A uniform in `[0, 1)` from the top 53 bits (as `rand` makes an `f64`).
+    #[inline]
+    fn uniform(&mut self) -> f64 {
+        let z = mix(self.0);
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        (z >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// The generator that continues this sub-stream.
+    fn rng(self) -> SplitMix64 {
+        SplitMix64::seed_from_u64(self.0)
+    }
+}
+
+/// Up to this many items, a split gives each item its category by one uniform;
+/// above, conditional binomials ([`multinomial`]) are cheaper.
+pub const PER_ITEM: u64 = 32;
+
+/// Up to this many entries a month, each entry's age band and first placement
+/// come from one uniform (the band by inversion, the placement by inversion of
+/// the uniform rescaled within the band's interval).
+pub const PER_ENTRY: u64 = 256;
+
 impl Draws for Streams {
     fn entries(&mut self, mean: f64, dispersion: f64) -> f64 {
         negative_binomial(&mut self.entries, mean, dispersion) as f64
     }
 
-    fn leave(
+    #[inline]
+    fn leave<const N: usize>(
         &mut self,
         key: u64,
         n: f64,
-        p: f64,
-        ln_stay: f64,
-        shares: &[f64],
-        out: &mut [f64],
+        d: &Departure<N>,
+        out: &mut [f64; N],
     ) -> f64 {
-        out.iter_mut().for_each(|o| *o = 0.0);
-        if n <= 0.0 || p <= 0.0 {
+        let p = d.p;
+        if n <= 0.0 || p <= 0.0 || !d.to.any {
+            *out = [0.0; N];
             return 0.0;
         }
-        let mut rng = SplitMix64::seed_from_u64(mix(self.exits_seed ^ key));
+        let mut sub = Sub::new(self.exits_seed, key);
         let n = n as u64;
-        if n <= SMALL_N && p < 1.0 {
-            // One uniform per child: below `p` the child leaves, and the same
-            // uniform, rescaled, picks the destination.
-            let Some(last) = shares.iter().rposition(|&s| s > 0.0) else {
+        let u = sub.uniform();
+        let k = if n < POW_N && p <= 0.5 {
+            let r = d.pow.at(n);
+            if u <= r {
+                *out = [0.0; N];
                 return 0.0;
-            };
-            let head = &shares[..last];
-            let inv_p = 1.0 / p;
-            let mut k = 0.0;
-            for _ in 0..n {
-                let u = uniform(&mut rng);
-                if u >= p {
-                    continue;
-                }
-                k += 1.0;
-                let mut v = u * inv_p;
-                let mut i = 0;
-                for &s in head {
-                    if v < s {
-                        break;
-                    }
-                    v -= s;
-                    i += 1;
-                }
-                out[i] += 1.0;
             }
-            k
+            binv_from(u, r, n, p)
         } else {
-            let u = uniform(&mut rng);
-            let k = binomial_inverse(u, n, p, ln_stay, &mut rng);
-            multinomial(&mut rng, k, shares, out);
-            k as f64
+            let mut rng = sub.rng();
+            let k = binomial_inverse(u, n, p, d.ln_stay, &mut rng);
+            sub = Sub(u64::from_le_bytes(rng.state()));
+            k
+        };
+        *out = [0.0; N];
+        if k == 0 {
+            return 0.0;
         }
+        if N == 1 {
+            out[0] = k as f64;
+        } else if k <= PER_ITEM {
+            for _ in 0..k {
+                out[d.to.pick(sub.uniform())] += 1.0;
+            }
+        } else {
+            multinomial(&mut sub.rng(), k, &d.to.shares, out);
+        }
+        k as f64
     }
 
-    fn split(&mut self, stream: StreamKind, key: u64, n: f64, shares: &[f64], out: &mut [f64]) {
+    #[inline]
+    fn split<const N: usize>(
+        &mut self,
+        stream: StreamKind,
+        key: u64,
+        n: f64,
+        c: &Categorical<N>,
+        out: &mut [f64; N],
+    ) {
         let seed = match stream {
             StreamKind::Entries => self.entries_seed,
             _ => self.moves_seed,
         };
-        let mut rng = SplitMix64::seed_from_u64(mix(seed ^ key));
-        multinomial(&mut rng, n as u64, shares, out);
+        *out = [0.0; N];
+        if n <= 0.0 || !c.any {
+            return;
+        }
+        let mut sub = Sub::new(seed, key);
+        let n = n as u64;
+        if n <= PER_ITEM {
+            for _ in 0..n {
+                out[c.pick(sub.uniform())] += 1.0;
+            }
+        } else {
+            multinomial(&mut sub.rng(), n, &c.shares, out);
+        }
+    }
+
+    fn split_entries<const A: usize, const P: usize>(
+        &mut self,
+        n: f64,
+        age: &Categorical<A>,
+        place: &Categorical<P>,
+        out: &mut [[f64; A]; P],
+    ) {
+        if n <= 0.0 || !age.any || !place.any {
+            return;
+        }
+        let mut sub = Sub::new(self.entries_seed, 0);
+        let n = n as u64;
+        if n <= PER_ENTRY {
+            for _ in 0..n {
+                let u = sub.uniform();
+                let a = age.pick(u);
+                let v = (u - age.start(a)) / age.shares[a];
+                out[place.pick(v)][a] += 1.0;
+            }
+        } else {
+            let mut rng = sub.rng();
+            let mut by_age = [0.0; A];
+            multinomial(&mut rng, n, &age.shares, &mut by_age);
+            let mut by_place = [0.0; P];
+            for (a, &k) in by_age.iter().enumerate() {
+                multinomial(&mut rng, k as u64, &place.shares, &mut by_place);
+                for (row, &c) in out.iter_mut().zip(&by_place) {
+                    row[a] += c;
+                }
+            }
+        }
+    }
+}
+
+/// 1/x for x below 64, so inversion multiplies instead of dividing.
+const RECIP: [f64; 64] = {
+    let mut t = [0.0; 64];
+    let mut i = 1;
+    while i < 64 {
+        t[i] = 1.0 / i as f64;
+        i += 1;
+    }
+    t
+};
+
+/// Binomial(n, p) by inversion (BINV) of the uniform `u` given `r` = (1 − p)^n,
+/// for `u > r`, `p <= 0.5`. The distribution function up to 3 is compared with
+/// `u` without branches (most compartments see 0 to 3 departures a month);
+/// beyond, the usual sequential search continues.
+#[inline]
+fn binv_from(u: f64, r0: f64, n: u64, p: f64) -> u64 {
+    let s = p / (1.0 - p);
+    let a = (n as f64 + 1.0) * s;
+    let r1 = r0 * (a - s);
+    let r2 = r1 * (a * RECIP[2] - s);
+    let r3 = r2 * (a * RECIP[3] - s);
+    let c1 = r0 + r1;
+    let c2 = c1 + r2;
+    let c3 = c2 + r3;
+    let k = 1 + (u > c1) as u64 + (u > c2) as u64 + (u > c3) as u64;
+    if k < 4 || n <= 3 {
+        return k.min(n);
+    }
+    let mut u = u - c3;
+    let mut r = r3;
+    let mut x: u64 = 3;
+    loop {
+        x += 1;
+        if x > n || r <= 0.0 {
+            return (x - 1).min(n);
+        }
+        let ax = if x < 64 {
+            a * RECIP[x as usize]
+        } else {
+            a / x as f64
+        };
+        r *= ax - s;
+        if u <= r {
+            return x;
+        }
+        u -= r;
     }
 }
 
@@ -158,25 +408,45 @@ impl Draws for Expected {
         mean
     }
 
-    fn leave(
+    fn leave<const N: usize>(
         &mut self,
         _key: u64,
         n: f64,
-        p: f64,
-        _ln_stay: f64,
-        shares: &[f64],
-        out: &mut [f64],
+        d: &Departure<N>,
+        out: &mut [f64; N],
     ) -> f64 {
-        let k = n * p.clamp(0.0, 1.0);
-        for (o, s) in out.iter_mut().zip(shares) {
+        let k = n * d.p.clamp(0.0, 1.0);
+        for (o, s) in out.iter_mut().zip(&d.to.shares) {
             *o = k * s;
         }
         k
     }
 
-    fn split(&mut self, _stream: StreamKind, _key: u64, n: f64, shares: &[f64], out: &mut [f64]) {
-        for (o, s) in out.iter_mut().zip(shares) {
+    fn split<const N: usize>(
+        &mut self,
+        _stream: StreamKind,
+        _key: u64,
+        n: f64,
+        c: &Categorical<N>,
+        out: &mut [f64; N],
+    ) {
+        for (o, s) in out.iter_mut().zip(&c.shares) {
             *o = n * s;
+        }
+    }
+
+    fn split_entries<const A: usize, const P: usize>(
+        &mut self,
+        n: f64,
+        age: &Categorical<A>,
+        place: &Categorical<P>,
+        out: &mut [[f64; A]; P],
+    ) {
+        for (a, sa) in age.shares.iter().enumerate() {
+            let k = n * sa;
+            for (row, sp) in out.iter_mut().zip(&place.shares) {
+                row[a] += k * sp;
+            }
         }
     }
 }

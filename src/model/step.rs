@@ -9,7 +9,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::params::{DEST_AGEING, DEST_MOVE, MonthParams, N_DEST};
-use super::sampling::{Draws, StreamKind};
+use super::sampling::{Categorical, Departure, Draws, StreamKind};
 use super::state::{Grid, PoolGrid, State};
 use super::{ExitRoute, N_POOLS, N_ROUTES, RATE_ROUTES};
 use crate::age::N_AGE_BANDS;
@@ -56,6 +56,13 @@ impl Flows {
 /// Exits sub-stream keys of the post-care pools start here (compartments use 0-49).
 const POOL_KEYS: u64 = 1000;
 
+/// The single destination of a post-care pool's departures (the next band, or 18).
+const ONE_WAY: Categorical<1> = Categorical {
+    shares: [1.0],
+    cum: [f64::INFINITY],
+    any: true,
+};
+
 /// Advances `state` by one month and returns the month's flows.
 pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flows {
     let mut f = Flows::zero();
@@ -63,30 +70,13 @@ pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flo
     let mut new_in_capped = [0.0; N_AGE_BANDS];
     let capped = mp.cap.map_or(usize::MAX, |c| c.placement);
 
-    // Entries: the count first, then age band, then first placement.
+    // Entries: the count first, then each entry's age band and first placement.
     let n = draws.entries(mp.entries_mean, mp.dispersion);
     f.entries = n;
     if n > 0.0 {
-        let mut by_age = [0.0; N_AGE_BANDS];
-        draws.split(StreamKind::Entries, 0, n, &mp.entry_age, &mut by_age);
-        let mut by_place = [0.0; N_PLACEMENTS];
-        for (a, &k) in by_age.iter().enumerate() {
-            if k <= 0.0 {
-                continue;
-            }
-            draws.split(
-                StreamKind::Entries,
-                1 + a as u64,
-                k,
-                &mp.entry_place,
-                &mut by_place,
-            );
-            for p in 0..N_PLACEMENTS {
-                f.inflow[p][a] += by_place[p];
-            }
-            if capped < N_PLACEMENTS {
-                new_in_capped[a] += by_place[capped];
-            }
+        draws.split_entries(n, &mp.entry_age, &mp.entry_place, &mut f.inflow);
+        if capped < N_PLACEMENTS {
+            new_in_capped = f.inflow[capped];
         }
     }
 
@@ -98,18 +88,17 @@ pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flo
     for p in 0..N_PLACEMENTS {
         for a in 0..N_AGE_BANDS {
             let n = state.care[p][a];
-            if n <= 0.0 {
+            if n <= 0.0 || mp.depart[p][a] <= 0.0 {
                 continue;
             }
             let key = (p * N_AGE_BANDS + a) as u64;
-            let k = draws.leave(
-                key,
-                n,
-                mp.depart[p][a],
-                mp.ln_stay[p][a],
-                &mp.split[p][a],
-                &mut dest,
-            );
+            let d = Departure {
+                p: mp.depart[p][a],
+                ln_stay: mp.ln_stay[p][a],
+                pow: &mp.stay_pow[p][a],
+                to: &mp.split[p][a],
+            };
+            let k = draws.leave(key, n, &d, &mut dest);
             if k <= 0.0 {
                 continue;
             }
@@ -151,11 +140,17 @@ pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flo
     let mut one = [0.0];
     for (pool, row) in state.post_care.iter().enumerate() {
         for (a, &n) in row.iter().enumerate() {
-            if n <= 0.0 {
+            if n <= 0.0 || mp.pool_age[a] <= 0.0 {
                 continue;
             }
             let key = POOL_KEYS + (pool * N_AGE_BANDS + a) as u64;
-            let k = draws.leave(key, n, mp.pool_age[a], mp.pool_ln_stay[a], &[1.0], &mut one);
+            let d = Departure {
+                p: mp.pool_age[a],
+                ln_stay: mp.pool_ln_stay[a],
+                pow: &mp.pool_pow[a],
+                to: &ONE_WAY,
+            };
+            let k = draws.leave(key, n, &d, &mut one);
             if k <= 0.0 {
                 continue;
             }
