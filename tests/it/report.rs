@@ -419,7 +419,10 @@ fn sweep_with_paths_reports_break_even_probability_reproducibly() {
     for l in &lines[1..] {
         let p: f64 = l.rsplit(',').next().unwrap().parse().unwrap();
         assert!((0.0..=1.0).contains(&p));
-        assert_eq!((p * 30.0).round(), p * 30.0, "a share of 30 paths");
+        assert!(
+            (p * 30.0 - (p * 30.0).round()).abs() < 1e-4,
+            "a share of 30 paths (CSV keeps 6 decimals): {p}"
+        );
     }
 }
 
