@@ -328,27 +328,27 @@ impl Loader {
         }
     }
 
-    /// Reads a header file (CHILD, SEX, DOB; other columns ignored).
-    ///
-    /// `year` is the collection year of a yearly file, which fixes the SEX codes
-    /// (1/2 up to 2023/24, M/F/U from 2024/25); `None` accepts either.
-    pub fn add_header(
+    /// Streams the data rows of one file through `row`, with each row's file and line;
+    /// one record buffer is reused for the whole file.
+    fn each_row<const N: usize>(
         &mut self,
         file: &str,
         year: Option<FinancialYear>,
         reader: impl Read,
+        names: [&'static str; N],
+        mut row: impl FnMut(&mut Self, Src, &csv::ByteRecord, &Columns<N>),
     ) -> Result<(), Ssda903Error> {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .from_reader(reader);
         let mut record = csv::ByteRecord::new();
-        let cols = read_columns(file, &mut rdr, &mut record, HEADER_COLUMNS)?;
+        let cols = read_columns(file, &mut rdr, &mut record, names)?;
         let fi = self.add_file(file, year);
         loop {
             match rdr.read_byte_record(&mut record) {
                 Ok(true) => {}
-                Ok(false) => break,
+                Ok(false) => return Ok(()),
                 Err(source) => {
                     return Err(Ssda903Error::Io {
                         file: file.to_string(),
@@ -360,35 +360,56 @@ impl Loader {
                 file: fi,
                 line: record.position().map_or(0, |p| p.line()),
             };
-            self.report.header.read += 1;
-            match parse_header_row(&record, &cols, year) {
-                Ok((child, row)) => {
-                    let id = self.child_id(child);
-                    let row = HeaderRow { src, ..row };
-                    match self.headers[id as usize] {
-                        None => {
-                            self.headers[id as usize] = Some(row);
-                            self.report.header.used += 1;
-                        }
-                        Some(old) if old.dob == row.dob => self.report.header.duplicates += 1,
-                        Some(old) => {
-                            let other = &self.files[old.src.file as usize].name;
-                            let reason = RejectReason::ConflictingHeader {
-                                other_file: other.clone(),
-                                other_line: old.src.line,
-                            };
-                            let value = super::read::format_date(row.dob);
-                            self.report.header.rejected += 1;
-                            self.push_reject(src, reject("DOB", &value, reason));
+            row(self, src, &record, &cols);
+        }
+    }
+
+    /// Reads a header file (CHILD, SEX, DOB; other columns ignored).
+    ///
+    /// `year` is the collection year of a yearly file, which fixes the SEX codes
+    /// (1/2 up to 2023/24, M/F/U from 2024/25); `None` accepts either.
+    pub fn add_header(
+        &mut self,
+        file: &str,
+        year: Option<FinancialYear>,
+        reader: impl Read,
+    ) -> Result<(), Ssda903Error> {
+        self.each_row(
+            file,
+            year,
+            reader,
+            HEADER_COLUMNS,
+            |this, src, record, cols| {
+                this.report.header.read += 1;
+                match parse_header_row(record, cols, year) {
+                    Ok((child, row)) => {
+                        let id = this.child_id(child);
+                        let row = HeaderRow { src, ..row };
+                        match this.headers[id as usize] {
+                            None => {
+                                this.headers[id as usize] = Some(row);
+                                this.report.header.used += 1;
+                            }
+                            Some(old) if old.dob == row.dob => this.report.header.duplicates += 1,
+                            Some(old) => {
+                                let other = &this.files[old.src.file as usize].name;
+                                let reason = RejectReason::ConflictingHeader {
+                                    other_file: other.clone(),
+                                    other_line: old.src.line,
+                                };
+                                let value = super::read::format_date(row.dob);
+                                this.report.header.rejected += 1;
+                                this.push_reject(src, reject("DOB", &value, reason));
+                            }
                         }
                     }
+                    Err(r) => {
+                        this.report.header.rejected += 1;
+                        this.push_reject(src, r);
+                    }
                 }
-                Err(r) => {
-                    self.report.header.rejected += 1;
-                    self.push_reject(src, r);
-                }
-            }
-        }
+            },
+        )?;
         self.check_strict()
     }
 
@@ -400,41 +421,26 @@ impl Loader {
         year: Option<FinancialYear>,
         reader: impl Read,
     ) -> Result<(), Ssda903Error> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(reader);
-        let mut record = csv::ByteRecord::new();
-        let cols = read_columns(file, &mut rdr, &mut record, EPISODE_COLUMNS)?;
-        let fi = self.add_file(file, year);
-        loop {
-            match rdr.read_byte_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(source) => {
-                    return Err(Ssda903Error::Io {
-                        file: file.to_string(),
-                        source,
-                    });
+        self.each_row(
+            file,
+            year,
+            reader,
+            EPISODE_COLUMNS,
+            |this, src, record, cols| {
+                this.report.episodes.read += 1;
+                match parse_episode_row(record, cols) {
+                    Ok(None) => this.report.episodes.short_breaks += 1,
+                    Ok(Some((child, ep))) => {
+                        let child = this.child_id(child);
+                        this.episodes.push(RawEpisode { child, src, ..ep });
+                    }
+                    Err(r) => {
+                        this.report.episodes.rejected += 1;
+                        this.push_reject(src, r);
+                    }
                 }
-            }
-            let src = Src {
-                file: fi,
-                line: record.position().map_or(0, |p| p.line()),
-            };
-            self.report.episodes.read += 1;
-            match parse_episode_row(&record, &cols) {
-                Ok(None) => self.report.episodes.short_breaks += 1,
-                Ok(Some((child, ep))) => {
-                    let child = self.child_id(child);
-                    self.episodes.push(RawEpisode { child, src, ..ep });
-                }
-                Err(r) => {
-                    self.report.episodes.rejected += 1;
-                    self.push_reject(src, r);
-                }
-            }
-        }
+            },
+        )?;
         self.check_strict()
     }
 }
