@@ -145,6 +145,21 @@ fn draw_legend<'a, DB: DrawingBackend + 'a>(
     Ok(())
 }
 
+/// A thin reference line (the zero line) from `a` to `b`.
+fn draw_rule<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart2d<'a, DB>,
+    a: (f64, f64),
+    b: (f64, f64),
+) -> Result<()> {
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![a, b],
+            INK.stroke_width(1),
+        )))
+        .map_err(err)?;
+    Ok(())
+}
+
 fn draw_band<'a, DB: DrawingBackend + 'a>(
     chart: &mut Chart2d<'a, DB>,
     b: &Band,
@@ -318,12 +333,7 @@ pub fn net_position(title: &str, years: &[String], c: &NetChart) -> Result<Strin
                 )
             }))
             .map_err(err)?;
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(-0.6, 0.0), (n as f64 - 0.4, 0.0)],
-                INK.stroke_width(1),
-            )))
-            .map_err(err)?;
+        draw_rule(&mut chart, (-0.6, 0.0), (n as f64 - 0.4, 0.0))?;
         draw_legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
         root.present().map_err(err)?;
     }
@@ -393,12 +403,7 @@ pub fn tornado(title: &str, t: &TornadoData) -> Result<String> {
             .map_err(err)?
             .label("Assumption high")
             .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], PALETTE[2].filled()));
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(0.0, -0.5), (0.0, n - 0.5)],
-                INK.stroke_width(1),
-            )))
-            .map_err(err)?;
+        draw_rule(&mut chart, (0.0, -0.5), (0.0, n - 0.5))?;
         draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         root.present().map_err(err)?;
     }
@@ -457,12 +462,7 @@ pub fn sweep_line(
                     PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
                 });
         }
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(x0, 0.0), (x1, 0.0)],
-                INK.stroke_width(1),
-            )))
-            .map_err(err)?;
+        draw_rule(&mut chart, (x0, 0.0), (x1, 0.0))?;
         draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         root.present().map_err(err)?;
     }
