@@ -7,11 +7,11 @@
 //! uncertainty of the trend flows into the bands. Unit costs are not in SSDA903:
 //! they come from a costs file or are written as clearly marked defaults.
 
-use crate::age::AgeBand;
-use crate::placement::Placement;
+use crate::age::{AgeBand, N_AGE_BANDS};
+use crate::placement::{N_PLACEMENTS, Placement};
 use crate::ssda903::ExitRoute;
-use crate::ssda903::estimate::Estimates;
-use crate::ssda903::occupancy::Census;
+use crate::ssda903::estimate::{Estimates, rate};
+use crate::ssda903::occupancy::{Census, PeriodCounts};
 use crate::year::FinancialYear;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -55,22 +55,64 @@ pub struct Target<'a> {
     pub years: usize,
     /// Unit costs, if the council gave them.
     pub costs: Option<&'a CostsFile>,
-    /// Multiplier of 16-17 year olds' exit rates, so that leaving care at 18 (which
-    /// the engine models as ageing at 1/2 a year) matches the rate seen in the data.
-    pub age_factor_16_17: f64,
+    /// What the data says about each age band, when it was measured.
+    pub bands: Option<BandRates>,
 }
 
-/// The 16-17 exit-rate multiplier that makes the engine's leaving rate at 16-17
-/// (ageing out at 1/2 a year plus exits before 18) match the data's.
+/// Rates that differ by age band, measured from the data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BandRates {
+    /// Yearly rate at which a child in care moves up from each band (from 16-17: leaves at 18).
+    pub ageing: [f64; N_AGE_BANDS],
+    /// Exit rate before 18 in each band over the rate the placement mix alone predicts.
+    pub exit_age_factor: [f64; N_AGE_BANDS],
+    /// First-placement shares of the entries in each band.
+    pub entry_placement: [[f64; N_PLACEMENTS]; N_AGE_BANDS],
+}
+
+/// Measures [`BandRates`] from the summed counts of the fitted years.
 ///
-/// `aged_out_per_year` is leaving at 18 per child-year at 16-17; `exit_rate` is the
-/// exposure-weighted yearly rate of exits before 18 of children aged 16-17.
-pub fn age_factor_16_17(aged_out_per_year: f64, exit_rate: f64) -> f64 {
-    const ENGINE_AGE_OUT: f64 = 0.5;
-    if exit_rate <= 0.0 || !aged_out_per_year.is_finite() {
-        return 1.0;
+/// Ageing: children moving up from a band (or leaving at 18) per child-year in
+/// it, as Gamma posterior means; a band with no exposure keeps `1 / width`. Exit
+/// factors: exits before 18 in a band over what the placement types' pooled
+/// hazards predict for that band's placement mix. Entry mixes: Dirichlet
+/// posterior means with the all-ages mix as a prior of weight 1, so a band with
+/// few entries falls back towards it.
+pub fn band_rates(total: &PeriodCounts, est: &Estimates) -> BandRates {
+    let months = |a: usize| -> f64 { total.exposure.iter().map(|row| row[a]).sum() };
+    let ageing = std::array::from_fn(|a| {
+        let events: u32 = if a + 1 < N_AGE_BANDS {
+            total.age_ups.iter().map(|row| row[a]).sum()
+        } else {
+            total.aged_out.iter().flatten().sum()
+        };
+        rate(f64::from(events), months(a)).map_or(1.0 / AgeBand::ALL[a].width_years() as f64, |r| {
+            r.mean * 12.0
+        })
+    });
+    let exit_age_factor = std::array::from_fn(|a| {
+        let exposure = months(a);
+        let observed: u32 = total.exits_by_band.iter().map(|row| row[a]).sum();
+        let expected: f64 = Placement::ALL
+            .iter()
+            .map(|p| total.exposure[p.index()][a] * est.exit_hazard.get(p).map_or(0.0, |r| r.mean))
+            .sum();
+        if exposure <= 0.0 || expected <= 0.0 {
+            1.0
+        } else {
+            (f64::from(observed) / expected).clamp(0.0, 20.0)
+        }
+    });
+    let pooled = Placement::ALL.map(|p| est.first_placement_mix.get(&p).map_or(0.0, |x| x.mean));
+    let entry_placement = std::array::from_fn(|a| {
+        let n: f64 = total.entries[a].iter().map(|&k| f64::from(k)).sum();
+        std::array::from_fn(|p| (f64::from(total.entries[a][p]) + pooled[p]) / (n + 1.0))
+    });
+    BandRates {
+        ageing,
+        exit_age_factor,
+        entry_placement,
     }
-    (1.0 + (aged_out_per_year - ENGINE_AGE_OUT) / exit_rate).clamp(0.0, 20.0)
 }
 
 /// Which of the engine's exit routes an SSDA903 route feeds (leaving at 18 is ageing out).
@@ -120,7 +162,6 @@ fn shares(raw: &[f64]) -> Vec<f64> {
 pub fn scenario_toml(est: &Estimates, census: &Census, t: &Target) -> String {
     let mut s = String::new();
     let by_place = census.by_placement();
-    let by_age = census.by_age();
     let total = census.total();
     let growth = est.entry_growth;
     let g = growth.map_or(0.0, |g| g.rate);
@@ -200,7 +241,7 @@ pub fn scenario_toml(est: &Estimates, census: &Census, t: &Target) -> String {
         "\n# The do-nothing line: the fitted growth of entries applied to today's total.\n[do_nothing]\nstart_total = {total}\nstart_uasc = 0\ngrowth_rate = {}\nrounding = \"none\"\n",
         num(g)
     );
-    let _ = writeln!(s, "[stochastic]\nstart_total = {total}");
+    let _ = writeln!(s, "[stochastic]");
     match growth {
         Some(gr) => {
             // d(rate)/d(slope) = exp(slope), so the rate's standard error is se * (1 + rate).
@@ -218,20 +259,40 @@ pub fn scenario_toml(est: &Estimates, census: &Census, t: &Target) -> String {
             let _ = writeln!(s, "growth = 0.0   # too few years to fit a trend");
         }
     }
-    let _ = writeln!(s, "\n[stochastic.start_by_age]");
-    let age_shares = shares(&by_age.map(f64::from));
-    for (a, v) in AgeBand::ALL.iter().zip(&age_shares) {
-        let _ = writeln!(s, "{} = {}", a.key(), num(*v));
+    let _ = writeln!(
+        s,
+        "\n# Children looked after at 31 March {}, by placement type and age band.",
+        census.year.0 + 1
+    );
+    for p in Placement::ALL {
+        let row = census.counts[p.index()];
+        let cells: Vec<String> = AgeBand::ALL
+            .iter()
+            .map(|a| format!("{} = {}", a.key(), row[a.index()]))
+            .collect();
+        let _ = writeln!(
+            s,
+            "[stochastic.start_children.{}]\n{}",
+            p.key(),
+            cells.join("\n")
+        );
     }
-    let _ = writeln!(
-        s,
-        "\n# Leaving care at 18: the engine ages 16-17s out at 1/2 a year; this factor on their exit"
-    );
-    let _ = writeln!(
-        s,
-        "# rates makes the total leaving rate at 16-17 match the data.\n[stochastic.exits.age_factor]\nunder_1 = 1.0\nage_1_4 = 1.0\nage_5_9 = 1.0\nage_10_15 = 1.0\nage_16_17 = {}",
-        num(t.age_factor_16_17)
-    );
+    if let Some(b) = &t.bands {
+        let _ = writeln!(
+            s,
+            "\n# Moving up an age band (from 16-17: leaving care at 18), a year per child in the band,\n# measured from birthdays in care (1 / the band's width if children were spread evenly).\n[stochastic.ageing]"
+        );
+        for (a, v) in AgeBand::ALL.iter().zip(&b.ageing) {
+            let _ = writeln!(s, "{} = {}", a.key(), num(*v));
+        }
+        let _ = writeln!(
+            s,
+            "\n# Exits before 18 in each band, over what the placement mix alone predicts.\n[stochastic.exits.age_factor]"
+        );
+        for (a, v) in AgeBand::ALL.iter().zip(&b.exit_age_factor) {
+            let _ = writeln!(s, "{} = {}", a.key(), num(*v));
+        }
+    }
     let per_year = growth
         .map(|gr| gr.fitted_last * (1.0 + gr.rate))
         .or(est.entries_per_month.map(|r| r.mean * 12.0))
@@ -253,6 +314,15 @@ pub fn scenario_toml(est: &Estimates, census: &Census, t: &Target) -> String {
         shares(&Placement::ALL.map(|p| est.first_placement_mix.get(&p).map_or(0.0, |x| x.mean)));
     for (p, v) in Placement::ALL.iter().zip(&entry_place) {
         let _ = writeln!(s, "{} = {}", p.key(), num(*v));
+    }
+    if let Some(b) = &t.bands {
+        let _ = writeln!(s, "# First placements of the entries of each age band.");
+        for (a, mix) in AgeBand::ALL.iter().zip(&b.entry_placement) {
+            let _ = writeln!(s, "[stochastic.entries.by_age_placement.{}]", a.key());
+            for (p, v) in Placement::ALL.iter().zip(&shares(mix)) {
+                let _ = writeln!(s, "{} = {}", p.key(), num(*v));
+            }
+        }
     }
     for route in [
         "return_home",
@@ -318,4 +388,50 @@ pub fn scenario_toml(est: &Estimates, census: &Census, t: &Target) -> String {
         let _ = writeln!(s, "{k} = {}", num(post(k).unwrap_or(0.0)));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssda903::estimate::estimate;
+    use crate::ssda903::occupancy::Occupancy;
+
+    #[test]
+    fn band_rates_are_events_per_child_year_and_observed_over_expected_exits() {
+        let mut m = PeriodCounts::default();
+        let ifa = Placement::Ifa.index();
+        let rf = Placement::RelativeFriendFoster.index();
+        // 10-15: 600 child-months in IFA, 30 birthdays into 16-17.
+        m.exposure[ifa][3] = 600.0;
+        m.age_ups[ifa][3] = 30;
+        // 16-17: 240 child-months, 59 leaving at 18, 12 exits before 18.
+        m.exposure[ifa][4] = 240.0;
+        m.aged_out[ifa][0] = 59;
+        m.exits[ifa][0] = 59 + 12;
+        m.exits_by_band[ifa][4] = 12;
+        // Babies: all entries to relative/friend foster.
+        m.entries[0][rf] = 9;
+        m.entries[3][ifa] = 20;
+        let occ = Occupancy {
+            first_year: crate::year::FinancialYear(2020),
+            months: vec![m.clone()],
+        };
+        let est = estimate(&occ, occ.first_year, occ.first_year);
+        let b = band_rates(&m, &est);
+        // Gamma posterior means: (events + 1/2) / child-years.
+        assert!((b.ageing[3] - 30.5 / 50.0).abs() < 1e-12, "{}", b.ageing[3]);
+        assert!((b.ageing[4] - 59.5 / 20.0).abs() < 1e-12, "{}", b.ageing[4]);
+        // No exposure under 10: the even-spread default.
+        assert_eq!(b.ageing[1], 0.25);
+        // All 12 exits before 18 happened at 16-17, none at 10-15.
+        let hazard = est.exit_hazard[&Placement::Ifa].mean;
+        assert!((b.exit_age_factor[4] - 12.0 / (240.0 * hazard)).abs() < 1e-12);
+        assert_eq!(b.exit_age_factor[3], 0.0);
+        assert_eq!(b.exit_age_factor[0], 1.0);
+        // Babies' mix leans on their own 9 entries, with the pooled mix as a prior of weight 1.
+        let pooled = est.first_placement_mix[&Placement::RelativeFriendFoster].mean;
+        assert!((b.entry_placement[0][rf] - (9.0 + pooled) / 10.0).abs() < 1e-12);
+        let sum: f64 = b.entry_placement[0].iter().sum();
+        assert!((sum - 1.0).abs() < 1e-12);
+    }
 }

@@ -86,7 +86,7 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
         first_year: a.fit_to.plus(1),
         years: horizon,
         costs: None,
-        age_factor_16_17: 1.0,
+        bands: None,
     };
     // Only the months up to 31 March of --fit-to enter the fit; later years are only compared.
     let (_, text) = fitted_scenario(&data, first, a.fit_to, &target)?;

@@ -122,22 +122,8 @@ pub fn fitted_scenario(
     for y in from.0..=to.0 {
         total.add(&occ.year(FinancialYear(y)));
     }
-    let older = lacsim::age::AgeBand::Age16To17.index();
-    let child_years: f64 = total.exposure.iter().map(|row| row[older]).sum::<f64>() / 12.0;
-    let aged_out: u32 = total.aged_out.iter().flatten().sum();
-    let exit_rate = Placement::ALL
-        .iter()
-        .map(|p| {
-            total.exposure[p.index()][older] / 12.0
-                * est.exit_hazard.get(p).map_or(0.0, |r| r.mean * 12.0)
-        })
-        .sum::<f64>()
-        / child_years.max(1e-9);
     let target = calibrate::Target {
-        age_factor_16_17: calibrate::age_factor_16_17(
-            f64::from(aged_out) / child_years.max(1e-9),
-            exit_rate,
-        ),
+        bands: Some(calibrate::band_rates(&total, &est)),
         ..target.clone()
     };
     let text = calibrate::scenario_toml(&est, &census, &target);
@@ -185,7 +171,7 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
         first_year: to.plus(1),
         years: a.horizon,
         costs: costs.as_ref(),
-        age_factor_16_17: 1.0,
+        bands: None,
     };
     let (est, text) = fitted_scenario(&data, from, to, &target)?;
     // The written scenario must load: check it before anything is written.

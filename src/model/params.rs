@@ -278,8 +278,8 @@ pub struct MonthParams {
     pub dispersion: f64,
     /// Share of entries by age band.
     pub entry_age: Categorical<N_AGE_BANDS>,
-    /// Share of entries by first placement.
-    pub entry_place: Categorical<N_PLACEMENTS>,
+    /// Share of entries by first placement, for each age band.
+    pub entry_place: [Categorical<N_PLACEMENTS>; N_AGE_BANDS],
     /// Probability that a child leaves its compartment this month.
     pub depart: [[f64; N_AGE_BANDS]; N_PLACEMENTS],
     /// ln(1 − depart), for binomial inversion.
@@ -329,7 +329,7 @@ impl MonthParams {
             entries_mean: 0.0,
             dispersion: st.entries.dispersion.unwrap_or(0.0),
             entry_age: Categorical::new(st.entries.by_age),
-            entry_place: none,
+            entry_place: [none; N_AGE_BANDS],
             depart: [[0.0; N_AGE_BANDS]; N_PLACEMENTS],
             ln_stay: [[0.0; N_AGE_BANDS]; N_PLACEMENTS],
             stay_pow: [[StayPow::new(0.0); N_AGE_BANDS]; N_PLACEMENTS],
@@ -348,13 +348,19 @@ impl MonthParams {
     /// Rewrites, in place, everything that depends on the month or on the
     /// intervention multipliers `mult`.
     fn rebuild(&mut self, st: &Stochastic, pp: &PathParams, month: usize, mult: [f64; N_TARGETS]) {
-        let mut entry_place = st.entries.by_placement.0;
-        divert(
-            &mut entry_place,
-            mult[Target::Residential.index()],
-            mult[Target::InHouse.index()],
-        );
-        self.entry_place = Categorical::new(entry_place);
+        for (band, shares) in self
+            .entry_place
+            .iter_mut()
+            .zip(&st.entries.placement_by_age)
+        {
+            let mut entry_place = shares.0;
+            divert(
+                &mut entry_place,
+                mult[Target::Residential.index()],
+                mult[Target::InHouse.index()],
+            );
+            *band = Categorical::new(entry_place);
+        }
         let mut move_hazard = [0.0; N_PLACEMENTS];
         for p in 0..N_PLACEMENTS {
             self.move_to[p] = Categorical::new([0.0; N_PLACEMENTS]);
@@ -394,9 +400,9 @@ impl MonthParams {
             1.0,
         ];
         for p in 0..N_PLACEMENTS {
-            for (a, band) in AgeBand::ALL.iter().enumerate() {
+            for a in 0..N_AGE_BANDS {
                 let mut h = [0.0; N_DEST];
-                h[DEST_AGEING] = 1.0 / band.width_years() as f64;
+                h[DEST_AGEING] = st.ageing[a];
                 for r in 0..5 {
                     h[1 + r] = st.exit_rates[r].0[p] * route_mult[r] * st.exit_age_factor[a];
                 }

@@ -167,13 +167,13 @@ pub trait Draws {
         c: &Categorical<N>,
         out: &mut [f64; N],
     );
-    /// Splits `n` entries by age band (`age`) and first placement (`place`),
-    /// adding them to `out[placement][band]`, from the entries sub-stream 0.
+    /// Splits `n` entries by age band (`age`) and first placement (`place`, by
+    /// band), adding them to `out[placement][band]`, from the entries sub-stream 0.
     fn split_entries<const A: usize, const P: usize>(
         &mut self,
         n: f64,
         age: &Categorical<A>,
-        place: &Categorical<P>,
+        place: &[Categorical<P>; A],
         out: &mut [[f64; A]; P],
     );
 }
@@ -319,10 +319,10 @@ impl Draws for Streams {
         &mut self,
         n: f64,
         age: &Categorical<A>,
-        place: &Categorical<P>,
+        place: &[Categorical<P>; A],
         out: &mut [[f64; A]; P],
     ) {
-        if n <= 0.0 || !age.any || !place.any {
+        if n <= 0.0 || !age.any {
             return;
         }
         let mut sub = Sub::new(self.entries_seed, 0);
@@ -332,7 +332,7 @@ impl Draws for Streams {
                 let u = sub.uniform();
                 let a = age.pick(u);
                 let v = (u - age.start(a)) / age.shares[a];
-                out[place.pick(v)][a] += 1.0;
+                out[place[a].pick(v)][a] += 1.0;
             }
         } else {
             let mut rng = sub.rng();
@@ -340,7 +340,7 @@ impl Draws for Streams {
             multinomial(&mut rng, n, &age.shares, &mut by_age);
             let mut by_place = [0.0; P];
             for (a, &k) in by_age.iter().enumerate() {
-                multinomial(&mut rng, k as u64, &place.shares, &mut by_place);
+                multinomial(&mut rng, k as u64, &place[a].shares, &mut by_place);
                 for (row, &c) in out.iter_mut().zip(&by_place) {
                     row[a] += c;
                 }
@@ -439,12 +439,12 @@ impl Draws for Expected {
         &mut self,
         n: f64,
         age: &Categorical<A>,
-        place: &Categorical<P>,
+        place: &[Categorical<P>; A],
         out: &mut [[f64; A]; P],
     ) {
         for (a, sa) in age.shares.iter().enumerate() {
             let k = n * sa;
-            for (row, sp) in out.iter_mut().zip(&place.shares) {
+            for (row, sp) in out.iter_mut().zip(&place[a].shares) {
                 row[a] += k * sp;
             }
         }

@@ -30,8 +30,14 @@ pub struct StochasticFile {
     /// Children in care when the run starts (1 April of the first year); default:
     /// `do_nothing.start_total / (1 + do_nothing.growth_rate)`.
     pub start_total: Option<f64>,
-    /// Share of the starting children in each age band.
-    pub start_by_age: AgeTableFile,
+    /// Share of the starting children in each age band (not with `start_children`).
+    pub start_by_age: Option<AgeTableFile>,
+    /// Starting children counted by placement type and age band, replacing
+    /// `start_total` and `start_by_age` (a missing type or band is 0).
+    pub start_children: Option<StartChildrenFile>,
+    /// Yearly rate at which a child in care moves up from each age band (from
+    /// 16-17: reaches 18); default `1 / width` of the band.
+    pub ageing: Option<AgeTableFile>,
     /// Yearly growth of the do-nothing stock; default: `do_nothing.growth_rate`.
     pub growth: Option<DistFile>,
     /// Entries into care.
@@ -79,6 +85,49 @@ impl AgeTableFile {
     }
 }
 
+/// `[stochastic.start_children]`: counts by placement type, each by age band.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartChildrenFile {
+    /// Foster placement with a relative or friend.
+    pub relative_friend_foster: Option<AgeTableFile>,
+    /// In-house foster placement.
+    pub in_house_foster: Option<AgeTableFile>,
+    /// Independent fostering agency.
+    pub ifa: Option<AgeTableFile>,
+    /// Homes or hostels.
+    pub homes_hostels: Option<AgeTableFile>,
+    /// Placed with parents.
+    pub placed_with_parents: Option<AgeTableFile>,
+    /// Placed for adoption.
+    pub placed_for_adoption: Option<AgeTableFile>,
+    /// Independent living.
+    pub independent_living: Option<AgeTableFile>,
+    /// Residential school.
+    pub residential_school: Option<AgeTableFile>,
+    /// Mother and baby unit.
+    pub mother_baby: Option<AgeTableFile>,
+    /// Other placements.
+    pub other: Option<AgeTableFile>,
+}
+
+impl StartChildrenFile {
+    fn rows(&self) -> [&Option<AgeTableFile>; N_PLACEMENTS] {
+        [
+            &self.relative_friend_foster,
+            &self.in_house_foster,
+            &self.ifa,
+            &self.homes_hostels,
+            &self.placed_with_parents,
+            &self.placed_for_adoption,
+            &self.independent_living,
+            &self.residential_school,
+            &self.mother_baby,
+            &self.other,
+        ]
+    }
+}
+
 /// `[stochastic.entries]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -92,6 +141,37 @@ pub struct EntriesFile {
     pub by_age: AgeTableFile,
     /// Share of entries whose first placement is each type.
     pub by_placement: PlacementTableFile,
+    /// First-placement shares of the entries in particular age bands, replacing
+    /// `by_placement` for those bands (e.g. babies rarely go to independent living).
+    pub by_age_placement: Option<PlacementByAgeFile>,
+}
+
+/// First-placement shares for some age bands.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlacementByAgeFile {
+    /// Under 1.
+    pub under_1: Option<PlacementTableFile>,
+    /// 1 to 4.
+    pub age_1_4: Option<PlacementTableFile>,
+    /// 5 to 9.
+    pub age_5_9: Option<PlacementTableFile>,
+    /// 10 to 15.
+    pub age_10_15: Option<PlacementTableFile>,
+    /// 16 and 17.
+    pub age_16_17: Option<PlacementTableFile>,
+}
+
+impl PlacementByAgeFile {
+    fn bands(&self) -> [&Option<PlacementTableFile>; N_AGE_BANDS] {
+        [
+            &self.under_1,
+            &self.age_1_4,
+            &self.age_5_9,
+            &self.age_10_15,
+            &self.age_16_17,
+        ]
+    }
 }
 
 /// `[stochastic.exits]`: yearly rate per child of leaving care by each route.
@@ -500,6 +580,8 @@ pub struct Entries {
     pub by_age: [f64; N_AGE_BANDS],
     /// Share by first placement (sums to 1).
     pub by_placement: ByPlacement<f64>,
+    /// Share by first placement for the entries of each age band (each sums to 1).
+    pub placement_by_age: [ByPlacement<f64>; N_AGE_BANDS],
 }
 
 /// The resolved `[stochastic]` section.
@@ -515,6 +597,8 @@ pub struct Stochastic {
     pub exit_rates: [ByPlacement<f64>; 5],
     /// Multiplier of the exit rates by age band.
     pub exit_age_factor: [f64; N_AGE_BANDS],
+    /// Yearly rate at which a child in care moves up from each age band (from 16-17: reaches 18).
+    pub ageing: [f64; N_AGE_BANDS],
     /// Yearly rate per child of a placement move, by origin.
     pub move_rate: ByPlacement<f64>,
     /// Destination weights of moves.
@@ -770,6 +854,51 @@ fn month_index(c: &mut Checker, field: &str, s: &str, first: FinancialYear) -> f
     }
 }
 
+/// The starting grid from `[stochastic.start_children]`.
+fn start_children(c: &mut Checker, f: &StartChildrenFile) -> Grid {
+    let mut grid: Grid = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
+    for (p, row) in f.rows().into_iter().enumerate() {
+        let Some(row) = row else { continue };
+        for (a, v) in row.values().into_iter().enumerate() {
+            let Some(v) = v else { continue };
+            if !v.is_finite() || v < 0.0 || v.fract() != 0.0 {
+                c.push(
+                    &format!(
+                        "stochastic.start_children.{}.{}",
+                        Placement::ALL[p].key(),
+                        AgeBand::ALL[a].key()
+                    ),
+                    format!("a count of children must be a whole number, 0 or more, got {v}"),
+                );
+                continue;
+            }
+            grid[p][a] = v;
+        }
+    }
+    grid
+}
+
+/// Yearly ageing rates from `[stochastic.ageing]`, `1 / width` where not given.
+fn ageing(c: &mut Checker, f: Option<&AgeTableFile>) -> [f64; N_AGE_BANDS] {
+    let default = AgeBand::ALL.map(|b| 1.0 / b.width_years() as f64);
+    let Some(t) = f else { return default };
+    let v = t.values();
+    std::array::from_fn(|a| match v[a] {
+        None => default[a],
+        Some(x) if x.is_finite() && (0.0..=12.0).contains(&x) => x,
+        Some(x) => {
+            c.push(
+                &format!("stochastic.ageing.{}", AgeBand::ALL[a].key()),
+                format!(
+                    "a yearly rate of moving up an age band must be between 0 and 12, got {x} (the default is 1 / the band's width in years, here {})",
+                    default[a]
+                ),
+            );
+            default[a]
+        }
+    })
+}
+
 /// The scenario context the checks need.
 pub(super) struct Context<'a> {
     /// Today's children by placement.
@@ -797,18 +926,37 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
         }
         None => (cx.do_nothing.start_total / (1.0 + cx.do_nothing.growth_rate)).round(),
     };
-    let start_by_age = shares(
-        c,
-        "stochastic.start_by_age",
-        f.start_by_age.values(),
-        &age_keys,
-    );
-    let mut by_type = [0.0; N_PLACEMENTS];
-    apportion(start_total, &cx.cohort.0, &mut by_type);
-    let mut start: Grid = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
-    for p in 0..N_PLACEMENTS {
-        apportion(by_type[p], &start_by_age, &mut start[p]);
-    }
+    let start = match (&f.start_children, &f.start_by_age) {
+        (Some(rows), by_age) => {
+            if by_age.is_some() || f.start_total.is_some() {
+                c.push(
+                    "stochastic.start_children",
+                    "give either start_children, or start_total and start_by_age, not both",
+                );
+            }
+            start_children(c, rows)
+        }
+        (None, Some(by_age)) => {
+            let start_by_age = shares(c, "stochastic.start_by_age", by_age.values(), &age_keys);
+            let mut by_type = [0.0; N_PLACEMENTS];
+            apportion(start_total, &cx.cohort.0, &mut by_type);
+            let mut start: Grid = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
+            for p in 0..N_PLACEMENTS {
+                apportion(by_type[p], &start_by_age, &mut start[p]);
+            }
+            start
+        }
+        (None, None) => {
+            c.push(
+                "stochastic.start_by_age",
+                format!(
+                    "missing: give the share of starting children in each age band ({}), or [stochastic.start_children]",
+                    age_keys.join(", ")
+                ),
+            );
+            [[0.0; N_AGE_BANDS]; N_PLACEMENTS]
+        }
+    };
 
     let growth = match &f.growth {
         Some(d) => check_dist(c, "stochastic.growth", d, -0.5, 1.0, "a yearly growth rate"),
@@ -838,7 +986,7 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
             format!("the negative binomial size must be greater than 0 (leave it out for Poisson entries), got {k}"),
         );
     }
-    let entries = Entries {
+    let mut entries = Entries {
         per_year: e.per_year,
         dispersion: e.dispersion,
         by_age: shares(c, "stochastic.entries.by_age", e.by_age.values(), &age_keys),
@@ -848,7 +996,23 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
             e.by_placement.values(),
             &Placement::ALL.map(Placement::key),
         )),
+        placement_by_age: [ByPlacement([0.0; N_PLACEMENTS]); N_AGE_BANDS],
     };
+    for (a, band) in entries.placement_by_age.iter_mut().enumerate() {
+        let given = e
+            .by_age_placement
+            .as_ref()
+            .and_then(|t| t.bands()[a].as_ref());
+        *band = match given {
+            Some(t) => ByPlacement(shares(
+                c,
+                &format!("stochastic.entries.by_age_placement.{}", age_keys[a]),
+                t.values(),
+                &Placement::ALL.map(Placement::key),
+            )),
+            None => entries.by_placement,
+        };
+    }
 
     let rate = |c: &mut Checker, field: &str, v: f64| -> f64 {
         if !v.is_finite() || !(0.0..=50.0).contains(&v) {
@@ -1104,6 +1268,7 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
         entries,
         exit_rates,
         exit_age_factor,
+        ageing: ageing(c, f.ageing.as_ref()),
         move_rate,
         move_to,
         post_care_yearly,

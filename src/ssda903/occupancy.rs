@@ -91,6 +91,8 @@ pub struct PeriodCounts {
     pub aged_out: [[u32; N_EXIT_ROUTES]; N_PLACEMENTS],
     /// Children in care moving up an age band, `[placement][band left]`.
     pub age_ups: [[u32; N_AGE_BANDS]; N_PLACEMENTS],
+    /// Exits before the 18th birthday, `[last placement][age band at exit]`.
+    pub exits_by_band: [[u32; N_AGE_BANDS]; N_PLACEMENTS],
 }
 
 impl Default for PeriodCounts {
@@ -102,6 +104,7 @@ impl Default for PeriodCounts {
             exits: [[0; N_EXIT_ROUTES]; N_PLACEMENTS],
             aged_out: [[0; N_EXIT_ROUTES]; N_PLACEMENTS],
             age_ups: [[0; N_AGE_BANDS]; N_PLACEMENTS],
+            exits_by_band: [[0; N_AGE_BANDS]; N_PLACEMENTS],
         }
     }
 }
@@ -114,6 +117,7 @@ impl PeriodCounts {
                 self.exposure[p][a] += o.exposure[p][a];
                 self.entries[a][p] += o.entries[a][p];
                 self.age_ups[p][a] += o.age_ups[p][a];
+                self.exits_by_band[p][a] += o.exits_by_band[p][a];
             }
             for q in 0..N_PLACEMENTS {
                 self.moves[p][q] += o.moves[p][q];
@@ -268,6 +272,8 @@ pub fn monthly(data: &Ssda903Data) -> Occupancy {
                     months[m].exits[last_p][route.index()] += 1;
                     if end >= eighteen {
                         months[m].aged_out[last_p][route.index()] += 1;
+                    } else {
+                        months[m].exits_by_band[last_p][band_at(end)] += 1;
                     }
                 }
             }

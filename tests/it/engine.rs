@@ -432,3 +432,52 @@ fn engine_refuses_scenarios_without_stochastic_rates_and_bad_path_counts() {
     let err = Setup::single(&s).unwrap_err();
     assert!(err.to_string().contains("[stochastic]"), "{err}");
 }
+
+// ---------------------------------------------------------------- age bands
+
+/// Measured ageing rates and per-band entry mixes reach the step: no one leaves
+/// at 18 when the 16-17 band never ages, twice the rate doubles the first
+/// month's leavers at 18, and babies go where their own mix sends them.
+#[test]
+fn ageing_rates_and_entry_mix_by_age_drive_the_step() {
+    use lacsim::model::Expected;
+    let s = scenario("do-nothing-3.4.toml");
+    let base = s.stochastic.clone().unwrap();
+    let at18 = |st: &lacsim::scenario::Stochastic| {
+        let cal = lacsim::model::params::EntryCalibration::new(st, 1);
+        let pp = PathParams::central(st, &cal, false);
+        let mp = MonthParams::build(st, &pp, 0);
+        let mut state = State::new(&st.start);
+        step(&mp, &mut state, &mut Expected)
+    };
+    let older = N_AGE_BANDS - 1;
+    let default = at18(&base).exits[ExitRoute::Age18.index()];
+    let mut st = base.clone();
+    st.ageing[older] = 0.0;
+    assert_eq!(at18(&st).exits[ExitRoute::Age18.index()], 0.0);
+    st.ageing[older] = 1.0;
+    let faster = at18(&st).exits[ExitRoute::Age18.index()];
+    let n: f64 = base.start.iter().map(|r| r[older]).sum();
+    // Leavers at 18 in a month: sum over types of n_p (1 - e^{-H_p/12}) a / H_p,
+    // nearly n a / 12 for small hazards; doubling `a` roughly doubles them.
+    assert!(
+        default > 0.0 && default < n * 0.5 / 12.0 + 1e-9,
+        "{default}"
+    );
+    assert!(
+        (faster / default - 2.0).abs() < 0.05,
+        "default {default}, doubled {faster}"
+    );
+
+    let mut st = base.clone();
+    let mb = lacsim::Placement::MotherBaby.index();
+    let mut only_mb = lacsim::ByPlacement([0.0; N_PLACEMENTS]);
+    only_mb.0[mb] = 1.0;
+    st.entries.placement_by_age[0] = only_mb;
+    // Without moves, arrivals in the youngest band are entries alone.
+    st.move_rate.0 = [0.0; N_PLACEMENTS];
+    let f = at18(&st);
+    let babies: f64 = (0..N_PLACEMENTS).map(|p| f.inflow[p][0]).sum();
+    assert!(babies > 0.0);
+    assert!((f.inflow[mb][0] - babies).abs() < 1e-9, "{:?}", f.inflow);
+}

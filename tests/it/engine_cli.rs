@@ -44,6 +44,21 @@ fn stochastic_bad_inputs_name_file_line_and_field_exit_2_and_write_nothing() {
             "must be between 0 and 1, got 1.5",
         ),
         (
+            "stochastic-start-children.toml",
+            "stochastic-start-children.toml:6: stochastic.start_children.ifa.age_1_4",
+            "a count of children must be a whole number, 0 or more, got -3",
+        ),
+        (
+            "stochastic-start-children.toml",
+            "stochastic.start_children",
+            "give either start_children, or start_total and start_by_age, not both",
+        ),
+        (
+            "stochastic-start-children.toml",
+            "stochastic-start-children.toml:10: stochastic.ageing.age_16_17",
+            "must be between 0 and 12, got 15",
+        ),
+        (
             "stochastic-unknown-line.toml",
             "stochastic-unknown-line.toml:7: stochastic.interventions[0].line",
             "unknown investment line `family_group_conferences`",
