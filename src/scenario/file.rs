@@ -73,47 +73,55 @@ pub struct CohortFile {
     pub by_type: PlacementTableFile,
 }
 
-/// A value for each of the ten placement types; every type must be given.
-#[derive(Debug, Clone, Deserialize)]
+/// A value for each of the ten placement types (numbers unless `T` says
+/// otherwise); where a table is required, every type must be given.
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PlacementTableFile {
+pub struct PlacementTableFile<T = f64> {
     /// Foster placement with a relative or friend.
-    pub relative_friend_foster: Option<f64>,
+    pub relative_friend_foster: Option<T>,
     /// In-house foster placement.
-    pub in_house_foster: Option<f64>,
+    pub in_house_foster: Option<T>,
     /// Independent fostering agency.
-    pub ifa: Option<f64>,
+    pub ifa: Option<T>,
     /// Homes or hostels.
-    pub homes_hostels: Option<f64>,
+    pub homes_hostels: Option<T>,
     /// Placed with parents.
-    pub placed_with_parents: Option<f64>,
+    pub placed_with_parents: Option<T>,
     /// Placed for adoption.
-    pub placed_for_adoption: Option<f64>,
+    pub placed_for_adoption: Option<T>,
     /// Independent living.
-    pub independent_living: Option<f64>,
+    pub independent_living: Option<T>,
     /// Residential school.
-    pub residential_school: Option<f64>,
+    pub residential_school: Option<T>,
     /// Mother and baby unit.
-    pub mother_baby: Option<f64>,
+    pub mother_baby: Option<T>,
     /// Other placements.
-    pub other: Option<f64>,
+    pub other: Option<T>,
+}
+
+impl<T> PlacementTableFile<T> {
+    /// The entries in [`crate::Placement::ALL`] order.
+    pub fn rows(&self) -> [&Option<T>; crate::placement::N_PLACEMENTS] {
+        [
+            &self.relative_friend_foster,
+            &self.in_house_foster,
+            &self.ifa,
+            &self.homes_hostels,
+            &self.placed_with_parents,
+            &self.placed_for_adoption,
+            &self.independent_living,
+            &self.residential_school,
+            &self.mother_baby,
+            &self.other,
+        ]
+    }
 }
 
 impl PlacementTableFile {
     /// The values in [`crate::Placement::ALL`] order.
     pub fn values(&self) -> [Option<f64>; crate::placement::N_PLACEMENTS] {
-        [
-            self.relative_friend_foster,
-            self.in_house_foster,
-            self.ifa,
-            self.homes_hostels,
-            self.placed_with_parents,
-            self.placed_for_adoption,
-            self.independent_living,
-            self.residential_school,
-            self.mother_baby,
-            self.other,
-        ]
+        self.rows().map(|v| *v)
     }
 }
 

@@ -34,7 +34,7 @@ pub struct StochasticFile {
     pub start_by_age: Option<AgeTableFile>,
     /// Starting children counted by placement type and age band, replacing
     /// `start_total` and `start_by_age` (a missing type or band is 0).
-    pub start_children: Option<StartChildrenFile>,
+    pub start_children: Option<PlacementTableFile<AgeTableFile>>,
     /// Yearly rate at which a child in care moves up from each age band (from
     /// 16-17: reaches 18); default `1 / width` of the band.
     pub ageing: Option<AgeTableFile>,
@@ -57,74 +57,37 @@ pub struct StochasticFile {
     pub caps: Vec<CapFile>,
 }
 
-/// A value for each DfE age band.
+/// A value for each DfE age band (numbers unless `T` says otherwise).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AgeTableFile {
+pub struct AgeTableFile<T = f64> {
     /// Under 1.
-    pub under_1: Option<f64>,
+    pub under_1: Option<T>,
     /// 1 to 4.
-    pub age_1_4: Option<f64>,
+    pub age_1_4: Option<T>,
     /// 5 to 9.
-    pub age_5_9: Option<f64>,
+    pub age_5_9: Option<T>,
     /// 10 to 15.
-    pub age_10_15: Option<f64>,
+    pub age_10_15: Option<T>,
     /// 16 and 17.
-    pub age_16_17: Option<f64>,
+    pub age_16_17: Option<T>,
 }
 
-impl AgeTableFile {
-    fn values(&self) -> [Option<f64>; N_AGE_BANDS] {
+impl<T> AgeTableFile<T> {
+    fn bands(&self) -> [&Option<T>; N_AGE_BANDS] {
         [
-            self.under_1,
-            self.age_1_4,
-            self.age_5_9,
-            self.age_10_15,
-            self.age_16_17,
+            &self.under_1,
+            &self.age_1_4,
+            &self.age_5_9,
+            &self.age_10_15,
+            &self.age_16_17,
         ]
     }
 }
 
-/// `[stochastic.start_children]`: counts by placement type, each by age band.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StartChildrenFile {
-    /// Foster placement with a relative or friend.
-    pub relative_friend_foster: Option<AgeTableFile>,
-    /// In-house foster placement.
-    pub in_house_foster: Option<AgeTableFile>,
-    /// Independent fostering agency.
-    pub ifa: Option<AgeTableFile>,
-    /// Homes or hostels.
-    pub homes_hostels: Option<AgeTableFile>,
-    /// Placed with parents.
-    pub placed_with_parents: Option<AgeTableFile>,
-    /// Placed for adoption.
-    pub placed_for_adoption: Option<AgeTableFile>,
-    /// Independent living.
-    pub independent_living: Option<AgeTableFile>,
-    /// Residential school.
-    pub residential_school: Option<AgeTableFile>,
-    /// Mother and baby unit.
-    pub mother_baby: Option<AgeTableFile>,
-    /// Other placements.
-    pub other: Option<AgeTableFile>,
-}
-
-impl StartChildrenFile {
-    fn rows(&self) -> [&Option<AgeTableFile>; N_PLACEMENTS] {
-        [
-            &self.relative_friend_foster,
-            &self.in_house_foster,
-            &self.ifa,
-            &self.homes_hostels,
-            &self.placed_with_parents,
-            &self.placed_for_adoption,
-            &self.independent_living,
-            &self.residential_school,
-            &self.mother_baby,
-            &self.other,
-        ]
+impl AgeTableFile {
+    fn values(&self) -> [Option<f64>; N_AGE_BANDS] {
+        self.bands().map(|v| *v)
     }
 }
 
@@ -143,35 +106,7 @@ pub struct EntriesFile {
     pub by_placement: PlacementTableFile,
     /// First-placement shares of the entries in particular age bands, replacing
     /// `by_placement` for those bands (e.g. babies rarely go to independent living).
-    pub by_age_placement: Option<PlacementByAgeFile>,
-}
-
-/// First-placement shares for some age bands.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PlacementByAgeFile {
-    /// Under 1.
-    pub under_1: Option<PlacementTableFile>,
-    /// 1 to 4.
-    pub age_1_4: Option<PlacementTableFile>,
-    /// 5 to 9.
-    pub age_5_9: Option<PlacementTableFile>,
-    /// 10 to 15.
-    pub age_10_15: Option<PlacementTableFile>,
-    /// 16 and 17.
-    pub age_16_17: Option<PlacementTableFile>,
-}
-
-impl PlacementByAgeFile {
-    fn bands(&self) -> [&Option<PlacementTableFile>; N_AGE_BANDS] {
-        [
-            &self.under_1,
-            &self.age_1_4,
-            &self.age_5_9,
-            &self.age_10_15,
-            &self.age_16_17,
-        ]
-    }
+    pub by_age_placement: Option<AgeTableFile<PlacementTableFile>>,
 }
 
 /// `[stochastic.exits]`: yearly rate per child of leaving care by each route.
@@ -855,7 +790,7 @@ fn month_index(c: &mut Checker, field: &str, s: &str, first: FinancialYear) -> f
 }
 
 /// The starting grid from `[stochastic.start_children]`.
-fn start_children(c: &mut Checker, f: &StartChildrenFile) -> Grid {
+fn start_children(c: &mut Checker, f: &PlacementTableFile<AgeTableFile>) -> Grid {
     let mut grid: Grid = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
     for (p, row) in f.rows().into_iter().enumerate() {
         let Some(row) = row else { continue };
