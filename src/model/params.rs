@@ -348,18 +348,20 @@ impl MonthParams {
     /// Rewrites, in place, everything that depends on the month or on the
     /// intervention multipliers `mult`.
     fn rebuild(&mut self, st: &Stochastic, pp: &PathParams, month: usize, mult: [f64; N_TARGETS]) {
-        for (band, shares) in self
-            .entry_place
-            .iter_mut()
-            .zip(&st.entries.placement_by_age)
-        {
-            let mut entry_place = shares.0;
+        let by_age = &st.entries.placement_by_age;
+        for a in 0..N_AGE_BANDS {
+            // Bands without a mix of their own share the all-ages one: divert it once.
+            if a > 0 && by_age[a] == by_age[a - 1] {
+                self.entry_place[a] = self.entry_place[a - 1];
+                continue;
+            }
+            let mut entry_place = by_age[a].0;
             divert(
                 &mut entry_place,
                 mult[Target::Residential.index()],
                 mult[Target::InHouse.index()],
             );
-            *band = Categorical::new(entry_place);
+            self.entry_place[a] = Categorical::new(entry_place);
         }
         let mut move_hazard = [0.0; N_PLACEMENTS];
         for p in 0..N_PLACEMENTS {

@@ -75,7 +75,7 @@ pub struct CohortFile {
 
 /// A value for each of the ten placement types (numbers unless `T` says
 /// otherwise); where a table is required, every type must be given.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlacementTableFile<T = f64> {
     /// Foster placement with a relative or friend.
