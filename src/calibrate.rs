@@ -158,6 +158,52 @@ fn shares(raw: &[f64]) -> Vec<f64> {
     v
 }
 
+/// Destination shares of the moves out of `origin`: observed moves plus the
+/// all-origins shares `pooled` (without the origin itself) as a prior of weight 1.
+fn moves_from(est: &Estimates, origin: Placement, pooled: &[f64]) -> Vec<f64> {
+    let mut prior = pooled.to_vec();
+    prior[origin.index()] = 0.0;
+    let prior = shares(&prior);
+    let observed = est.move_destinations.get(&origin);
+    shares(&Placement::ALL.map(|d| {
+        let n = observed
+            .and_then(|m| m.get(&d))
+            .map_or(0.0, |x| f64::from(x.count));
+        if d == origin {
+            0.0
+        } else {
+            n + prior[d.index()]
+        }
+    }))
+}
+
+/// `[stochastic.rate_uncertainty]`: the coefficient of variation of each
+/// estimated rate, so each path draws its own rates and the bands carry what the
+/// data cannot pin down. Gamma(events + 1/2) posteriors have CV `1/√(events + 1/2)`;
+/// the entry level's is the standard error of the fitted log entries of the
+/// first forecast year (or of the mean rate, without a trend).
+fn rate_uncertainty(s: &mut String, est: &Estimates) {
+    let cv = |r: Option<&crate::ssda903::estimate::RateEstimate>| {
+        r.map_or(0.0, |r| 1.0 / (r.events + 0.5).sqrt())
+    };
+    let entries = match est.entry_growth {
+        Some(g) => g.log_next_se,
+        None => cv(est.entries_per_month.as_ref()),
+    };
+    let _ = writeln!(
+        s,
+        "\n# How uncertain each estimated rate is (coefficient of variation, 1/sqrt(events + 1/2) for\n# a Gamma posterior): each path draws its own rates, so the bands include estimation error.\n[stochastic.rate_uncertainty]\nentries = {}\n[stochastic.rate_uncertainty.exits]",
+        num(entries)
+    );
+    for p in Placement::ALL {
+        let _ = writeln!(s, "{} = {}", p.key(), num(cv(est.exit_hazard.get(&p))));
+    }
+    let _ = writeln!(s, "[stochastic.rate_uncertainty.moves]");
+    for p in Placement::ALL {
+        let _ = writeln!(s, "{} = {}", p.key(), num(cv(est.move_hazard.get(&p))));
+    }
+}
+
 /// The scenario text.
 pub fn scenario_toml(est: &Estimates, census: &Census, t: &Target) -> String {
     let mut s = String::new();
@@ -369,6 +415,17 @@ pub fn scenario_toml(est: &Estimates, census: &Census, t: &Target) -> String {
     for (p, v) in Placement::ALL.iter().zip(&to) {
         let _ = writeln!(s, "{} = {}", p.key(), num(*v));
     }
+    let _ = writeln!(
+        s,
+        "# Where the moves out of each type go: Dirichlet means of the observed moves, with the\n# all-origins mix (the origin left out) as a prior of weight 1."
+    );
+    for origin in Placement::ALL {
+        let _ = writeln!(s, "[stochastic.moves.from.{}]", origin.key());
+        for (p, v) in Placement::ALL.iter().zip(&moves_from(est, origin, &to)) {
+            let _ = writeln!(s, "{} = {}", p.key(), num(*v));
+        }
+    }
+    rate_uncertainty(&mut s, est);
     let post = |k: &str| t.costs.and_then(|c| c.post_care.get(k).copied());
     let _ = writeln!(
         s,

@@ -10,13 +10,13 @@
 // Compartments are indexed (placement, age band) as in the model's equations.
 #![allow(clippy::needless_range_loop)]
 
-use super::sampling::{self, Categorical, Expected, StayPow};
+use super::sampling::{self, Categorical, Expected, Leaving};
 use super::state::State;
 use super::step::step;
 use crate::age::{AgeBand, N_AGE_BANDS};
 use crate::placement::{N_PLACEMENTS, Placement};
 use crate::scenario::Stochastic;
-use crate::scenario::stochastic::{Bounded, MAX_INTERVENTIONS, N_TARGETS, Target};
+use crate::scenario::stochastic::{Bounded, MAX_INTERVENTIONS, N_TARGETS, RateUncertainty, Target};
 use rand::Rng;
 
 /// Departure destinations of a compartment: ageing, the five rate routes, a move.
@@ -64,13 +64,19 @@ pub struct PathParams {
     pub active: [ActiveIntervention; MAX_INTERVENTIONS],
     /// Whether the scenario's caps apply.
     pub caps_on: bool,
+    /// Multiplier of each placement type's exit rates (rate uncertainty).
+    pub exit_mult: [f64; N_PLACEMENTS],
+    /// Multiplier of each placement type's move rate (rate uncertainty).
+    pub move_mult: [f64; N_PLACEMENTS],
 }
 
 impl PathParams {
     /// Builds a path's parameters, drawing each uncertain value with `draw` in a
-    /// fixed order: growth first, then for each intervention its delay and its
-    /// effects in [`Target`] order. A do-nothing arm (`with_interventions` false)
-    /// draws only the growth, so it stays paired with the invest arm.
+    /// fixed order: growth first, then the rate multipliers that have an
+    /// uncertainty (entries, exits by type, moves by type), then for each
+    /// intervention its delay and its effects in [`Target`] order. A do-nothing
+    /// arm (`with_interventions` false) draws all but the interventions, so it
+    /// stays paired with the invest arm.
     pub fn build(
         st: &Stochastic,
         entries: &EntryCalibration,
@@ -78,6 +84,11 @@ impl PathParams {
         mut draw: impl FnMut(&Bounded) -> f64,
     ) -> PathParams {
         let growth = draw(&st.growth);
+        let ru = &st.rate_uncertainty;
+        let mut multiplier = |cv: f64| RateUncertainty::multiplier(cv).map_or(1.0, |b| draw(&b));
+        let entry_level = multiplier(ru.entries);
+        let exit_mult = Placement::ALL.map(|p| multiplier(ru.exits[p]));
+        let move_mult = Placement::ALL.map(|p| multiplier(ru.moves[p]));
         let mut active = [ActiveIntervention::default(); MAX_INTERVENTIONS];
         let mut n_active = 0;
         if with_interventions {
@@ -99,10 +110,12 @@ impl PathParams {
         }
         PathParams {
             growth,
-            entries_first_month: entries.at(growth),
+            entries_first_month: entries.at(growth) * entry_level,
             n_active,
             active,
             caps_on: with_interventions,
+            exit_mult,
+            move_mult,
         }
     }
 
@@ -217,6 +230,13 @@ fn support(b: &Bounded) -> (f64, f64) {
         | Dist::Pert { min, max, .. }
         | Dist::Beta { min, max, .. } => (min, max),
         Dist::Normal { mean, sd } => (mean - 6.0 * sd, mean + 6.0 * sd),
+        Dist::Gamma { shape, scale } => {
+            let sd = shape.sqrt() * scale;
+            (
+                (shape * scale - 6.0 * sd).max(0.0),
+                shape * scale + 6.0 * sd,
+            )
+        }
     };
     (lo.clamp(b.lo, b.hi), hi.clamp(b.lo, b.hi))
 }
@@ -230,6 +250,8 @@ pub fn calibrated_entries(st: &Stochastic, growth: f64, n_years: usize) -> f64 {
             n_active: 0,
             active: [ActiveIntervention::default(); MAX_INTERVENTIONS],
             caps_on: false,
+            exit_mult: [1.0; N_PLACEMENTS],
+            move_mult: [1.0; N_PLACEMENTS],
         };
         let mut state = State::new(&st.start);
         let mut out = Vec::with_capacity(n_years);
@@ -280,22 +302,17 @@ pub struct MonthParams {
     pub entry_age: Categorical<N_AGE_BANDS>,
     /// Share of entries by first placement, for each age band.
     pub entry_place: [Categorical<N_PLACEMENTS>; N_AGE_BANDS],
-    /// Probability that a child leaves its compartment this month.
-    pub depart: [[f64; N_AGE_BANDS]; N_PLACEMENTS],
-    /// ln(1 − depart), for binomial inversion.
-    pub ln_stay: [[f64; N_AGE_BANDS]; N_PLACEMENTS],
-    /// Powers of 1 − depart, for binomial inversion.
-    pub stay_pow: [[StayPow; N_AGE_BANDS]; N_PLACEMENTS],
+    /// How a child in a compartment at the start of the month may leave it.
+    pub depart: [[Leaving; N_AGE_BANDS]; N_PLACEMENTS],
+    /// How a child who enters care into a compartment during the month may
+    /// leave it before the month ends (at risk for the rest of the month).
+    pub entrant_depart: [[Leaving; N_AGE_BANDS]; N_PLACEMENTS],
     /// Share of departures by destination ([`N_DEST`]).
     pub split: [[Categorical<N_DEST>; N_AGE_BANDS]; N_PLACEMENTS],
     /// Share of moves from each placement by destination placement.
     pub move_to: [Categorical<N_PLACEMENTS>; N_PLACEMENTS],
-    /// Monthly probability that a child in a post-care pool moves up an age band.
-    pub pool_age: [f64; N_AGE_BANDS],
-    /// ln(1 − pool_age).
-    pub pool_ln_stay: [f64; N_AGE_BANDS],
-    /// Powers of 1 − pool_age.
-    pub pool_pow: [StayPow; N_AGE_BANDS],
+    /// How a child in a post-care pool moves up an age band (from 16-17: reaches 18).
+    pub pool_age: [Leaving; N_AGE_BANDS],
     /// The cap in force, if any.
     pub cap: Option<ActiveCap>,
     /// The intervention multipliers these probabilities were built with.
@@ -322,22 +339,18 @@ fn divert(shares: &mut [f64; N_PLACEMENTS], residential: f64, in_house: f64) {
 impl MonthParams {
     /// The month's probabilities for a path.
     pub fn build(st: &Stochastic, pp: &PathParams, month: usize) -> MonthParams {
-        let pool_ln_stay = AgeBand::ALL.map(|b| -(1.0 / b.width_years() as f64) / 12.0);
-        let pool_age = pool_ln_stay.map(|l| 1.0 - l.exp());
+        let pool_age = AgeBand::ALL.map(|b| Leaving::month(1.0 / b.width_years() as f64));
         let none = Categorical::new([0.0; N_PLACEMENTS]);
         let mut mp = MonthParams {
             entries_mean: 0.0,
             dispersion: st.entries.dispersion.unwrap_or(0.0),
             entry_age: Categorical::new(st.entries.by_age),
             entry_place: [none; N_AGE_BANDS],
-            depart: [[0.0; N_AGE_BANDS]; N_PLACEMENTS],
-            ln_stay: [[0.0; N_AGE_BANDS]; N_PLACEMENTS],
-            stay_pow: [[StayPow::new(0.0); N_AGE_BANDS]; N_PLACEMENTS],
+            depart: [[Leaving::NEVER; N_AGE_BANDS]; N_PLACEMENTS],
+            entrant_depart: [[Leaving::NEVER; N_AGE_BANDS]; N_PLACEMENTS],
             split: [[Categorical::new([0.0; N_DEST]); N_AGE_BANDS]; N_PLACEMENTS],
             move_to: [none; N_PLACEMENTS],
             pool_age,
-            pool_ln_stay,
-            pool_pow: pool_ln_stay.map(StayPow::new),
             cap: None,
             multipliers: [f64::NAN; N_TARGETS],
         };
@@ -366,7 +379,7 @@ impl MonthParams {
         let mut move_hazard = [0.0; N_PLACEMENTS];
         for p in 0..N_PLACEMENTS {
             self.move_to[p] = Categorical::new([0.0; N_PLACEMENTS]);
-            let mut dest = st.move_to.0;
+            let mut dest = st.move_from[p].0;
             dest[p] = 0.0;
             let sum: f64 = dest.iter().sum();
             if sum <= 0.0 {
@@ -392,7 +405,7 @@ impl MonthParams {
             } else {
                 1.0
             };
-            move_hazard[p] = st.move_rate.0[p] * step_down * left;
+            move_hazard[p] = st.move_rate.0[p] * step_down * left * pp.move_mult[p];
         }
         let route_mult = [
             mult[Target::ReturnHome.index()],
@@ -406,14 +419,15 @@ impl MonthParams {
                 let mut h = [0.0; N_DEST];
                 h[DEST_AGEING] = st.ageing[a];
                 for r in 0..5 {
-                    h[1 + r] = st.exit_rates[r].0[p] * route_mult[r] * st.exit_age_factor[a];
+                    h[1 + r] = st.exit_rates[r].0[p]
+                        * route_mult[r]
+                        * st.exit_age_factor[a]
+                        * pp.exit_mult[p];
                 }
                 h[DEST_MOVE] = move_hazard[p];
                 let total: f64 = h.iter().sum();
-                let ln_stay = -total / 12.0;
-                self.depart[p][a] = 1.0 - ln_stay.exp();
-                self.ln_stay[p][a] = ln_stay;
-                self.stay_pow[p][a] = StayPow::new(ln_stay);
+                self.depart[p][a] = Leaving::month(total);
+                self.entrant_depart[p][a] = Leaving::rest_of_month(total);
                 self.split[p][a] = Categorical::new(h.map(|x| x / total));
             }
         }
@@ -476,6 +490,8 @@ mod tests {
             n_active: 2,
             active: [ActiveIntervention::default(); MAX_INTERVENTIONS],
             caps_on: true,
+            exit_mult: [1.0; N_PLACEMENTS],
+            move_mult: [1.0; N_PLACEMENTS],
         };
         pp.active[0] = iv;
         pp.active[1] = iv;

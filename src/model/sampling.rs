@@ -104,6 +104,12 @@ pub struct StayPow {
 pub const POW_N: u64 = 256;
 
 impl StayPow {
+    /// The table of a probability 0 of leaving.
+    pub const ONE: StayPow = StayPow {
+        lo: [1.0; 16],
+        hi: [1.0; 16],
+    };
+
     /// The table for `ln_stay` = ln(1 − p).
     pub fn new(ln_stay: f64) -> StayPow {
         let q = ln_stay.exp();
@@ -126,15 +132,57 @@ impl StayPow {
     }
 }
 
+/// The chance of leaving a compartment within some time, with its inversion table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Leaving {
+    /// Probability of leaving.
+    pub p: f64,
+    /// ln(1 − p), for binomial inversion.
+    pub ln_stay: f64,
+    /// Powers of 1 − p, for binomial inversion.
+    pub pow: StayPow,
+}
+
+impl Leaving {
+    /// Never leaving.
+    pub const NEVER: Leaving = Leaving {
+        p: 0.0,
+        ln_stay: 0.0,
+        pow: StayPow::ONE,
+    };
+
+    /// Leaving within a whole month at total yearly hazard `h`.
+    pub fn month(h: f64) -> Leaving {
+        Leaving::from_ln_stay(-h / 12.0)
+    }
+
+    /// Leaving within the rest of the month for a child who arrives at a
+    /// uniformly random time in it: `1 − (1 − e^(−x)) / x` with `x = h / 12`,
+    /// the mean of `1 − e^(−x·U)` over the arrival `U`.
+    pub fn rest_of_month(h: f64) -> Leaving {
+        let x = h / 12.0;
+        if x <= 0.0 {
+            return Leaving::NEVER;
+        }
+        // (1 − e^(−x)) / x, with exp_m1 for accuracy when x is small.
+        let stay = -(-x).exp_m1() / x;
+        Leaving::from_ln_stay(stay.ln())
+    }
+
+    fn from_ln_stay(ln_stay: f64) -> Leaving {
+        Leaving {
+            p: 1.0 - ln_stay.exp(),
+            ln_stay,
+            pow: StayPow::new(ln_stay),
+        }
+    }
+}
+
 /// How the children of one compartment leave it this month.
 #[derive(Debug, Clone, Copy)]
 pub struct Departure<'a, const N: usize> {
-    /// Probability that a child leaves this month.
-    pub p: f64,
-    /// ln(1 − p).
-    pub ln_stay: f64,
-    /// Powers of 1 − p.
-    pub pow: &'a StayPow,
+    /// The chance that a child leaves.
+    pub leaving: &'a Leaving,
     /// Where a child who leaves goes.
     pub to: &'a Categorical<N>,
 }
@@ -145,7 +193,7 @@ pub trait Draws {
     /// Children entering care this month.
     fn entries(&mut self, mean: f64, dispersion: f64) -> f64;
     /// How many of the `n` children of compartment `key` leave it this month
-    /// (each with probability `d.p`), and where they go, into `out`. Drawn from
+    /// (each with probability `d.leaving.p`), and where they go, into `out`. Drawn from
     /// the exits sub-stream of `key`, so each compartment's numbers do not
     /// depend on what happened in the others (which keeps the two arms of a
     /// pair aligned).
@@ -250,7 +298,7 @@ impl Draws for Streams {
         d: &Departure<N>,
         out: &mut [f64; N],
     ) -> f64 {
-        let p = d.p;
+        let p = d.leaving.p;
         if n <= 0.0 || p <= 0.0 || !d.to.any {
             *out = [0.0; N];
             return 0.0;
@@ -259,7 +307,7 @@ impl Draws for Streams {
         let n = n as u64;
         let u = sub.uniform();
         let k = if n < POW_N && p <= 0.5 {
-            let r = d.pow.at(n);
+            let r = d.leaving.pow.at(n);
             if u <= r {
                 *out = [0.0; N];
                 return 0.0;
@@ -267,7 +315,7 @@ impl Draws for Streams {
             binv_from(u, r, n, p)
         } else {
             let mut rng = sub.rng();
-            let k = binomial_inverse(u, n, p, d.ln_stay, &mut rng);
+            let k = binomial_inverse(u, n, p, d.leaving.ln_stay, &mut rng);
             sub = Sub(u64::from_le_bytes(rng.state()));
             k
         };
@@ -415,7 +463,7 @@ impl Draws for Expected {
         d: &Departure<N>,
         out: &mut [f64; N],
     ) -> f64 {
-        let k = n * d.p.clamp(0.0, 1.0);
+        let k = n * d.leaving.p.clamp(0.0, 1.0);
         for (o, s) in out.iter_mut().zip(&d.to.shares) {
             *o = k * s;
         }
@@ -642,6 +690,9 @@ pub fn draw<R: Rng + ?Sized>(rng: &mut R, b: &Bounded) -> f64 {
         Dist::Pert { min, mode, max } => Pert::new(min, max)
             .with_mode(mode)
             .map_or(mode, |d| d.sample(rng)),
+        Dist::Gamma { shape, scale } => {
+            Gamma::new(shape, scale).map_or(shape * scale, |d| d.sample(rng))
+        }
         Dist::Beta {
             alpha,
             beta,

@@ -9,6 +9,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::params::{DEST_AGEING, DEST_MOVE, MonthParams, N_DEST};
+use super::sampling::Leaving;
 use super::sampling::{Categorical, Departure, Draws, StreamKind};
 use super::state::{Grid, PoolGrid, State};
 use super::{ExitRoute, N_POOLS, N_ROUTES, RATE_ROUTES};
@@ -20,6 +21,8 @@ use crate::placement::N_PLACEMENTS;
 pub struct Flows {
     /// Children who entered care.
     pub entries: f64,
+    /// Where the month's entrants were first placed (before any cap diversion).
+    pub entrants: Grid,
     /// Arrivals in each compartment: entries, moves in, ageing in.
     pub inflow: Grid,
     /// Departures from each compartment: exits, moves out, ageing out.
@@ -38,6 +41,7 @@ impl Flows {
     fn zero() -> Flows {
         Flows {
             entries: 0.0,
+            entrants: [[0.0; N_AGE_BANDS]; N_PLACEMENTS],
             inflow: [[0.0; N_AGE_BANDS]; N_PLACEMENTS],
             outflow: [[0.0; N_AGE_BANDS]; N_PLACEMENTS],
             exits: [0.0; N_ROUTES],
@@ -56,6 +60,9 @@ impl Flows {
 /// Exits sub-stream keys of the post-care pools start here (compartments use 0-49).
 const POOL_KEYS: u64 = 1000;
 
+/// Exits sub-stream keys of the month's entrants start here (by compartment).
+const ENTRANT_KEYS: u64 = 500;
+
 /// The single destination of a post-care pool's departures (the next band, or 18).
 const ONE_WAY: Categorical<1> = Categorical {
     shares: [1.0],
@@ -63,91 +70,135 @@ const ONE_WAY: Categorical<1> = Categorical {
     any: true,
 };
 
+/// The month's flows while they are being worked out.
+struct Month {
+    f: Flows,
+    pool_flow: PoolGrid,
+    /// New placements (entries and moves) by age band into the capped type.
+    new_in_capped: [f64; N_AGE_BANDS],
+    capped: usize,
+}
+
+impl Month {
+    /// Draws how many of the `n` children of compartment (`p`, `a`) leave it
+    /// (each with the chance `leaving`), from the exits sub-stream `key`, and
+    /// records where they go. Returns how many left.
+    fn depart<D: Draws>(
+        &mut self,
+        mp: &MonthParams,
+        draws: &mut D,
+        (p, a): (usize, usize),
+        n: f64,
+        leaving: &Leaving,
+        key: u64,
+    ) -> f64 {
+        let mut dest = [0.0; N_DEST];
+        let d = Departure {
+            leaving,
+            to: &mp.split[p][a],
+        };
+        let k = draws.leave(key, n, &d, &mut dest);
+        if k <= 0.0 {
+            return 0.0;
+        }
+        let f = &mut self.f;
+        f.outflow[p][a] += k;
+        let aged = dest[DEST_AGEING];
+        if a + 1 < N_AGE_BANDS {
+            f.inflow[p][a + 1] += aged;
+        } else {
+            f.exits[ExitRoute::Age18.index()] += aged;
+        }
+        for (r, route) in RATE_ROUTES.iter().enumerate() {
+            let c = dest[1 + r];
+            f.exits[route.index()] += c;
+            if let Some(pool) = route.pool() {
+                self.pool_flow[pool.index()][a] += c;
+                f.pool_in[pool.index()] += c;
+            }
+        }
+        let m = dest[DEST_MOVE];
+        if m > 0.0 {
+            let mut moved = [0.0; N_PLACEMENTS];
+            draws.split(
+                StreamKind::Moves,
+                2 * key + 1,
+                m,
+                &mp.move_to[p],
+                &mut moved,
+            );
+            for q in 0..N_PLACEMENTS {
+                f.inflow[q][a] += moved[q];
+            }
+            if self.capped < N_PLACEMENTS {
+                self.new_in_capped[a] += moved[self.capped];
+            }
+        }
+        k
+    }
+}
+
 /// Advances `state` by one month and returns the month's flows.
 pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flows {
-    let mut f = Flows::zero();
-    // New placements (entries and moves) by age band into the capped type.
-    let mut new_in_capped = [0.0; N_AGE_BANDS];
-    let capped = mp.cap.map_or(usize::MAX, |c| c.placement);
+    let mut m = Month {
+        f: Flows::zero(),
+        pool_flow: [[0.0; N_AGE_BANDS]; N_POOLS],
+        new_in_capped: [0.0; N_AGE_BANDS],
+        capped: mp.cap.map_or(usize::MAX, |c| c.placement),
+    };
 
     // Entries: the count first, then each entry's age band and first placement.
     let n = draws.entries(mp.entries_mean, mp.dispersion);
-    f.entries = n;
+    m.f.entries = n;
     if n > 0.0 {
-        draws.split_entries(n, &mp.entry_age, &mp.entry_place, &mut f.inflow);
-        if capped < N_PLACEMENTS {
-            new_in_capped = f.inflow[capped];
-        }
+        draws.split_entries(n, &mp.entry_age, &mp.entry_place, &mut m.f.entrants);
+        m.f.inflow = m.f.entrants;
     }
+    let entrants = m.f.entrants;
 
     // How many leave each compartment and where they go (ageing, an exit
-    // route or a move), each compartment from its own exits sub-stream.
-    let mut pool_flow: PoolGrid = [[0.0; N_AGE_BANDS]; N_POOLS];
-    let mut dest = [0.0; N_DEST];
-    let mut moved = [0.0; N_PLACEMENTS];
+    // route or a move), each compartment from its own exits sub-stream:
+    // the children there at the start of the month, then the month's entrants,
+    // who are at risk only from the day they arrive.
     for p in 0..N_PLACEMENTS {
         for a in 0..N_AGE_BANDS {
-            let n = state.care[p][a];
-            if n <= 0.0 || mp.depart[p][a] <= 0.0 {
-                continue;
-            }
             let key = (p * N_AGE_BANDS + a) as u64;
-            let d = Departure {
-                p: mp.depart[p][a],
-                ln_stay: mp.ln_stay[p][a],
-                pow: &mp.stay_pow[p][a],
-                to: &mp.split[p][a],
-            };
-            let k = draws.leave(key, n, &d, &mut dest);
-            if k <= 0.0 {
-                continue;
+            let n = state.care[p][a];
+            if n > 0.0 && mp.depart[p][a].p > 0.0 {
+                m.depart(mp, draws, (p, a), n, &mp.depart[p][a], key);
             }
-            f.outflow[p][a] += k;
-            let aged = dest[DEST_AGEING];
-            if a + 1 < N_AGE_BANDS {
-                f.inflow[p][a + 1] += aged;
-            } else {
-                f.exits[ExitRoute::Age18.index()] += aged;
-            }
-            for (r, route) in RATE_ROUTES.iter().enumerate() {
-                let c = dest[1 + r];
-                f.exits[route.index()] += c;
-                if let Some(pool) = route.pool() {
-                    pool_flow[pool.index()][a] += c;
-                    f.pool_in[pool.index()] += c;
-                }
-            }
-            let m = dest[DEST_MOVE];
-            if m > 0.0 {
-                draws.split(
-                    StreamKind::Moves,
-                    2 * key + 1,
-                    m,
-                    &mp.move_to[p],
-                    &mut moved,
-                );
-                for q in 0..N_PLACEMENTS {
-                    f.inflow[q][a] += moved[q];
-                }
-                if capped < N_PLACEMENTS {
-                    new_in_capped[a] += moved[capped];
+            let e = entrants[p][a];
+            if e > 0.0 {
+                let left = if mp.entrant_depart[p][a].p > 0.0 {
+                    let leaving = &mp.entrant_depart[p][a];
+                    m.depart(mp, draws, (p, a), e, leaving, ENTRANT_KEYS + key)
+                } else {
+                    0.0
+                };
+                // Entrants who have already left need no place under a cap.
+                if p == m.capped {
+                    m.new_in_capped[a] += e - left;
                 }
             }
         }
     }
+    let Month {
+        mut f,
+        mut pool_flow,
+        new_in_capped,
+        ..
+    } = m;
 
     // Post-care pools: ageing, and leaving at 18.
     let mut one = [0.0];
     for (pool, row) in state.post_care.iter().enumerate() {
         for (a, &n) in row.iter().enumerate() {
-            if n <= 0.0 || mp.pool_age[a] <= 0.0 {
+            if n <= 0.0 || mp.pool_age[a].p <= 0.0 {
                 continue;
             }
             let key = POOL_KEYS + (pool * N_AGE_BANDS + a) as u64;
             let d = Departure {
-                p: mp.pool_age[a],
-                ln_stay: mp.pool_ln_stay[a],
-                pow: &mp.pool_pow[a],
+                leaving: &mp.pool_age[a],
                 to: &ONE_WAY,
             };
             let k = draws.leave(key, n, &d, &mut one);

@@ -55,6 +55,21 @@ pub struct StochasticFile {
     /// Caps on a placement type ("one in, one out").
     #[serde(default)]
     pub caps: Vec<CapFile>,
+    /// How uncertain the rates themselves are; each path draws its own.
+    pub rate_uncertainty: Option<RateUncertaintyFile>,
+}
+
+/// `[stochastic.rate_uncertainty]`: coefficients of variation of per-path rate
+/// multipliers (mean 1, Gamma distributed); a missing value is 0 (known exactly).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateUncertaintyFile {
+    /// Of the level of entries.
+    pub entries: Option<f64>,
+    /// Of every exit rate of a placement type, all routes together.
+    pub exits: Option<PlacementTableFile>,
+    /// Of the move rate out of a placement type.
+    pub moves: Option<PlacementTableFile>,
 }
 
 /// A value for each DfE age band (numbers unless `T` says otherwise).
@@ -135,6 +150,9 @@ pub struct MovesFile {
     pub rate: PlacementTableFile,
     /// Weight of each type as a destination (the origin's own weight is ignored).
     pub to: PlacementTableFile,
+    /// Destination weights of the moves out of particular origins, replacing `to`
+    /// for those origins (e.g. step-down from homes and hostels goes mostly to foster care).
+    pub from: Option<PlacementTableFile<PlacementTableFile>>,
 }
 
 /// `[stochastic.post_care]`: pounds.
@@ -307,6 +325,14 @@ pub enum Dist {
         /// Upper bound.
         max: f64,
     },
+    /// Gamma with a shape and a scale (the per-path rate multipliers of
+    /// `[stochastic.rate_uncertainty]`).
+    Gamma {
+        /// Shape.
+        shape: f64,
+        /// Scale.
+        scale: f64,
+    },
     /// Beta(alpha, beta) scaled to `[min, max]`.
     Beta {
         /// First shape.
@@ -324,6 +350,7 @@ impl Dist {
     /// The expected value (before clamping).
     pub fn mean(&self) -> f64 {
         match *self {
+            Dist::Gamma { shape, scale } => shape * scale,
             Dist::Fixed { value } => value,
             Dist::Uniform { min, max } => (min + max) / 2.0,
             Dist::Triangular { min, mode, max } => (min + mode + max) / 3.0,
@@ -536,8 +563,10 @@ pub struct Stochastic {
     pub ageing: [f64; N_AGE_BANDS],
     /// Yearly rate per child of a placement move, by origin.
     pub move_rate: ByPlacement<f64>,
-    /// Destination weights of moves.
+    /// Destination weights of moves (all origins, as written in `moves.to`).
     pub move_to: ByPlacement<f64>,
+    /// Destination weights of the moves out of each origin (`moves.from`, else `moves.to`).
+    pub move_from: [ByPlacement<f64>; N_PLACEMENTS],
     /// Yearly allowance per child in each post-care pool, pounds.
     pub post_care_yearly: [f64; N_POOLS],
     /// One-off legal cost per SGO, pounds.
@@ -546,6 +575,72 @@ pub struct Stochastic {
     pub interventions: Vec<Intervention>,
     /// Caps.
     pub caps: Vec<Cap>,
+    /// How uncertain the rates are.
+    pub rate_uncertainty: RateUncertainty,
+}
+
+/// Coefficients of variation of the per-path rate multipliers (0 = known exactly).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct RateUncertainty {
+    /// Of the level of entries.
+    pub entries: f64,
+    /// Of each placement type's exit rates.
+    pub exits: ByPlacement<f64>,
+    /// Of each placement type's move rate.
+    pub moves: ByPlacement<f64>,
+}
+
+/// Largest coefficient of variation a rate multiplier may have.
+pub const MAX_RATE_CV: f64 = 2.0;
+
+impl RateUncertainty {
+    /// The multiplier with coefficient of variation `cv`: Gamma with mean 1, or
+    /// `None` when `cv` is 0 (nothing to draw, so the path's streams are unchanged).
+    pub fn multiplier(cv: f64) -> Option<Bounded> {
+        (cv > 0.0).then(|| Bounded {
+            dist: Dist::Gamma {
+                shape: 1.0 / (cv * cv),
+                scale: cv * cv,
+            },
+            lo: 0.0,
+            hi: f64::INFINITY,
+        })
+    }
+}
+
+fn rate_uncertainty(c: &mut Checker, f: Option<&RateUncertaintyFile>) -> RateUncertainty {
+    let Some(f) = f else {
+        return RateUncertainty::default();
+    };
+    let cv = |c: &mut Checker, field: &str, v: f64| -> f64 {
+        if v.is_finite() && (0.0..=MAX_RATE_CV).contains(&v) {
+            v
+        } else {
+            c.push(
+                field,
+                format!("a coefficient of variation must be between 0 and {MAX_RATE_CV}, got {v}"),
+            );
+            0.0
+        }
+    };
+    let table = |c: &mut Checker, name: &str, t: Option<&PlacementTableFile>| {
+        let values = t.map(PlacementTableFile::values);
+        ByPlacement::from_fn(|p| match values.as_ref().and_then(|v| v[p.index()]) {
+            Some(v) => cv(
+                c,
+                &format!("stochastic.rate_uncertainty.{name}.{}", p.key()),
+                v,
+            ),
+            None => 0.0,
+        })
+    };
+    RateUncertainty {
+        entries: f
+            .entries
+            .map_or(0.0, |v| cv(c, "stochastic.rate_uncertainty.entries", v)),
+        exits: table(c, "exits", f.exits.as_ref()),
+        moves: table(c, "moves", f.moves.as_ref()),
+    }
 }
 
 // ---------------------------------------------------------------- checks
@@ -789,6 +884,47 @@ fn month_index(c: &mut Checker, field: &str, s: &str, first: FinancialYear) -> f
     }
 }
 
+/// Destination weights by origin: `[stochastic.moves.from.<origin>]` where given,
+/// otherwise the all-origins `to`. An origin that has moves needs a positive
+/// weight on some other type, or its moves would have nowhere to go.
+fn moves_from(
+    c: &mut Checker,
+    from: Option<&PlacementTableFile<PlacementTableFile>>,
+    to: &ByPlacement<f64>,
+    rate: &ByPlacement<f64>,
+) -> [ByPlacement<f64>; N_PLACEMENTS] {
+    let rows = from.map(PlacementTableFile::rows);
+    std::array::from_fn(|o| {
+        let origin = Placement::ALL[o];
+        let Some(Some(row)) = rows.map(|r| r[o]) else {
+            return *to;
+        };
+        let field = format!("stochastic.moves.from.{}", origin.key());
+        let weights = c.placements(&field, row, "a destination weight", |c, field, v| {
+            if !v.is_finite() || v < 0.0 {
+                c.push(
+                    field,
+                    format!("a destination weight must be 0 or more, got {v}"),
+                );
+            }
+            v
+        });
+        let elsewhere = weights.total() - weights[origin];
+        if rate[origin] > 0.0 && elsewhere <= 0.0 {
+            c.push(
+                &field,
+                format!(
+                    "moves out of {} (moves.rate.{} = {}) need a weight above 0 on another placement type",
+                    origin.key(),
+                    origin.key(),
+                    rate[origin]
+                ),
+            );
+        }
+        weights
+    })
+}
+
 /// The starting grid from `[stochastic.start_children]`.
 fn start_children(c: &mut Checker, f: &PlacementTableFile<AgeTableFile>) -> Grid {
     let mut grid: Grid = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
@@ -1029,6 +1165,7 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
             "at least one destination weight must be above 0",
         );
     }
+    let move_from = moves_from(c, f.moves.from.as_ref(), &move_to, &move_rate);
 
     let pc = &f.post_care;
     let money = |c: &mut Checker, field: &str, v: f64| -> f64 {
@@ -1206,10 +1343,12 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
         ageing: ageing(c, f.ageing.as_ref()),
         move_rate,
         move_to,
+        move_from,
         post_care_yearly,
         sgo_legal_cost,
         interventions,
         caps,
+        rate_uncertainty: rate_uncertainty(c, f.rate_uncertainty.as_ref()),
     }
 }
 

@@ -94,6 +94,9 @@ pub struct Growth {
     pub upper: f64,
     /// Fitted entries in the last year.
     pub fitted_last: f64,
+    /// Standard error of the fitted log entries of the year after the last
+    /// (level and slope uncertainty together).
+    pub log_next_se: f64,
 }
 
 /// Fits log-linear growth to entries by year; needs two years or more and some entries.
@@ -135,7 +138,11 @@ pub fn entry_growth(entries: &[(FinancialYear, u32)]) -> Option<Growth> {
     let se = (info[0][0] / det).sqrt();
     let z = 1.959_963_984_540_054;
     let last = xs[xs.len() - 1];
+    // Var(a + b·x) at the next year from the inverse information matrix.
+    let next = last + 1.0;
+    let var_next = (info[1][1] - 2.0 * next * info[0][1] + next * next * info[0][0]) / det;
     Some(Growth {
+        log_next_se: var_next.max(0.0).sqrt(),
         rate: b.exp() - 1.0,
         log_slope: b,
         log_slope_se: se,

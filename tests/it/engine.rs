@@ -9,7 +9,7 @@ use lacsim::age::N_AGE_BANDS;
 use lacsim::engine::metrics as m;
 use lacsim::engine::streams::{self, StreamKind};
 use lacsim::engine::{self, Setup, runner};
-use lacsim::model::sampling;
+use lacsim::model::sampling::{self, Leaving};
 use lacsim::model::{ExitRoute, MonthParams, PathParams, State, step};
 use lacsim::placement::N_PLACEMENTS;
 use lacsim::scenario::Scenario;
@@ -84,10 +84,13 @@ proptest! {
                     let after = state.care[p][a];
                     prop_assert_eq!(after, before.care[p][a] + f.inflow[p][a] - f.outflow[p][a]);
                     prop_assert!(after >= 0.0 && after.fract() == 0.0, "count {}", after);
-                    prop_assert!(f.outflow[p][a] <= before.care[p][a]);
+                    // Only children there at the start, and the month's entrants, can leave.
+                    prop_assert!(f.outflow[p][a] <= before.care[p][a] + f.entrants[p][a]);
                 }
             }
             prop_assert_eq!(state.total(), before.total() + f.entries - f.leavers());
+            let entrants: f64 = f.entrants.iter().flatten().sum();
+            prop_assert_eq!(entrants, f.entries);
             let (pb, pa) = (before.pools(), state.pools());
             for i in 0..pb.len() {
                 prop_assert_eq!(pa[i], pb[i] + f.pool_in[i] - f.pool_out[i]);
@@ -105,8 +108,9 @@ fn zero_rate_model_never_changes() {
     let pp = PathParams::central(st, &cal, false);
     let mut mp = MonthParams::build(st, &pp, 0);
     mp.entries_mean = 0.0;
-    mp.depart = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
-    mp.pool_age = [0.0; N_AGE_BANDS];
+    mp.depart = [[Leaving::NEVER; N_AGE_BANDS]; N_PLACEMENTS];
+    mp.entrant_depart = [[Leaving::NEVER; N_AGE_BANDS]; N_PLACEMENTS];
+    mp.pool_age = [Leaving::NEVER; N_AGE_BANDS];
     let start = State::new(&st.start);
     let mut state = start;
     for month in 0..120 {
