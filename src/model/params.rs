@@ -5,7 +5,10 @@
 //! hazards `h_i` per year and `H = Σ h_i`, a child leaves its compartment in a
 //! month with probability `1 − exp(−H/12)`, by route `i` with share `h_i / H`.
 //! Ageing is one of the hazards (`1 / width` of the band per year); from 16-17 it
-//! is the 18th birthday. Must not draw random numbers itself.
+//! is the 18th birthday. A child who enters during a month is at risk only for
+//! the rest of it ([`Leaving::rest_of_month`]). Path parameters carry the
+//! per-path multipliers of rates whose estimates are uncertain. Must not draw
+//! random numbers itself.
 
 // Compartments are indexed (placement, age band) as in the model's equations.
 #![allow(clippy::needless_range_loop)]
@@ -291,6 +294,15 @@ pub struct ActiveCap {
     pub overflow_to: usize,
 }
 
+/// Probability of leaving before the month ends, at total yearly hazard `h`, for
+/// a child who arrives at a uniformly random time in it: the mean of
+/// `1 − e^(−x·u)` over `u` in [0, 1] with `x = h / 12`, that is
+/// `1 − (1 − e^(−x)) / x`; `month` is the whole month's `1 − e^(−x)`.
+pub fn rest_of_month(h: f64, month: f64) -> f64 {
+    let x = h / 12.0;
+    if x > 0.0 { 1.0 - month / x } else { 0.0 }
+}
+
 /// One month's probabilities with their inversion tables (about 22 KB).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MonthParams {
@@ -304,9 +316,9 @@ pub struct MonthParams {
     pub entry_place: [Categorical<N_PLACEMENTS>; N_AGE_BANDS],
     /// How a child in a compartment at the start of the month may leave it.
     pub depart: [[Leaving; N_AGE_BANDS]; N_PLACEMENTS],
-    /// How a child who enters care into a compartment during the month may
-    /// leave it before the month ends (at risk for the rest of the month).
-    pub entrant_depart: [[Leaving; N_AGE_BANDS]; N_PLACEMENTS],
+    /// Probability that a child who enters care into a compartment during the
+    /// month leaves it before the month ends ([`rest_of_month`]).
+    pub entrant_depart: [[f64; N_AGE_BANDS]; N_PLACEMENTS],
     /// Share of departures by destination ([`N_DEST`]).
     pub split: [[Categorical<N_DEST>; N_AGE_BANDS]; N_PLACEMENTS],
     /// Share of moves from each placement by destination placement.
@@ -347,7 +359,7 @@ impl MonthParams {
             entry_age: Categorical::new(st.entries.by_age),
             entry_place: [none; N_AGE_BANDS],
             depart: [[Leaving::NEVER; N_AGE_BANDS]; N_PLACEMENTS],
-            entrant_depart: [[Leaving::NEVER; N_AGE_BANDS]; N_PLACEMENTS],
+            entrant_depart: [[0.0; N_AGE_BANDS]; N_PLACEMENTS],
             split: [[Categorical::new([0.0; N_DEST]); N_AGE_BANDS]; N_PLACEMENTS],
             move_to: [none; N_PLACEMENTS],
             pool_age,
@@ -427,7 +439,7 @@ impl MonthParams {
                 h[DEST_MOVE] = move_hazard[p];
                 let total: f64 = h.iter().sum();
                 self.depart[p][a] = Leaving::month(total);
-                self.entrant_depart[p][a] = Leaving::rest_of_month(total);
+                self.entrant_depart[p][a] = rest_of_month(total, self.depart[p][a].p);
                 self.split[p][a] = Categorical::new(h.map(|x| x / total));
             }
         }

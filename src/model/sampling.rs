@@ -7,8 +7,9 @@
 //! for 256 children or more, BTPE (rand_distr) when `p > 0.5` or `n·p >= 500`.
 //! Then, when the count is non-zero, each leaver's destination by inversion of
 //! one uniform on running sums ([`Categorical`]) up to 32 leavers, conditional
-//! binomials above. Entries: each entry's age band and first placement from one
-//! uniform (up to 256 a month). Other binomials as Bernoulli sums for small `n`,
+//! binomials above. Entries: each entry's age band, first placement and whether it
+//! leaves again before the month ends (and where to) from one uniform, rescaled
+//! at each choice (up to 256 a month). Other binomials as Bernoulli sums for small `n`,
 //! BINV when `n·min(p, 1−p) < 10`, otherwise rand_distr's BTPE; Poisson by
 //! sequential inversion when the mean is below 100, otherwise rand_distr's
 //! PTRS; negative binomial as a gamma–Poisson mixture (gamma from rand_distr);
@@ -156,19 +157,6 @@ impl Leaving {
         Leaving::from_ln_stay(-h / 12.0)
     }
 
-    /// Leaving within the rest of the month for a child who arrives at a
-    /// uniformly random time in it: `1 − (1 − e^(−x)) / x` with `x = h / 12`,
-    /// the mean of `1 − e^(−x·U)` over the arrival `U`.
-    pub fn rest_of_month(h: f64) -> Leaving {
-        let x = h / 12.0;
-        if x <= 0.0 {
-            return Leaving::NEVER;
-        }
-        // (1 − e^(−x)) / x, with exp_m1 for accuracy when x is small.
-        let stay = -(-x).exp_m1() / x;
-        Leaving::from_ln_stay(stay.ln())
-    }
-
     fn from_ln_stay(ln_stay: f64) -> Leaving {
         Leaving {
             p: 1.0 - ln_stay.exp(),
@@ -176,6 +164,15 @@ impl Leaving {
             pow: StayPow::new(ln_stay),
         }
     }
+}
+
+/// How the month's entrants leave again before it ends, by compartment.
+#[derive(Debug, Clone, Copy)]
+pub struct EntrantExits<'a, const A: usize, const P: usize, const N: usize> {
+    /// Probability that an entrant leaves before the month ends.
+    pub p: &'a [[f64; A]; P],
+    /// Where an entrant who leaves goes.
+    pub to: &'a [[Categorical<N>; A]; P],
 }
 
 /// How the children of one compartment leave it this month.
@@ -216,13 +213,17 @@ pub trait Draws {
         out: &mut [f64; N],
     );
     /// Splits `n` entries by age band (`age`) and first placement (`place`, by
-    /// band), adding them to `out[placement][band]`, from the entries sub-stream 0.
-    fn split_entries<const A: usize, const P: usize>(
+    /// band), adding them to `out[placement][band]`, and draws which of them
+    /// leave again before the month ends (`gone`), adding those to
+    /// `left[placement][band][destination]`; from the entries sub-stream 0.
+    fn split_entries<const A: usize, const P: usize, const N: usize>(
         &mut self,
         n: f64,
         age: &Categorical<A>,
         place: &[Categorical<P>; A],
+        gone: &EntrantExits<A, P, N>,
         out: &mut [[f64; A]; P],
+        left: &mut [[[f64; N]; A]; P],
     );
 }
 
@@ -363,12 +364,14 @@ impl Draws for Streams {
         }
     }
 
-    fn split_entries<const A: usize, const P: usize>(
+    fn split_entries<const A: usize, const P: usize, const N: usize>(
         &mut self,
         n: f64,
         age: &Categorical<A>,
         place: &[Categorical<P>; A],
+        gone: &EntrantExits<A, P, N>,
         out: &mut [[f64; A]; P],
+        left: &mut [[[f64; N]; A]; P],
     ) {
         if n <= 0.0 || !age.any {
             return;
@@ -376,11 +379,23 @@ impl Draws for Streams {
         let mut sub = Sub::new(self.entries_seed, 0);
         let n = n as u64;
         if n <= PER_ENTRY {
+            // One uniform per entry: its age band by inversion, its placement by
+            // inversion of the uniform rescaled within the band's interval, and
+            // whether it leaves again (and where to) from what is left, rescaled
+            // within the placement's interval: each rescaled uniform is uniform
+            // on [0, 1) given the choices before it.
             for _ in 0..n {
                 let u = sub.uniform();
                 let a = age.pick(u);
                 let v = (u - age.start(a)) / age.shares[a];
-                out[place[a].pick(v)][a] += 1.0;
+                let pl = &place[a];
+                let p = pl.pick(v);
+                out[p][a] += 1.0;
+                let w = (v - pl.start(p)) / pl.shares[p];
+                let q = gone.p[p][a];
+                if w < q {
+                    left[p][a][gone.to[p][a].pick(w / q)] += 1.0;
+                }
             }
         } else {
             let mut rng = sub.rng();
@@ -389,8 +404,14 @@ impl Draws for Streams {
             let mut by_place = [0.0; P];
             for (a, &k) in by_age.iter().enumerate() {
                 multinomial(&mut rng, k as u64, &place[a].shares, &mut by_place);
-                for (row, &c) in out.iter_mut().zip(&by_place) {
-                    row[a] += c;
+                for (p, &c) in by_place.iter().enumerate() {
+                    out[p][a] += c;
+                    let k = binomial(&mut rng, c as u64, gone.p[p][a]);
+                    let mut to = [0.0; N];
+                    multinomial(&mut rng, k, &gone.to[p][a].shares, &mut to);
+                    for (l, t) in left[p][a].iter_mut().zip(&to) {
+                        *l += t;
+                    }
                 }
             }
         }
@@ -483,17 +504,24 @@ impl Draws for Expected {
         }
     }
 
-    fn split_entries<const A: usize, const P: usize>(
+    fn split_entries<const A: usize, const P: usize, const N: usize>(
         &mut self,
         n: f64,
         age: &Categorical<A>,
         place: &[Categorical<P>; A],
+        gone: &EntrantExits<A, P, N>,
         out: &mut [[f64; A]; P],
+        left: &mut [[[f64; N]; A]; P],
     ) {
         for (a, sa) in age.shares.iter().enumerate() {
             let k = n * sa;
-            for (row, sp) in out.iter_mut().zip(&place[a].shares) {
-                row[a] += k * sp;
+            for (p, sp) in place[a].shares.iter().enumerate() {
+                let c = k * sp;
+                out[p][a] += c;
+                let g = c * gone.p[p][a].clamp(0.0, 1.0);
+                for (l, s) in left[p][a].iter_mut().zip(&gone.to[p][a].shares) {
+                    *l += g * s;
+                }
             }
         }
     }

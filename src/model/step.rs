@@ -9,8 +9,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::params::{DEST_AGEING, DEST_MOVE, MonthParams, N_DEST};
-use super::sampling::Leaving;
-use super::sampling::{Categorical, Departure, Draws, StreamKind};
+use super::sampling::{Categorical, Departure, Draws, EntrantExits, StreamKind};
 use super::state::{Grid, PoolGrid, State};
 use super::{ExitRoute, N_POOLS, N_ROUTES, RATE_ROUTES};
 use crate::age::N_AGE_BANDS;
@@ -60,7 +59,7 @@ impl Flows {
 /// Exits sub-stream keys of the post-care pools start here (compartments use 0-49).
 const POOL_KEYS: u64 = 1000;
 
-/// Exits sub-stream keys of the month's entrants start here (by compartment).
+/// Moves sub-stream keys of the month's entrants who move on start here (by compartment).
 const ENTRANT_KEYS: u64 = 500;
 
 /// The single destination of a post-care pool's departures (the next band, or 18).
@@ -80,27 +79,18 @@ struct Month {
 }
 
 impl Month {
-    /// Draws how many of the `n` children of compartment (`p`, `a`) leave it
-    /// (each with the chance `leaving`), from the exits sub-stream `key`, and
-    /// records where they go. Returns how many left.
-    fn depart<D: Draws>(
+    /// Records that `k` children left compartment (`p`, `a`) for the
+    /// destinations `dest`, and draws where the movers go from the moves
+    /// sub-stream of `key`.
+    fn record<D: Draws>(
         &mut self,
         mp: &MonthParams,
         draws: &mut D,
         (p, a): (usize, usize),
-        n: f64,
-        leaving: &Leaving,
         key: u64,
-    ) -> f64 {
-        let mut dest = [0.0; N_DEST];
-        let d = Departure {
-            leaving,
-            to: &mp.split[p][a],
-        };
-        let k = draws.leave(key, n, &d, &mut dest);
-        if k <= 0.0 {
-            return 0.0;
-        }
+        k: f64,
+        dest: &[f64; N_DEST],
+    ) {
         let f = &mut self.f;
         f.outflow[p][a] += k;
         let aged = dest[DEST_AGEING];
@@ -134,7 +124,6 @@ impl Month {
                 self.new_in_capped[a] += moved[self.capped];
             }
         }
-        k
     }
 }
 
@@ -150,34 +139,52 @@ pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flo
     // Entries: the count first, then each entry's age band and first placement.
     let n = draws.entries(mp.entries_mean, mp.dispersion);
     m.f.entries = n;
+    let mut entrants_left = [[[0.0; N_DEST]; N_AGE_BANDS]; N_PLACEMENTS];
     if n > 0.0 {
-        draws.split_entries(n, &mp.entry_age, &mp.entry_place, &mut m.f.entrants);
+        let gone = EntrantExits {
+            p: &mp.entrant_depart,
+            to: &mp.split,
+        };
+        draws.split_entries(
+            n,
+            &mp.entry_age,
+            &mp.entry_place,
+            &gone,
+            &mut m.f.entrants,
+            &mut entrants_left,
+        );
         m.f.inflow = m.f.entrants;
     }
-    let entrants = m.f.entrants;
 
     // How many leave each compartment and where they go (ageing, an exit
     // route or a move), each compartment from its own exits sub-stream:
     // the children there at the start of the month, then the month's entrants,
     // who are at risk only from the day they arrive.
+    let mut dest = [0.0; N_DEST];
     for p in 0..N_PLACEMENTS {
         for a in 0..N_AGE_BANDS {
             let key = (p * N_AGE_BANDS + a) as u64;
             let n = state.care[p][a];
             if n > 0.0 && mp.depart[p][a].p > 0.0 {
-                m.depart(mp, draws, (p, a), n, &mp.depart[p][a], key);
-            }
-            let e = entrants[p][a];
-            if e > 0.0 {
-                let left = if mp.entrant_depart[p][a].p > 0.0 {
-                    let leaving = &mp.entrant_depart[p][a];
-                    m.depart(mp, draws, (p, a), e, leaving, ENTRANT_KEYS + key)
-                } else {
-                    0.0
+                let d = Departure {
+                    leaving: &mp.depart[p][a],
+                    to: &mp.split[p][a],
                 };
+                let k = draws.leave(key, n, &d, &mut dest);
+                if k > 0.0 {
+                    m.record(mp, draws, (p, a), key, k, &dest);
+                }
+            }
+            let e = m.f.entrants[p][a];
+            if e > 0.0 {
+                let gone = &entrants_left[p][a];
+                let k: f64 = gone.iter().sum();
+                if k > 0.0 {
+                    m.record(mp, draws, (p, a), ENTRANT_KEYS + key, k, gone);
+                }
                 // Entrants who have already left need no place under a cap.
                 if p == m.capped {
-                    m.new_in_capped[a] += e - left;
+                    m.new_in_capped[a] += e - k;
                 }
             }
         }

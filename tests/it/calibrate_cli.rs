@@ -68,9 +68,32 @@ fn synth_then_calibrate_recovers_growth_and_writes_rejections() {
         "[stochastic.ageing]",
         "[stochastic.start_children.independent_living]",
         "[stochastic.entries.by_age_placement.under_1]",
+        "[stochastic.moves.from.homes_hostels]",
     ] {
         assert!(text.contains(table), "{table} missing from\n{text}");
     }
+
+    // Each estimated rate's uncertainty is its Gamma posterior's CV, 1/sqrt(events + 1/2).
+    for p in lacsim::Placement::ALL {
+        for (table, cv) in [
+            ("exit_hazard", st.rate_uncertainty.exits[p]),
+            ("move_hazard", st.rate_uncertainty.moves[p]),
+        ] {
+            let events = est[table][p.key()]["events"].as_f64().unwrap();
+            let want = 1.0 / (events + 0.5).sqrt();
+            assert!(
+                (cv - want).abs() < 1e-6,
+                "{table}.{}: {cv} vs {want}",
+                p.key()
+            );
+        }
+        // Moves by origin: shares of the other types, summing to 1.
+        let row = &st.move_from[p.index()];
+        assert_eq!(row[p], 0.0, "{}", p.key());
+        assert!((row.total() - 1.0).abs() < 1e-9, "{}", p.key());
+    }
+    let cv = st.rate_uncertainty.entries;
+    assert!(cv > 0.0 && cv < 0.2, "entry level CV {cv}");
 }
 
 #[test]

@@ -109,7 +109,7 @@ fn zero_rate_model_never_changes() {
     let mut mp = MonthParams::build(st, &pp, 0);
     mp.entries_mean = 0.0;
     mp.depart = [[Leaving::NEVER; N_AGE_BANDS]; N_PLACEMENTS];
-    mp.entrant_depart = [[Leaving::NEVER; N_AGE_BANDS]; N_PLACEMENTS];
+    mp.entrant_depart = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
     mp.pool_age = [Leaving::NEVER; N_AGE_BANDS];
     let start = State::new(&st.start);
     let mut state = start;
@@ -484,4 +484,145 @@ fn ageing_rates_and_entry_mix_by_age_drive_the_step() {
     let babies: f64 = (0..N_PLACEMENTS).map(|p| f.inflow[p][0]).sum();
     assert!(babies > 0.0);
     assert!((f.inflow[mb][0] - babies).abs() < 1e-9, "{:?}", f.inflow);
+}
+
+// ---------------------------------------------------------------- entrants, moves by origin, rate uncertainty
+
+#[test]
+fn entrants_leave_within_their_first_month_at_the_rest_of_month_rate() {
+    use lacsim::model::Expected;
+    use lacsim::model::params::rest_of_month;
+    // The chance for a child arriving at a uniform time in the month: the mean of
+    // 1 − e^(−x·u) over u in [0, 1], x = h/12 (midpoint rule, error below 1e-10).
+    for h in [0.3, 2.4, 12.0, 40.0] {
+        let x: f64 = h / 12.0;
+        let n = 20_000;
+        let integral = (0..n)
+            .map(|i| 1.0 - (-x * (i as f64 + 0.5) / n as f64).exp())
+            .sum::<f64>()
+            / n as f64;
+        let p = rest_of_month(h, Leaving::month(h).p);
+        assert!((p - integral).abs() < 1e-9, "h {h}: {p} vs {integral}");
+        assert!(p < Leaving::month(h).p);
+    }
+    assert_eq!(rest_of_month(0.0, 0.0), 0.0);
+
+    // From an empty start, only entrants can leave in the first month. Each of
+    // Poisson(λ) entrants leaves independently, so leavers are Poisson(λ·q̄),
+    // and λ·q̄ is what the expected-value step gives.
+    let s = scenario("do-nothing-3.4.toml");
+    let mut st = s.stochastic.clone().unwrap();
+    for r in st.exit_rates.iter_mut() {
+        r.0.iter_mut().for_each(|x| *x *= 10.0);
+    }
+    st.start = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
+    let cal = lacsim::model::params::EntryCalibration::new(&st, 1);
+    let pp = PathParams::central(&st, &cal, false);
+    let mut mp = MonthParams::build(&st, &pp, 0);
+    mp.entries_mean = 40.0;
+    let mu = step(&mp, &mut State::new(&st.start), &mut Expected).leavers();
+    assert!(mu > 2.0 && mu < 40.0, "expected leavers {mu}");
+    let draws: Vec<f64> = (0..20_000u64)
+        .map(|path| {
+            let mut state = State::new(&st.start);
+            let mut d = streams::month_streams(11, path, 0);
+            let f = step(&mp, &mut state, &mut d);
+            f.leavers()
+        })
+        .collect();
+    check_mean_var(
+        &draws,
+        mu,
+        mu,
+        mu + 3.0 * mu * mu,
+        "leavers in the entry month",
+    );
+}
+
+#[test]
+fn moves_out_of_an_origin_go_where_its_own_row_says() {
+    use lacsim::model::Expected;
+    let s = scenario("do-nothing-3.4.toml");
+    let mut st = s.stochastic.clone().unwrap();
+    for r in st.exit_rates.iter_mut() {
+        r.0 = [0.0; N_PLACEMENTS];
+    }
+    st.ageing = [0.0; N_AGE_BANDS];
+    st.entries.per_year = Some(0.0);
+    let hh = lacsim::Placement::HomesHostels.index();
+    let ih = lacsim::Placement::InHouseFoster.index();
+    let ifa = lacsim::Placement::Ifa.index();
+    st.start = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
+    st.start[hh][3] = 100.0;
+    st.start[ih][3] = 100.0;
+    // Step-down: every move out of homes and hostels goes to IFA.
+    st.move_from[hh] = lacsim::ByPlacement([0.0; N_PLACEMENTS]);
+    st.move_from[hh].0[ifa] = 1.0;
+    let cal = lacsim::model::params::EntryCalibration::new(&st, 1);
+    let pp = PathParams::central(&st, &cal, false);
+    let mp = MonthParams::build(&st, &pp, 0);
+    let f = step(&mp, &mut State::new(&st.start), &mut Expected);
+    let out_hh = f.outflow[hh][3];
+    let out_ih = f.outflow[ih][3];
+    assert!(out_hh > 0.0 && out_ih > 0.0);
+    // In-house moves follow the all-origins weights, so some reach homes and hostels too.
+    let w = st.move_to.0;
+    let to_hh_from_ih = out_ih * w[hh] / (w.iter().sum::<f64>() - w[ih]);
+    assert!((f.inflow[hh][3] - to_hh_from_ih).abs() < 1e-9);
+    let to_ifa_from_ih = out_ih * w[ifa] / (w.iter().sum::<f64>() - w[ih]);
+    assert!(
+        (f.inflow[ifa][3] - out_hh - to_ifa_from_ih).abs() < 1e-9,
+        "{} vs {} + {}",
+        f.inflow[ifa][3],
+        out_hh,
+        to_ifa_from_ih
+    );
+}
+
+#[test]
+fn rate_uncertainty_gives_each_path_gamma_multipliers_shared_by_both_arms() {
+    let s = scenario("investment-plan.toml");
+    let mut st = s.stochastic.clone().unwrap();
+    let ifa = lacsim::Placement::Ifa;
+    let hh = lacsim::Placement::HomesHostels;
+    let (cv_exit, cv_move, cv_entries) = (0.2, 0.5, 0.1);
+    st.rate_uncertainty.exits[ifa] = cv_exit;
+    st.rate_uncertainty.moves[hh] = cv_move;
+    st.rate_uncertainty.entries = cv_entries;
+    let cal = lacsim::model::params::EntryCalibration::new(&st, 3);
+    let central = PathParams::central(&st, &cal, true);
+    assert_eq!(central.exit_mult, [1.0; N_PLACEMENTS]);
+    let level = |pp: &PathParams| pp.entries_first_month / cal.at(pp.growth);
+    let (mut exits, mut moves, mut entries) = (Vec::new(), Vec::new(), Vec::new());
+    for path in 0..20_000u64 {
+        let invest = PathParams::random(&st, &cal, true, &mut streams::structural(3, path));
+        let nothing = PathParams::random(&st, &cal, false, &mut streams::structural(3, path));
+        assert_eq!(invest.growth, nothing.growth);
+        assert_eq!(invest.exit_mult, nothing.exit_mult);
+        assert_eq!(invest.move_mult, nothing.move_mult);
+        assert_eq!(invest.entries_first_month, nothing.entries_first_month);
+        for p in lacsim::Placement::ALL {
+            if p != ifa {
+                assert_eq!(invest.exit_mult[p.index()], 1.0);
+            }
+            if p != hh {
+                assert_eq!(invest.move_mult[p.index()], 1.0);
+            }
+        }
+        exits.push(invest.exit_mult[ifa.index()]);
+        moves.push(invest.move_mult[hh.index()]);
+        entries.push(level(&invest));
+    }
+    // Gamma with mean 1 and CV c: shape k = 1/c², scale c², variance c², fourth
+    // central moment 3k(k + 2)·scale⁴.
+    for (draws, cv, what) in [
+        (&exits, cv_exit, "IFA exit multiplier"),
+        (&moves, cv_move, "homes and hostels move multiplier"),
+        (&entries, cv_entries, "entry level multiplier"),
+    ] {
+        let k = 1.0 / (cv * cv);
+        let scale = cv * cv;
+        let fourth = 3.0 * k * (k + 2.0) * scale.powi(4);
+        check_mean_var(draws, 1.0, cv * cv, fourth, what);
+    }
 }

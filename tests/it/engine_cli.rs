@@ -59,6 +59,26 @@ fn stochastic_bad_inputs_name_file_line_and_field_exit_2_and_write_nothing() {
             "must be between 0 and 12, got 15",
         ),
         (
+            "stochastic-moves-uncertainty.toml",
+            "stochastic-moves-uncertainty.toml:5: stochastic.moves.from.homes_hostels",
+            "need a weight above 0 on another placement type",
+        ),
+        (
+            "stochastic-moves-uncertainty.toml",
+            "stochastic-moves-uncertainty.toml:8: stochastic.moves.from.homes_hostels.ifa",
+            "a destination weight must be 0 or more, got -1",
+        ),
+        (
+            "stochastic-moves-uncertainty.toml",
+            "stochastic-moves-uncertainty.toml:18: stochastic.rate_uncertainty.entries",
+            "a coefficient of variation must be between 0 and 2, got -0.1",
+        ),
+        (
+            "stochastic-moves-uncertainty.toml",
+            "stochastic-moves-uncertainty.toml:21: stochastic.rate_uncertainty.exits.ifa",
+            "a coefficient of variation must be between 0 and 2, got 3",
+        ),
+        (
             "stochastic-unknown-line.toml",
             "stochastic-unknown-line.toml:7: stochastic.interventions[0].line",
             "unknown investment line `family_group_conferences`",
