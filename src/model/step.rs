@@ -59,9 +59,6 @@ impl Flows {
 /// Exits sub-stream keys of the post-care pools start here (compartments use 0-49).
 const POOL_KEYS: u64 = 1000;
 
-/// Moves sub-stream keys of the month's entrants who move on start here (by compartment).
-const ENTRANT_KEYS: u64 = 500;
-
 /// The single destination of a post-care pool's departures (the next band, or 18).
 const ONE_WAY: Categorical<1> = Categorical {
     shares: [1.0],
@@ -165,27 +162,33 @@ pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flo
         for a in 0..N_AGE_BANDS {
             let key = (p * N_AGE_BANDS + a) as u64;
             let n = state.care[p][a];
+            let mut k = 0.0;
             if n > 0.0 && mp.depart[p][a].p > 0.0 {
                 let d = Departure {
                     leaving: &mp.depart[p][a],
                     to: &mp.split[p][a],
                 };
-                let k = draws.leave(key, n, &d, &mut dest);
-                if k > 0.0 {
-                    m.record(mp, draws, (p, a), key, k, &dest);
-                }
+                k = draws.leave(key, n, &d, &mut dest);
             }
             let e = m.f.entrants[p][a];
             if e > 0.0 {
+                // The entrants who left again join the compartment's other leavers.
                 let gone = &entrants_left[p][a];
-                let k: f64 = gone.iter().sum();
-                if k > 0.0 {
-                    m.record(mp, draws, (p, a), ENTRANT_KEYS + key, k, gone);
+                let ke: f64 = gone.iter().sum();
+                if ke > 0.0 {
+                    if k <= 0.0 {
+                        dest = [0.0; N_DEST];
+                    }
+                    dest.iter_mut().zip(gone).for_each(|(d, g)| *d += g);
+                    k += ke;
                 }
                 // Entrants who have already left need no place under a cap.
                 if p == m.capped {
-                    m.new_in_capped[a] += e - k;
+                    m.new_in_capped[a] += e - ke;
                 }
+            }
+            if k > 0.0 {
+                m.record(mp, draws, (p, a), key, k, &dest);
             }
         }
     }
