@@ -8,8 +8,8 @@
 //! Then, when the count is non-zero, each leaver's destination by inversion of
 //! one uniform on running sums ([`Categorical`]) up to 32 leavers, conditional
 //! binomials above. Entries: each entry's age band, first placement and whether it
-//! leaves again before the month ends (and where to) from one uniform, rescaled
-//! at each choice (up to 256 a month). Other binomials as Bernoulli sums for small `n`,
+//! leaves again before the month ends from one uniform, rescaled at each choice
+//! (up to 256 a month). Other binomials as Bernoulli sums for small `n`,
 //! BINV when `n·min(p, 1−p) < 10`, otherwise rand_distr's BTPE; Poisson by
 //! sequential inversion when the mean is below 100, otherwise rand_distr's
 //! PTRS; negative binomial as a gamma–Poisson mixture (gamma from rand_distr);
@@ -166,15 +166,6 @@ impl Leaving {
     }
 }
 
-/// How the month's entrants leave again before it ends, by compartment.
-#[derive(Debug, Clone, Copy)]
-pub struct EntrantExits<'a, const A: usize, const P: usize, const N: usize> {
-    /// Probability that an entrant leaves before the month ends.
-    pub p: &'a [[f64; A]; P],
-    /// Where an entrant who leaves goes.
-    pub to: &'a [[Categorical<N>; A]; P],
-}
-
 /// How the children of one compartment leave it this month.
 #[derive(Debug, Clone, Copy)]
 pub struct Departure<'a, const N: usize> {
@@ -214,16 +205,17 @@ pub trait Draws {
     );
     /// Splits `n` entries by age band (`age`) and first placement (`place`, by
     /// band), adding them to `out[placement][band]`, and draws which of them
-    /// leave again before the month ends (`gone`), adding those to
-    /// `left[placement][band][destination]`; from the entries sub-stream 0.
-    fn split_entries<const A: usize, const P: usize, const N: usize>(
+    /// leave again before the month ends (each with probability
+    /// `leave[placement][band]`), adding those to `left`; from the entries
+    /// sub-stream 0.
+    fn split_entries<const A: usize, const P: usize>(
         &mut self,
         n: f64,
         age: &Categorical<A>,
         place: &[Categorical<P>; A],
-        gone: &EntrantExits<A, P, N>,
+        leave: &[[f64; A]; P],
         out: &mut [[f64; A]; P],
-        left: &mut [[[f64; N]; A]; P],
+        left: &mut [[f64; A]; P],
     );
 }
 
@@ -347,6 +339,7 @@ impl Draws for Streams {
     ) {
         let seed = match stream {
             StreamKind::Entries => self.entries_seed,
+            StreamKind::Exits => self.exits_seed,
             _ => self.moves_seed,
         };
         *out = [0.0; N];
@@ -364,14 +357,14 @@ impl Draws for Streams {
         }
     }
 
-    fn split_entries<const A: usize, const P: usize, const N: usize>(
+    fn split_entries<const A: usize, const P: usize>(
         &mut self,
         n: f64,
         age: &Categorical<A>,
         place: &[Categorical<P>; A],
-        gone: &EntrantExits<A, P, N>,
+        leave: &[[f64; A]; P],
         out: &mut [[f64; A]; P],
-        left: &mut [[[f64; N]; A]; P],
+        left: &mut [[f64; A]; P],
     ) {
         if n <= 0.0 || !age.any {
             return;
@@ -392,10 +385,7 @@ impl Draws for Streams {
                 let p = pl.pick(v);
                 out[p][a] += 1.0;
                 let w = (v - pl.start(p)) / pl.shares[p];
-                let q = gone.p[p][a];
-                if w < q {
-                    left[p][a][gone.to[p][a].pick(w / q)] += 1.0;
-                }
+                left[p][a] += (w < leave[p][a]) as u8 as f64;
             }
         } else {
             let mut rng = sub.rng();
@@ -406,12 +396,7 @@ impl Draws for Streams {
                 multinomial(&mut rng, k as u64, &place[a].shares, &mut by_place);
                 for (p, &c) in by_place.iter().enumerate() {
                     out[p][a] += c;
-                    let k = binomial(&mut rng, c as u64, gone.p[p][a]);
-                    let mut to = [0.0; N];
-                    multinomial(&mut rng, k, &gone.to[p][a].shares, &mut to);
-                    for (l, t) in left[p][a].iter_mut().zip(&to) {
-                        *l += t;
-                    }
+                    left[p][a] += binomial(&mut rng, c as u64, leave[p][a]) as f64;
                 }
             }
         }
@@ -504,24 +489,21 @@ impl Draws for Expected {
         }
     }
 
-    fn split_entries<const A: usize, const P: usize, const N: usize>(
+    fn split_entries<const A: usize, const P: usize>(
         &mut self,
         n: f64,
         age: &Categorical<A>,
         place: &[Categorical<P>; A],
-        gone: &EntrantExits<A, P, N>,
+        leave: &[[f64; A]; P],
         out: &mut [[f64; A]; P],
-        left: &mut [[[f64; N]; A]; P],
+        left: &mut [[f64; A]; P],
     ) {
         for (a, sa) in age.shares.iter().enumerate() {
             let k = n * sa;
             for (p, sp) in place[a].shares.iter().enumerate() {
                 let c = k * sp;
                 out[p][a] += c;
-                let g = c * gone.p[p][a].clamp(0.0, 1.0);
-                for (l, s) in left[p][a].iter_mut().zip(&gone.to[p][a].shares) {
-                    *l += g * s;
-                }
+                left[p][a] += c * leave[p][a].clamp(0.0, 1.0);
             }
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::params::{DEST_AGEING, DEST_MOVE, MonthParams, N_DEST};
-use super::sampling::{Categorical, Departure, Draws, EntrantExits, StreamKind};
+use super::sampling::{Categorical, Departure, Draws, StreamKind};
 use super::state::{Grid, PoolGrid, State};
 use super::{ExitRoute, N_POOLS, N_ROUTES, RATE_ROUTES};
 use crate::age::N_AGE_BANDS;
@@ -58,6 +58,10 @@ impl Flows {
 
 /// Exits sub-stream keys of the post-care pools start here (compartments use 0-49).
 const POOL_KEYS: u64 = 1000;
+
+/// Exits sub-stream keys of where the month's entrants who leave again go
+/// (by compartment; compartments use 0-49, post-care pools 1000 on).
+const ENTRANT_KEYS: u64 = 500;
 
 /// The single destination of a post-care pool's departures (the next band, or 18).
 const ONE_WAY: Categorical<1> = Categorical {
@@ -136,17 +140,13 @@ pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flo
     // Entries: the count first, then each entry's age band and first placement.
     let n = draws.entries(mp.entries_mean, mp.dispersion);
     m.f.entries = n;
-    let mut entrants_left = [[[0.0; N_DEST]; N_AGE_BANDS]; N_PLACEMENTS];
+    let mut entrants_left = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
     if n > 0.0 {
-        let gone = EntrantExits {
-            p: &mp.entrant_depart,
-            to: &mp.split,
-        };
         draws.split_entries(
             n,
             &mp.entry_age,
             &mp.entry_place,
-            &gone,
+            &mp.entrant_depart,
             &mut m.f.entrants,
             &mut entrants_left,
         );
@@ -172,14 +172,17 @@ pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flo
             }
             let e = m.f.entrants[p][a];
             if e > 0.0 {
-                // The entrants who left again join the compartment's other leavers.
-                let gone = &entrants_left[p][a];
-                let ke: f64 = gone.iter().sum();
+                // The entrants who left again join the compartment's other
+                // leavers; where they went is drawn from their own sub-stream.
+                let ke = entrants_left[p][a];
                 if ke > 0.0 {
                     if k <= 0.0 {
                         dest = [0.0; N_DEST];
                     }
-                    dest.iter_mut().zip(gone).for_each(|(d, g)| *d += g);
+                    let mut gone = [0.0; N_DEST];
+                    let sub = ENTRANT_KEYS + key;
+                    draws.split(StreamKind::Exits, sub, ke, &mp.split[p][a], &mut gone);
+                    dest.iter_mut().zip(&gone).for_each(|(d, g)| *d += g);
                     k += ke;
                 }
                 // Entrants who have already left need no place under a cap.
