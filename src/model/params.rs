@@ -438,7 +438,7 @@ impl MonthParams {
                 }
                 h[DEST_MOVE] = move_hazard[p];
                 let total: f64 = h.iter().sum();
-                self.depart[p][a] = Leaving::month(total);
+                self.depart[p][a].set_month(total);
                 self.entrant_depart[p][a] = rest_of_month(total, self.depart[p][a].p);
                 self.split[p][a] = Categorical::new(h.map(|x| x / total));
             }

@@ -113,17 +113,26 @@ impl StayPow {
 
     /// The table for `ln_stay` = ln(1 − p).
     pub fn new(ln_stay: f64) -> StayPow {
+        let mut t = StayPow::ONE;
+        t.set(ln_stay);
+        t
+    }
+
+    /// Rewrites the table in place for `ln_stay` (month tables are rebuilt
+    /// often during intervention ramps; building a new one would copy it).
+    pub fn set(&mut self, ln_stay: f64) {
         let q = ln_stay.exp();
-        let mut lo = [1.0; 16];
+        let lo = &mut self.lo;
+        lo[0] = 1.0;
         for i in 1..16 {
             lo[i] = lo[i - 1] * q;
         }
         let q16 = lo[15] * q;
-        let mut hi = [1.0; 16];
+        let hi = &mut self.hi;
+        hi[0] = 1.0;
         for j in 1..16 {
             hi[j] = hi[j - 1] * q16;
         }
-        StayPow { lo, hi }
     }
 
     /// `(1 − p)^n` for `n < POW_N`.
@@ -154,15 +163,17 @@ impl Leaving {
 
     /// Leaving within a whole month at total yearly hazard `h`.
     pub fn month(h: f64) -> Leaving {
-        Leaving::from_ln_stay(-h / 12.0)
+        let mut l = Leaving::NEVER;
+        l.set_month(h);
+        l
     }
 
-    fn from_ln_stay(ln_stay: f64) -> Leaving {
-        Leaving {
-            p: 1.0 - ln_stay.exp(),
-            ln_stay,
-            pow: StayPow::new(ln_stay),
-        }
+    /// Rewrites `self`, in place, as [`Leaving::month`]`(h)`.
+    pub fn set_month(&mut self, h: f64) {
+        let ln_stay = -h / 12.0;
+        self.p = 1.0 - ln_stay.exp();
+        self.ln_stay = ln_stay;
+        self.pow.set(ln_stay);
     }
 }
 

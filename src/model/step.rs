@@ -71,15 +71,15 @@ const ONE_WAY: Categorical<1> = Categorical {
 };
 
 /// The month's flows while they are being worked out.
-struct Month {
-    f: Flows,
+struct Month<'a> {
+    f: &'a mut Flows,
     pool_flow: PoolGrid,
     /// New placements (entries and moves) by age band into the capped type.
     new_in_capped: [f64; N_AGE_BANDS],
     capped: usize,
 }
 
-impl Month {
+impl Month<'_> {
     /// Records that `k` children left compartment (`p`, `a`) for the
     /// destinations `dest`, and draws where the movers go from the moves
     /// sub-stream of `key`.
@@ -92,7 +92,7 @@ impl Month {
         k: f64,
         dest: &[f64; N_DEST],
     ) {
-        let f = &mut self.f;
+        let f = &mut *self.f;
         f.outflow[p][a] += k;
         let aged = dest[DEST_AGEING];
         if a + 1 < N_AGE_BANDS {
@@ -130,8 +130,9 @@ impl Month {
 
 /// Advances `state` by one month and returns the month's flows.
 pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flows {
+    let mut f = Flows::zero();
     let mut m = Month {
-        f: Flows::zero(),
+        f: &mut f,
         pool_flow: [[0.0; N_AGE_BANDS]; N_POOLS],
         new_in_capped: [0.0; N_AGE_BANDS],
         capped: mp.cap.map_or(usize::MAX, |c| c.placement),
@@ -196,7 +197,6 @@ pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flo
         }
     }
     let Month {
-        mut f,
         mut pool_flow,
         new_in_capped,
         ..
