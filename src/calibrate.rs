@@ -2,9 +2,11 @@
 //! shares, growth, the 31 March census) into the text of a scenario file the
 //! Monte Carlo engine runs directly.
 //!
-//! Rates go in as posterior means; growth goes in as a normal distribution with
-//! the fitted standard error, so each path draws its own growth and the
-//! uncertainty of the trend flows into the bands. Unit costs are not in SSDA903:
+//! Rates go in as posterior means, with their coefficients of variation as
+//! `rate_uncertainty`; growth goes in as a normal distribution with the fitted
+//! standard error (widened for over-dispersion), so each path draws its own
+//! growth and rates and the uncertainty of the estimates flows into the bands.
+//! Monthly entries that vary more than Poisson get a negative binomial size. Unit costs are not in SSDA903:
 //! they come from a costs file or are written as clearly marked defaults.
 
 use crate::age::{AgeBand, N_AGE_BANDS};
@@ -349,6 +351,21 @@ pub fn scenario_toml(est: &Estimates, census: &Census, t: &Target) -> String {
         num(per_year),
         t.first_year
     );
+    match est.entry_dispersion {
+        Some(k) => {
+            let _ = writeln!(
+                s,
+                "dispersion = {}   # negative binomial size: monthly entries vary more than Poisson",
+                num(k)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "# no dispersion: monthly entries vary no more than Poisson"
+            );
+        }
+    }
     let _ = writeln!(s, "[stochastic.entries.by_age]");
     let entry_age =
         shares(&AgeBand::ALL.map(|a| est.entry_age_mix.get(&a).map_or(0.0, |x| x.mean)));
@@ -490,5 +507,53 @@ mod tests {
         assert!((b.entry_placement[0][rf] - (9.0 + pooled) / 10.0).abs() < 1e-12);
         let sum: f64 = b.entry_placement[0].iter().sum();
         assert!((sum - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_written_scenario_carries_over_dispersion_and_rate_uncertainty() {
+        let mut m = PeriodCounts::default();
+        let ifa = Placement::Ifa.index();
+        m.exposure[ifa][3] = 600.0;
+        m.exits[ifa][0] = 24;
+        m.moves[ifa][Placement::InHouseFoster.index()] = 8;
+        m.entries[3][ifa] = 20;
+        let occ = Occupancy {
+            first_year: crate::year::FinancialYear(2020),
+            months: vec![m],
+        };
+        let mut est = estimate(&occ, occ.first_year, occ.first_year);
+        est.entry_dispersion = Some(6.5);
+        let mut counts = [[0; N_AGE_BANDS]; N_PLACEMENTS];
+        counts[ifa][3] = 50;
+        let census = Census {
+            year: occ.first_year,
+            counts,
+        };
+        let t = Target {
+            authority: "Test",
+            source: "unit test",
+            first_year: crate::year::FinancialYear(2021),
+            years: 3,
+            costs: None,
+            bands: None,
+        };
+        let text = scenario_toml(&est, &census, &t);
+        let path = std::path::Path::new("calibrated.toml");
+        let loaded = crate::scenario::load(path, &|_: &std::path::Path| Ok(text.clone()))
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let st = loaded.scenario.stochastic.unwrap();
+        assert_eq!(st.entries.dispersion, Some(6.5));
+        // 24 exits and 8 moves out of IFA: CVs 1/sqrt(24.5) and 1/sqrt(8.5).
+        let ru = st.rate_uncertainty;
+        assert!((ru.exits[Placement::Ifa] - 1.0 / 24.5f64.sqrt()).abs() < 1e-6);
+        assert!((ru.moves[Placement::Ifa] - 1.0 / 8.5f64.sqrt()).abs() < 1e-6);
+        // One year: no trend, so the entry level's CV is that of 20 entries.
+        assert!((ru.entries - 1.0 / 20.5f64.sqrt()).abs() < 1e-6);
+        // All moves went from IFA to in-house fostering, so the all-origins prior
+        // agrees and the IFA row sends everything there; other origins, with no
+        // moves of their own, fall back on that prior.
+        assert_eq!(st.move_from[ifa][Placement::InHouseFoster], 1.0);
+        let hh = Placement::HomesHostels.index();
+        assert_eq!(st.move_from[hh][Placement::InHouseFoster], 1.0);
     }
 }

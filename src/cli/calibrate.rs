@@ -241,7 +241,22 @@ fn rows(est: &Estimates) -> Vec<[String; 5]> {
             format!("{:.4}", g.lower),
             format!("{:.4}", g.upper),
         ]);
+        out.push([
+            "yearly entries over-dispersion".into(),
+            "all".into(),
+            format!("{:.4}", g.overdispersion),
+            "-".into(),
+            "-".into(),
+        ]);
     }
+    out.push([
+        "monthly entries NB size k".into(),
+        "all".into(),
+        est.entry_dispersion
+            .map_or("Poisson".into(), |k| format!("{k:.4}")),
+        "-".into(),
+        "-".into(),
+    ]);
     for (p, r) in &est.move_hazard {
         let [m, l, u] = rate_cells(Some(r));
         out.push(["monthly move hazard".into(), p.key().into(), m, l, u]);

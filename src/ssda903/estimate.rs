@@ -97,6 +97,10 @@ pub struct Growth {
     /// Standard error of the fitted log entries of the year after the last
     /// (level and slope uncertainty together).
     pub log_next_se: f64,
+    /// Quasi-Poisson scale the standard errors were widened by: Pearson χ² of
+    /// the yearly entries about the trend over its degrees of freedom, at least
+    /// 1 (1 with only two years).
+    pub overdispersion: f64,
 }
 
 /// Fits log-linear growth to entries by year; needs two years or more and some entries.
@@ -135,14 +139,30 @@ pub fn entry_growth(entries: &[(FinancialYear, u32)]) -> Option<Growth> {
         }
     }
     let det = info[0][0] * info[1][1] - info[0][1] * info[0][1];
-    let se = (info[0][0] / det).sqrt();
+    // Councils' yearly entries vary more than Poisson (policy, courts, sibling
+    // groups): widen the errors by the Pearson scale when the data say so.
+    let pearson: f64 = xs
+        .iter()
+        .zip(&ys)
+        .map(|(&x, &y)| {
+            let mu = (a + b * x).exp();
+            (y - mu).powi(2) / mu
+        })
+        .sum();
+    let overdispersion = if xs.len() > 2 {
+        (pearson / (xs.len() - 2) as f64).max(1.0)
+    } else {
+        1.0
+    };
+    let se = (info[0][0] / det * overdispersion).sqrt();
     let z = 1.959_963_984_540_054;
     let last = xs[xs.len() - 1];
     // Var(a + b·x) at the next year from the inverse information matrix.
     let next = last + 1.0;
     let var_next = (info[1][1] - 2.0 * next * info[0][1] + next * next * info[0][0]) / det;
     Some(Growth {
-        log_next_se: var_next.max(0.0).sqrt(),
+        overdispersion,
+        log_next_se: (var_next * overdispersion).max(0.0).sqrt(),
         rate: b.exp() - 1.0,
         log_slope: b,
         log_slope_se: se,
@@ -150,6 +170,26 @@ pub fn entry_growth(entries: &[(FinancialYear, u32)]) -> Option<Growth> {
         upper: (b + z * se).exp() - 1.0,
         fitted_last: (a + b * last).exp(),
     })
+}
+
+/// Negative binomial size `k` of monthly entries (variance `μ + μ²/k`), by the
+/// method of moments within each year of twelve `monthly` counts (so a trend or
+/// a step between years does not count as month-to-month variation):
+/// `1/k = Σ (s² − m) / Σ m²` over years with mean `m` and sample variance `s²`.
+/// `None` when the months vary no more than Poisson, or with no full year.
+pub fn monthly_dispersion(monthly: &[u32]) -> Option<f64> {
+    let (mut excess, mut scale) = (0.0, 0.0);
+    for year in monthly.chunks_exact(12) {
+        let m = year.iter().map(|&y| f64::from(y)).sum::<f64>() / 12.0;
+        let s2 = year
+            .iter()
+            .map(|&y| (f64::from(y) - m).powi(2))
+            .sum::<f64>()
+            / 11.0;
+        excess += s2 - m;
+        scale += m * m;
+    }
+    (excess > 0.0 && scale > 0.0).then(|| scale / excess)
 }
 
 /// Everything calibration needs from a span of collection years.
@@ -163,6 +203,9 @@ pub struct Estimates {
     pub entries_per_month: Option<RateEstimate>,
     /// Log-linear growth of yearly entries.
     pub entry_growth: Option<Growth>,
+    /// Negative binomial size of monthly entries ([`monthly_dispersion`]);
+    /// `None` when they are no more variable than Poisson.
+    pub entry_dispersion: Option<f64>,
     /// Age band mix of entries.
     pub entry_age_mix: BTreeMap<AgeBand, ShareEstimate>,
     /// First placement mix of entries.
@@ -183,10 +226,16 @@ pub struct Estimates {
 pub fn estimate(occ: &Occupancy, from: FinancialYear, to: FinancialYear) -> Estimates {
     let mut total = PeriodCounts::default();
     let mut yearly = Vec::new();
+    let mut monthly = Vec::new();
     for y in from.0..=to.0 {
         let c = occ.year(FinancialYear(y));
         yearly.push((FinancialYear(y), c.total_entries()));
         total.add(&c);
+        let first = usize::try_from((y - occ.first_year.0) * 12).ok();
+        let months = first.and_then(|i| occ.months.get(i..i + 12));
+        if let Some(months) = months {
+            monthly.extend(months.iter().map(PeriodCounts::total_entries));
+        }
     }
     let months = f64::from((to.0 - from.0 + 1).max(0) * 12);
     let entries_by_age: Vec<u32> = (0..N_AGE_BANDS)
@@ -247,6 +296,7 @@ pub fn estimate(occ: &Occupancy, from: FinancialYear, to: FinancialYear) -> Esti
         to,
         entries_per_month: rate(f64::from(total.total_entries()), months),
         entry_growth: entry_growth(&yearly),
+        entry_dispersion: monthly_dispersion(&monthly),
         entry_age_mix: AgeBand::ALL
             .into_iter()
             .zip(split(&entries_by_age))
@@ -456,5 +506,93 @@ mod tests {
         assert!((g.rate - 0.05).abs() < 0.002, "{g:?}");
         assert!(g.lower < 0.05 && 0.05 < g.upper);
         assert!(entry_growth(&years[..1]).is_none());
+        // An exact trend is not over-dispersed: the scale stays 1.
+        assert_eq!(g.overdispersion, 1.0);
+    }
+
+    #[test]
+    fn growth_errors_widen_by_the_pearson_scale() {
+        let counts = [100u32, 150, 100, 150, 100, 150];
+        let years: Vec<_> = (0..6)
+            .map(|k| (FinancialYear(2016 + k), counts[k as usize]))
+            .collect();
+        let g = entry_growth(&years).unwrap();
+        // Fitted means from the fit itself: μ_x = fitted_last · e^(b (x − 5)).
+        let pearson: f64 = counts
+            .iter()
+            .enumerate()
+            .map(|(x, &y)| {
+                let mu = g.fitted_last * (g.log_slope * (x as f64 - 5.0)).exp();
+                (f64::from(y) - mu).powi(2) / mu
+            })
+            .sum();
+        let phi = pearson / 4.0;
+        assert!(phi > 3.0, "{phi}");
+        assert!(
+            close(g.overdispersion, phi, 1e-9),
+            "{} vs {phi}",
+            g.overdispersion
+        );
+        // The same data as a smooth Poisson-sized series has the Poisson error;
+        // here it is sqrt(φ) times the Fisher-information error of this fit.
+        let (mut i00, mut i01, mut i11) = (0.0, 0.0, 0.0);
+        for x in 0..6 {
+            let mu = g.fitted_last * (g.log_slope * (f64::from(x) - 5.0)).exp();
+            let x = f64::from(x);
+            i00 += mu;
+            i01 += mu * x;
+            i11 += mu * x * x;
+        }
+        let poisson_se = (i00 / (i00 * i11 - i01 * i01)).sqrt();
+        assert!(close(g.log_slope_se, poisson_se * phi.sqrt(), 1e-6));
+    }
+
+    /// Var(s² − m) for twelve draws, bounded by 2 (Var s² + Var m), with Var s²
+    /// = (μ4 − σ⁴ (n − 3)/(n − 1))/n for iid draws; over `years` years, as a
+    /// standard error of `1/k̂ = mean(s² − m)/μ²`.
+    fn inverse_k_se(mu: f64, var: f64, fourth: f64, years: f64) -> f64 {
+        let n = 12.0;
+        let var_s2 = (fourth - var * var * (n - 3.0) / (n - 1.0)) / n;
+        let var_m = var / n;
+        (2.0 * (var_s2 + var_m) / years).sqrt() / (mu * mu)
+    }
+
+    #[test]
+    fn monthly_dispersion_recovers_the_negative_binomial_size() {
+        use rand::SeedableRng;
+        use rand_distr::{Distribution, Gamma, Poisson};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(42);
+        let years = 1000;
+        let (mu, k) = (40.0f64, 8.0f64);
+        let gamma = Gamma::new(k, mu / k).unwrap();
+        let months: Vec<u32> = (0..years * 12)
+            .map(|_| {
+                let lambda: f64 = gamma.sample(&mut rng);
+                Poisson::new(lambda).map_or(0.0, |d| d.sample(&mut rng)) as u32
+            })
+            .collect();
+        let var = mu + mu * mu / k;
+        let p = k / (k + mu);
+        let fourth = (3.0 + 6.0 / k + p * p / (k * (1.0 - p))) * var * var;
+        let se = inverse_k_se(mu, var, fourth, years as f64);
+        let got = 1.0 / monthly_dispersion(&months).unwrap();
+        assert!(
+            (got - 1.0 / k).abs() <= 4.0 * se,
+            "1/k {got} vs {}, se {se}",
+            1.0 / k
+        );
+
+        // Poisson months: 1/k̂ within 4 standard errors of 0 (or no dispersion at all).
+        let poisson = Poisson::new(mu).unwrap();
+        let months: Vec<u32> = (0..years * 12)
+            .map(|_| poisson.sample(&mut rng) as u32)
+            .collect();
+        let se = inverse_k_se(mu, mu, mu + 3.0 * mu * mu, years as f64);
+        let got = monthly_dispersion(&months).map_or(0.0, |k| 1.0 / k);
+        assert!(got <= 4.0 * se, "1/k {got}, se {se}");
+        // A step between years is not month-to-month variation.
+        let steps: Vec<u32> = (0..24).map(|m| if m < 12 { 30 } else { 60 }).collect();
+        assert_eq!(monthly_dispersion(&steps), None);
+        assert_eq!(monthly_dispersion(&[5, 6, 7]), None);
     }
 }
