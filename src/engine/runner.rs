@@ -65,6 +65,8 @@ pub struct Setup<'a> {
     pub do_nothing: Option<Arm<'a>>,
     /// The plan's finance inputs, and the baseline cost (pounds a year) savings are measured from.
     pub finance: Option<(PlanInputs, f64)>,
+    /// Optimism-bias shortfall of the plan's placement savings (0 = none).
+    pub optimism_savings: f64,
 }
 
 impl<'a> Setup<'a> {
@@ -93,6 +95,7 @@ impl<'a> Setup<'a> {
             },
             do_nothing,
             finance: is_plan.then(|| (PlanInputs::new(s), baseline_cost(s))),
+            optimism_savings: s.optimism_bias.savings,
         })
     }
 
@@ -127,6 +130,7 @@ impl<'a> Setup<'a> {
                 unit_costs: &dn.unit_costs,
             }),
             finance: Some((PlanInputs::new(inv), baseline_cost(inv))),
+            optimism_savings: inv.optimism_bias.savings,
         })
     }
 
@@ -264,7 +268,9 @@ fn both_arms<D: Draws>(
         let d = &buf[t * ARM_METRICS..(t + 1) * ARM_METRICS];
         let cost = r[m::COST_TOTAL] + r[m::POST_CARE_COST];
         let dn_cost = d[m::COST_TOTAL] + d[m::POST_CARE_COST];
-        let placements = (baseline - cost) / 1000.0;
+        // Optimism bias trims the plan's savings; its delay is already in the
+        // interventions' start months.
+        let placements = (baseline - cost) / 1000.0 * (1.0 - setup.optimism_savings);
         let avoided = (dn_cost - baseline) / 1000.0 + inputs.price_pressure[t];
         let y = year_position(inputs, t, placements, avoided);
         cumulative += y.return_on_investment;

@@ -161,6 +161,18 @@ pub fn placement_savings(baseline_cost: f64, end_costs: &[f64], first_year_share
         .collect()
 }
 
+/// Savings `months` later: each year takes, by linear interpolation, what the
+/// line held `months / 12` years before (nothing before the first year).
+pub fn delay(savings: &[f64], months: f64) -> Vec<f64> {
+    let shift = months / 12.0;
+    let whole = shift.floor() as usize;
+    let frac = shift - shift.floor();
+    let at = |i: Option<usize>| i.and_then(|i| savings.get(i)).copied().unwrap_or(0.0);
+    (0..savings.len())
+        .map(|t| (1.0 - frac) * at(t.checked_sub(whole)) + frac * at(t.checked_sub(whole + 1)))
+        .collect()
+}
+
 /// The plan's yearly inputs that do not depend on the projection, £'000s.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanInputs {
@@ -180,6 +192,7 @@ impl PlanInputs {
     /// Collects the inputs from a scenario (zeros where it gives none).
     pub fn new(s: &Scenario) -> PlanInputs {
         let n = s.n_years();
+        let ob = &s.optimism_bias;
         PlanInputs {
             investment_total: (0..n)
                 .map(|t| {
@@ -187,11 +200,14 @@ impl PlanInputs {
                         .iter()
                         .flat_map(|g| &g.lines)
                         .map(|l| l.amounts[t])
-                        .sum()
+                        .sum::<f64>()
+                        * (1.0 + ob.investment)
                 })
                 .collect(),
             given_total: (0..n)
-                .map(|t| s.given_savings.iter().map(|l| l.amounts[t]).sum())
+                .map(|t| {
+                    s.given_savings.iter().map(|l| l.amounts[t]).sum::<f64>() * (1.0 - ob.savings)
+                })
                 .collect(),
             undelivered: s
                 .mtfs
@@ -245,6 +261,7 @@ pub fn plan_finance(s: &Scenario, p: &Projection) -> Option<PlanFinance> {
     let plan = s.plan.as_ref()?;
     let n = s.n_years();
     let inputs = PlanInputs::new(s);
+    let ob = &s.optimism_bias;
     let investment: Vec<InvestmentGroupTotals> = s
         .investment
         .iter()
@@ -257,18 +274,28 @@ pub fn plan_finance(s: &Scenario, p: &Projection) -> Option<PlanFinance> {
                 .map(|l| Line {
                     id: l.id.clone(),
                     name: l.name.clone(),
-                    values: l.amounts.clone(),
+                    values: l
+                        .amounts
+                        .iter()
+                        .map(|v| v * (1.0 + ob.investment))
+                        .collect(),
                 })
                 .collect(),
             total: (0..n)
-                .map(|t| g.lines.iter().map(|l| l.amounts[t]).sum())
+                .map(|t| g.lines.iter().map(|l| l.amounts[t]).sum::<f64>() * (1.0 + ob.investment))
                 .collect(),
         })
         .collect();
     let investment_total: Vec<f64> = (0..n)
         .map(|t| investment.iter().map(|g| g.total[t]).sum())
         .collect();
-    let placements = placement_savings(p.baseline_cost, &p.cost_total, plan.first_year_share);
+    let placements: Vec<f64> = delay(
+        &placement_savings(p.baseline_cost, &p.cost_total, plan.first_year_share),
+        ob.delay_months,
+    )
+    .iter()
+    .map(|v| v * (1.0 - ob.savings))
+    .collect();
     let growth_in_numbers = growth_cost(s);
     let avoided_growth: Vec<f64> = match &s.budget {
         Some(b) => (0..n)
@@ -282,7 +309,7 @@ pub fn plan_finance(s: &Scenario, p: &Projection) -> Option<PlanFinance> {
         .map(|l| Line {
             id: l.id.clone(),
             name: l.name.clone(),
-            values: l.amounts.clone(),
+            values: l.amounts.iter().map(|v| v * (1.0 - ob.savings)).collect(),
         })
         .collect();
     let positions: Vec<YearPosition> = (0..n)

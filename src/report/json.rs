@@ -50,6 +50,7 @@ pub fn deterministic(s: &Scenario, r: &Deterministic, meta: &Meta) -> Value {
             "path": meta.scenario_path,
             "hash": meta.scenario_hash,
             "kind": if s.plan.is_some() { "plan" } else { "do_nothing" },
+            "optimism_bias": s.optimism_bias,
         },
         "mode": "deterministic",
         "years": s.year_labels(),

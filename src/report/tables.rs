@@ -32,12 +32,14 @@ pub fn all(s: &Scenario, r: &Deterministic) -> Vec<Table> {
 /// Table 1: investment, savings and return on investment (£'000s, savings negative).
 pub fn table1(s: &Scenario, r: &Deterministic) -> Option<Table> {
     let f = r.plan.as_ref()?;
-    let mut t = Table::new(
-        "table1",
-        "Table 1: Finance table showing cumulative full investment, savings and net position",
-        Unit::Thousands,
-        s.year_labels(),
-    );
+    let title =
+        "Table 1: Finance table showing cumulative full investment, savings and net position";
+    let title = if s.optimism_bias.applies() {
+        format!("{title} (optimism bias: {})", s.optimism_bias.describe())
+    } else {
+        title.to_string()
+    };
+    let mut t = Table::new("table1", &title, Unit::Thousands, s.year_labels());
     for g in &f.investment {
         t.heading(&g.name);
         for l in &g.lines {

@@ -73,6 +73,30 @@ pub fn canonical(path: &str) -> String {
     path.to_string()
 }
 
+/// Optional numeric fields whose absence means 0, so they can be varied even
+/// when the file leaves them out (e.g. a sweep of the optimism-bias shortfall).
+pub const ZERO_WHEN_ABSENT: &[&str] = &[
+    "optimism_bias.investment",
+    "optimism_bias.savings",
+    "optimism_bias.delay_months",
+];
+
+/// Writes 0 at `path` if it is one of [`ZERO_WHEN_ABSENT`] and not in the file.
+fn fill_absent(table: &mut toml::Table, path: &str) {
+    let Some((section, key)) = path.split_once('.') else {
+        return;
+    };
+    if !ZERO_WHEN_ABSENT.contains(&path) {
+        return;
+    }
+    let entry = table
+        .entry(section)
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    if let Some(t) = entry.as_table_mut() {
+        t.entry(key).or_insert(toml::Value::Float(0.0));
+    }
+}
+
 enum Seg<'a> {
     Key(&'a str),
     Index(usize),
@@ -137,6 +161,7 @@ fn as_number(v: &toml::Value) -> Option<f64> {
 pub fn get(table: &toml::Table, path: &str) -> Result<f64, FieldError> {
     let path = canonical(path);
     let mut t = table.clone();
+    fill_absent(&mut t, &path);
     match lookup(&mut t, &path) {
         Some(v) => match v {
             toml::Value::Array(a) if !a.is_empty() && a.iter().all(|x| as_number(x).is_some()) => {
@@ -159,6 +184,7 @@ pub fn get(table: &toml::Table, path: &str) -> Result<f64, FieldError> {
 pub fn values(table: &toml::Table, path: &str) -> Result<Vec<f64>, FieldError> {
     let path = canonical(path);
     let mut t = table.clone();
+    fill_absent(&mut t, &path);
     match lookup(&mut t, &path) {
         Some(toml::Value::Array(a))
             if !a.is_empty() && a.iter().all(|x| as_number(x).is_some()) =>
@@ -182,6 +208,7 @@ pub fn values(table: &toml::Table, path: &str) -> Result<Vec<f64>, FieldError> {
 /// Changes a numeric field (or every number of a list of numbers).
 pub fn set(table: &mut toml::Table, path: &str, change: Change) -> Result<(), FieldError> {
     let path = canonical(path);
+    fill_absent(table, &path);
     let close = close_matches(table, &path);
     let Some(v) = lookup(table, &path) else {
         return Err(FieldError::Unknown { path, close });

@@ -37,6 +37,8 @@ pub struct ScenarioFile {
     pub mtfs: Option<MtfsFile>,
     /// Rates, distributions and interventions of the Monte Carlo engine.
     pub stochastic: Option<super::stochastic::StochasticFile>,
+    /// HM Treasury Green Book optimism-bias adjustments of a plan.
+    pub optimism_bias: Option<OptimismBiasFile>,
 }
 
 /// `[authority]`: names for titles and provenance.
@@ -275,6 +277,21 @@ pub struct SavingsFile {
     /// Given savings lines, e.g. workforce.
     #[serde(default)]
     pub given: Vec<LineFile>,
+}
+
+/// `[optimism_bias]`: the Green Book's correction for appraisers' usual optimism.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptimismBiasFile {
+    /// Uplift of every investment line (0.2 = 20% more).
+    #[serde(default)]
+    pub investment: f64,
+    /// Shortfall of the plan's placement and given savings (0.25 = a quarter less).
+    #[serde(default)]
+    pub savings: f64,
+    /// Months by which savings arrive later.
+    #[serde(default)]
+    pub delay_months: f64,
 }
 
 /// `[mtfs]`: the MTFS position's inputs (Table 3), £'000s.

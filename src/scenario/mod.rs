@@ -50,6 +50,8 @@ pub struct Scenario {
     pub mtfs: Option<Mtfs>,
     /// The Monte Carlo engine's rates and interventions, if given.
     pub stochastic: Option<Stochastic>,
+    /// Optimism-bias adjustments applied to the plan's finance.
+    pub optimism_bias: OptimismBias,
 }
 
 /// Compound growth from a starting count (Appendix 5).
@@ -132,6 +134,46 @@ pub struct MoneyLine {
     pub name: String,
     /// £'000s, one per year.
     pub amounts: Vec<f64>,
+}
+
+/// Optimism-bias adjustments (HM Treasury Green Book); all 0 when not given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct OptimismBias {
+    /// Uplift of every investment line (0.2 = 20% more).
+    pub investment: f64,
+    /// Shortfall of the plan's placement and given savings (0.25 = a quarter less).
+    pub savings: f64,
+    /// Months by which savings arrive later: the deterministic placement savings
+    /// shift later, and in the engine every intervention starts later.
+    pub delay_months: f64,
+}
+
+impl OptimismBias {
+    /// Whether any adjustment is made.
+    pub fn applies(&self) -> bool {
+        *self != OptimismBias::default()
+    }
+
+    /// A short description for table titles, e.g. "investment +20%, savings -25%, 6 months later".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.investment != 0.0 {
+            parts.push(format!("investment +{}%", trim(self.investment * 100.0)));
+        }
+        if self.savings != 0.0 {
+            parts.push(format!("savings -{}%", trim(self.savings * 100.0)));
+        }
+        if self.delay_months != 0.0 {
+            parts.push(format!("savings {} months later", trim(self.delay_months)));
+        }
+        parts.join(", ")
+    }
+}
+
+/// A number with at most two decimals and no trailing zeros.
+fn trim(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// MTFS inputs, £'000s per year.

@@ -7,7 +7,9 @@
 use super::file::{LineFile, PlacementTableFile, RoundingFile, ScenarioFile};
 use super::problem::Problem;
 use super::source::Loaded;
-use super::{Budget, DoNothing, Hold, InvestmentGroup, MoneyLine, Mtfs, Plan, Scenario};
+use super::{
+    Budget, DoNothing, Hold, InvestmentGroup, MoneyLine, Mtfs, OptimismBias, Plan, Scenario,
+};
 use crate::placement::{ByPlacement, Placement};
 use crate::year::FinancialYear;
 
@@ -431,6 +433,35 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
         super::stochastic::resolve(&mut c, st, &cx)
     });
 
+    let optimism_bias = file
+        .optimism_bias
+        .as_ref()
+        .map_or(OptimismBias::default(), |o| {
+            let mut within = |field: &str, v: f64, hi: f64, what: &str| -> f64 {
+                if v.is_finite() && (0.0..=hi).contains(&v) {
+                    v
+                } else {
+                    c.push(
+                        &format!("optimism_bias.{field}"),
+                        format!("{what} must be between 0 and {hi}, got {v}"),
+                    );
+                    0.0
+                }
+            };
+            OptimismBias {
+                investment: within("investment", o.investment, 2.0, "an uplift"),
+                savings: within("savings", o.savings, 1.0, "a shortfall"),
+                delay_months: within("delay_months", o.delay_months, 120.0, "a delay in months"),
+            }
+        });
+    // In the engine, savings arrive later because every intervention starts later.
+    let mut stochastic = stochastic;
+    if let Some(st) = stochastic.as_mut() {
+        for iv in &mut st.interventions {
+            iv.start_month += optimism_bias.delay_months;
+        }
+    }
+
     if !c.problems.is_empty() {
         return Err(c.problems);
     }
@@ -452,6 +483,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
         given_savings,
         mtfs,
         stochastic,
+        optimism_bias,
     })
 }
 

@@ -6,6 +6,7 @@ mod common;
 mod engine;
 mod engine_cli;
 mod finance_props;
+mod optimism_bias;
 mod paper;
 mod partnership;
 mod report;
