@@ -165,6 +165,12 @@ fn shares(raw: &[f64]) -> Vec<f64> {
 fn moves_from(est: &Estimates, origin: Placement, pooled: &[f64]) -> Vec<f64> {
     let mut prior = pooled.to_vec();
     prior[origin.index()] = 0.0;
+    if prior.iter().sum::<f64>() <= 0.0 {
+        // No moves seen anywhere else: an even prior over the other types.
+        prior = Placement::ALL
+            .map(|d| if d == origin { 0.0 } else { 1.0 })
+            .to_vec();
+    }
     let prior = shares(&prior);
     let observed = est.move_destinations.get(&origin);
     shares(&Placement::ALL.map(|d| {
@@ -555,5 +561,14 @@ mod tests {
         assert_eq!(st.move_from[ifa][Placement::InHouseFoster], 1.0);
         let hh = Placement::HomesHostels.index();
         assert_eq!(st.move_from[hh][Placement::InHouseFoster], 1.0);
+        // In-house fostering's own row cannot use that prior (it is all on
+        // itself), so it spreads evenly over the other nine: still loadable.
+        let ihf = st.move_from[Placement::InHouseFoster.index()];
+        assert_eq!(ihf[Placement::InHouseFoster], 0.0);
+        for p in Placement::ALL {
+            if p != Placement::InHouseFoster {
+                assert!((ihf[p] - 1.0 / 9.0).abs() < 2e-6, "{p:?}: {}", ihf[p]);
+            }
+        }
     }
 }

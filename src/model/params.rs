@@ -297,10 +297,17 @@ pub struct ActiveCap {
 /// Probability of leaving before the month ends, at total yearly hazard `h`, for
 /// a child who arrives at a uniformly random time in it: the mean of
 /// `1 − e^(−x·u)` over `u` in [0, 1] with `x = h / 12`, that is
-/// `1 − (1 − e^(−x)) / x`; `month` is the whole month's `1 − e^(−x)`.
-pub fn rest_of_month(h: f64, month: f64) -> f64 {
+/// `1 − (1 − e^(−x)) / x`. For small `x` the difference cancels, so its series
+/// `x/2 − x²/6 + x³/24` is used instead (error below x⁴/120).
+pub fn rest_of_month(h: f64) -> f64 {
     let x = h / 12.0;
-    if x > 0.0 { 1.0 - month / x } else { 0.0 }
+    if x.is_nan() || x <= 0.0 {
+        0.0
+    } else if x < 1e-3 {
+        x / 2.0 - x * x / 6.0 + x * x * x / 24.0
+    } else {
+        1.0 + (-x).exp_m1() / x
+    }
 }
 
 /// One month's probabilities with their inversion tables (about 22 KB).
@@ -439,7 +446,7 @@ impl MonthParams {
                 h[DEST_MOVE] = move_hazard[p];
                 let total: f64 = h.iter().sum();
                 self.depart[p][a].set_month(total);
-                self.entrant_depart[p][a] = rest_of_month(total, self.depart[p][a].p);
+                self.entrant_depart[p][a] = rest_of_month(total);
                 self.split[p][a] = Categorical::new(h.map(|x| x / total));
             }
         }

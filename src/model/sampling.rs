@@ -744,6 +744,20 @@ mod tests {
     }
 
     #[test]
+    fn rate_multipliers_with_tiny_cvs_are_skipped_or_stay_near_1() {
+        use crate::scenario::stochastic::{MIN_RATE_CV, RateUncertainty};
+        assert!(RateUncertainty::multiplier(0.0).is_none());
+        assert!(RateUncertainty::multiplier(MIN_RATE_CV / 2.0).is_none());
+        let b = RateUncertainty::multiplier(MIN_RATE_CV).unwrap();
+        let mut r = Xoshiro256PlusPlus::seed_from_u64(3);
+        for _ in 0..100 {
+            // Gamma with CV 1e-6: 6 standard deviations is 6e-6.
+            let m = draw(&mut r, &b);
+            assert!((m - 1.0).abs() < 6e-6, "{m}");
+        }
+    }
+
+    #[test]
     fn multinomial_keeps_the_total() {
         let mut r = Xoshiro256PlusPlus::seed_from_u64(2);
         let mut out = [0.0; 4];

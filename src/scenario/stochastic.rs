@@ -593,11 +593,15 @@ pub struct RateUncertainty {
 /// Largest coefficient of variation a rate multiplier may have.
 pub const MAX_RATE_CV: f64 = 2.0;
 
+/// Coefficients of variation below this count as 0 (the rate is known exactly).
+pub const MIN_RATE_CV: f64 = 1e-6;
+
 impl RateUncertainty {
     /// The multiplier with coefficient of variation `cv`: Gamma with mean 1, or
-    /// `None` when `cv` is 0 (nothing to draw, so the path's streams are unchanged).
+    /// `None` when `cv` is below [`MIN_RATE_CV`] (nothing to draw, so the path's
+    /// streams are unchanged; a smaller CV would overflow the Gamma's shape).
     pub fn multiplier(cv: f64) -> Option<Bounded> {
-        (cv > 0.0).then(|| Bounded {
+        (cv >= MIN_RATE_CV).then(|| Bounded {
             dist: Dist::Gamma {
                 shape: 1.0 / (cv * cv),
                 scale: cv * cv,
@@ -897,6 +901,18 @@ fn moves_from(
     std::array::from_fn(|o| {
         let origin = Placement::ALL[o];
         let Some(Some(row)) = rows.map(|r| r[o]) else {
+            if rate[origin] > 0.0 && to.total() > 0.0 && to.total() - to[origin] <= 0.0 {
+                c.push(
+                    "stochastic.moves.to",
+                    format!(
+                        "moves out of {} (moves.rate.{} = {}) have nowhere to go: give another type a weight above 0, or [stochastic.moves.from.{}]",
+                        origin.key(),
+                        origin.key(),
+                        rate[origin],
+                        origin.key()
+                    ),
+                );
+            }
             return *to;
         };
         let field = format!("stochastic.moves.from.{}", origin.key());

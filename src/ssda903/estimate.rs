@@ -175,8 +175,10 @@ pub fn entry_growth(entries: &[(FinancialYear, u32)]) -> Option<Growth> {
 /// Negative binomial size `k` of monthly entries (variance `μ + μ²/k`), by the
 /// method of moments within each year of twelve `monthly` counts (so a trend or
 /// a step between years does not count as month-to-month variation):
-/// `1/k = Σ (s² − m) / Σ m²` over years with mean `m` and sample variance `s²`.
-/// `None` when the months vary no more than Poisson, or with no full year.
+/// `1/k = Σ (s² − m) / Σ (m² − s²/12)` over years with mean `m` and sample
+/// variance `s²` (`m² − s²/12` estimates `μ²` without bias). Seasonality counts
+/// as variation. `None` when the months vary no more than Poisson, or with no
+/// full year.
 pub fn monthly_dispersion(monthly: &[u32]) -> Option<f64> {
     let (mut excess, mut scale) = (0.0, 0.0);
     for year in monthly.chunks_exact(12) {
@@ -187,7 +189,7 @@ pub fn monthly_dispersion(monthly: &[u32]) -> Option<f64> {
             .sum::<f64>()
             / 11.0;
         excess += s2 - m;
-        scale += m * m;
+        scale += m * m - s2 / 12.0;
     }
     (excess > 0.0 && scale > 0.0).then(|| scale / excess)
 }

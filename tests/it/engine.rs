@@ -501,11 +501,17 @@ fn entrants_leave_within_their_first_month_at_the_rest_of_month_rate() {
             .map(|i| 1.0 - (-x * (i as f64 + 0.5) / n as f64).exp())
             .sum::<f64>()
             / n as f64;
-        let p = rest_of_month(h, Leaving::month(h).p);
+        let p = rest_of_month(h);
         assert!((p - integral).abs() < 1e-9, "h {h}: {p} vs {integral}");
         assert!(p < Leaving::month(h).p);
     }
-    assert_eq!(rest_of_month(0.0, 0.0), 0.0);
+    assert_eq!(rest_of_month(0.0), 0.0);
+    // Tiny hazards: about half the month's x = h/12, never negative or 1.
+    for h in [1.2e-15, 1.2e-9, 1.2e-3, 0.0119, 0.0121] {
+        let x: f64 = h / 12.0;
+        let p = rest_of_month(h);
+        assert!((p / (x / 2.0) - 1.0).abs() < x, "h {h}: {p}");
+    }
 
     // From an empty start, only entrants can leave in the first month. Each of
     // Poisson(λ) entrants leaves independently, so leavers are Poisson(λ·q̄),

@@ -79,6 +79,11 @@ fn stochastic_bad_inputs_name_file_line_and_field_exit_2_and_write_nothing() {
             "a coefficient of variation must be between 0 and 2, got 3",
         ),
         (
+            "stochastic-moves-nowhere.toml",
+            "stochastic-moves-nowhere.toml:5: stochastic.moves.to",
+            "moves out of ifa (moves.rate.ifa = 0.15) have nowhere to go",
+        ),
+        (
             "stochastic-unknown-line.toml",
             "stochastic-unknown-line.toml:7: stochastic.interventions[0].line",
             "unknown investment line `family_group_conferences`",
