@@ -188,20 +188,23 @@ fn moves_from(est: &Estimates, origin: Placement, pooled: &[f64]) -> Vec<f64> {
 /// `[stochastic.rate_uncertainty]`: the coefficient of variation of each
 /// estimated rate, so each path draws its own rates and the bands carry what the
 /// data cannot pin down. Gamma(events + 1/2) posteriors have CV `1/√(events + 1/2)`;
-/// the entry level's is the standard error of the fitted log entries of the
-/// first forecast year (or of the mean rate, without a trend).
+/// the entry level's is the standard error of the fitted log entries at the
+/// fit's centre, where level and trend are uncorrelated, with the years from
+/// there to the forecast as `entries_pivot_years` so each path's growth carries
+/// its level with it (or of the mean rate, without a trend).
 fn rate_uncertainty(s: &mut String, est: &Estimates) {
     let cv = |r: Option<&crate::ssda903::estimate::RateEstimate>| {
         r.map_or(0.0, |r| 1.0 / (r.events + 0.5).sqrt())
     };
-    let entries = match est.entry_growth {
-        Some(g) => g.log_next_se,
-        None => cv(est.entries_per_month.as_ref()),
+    let (entries, pivot) = match est.entry_growth {
+        Some(g) => (g.log_pivot_se, g.pivot_years),
+        None => (cv(est.entries_per_month.as_ref()), 0.0),
     };
     let _ = writeln!(
         s,
-        "\n# How uncertain each estimated rate is (coefficient of variation, 1/sqrt(events + 1/2) for\n# a Gamma posterior): each path draws its own rates, so the bands include estimation error.\n[stochastic.rate_uncertainty]\nentries = {}\n[stochastic.rate_uncertainty.exits]",
-        num(entries)
+        "\n# How uncertain each estimated rate is (coefficient of variation, 1/sqrt(events + 1/2) for\n# a Gamma posterior): each path draws its own rates, so the bands include estimation error.\n# The entry level's is at the centre of the fitted years; a path's growth carries it the\n# pivot years forward, so a faster-growing path also starts higher.\n[stochastic.rate_uncertainty]\nentries = {}\nentries_pivot_years = {}\n[stochastic.rate_uncertainty.exits]",
+        num(entries),
+        num(pivot)
     );
     for p in Placement::ALL {
         let _ = writeln!(s, "{} = {}", p.key(), num(cv(est.exit_hazard.get(&p))));

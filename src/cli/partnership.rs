@@ -5,7 +5,7 @@ use super::output::{self, OutDir};
 use super::run::Format;
 use clap::Args;
 use lacsim::partnership;
-use lacsim::report::{self, charts, partnership as rp};
+use lacsim::report::{self, html, partnership as rp, xlsx};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -23,7 +23,7 @@ pub struct PartnershipArgs {
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Also write tables (CSV), results (CSV, JSON), contributions.svg and run.json into this folder.
+    /// Also write tables (CSV), results (CSV, JSON), contributions.svg, report.html, report.xlsx and run.json into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Replace the --out folder if it already has files.
@@ -51,34 +51,18 @@ pub fn run(a: PartnershipArgs) -> anyhow::Result<()> {
             .collect();
         partnership::summarise(p, &paths)
     });
-    let tables = rp::tables(p, &expected, summary.as_ref());
     let meta = rp::RunMeta {
         path: loaded.path.clone(),
         hash: loaded.hash.clone(),
         seed: a.paths.map(|_| a.seed),
     };
+    let report = rp::report(p, &expected, summary.as_ref(), &meta);
     let doc = rp::json(p, &expected, summary.as_ref(), &meta);
     let tidy = rp::tidy(p, &expected, summary.as_ref());
     let csv = tidy_csv(&tidy)?;
 
     if let Some(out) = out {
-        for t in &tables {
-            out.write(&format!("{}.csv", t.id), &report::csv::wide(t)?)?;
-        }
-        out.write(
-            "results.json",
-            serde_json::to_string_pretty(&doc)?.as_bytes(),
-        )?;
-        out.write("results.csv", &csv)?;
-        let (lines, bands) = rp::chart_series(p, &expected, summary.as_ref());
-        let svg = charts::partnership_contributions(
-            &format!("{}: contributions by partner", p.name),
-            &p.year_labels(),
-            &lines,
-            &bands,
-        )
-        .map_err(anyhow::Error::msg)?;
-        out.write("contributions.svg", svg.as_bytes())?;
+        write_out(&out, &report, &doc, &csv)?;
         out.write("partnership.toml", loaded.text.as_bytes())?;
         let run_json = serde_json::json!({
             "lacsim_version": env!("CARGO_PKG_VERSION"),
@@ -101,13 +85,35 @@ pub fn run(a: PartnershipArgs) -> anyhow::Result<()> {
     let text = match a.format {
         Format::Table => {
             let mut t = format!("{}\n({})\n\n", p.title, loaded.path);
-            t.push_str(&report::terminal::render_all(&tables));
+            t.push_str(&report::terminal::render_all(&report.tables));
             t
         }
         Format::Json => serde_json::to_string_pretty(&doc)? + "\n",
         Format::Csv => String::from_utf8(csv)?,
     };
     output::print(&text)
+}
+
+/// Writes the tables (CSV), results (JSON, CSV), the contributions chart and the HTML and XLSX reports.
+fn write_out(
+    out: &OutDir,
+    report: &rp::Report,
+    doc: &serde_json::Value,
+    tidy: &[u8],
+) -> anyhow::Result<()> {
+    for t in &report.tables {
+        out.write(&format!("{}.csv", t.id), &report::csv::wide(t)?)?;
+    }
+    out.write(
+        "results.json",
+        serde_json::to_string_pretty(doc)?.as_bytes(),
+    )?;
+    out.write("results.csv", tidy)?;
+    let svg = rp::contributions_svg(report).map_err(anyhow::Error::msg)?;
+    out.write("contributions.svg", svg.as_bytes())?;
+    out.write("report.html", html::partnership(report).as_bytes())?;
+    out.write("report.xlsx", &xlsx::partnership(report)?)?;
+    Ok(())
 }
 
 fn tidy_csv(rows: &[rp::TidyRow]) -> anyhow::Result<Vec<u8>> {

@@ -89,7 +89,11 @@ impl PathParams {
         let growth = draw(&st.growth);
         let ru = &st.rate_uncertainty;
         let mut multiplier = |cv: f64| RateUncertainty::multiplier(cv).map_or(1.0, |b| draw(&b));
-        let entry_level = multiplier(ru.entries);
+        // A path whose growth is above the mean also started higher when the
+        // level was fitted some years back (level and trend are correlated).
+        let central_growth = st.growth.dist.mean().clamp(st.growth.lo, st.growth.hi);
+        let pivot = ((1.0 + growth) / (1.0 + central_growth)).powf(ru.entries_pivot_years);
+        let entry_level = multiplier(ru.entries) * pivot;
         let exit_mult = Placement::ALL.map(|p| multiplier(ru.exits[p]));
         let move_mult = Placement::ALL.map(|p| multiplier(ru.moves[p]));
         let mut active = [ActiveIntervention::default(); MAX_INTERVENTIONS];

@@ -1,8 +1,10 @@
 //! `report.html`: one self-contained page (inline CSS and SVG, no scripts, nothing
-//! fetched from the network) with the paper-shaped tables and the charts.
+//! fetched from the network) with the paper-shaped tables and the charts; and a
+//! partnership's page with its tables and contributions chart.
 
 use super::charts;
 use super::data::ReportData;
+use super::partnership::Report as PartnershipReport;
 use super::table::{RowKind, Table, format_value};
 
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Arial,sans-serif;color:#212529;max-width:1100px;margin:2rem auto;padding:0 1rem;line-height:1.4}\
@@ -92,12 +94,12 @@ pub fn render(d: &ReportData) -> String {
         esc(&d.authority),
         esc(&d.title)
     ));
-    body.push_str(&format!(
-        "<p class=\"meta\">Scenario <code>{}</code> (SHA-256 {}…), {} run, lacsim {}.</p>",
-        esc(&d.scenario_path),
-        esc(&d.scenario_hash.chars().take(12).collect::<String>()),
-        esc(&d.mode),
-        esc(&d.lacsim_version)
+    body.push_str(&provenance(
+        "Scenario",
+        &d.scenario_path,
+        &d.scenario_hash,
+        &d.mode,
+        &d.lacsim_version,
     ));
     if let Some(note) = d.table("table3").and_then(|t| t.notes.first()) {
         body.push_str(&format!("<p class=\"callout\">{}</p>", esc(note)));
@@ -172,11 +174,50 @@ pub fn render(d: &ReportData) -> String {
         ));
     }
     body.push_str("</tbody></table>");
+    page(&format!("{} — {}", d.authority, d.title), &body)
+}
+
+/// The page around a report's body: head, inline CSS, nothing fetched.
+fn page(title: &str, body: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} — {}</title><style>{CSS}</style></head><body>{body}</body></html>\n",
-        esc(&d.authority),
-        esc(&d.title)
+        "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{CSS}</style></head><body>{body}</body></html>\n",
+        esc(title)
     )
+}
+
+/// The line under the title: which file (and its hash) was run, how, and by which lacsim.
+fn provenance(kind: &str, path: &str, hash: &str, mode: &str, version: &str) -> String {
+    format!(
+        "<p class=\"meta\">{kind} <code>{}</code> (SHA-256 {}…), {} run, lacsim {}.</p>",
+        esc(path),
+        esc(&hash.chars().take(12).collect::<String>()),
+        esc(mode),
+        esc(version)
+    )
+}
+
+/// The partnership report page: provenance, the contributions chart and every table with its notes.
+pub fn partnership(r: &PartnershipReport) -> String {
+    let mut body = format!("<h1>{}</h1>", esc(&r.title));
+    body.push_str(&provenance(
+        "Partnership file",
+        &r.path,
+        &r.hash,
+        &r.mode,
+        env!("CARGO_PKG_VERSION"),
+    ));
+    if let Some(source) = &r.source {
+        body.push_str(&format!("<p class=\"meta\">Source: {}.</p>", esc(source)));
+    }
+    body.push_str("<h2>Contributions by partner</h2>");
+    body.push_str(&figure(
+        super::partnership::contributions_svg(r),
+        "Line chart of each partner's contribution by year",
+    ));
+    for t in &r.tables {
+        body.push_str(&format!("<h2>{}</h2>{}", esc(&t.title), table(t)));
+    }
+    page(&r.title, &body)
 }
 
 fn tornado_table(t: &super::data::TornadoData) -> String {

@@ -2,6 +2,7 @@
 //! the same renderers as every other report. Money is in pounds in the results
 //! and JSON, £'000s in the tables, like the papers.
 
+use super::charts;
 use super::data::{Band, Series};
 use super::table::{RowKind, Table, Unit};
 use crate::partnership::pathway::DAYS_PER_MONTH;
@@ -368,6 +369,68 @@ pub struct RunMeta {
     pub hash: String,
     /// Seed, with paths.
     pub seed: Option<u64>,
+}
+
+/// Everything a partnership's HTML and XLSX reports show, built once so both show the same numbers.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The partnership's name.
+    pub name: String,
+    /// The report's title.
+    pub title: String,
+    /// Where the figures come from, if the file says.
+    pub source: Option<String>,
+    /// The partnership file as the user named it.
+    pub path: String,
+    /// SHA-256 of the partnership file.
+    pub hash: String,
+    /// `expected-value`, or `Monte Carlo, N paths, seed S`.
+    pub mode: String,
+    /// Financial years, the columns of the tables and charts.
+    pub years: Vec<String>,
+    /// Every table, in the order printed.
+    pub tables: Vec<Table>,
+    /// Expected contribution per partner by year, £'000s.
+    pub contributions: Vec<Series>,
+    /// P5-P95 contribution bands per partner with paths, £'000s.
+    pub bands: Vec<Band>,
+}
+
+/// The report of a run: its tables, contribution series and provenance.
+pub fn report(
+    p: &Partnership,
+    expected: &PathResult,
+    summary: Option<&Summary>,
+    meta: &RunMeta,
+) -> Report {
+    let (contributions, bands) = chart_series(p, expected, summary);
+    let mode = match (summary, meta.seed) {
+        (Some(s), Some(seed)) => format!("Monte Carlo, {} paths, seed {seed}", s.paths),
+        (Some(s), None) => format!("Monte Carlo, {} paths", s.paths),
+        (None, _) => "expected-value".into(),
+    };
+    Report {
+        name: p.name.clone(),
+        title: p.title.clone(),
+        source: p.source.clone(),
+        path: meta.path.clone(),
+        hash: meta.hash.clone(),
+        mode,
+        years: p.year_labels(),
+        tables: tables(p, expected, summary),
+        contributions,
+        bands,
+    }
+}
+
+/// The contributions chart as SVG: the same drawing in `contributions.svg` and `report.html`.
+pub fn contributions_svg(r: &Report) -> Result<String, String> {
+    charts::partnership_contributions(
+        &format!("{}: contributions by partner", r.name),
+        &r.years,
+        &r.contributions,
+        &r.bands,
+    )
 }
 
 fn r0(v: impl IntoIterator<Item = f64>) -> Value {

@@ -1,8 +1,10 @@
 //! `report.xlsx`: the paper's tables as sheets with £ number formats, negatives
 //! in brackets and frozen headers; native Excel line charts of children in care
-//! and of the net position; and a sheet of the scenario's inputs.
+//! and of the net position; and a sheet of the scenario's inputs. A partnership's
+//! workbook has its tables, a line chart of contributions by partner and an "About" sheet.
 
-use super::data::ReportData;
+use super::data::{ReportData, Series};
+use super::partnership::Report as PartnershipReport;
 use super::table::{RowKind, Table, Unit};
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatBorder, Workbook, Worksheet, XlsxError};
 
@@ -26,8 +28,35 @@ pub fn sheet_name(t: &Table) -> String {
         "placement_cost" => "Placement cost".into(),
         "do_nothing_lac" => "Do nothing LAC".into(),
         "do_nothing_budget" => "Do nothing budget".into(),
+        "partnership_budget" => "Budget".into(),
+        "partner_finance" => "Partner finance".into(),
+        "adoption_flows" => "Adoption flows".into(),
+        "timeliness" => "Timeliness".into(),
+        "pays_more_than_alone" => "Pays more than alone".into(),
+        "contribution_distribution" => "Contribution spread".into(),
         other => other.chars().take(31).collect(),
     }
+}
+
+/// One sheet name per table, unique (as Excel compares them, ignoring case) among
+/// themselves and the workbook's other sheets: a clash gains " (2)", " (3)", ...
+pub fn sheet_names(tables: &[Table], reserved: &[&str]) -> Vec<String> {
+    let mut taken: Vec<String> = reserved.iter().map(|r| r.to_lowercase()).collect();
+    let mut names = Vec::new();
+    for t in tables {
+        let base = sheet_name(t);
+        let mut name = base.clone();
+        let mut n = 2;
+        while taken.contains(&name.to_lowercase()) {
+            let suffix = format!(" ({n})");
+            let keep = 31 - suffix.chars().count();
+            name = base.chars().take(keep).collect::<String>() + &suffix;
+            n += 1;
+        }
+        taken.push(name.to_lowercase());
+        names.push(name);
+    }
+    names
 }
 
 fn write_table(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
@@ -81,9 +110,10 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
 pub fn render(d: &ReportData) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let mut impact_row = None;
-    for t in &d.tables {
+    let names = sheet_names(&d.tables, &["Chart data", "Charts", "Inputs"]);
+    for (t, name) in d.tables.iter().zip(names) {
         let ws = wb.add_worksheet();
-        ws.set_name(sheet_name(t))?;
+        ws.set_name(name)?;
         write_table(ws, t)?;
         if t.id == "table3" {
             impact_row = t
@@ -230,4 +260,104 @@ pub fn render(d: &ReportData) -> Result<Vec<u8>, XlsxError> {
     inputs.set_column_width(1, 60)?;
     inputs.set_freeze_panes(1, 0)?;
     wb.save_to_buffer()
+}
+
+/// Renders a partnership's workbook: one sheet per table, the contributions by
+/// partner as a native line chart (with its data), and the run's provenance.
+pub fn partnership(r: &PartnershipReport) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let names = sheet_names(&r.tables, &["Chart data", "Charts", "About"]);
+    for (t, name) in r.tables.iter().zip(names) {
+        let ws = wb.add_worksheet();
+        ws.set_name(name)?;
+        write_table(ws, t)?;
+    }
+    write_series(wb.add_worksheet(), &r.years, &r.contributions)?;
+    let charts = wb.add_worksheet();
+    charts.set_name("Charts")?;
+    charts.insert_chart(1, 1, &contributions_chart(r))?;
+    write_about(wb.add_worksheet(), r)?;
+    wb.save_to_buffer()
+}
+
+/// The "Chart data" sheet: one row per series (£'000s), years across.
+fn write_series(ws: &mut Worksheet, years: &[String], series: &[Series]) -> Result<(), XlsxError> {
+    ws.set_name("Chart data")?;
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format(number_format(Unit::Thousands1));
+    ws.write_string_with_format(0, 0, "Contribution (£'000s)", &bold)?;
+    for (c, y) in years.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16 + 1, y, &bold)?;
+    }
+    for (i, s) in series.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_string(row, 0, &s.name)?;
+        for (c, v) in s.values.iter().enumerate() {
+            ws.write_number_with_format(row, c as u16 + 1, *v, &money)?;
+        }
+    }
+    ws.set_column_width(0, 40)?;
+    ws.set_freeze_panes(1, 1)?;
+    Ok(())
+}
+
+/// A line per partner: its expected contribution by year, read from "Chart data".
+fn contributions_chart(r: &PartnershipReport) -> Chart {
+    let n = r.years.len() as u16;
+    let mut chart = Chart::new(ChartType::Line);
+    chart
+        .title()
+        .set_name(&format!("{}: contributions by partner", r.name));
+    chart.x_axis().set_name("Financial year");
+    chart.y_axis().set_name("£'000s");
+    for (i, s) in r.contributions.iter().enumerate() {
+        let row = i as u32 + 1;
+        chart
+            .add_series()
+            .set_name(s.name.as_str())
+            .set_categories(("Chart data", 0, 1, 0, n))
+            .set_values(("Chart data", row, 1, row, n));
+    }
+    chart
+}
+
+/// The "About" sheet: the partnership file, its hash and how it was run.
+fn write_about(ws: &mut Worksheet, r: &PartnershipReport) -> Result<(), XlsxError> {
+    ws.set_name("About")?;
+    let bold = Format::new().set_bold();
+    let rows = [
+        ("Partnership", r.name.as_str()),
+        ("Partnership file", r.path.as_str()),
+        ("SHA-256", r.hash.as_str()),
+        ("Run", r.mode.as_str()),
+        ("Source", r.source.as_deref().unwrap_or("")),
+        ("lacsim", env!("CARGO_PKG_VERSION")),
+    ];
+    for (i, (k, v)) in rows.iter().enumerate() {
+        ws.write_string_with_format(i as u32, 0, *k, &bold)?;
+        ws.write_string(i as u32, 1, *v)?;
+    }
+    ws.set_column_width(0, 20)?;
+    ws.set_column_width(1, 80)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_unique_ignoring_case_and_at_most_31_characters() {
+        let long = "a_table_id_that_is_longer_than_thirty_one_characters";
+        let tables: Vec<Table> = [long, long, "charts", "timeliness"]
+            .iter()
+            .map(|id| Table::new(id, "t", Unit::Days, vec![]))
+            .collect();
+        let names = sheet_names(&tables, &["Charts"]);
+        assert_eq!(names[0], &long[..31]);
+        assert_eq!(names[1], format!("{} (2)", &long[..27]));
+        assert_eq!(names[2], "charts (2)");
+        assert_eq!(names[3], "Timeliness");
+        assert!(names.iter().all(|n| n.chars().count() <= 31));
+    }
 }

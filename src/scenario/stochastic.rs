@@ -66,6 +66,10 @@ pub struct StochasticFile {
 pub struct RateUncertaintyFile {
     /// Of the level of entries.
     pub entries: Option<f64>,
+    /// Years from where the entry trend was fitted (the centre of the data) to
+    /// the first forecast year: a path's growth moves its entry level by
+    /// `((1 + g) / (1 + mean g))^years`, so level and trend stay correlated.
+    pub entries_pivot_years: Option<f64>,
     /// Of every exit rate of a placement type, all routes together.
     pub exits: Option<PlacementTableFile>,
     /// Of the move rate out of a placement type.
@@ -584,6 +588,9 @@ pub struct Stochastic {
 pub struct RateUncertainty {
     /// Of the level of entries.
     pub entries: f64,
+    /// Years back to where the entry level is independent of growth (0: it is
+    /// independent at the first forecast year).
+    pub entries_pivot_years: f64,
     /// Of each placement type's exit rates.
     pub exits: ByPlacement<f64>,
     /// Of each placement type's move rate.
@@ -642,10 +649,24 @@ fn rate_uncertainty(c: &mut Checker, f: Option<&RateUncertaintyFile>) -> RateUnc
         entries: f
             .entries
             .map_or(0.0, |v| cv(c, "stochastic.rate_uncertainty.entries", v)),
+        entries_pivot_years: f.entries_pivot_years.map_or(0.0, |v| {
+            if v.is_finite() && (0.0..=MAX_PIVOT_YEARS).contains(&v) {
+                v
+            } else {
+                c.push(
+                    "stochastic.rate_uncertainty.entries_pivot_years",
+                    format!("a number of years between 0 and {MAX_PIVOT_YEARS}, got {v}"),
+                );
+                0.0
+            }
+        }),
         exits: table(c, "exits", f.exits.as_ref()),
         moves: table(c, "moves", f.moves.as_ref()),
     }
 }
+
+/// Longest pivot of the entry level a scenario may give, in years.
+pub const MAX_PIVOT_YEARS: f64 = 30.0;
 
 // ---------------------------------------------------------------- checks
 

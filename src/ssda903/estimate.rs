@@ -97,6 +97,11 @@ pub struct Growth {
     /// Standard error of the fitted log entries of the year after the last
     /// (level and slope uncertainty together).
     pub log_next_se: f64,
+    /// Years from the fit's centre (the entries-weighted mean year, where the
+    /// fitted level and slope are uncorrelated) to the year after the last.
+    pub pivot_years: f64,
+    /// Standard error of the fitted log entries at the fit's centre.
+    pub log_pivot_se: f64,
     /// Quasi-Poisson scale the standard errors were widened by: Pearson χ² of
     /// the yearly entries about the trend over its degrees of freedom, at least
     /// 1 (1 with only two years).
@@ -160,9 +165,14 @@ pub fn entry_growth(entries: &[(FinancialYear, u32)]) -> Option<Growth> {
     // Var(a + b·x) at the next year from the inverse information matrix.
     let next = last + 1.0;
     let var_next = (info[1][1] - 2.0 * next * info[0][1] + next * next * info[0][0]) / det;
+    // At the weighted centre x̄ = I01/I00 the level's variance is 1/I00, and
+    // Var(next) = 1/I00 + (next − x̄)²·Var(b): level and slope decouple there.
+    let centre = info[0][1] / info[0][0];
     Some(Growth {
         overdispersion,
         log_next_se: (var_next * overdispersion).max(0.0).sqrt(),
+        pivot_years: next - centre,
+        log_pivot_se: (overdispersion / info[0][0]).sqrt(),
         rate: b.exp() - 1.0,
         log_slope: b,
         log_slope_se: se,
@@ -513,6 +523,23 @@ mod tests {
     }
 
     #[test]
+    fn the_next_year_level_splits_into_a_centre_level_and_a_pivoted_slope() {
+        // 1,000 entries a year for five years: Poisson weights 1,000, so
+        // Var(b) = 1/(1000·Sxx) = 1/(1000·10) and, at next = 5 (x̄ = 2),
+        // Var(a + b·5) = (1/5 + (5 − 2)²/10)/1000 = 1.1e-3.
+        let years: Vec<_> = (0..5).map(|k| (FinancialYear(2016 + k), 1000)).collect();
+        let g = entry_growth(&years).unwrap();
+        assert!(g.rate.abs() < 1e-12);
+        assert!(close(g.log_slope_se, 1e-4f64.sqrt(), 1e-12));
+        assert!(close(g.log_next_se, 1.1e-3f64.sqrt(), 1e-12));
+        assert!(close(g.pivot_years, 3.0, 1e-12));
+        assert!(close(g.log_pivot_se, 2e-4f64.sqrt(), 1e-12));
+        // The two parts add back to the whole.
+        let whole = g.log_pivot_se.powi(2) + (g.pivot_years * g.log_slope_se).powi(2);
+        assert!(close(whole, g.log_next_se.powi(2), 1e-12));
+    }
+
+    #[test]
     fn growth_errors_widen_by_the_pearson_scale() {
         let counts = [100u32, 150, 100, 150, 100, 150];
         let years: Vec<_> = (0..6)
@@ -547,6 +574,8 @@ mod tests {
         }
         let poisson_se = (i00 / (i00 * i11 - i01 * i01)).sqrt();
         assert!(close(g.log_slope_se, poisson_se * phi.sqrt(), 1e-6));
+        assert!(close(g.log_pivot_se, (phi / i00).sqrt(), 1e-6));
+        assert!(close(g.pivot_years, 6.0 - i01 / i00, 1e-9));
     }
 
     /// Var(s² − m) for twelve draws, bounded by 2 (Var s² + Var m), with Var s²

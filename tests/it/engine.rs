@@ -632,3 +632,55 @@ fn rate_uncertainty_gives_each_path_gamma_multipliers_shared_by_both_arms() {
         check_mean_var(draws, 1.0, cv * cv, fourth, what);
     }
 }
+
+#[test]
+fn a_pivoted_entry_level_moves_with_the_path_growth() {
+    use lacsim::scenario::stochastic::{Bounded, Dist};
+    let s = scenario("investment-plan.toml");
+    let mut st = s.stochastic.clone().unwrap();
+    let (g_mean, g_sd, cv, pivot) = (0.05, 0.02, 0.05, 2.5);
+    st.growth = Bounded {
+        dist: Dist::Normal {
+            mean: g_mean,
+            sd: g_sd,
+        },
+        lo: -0.5,
+        hi: 1.0,
+    };
+    st.rate_uncertainty.entries = cv;
+    st.rate_uncertainty.entries_pivot_years = pivot;
+    let cal = lacsim::model::params::EntryCalibration::new(&st, 3);
+    // The central path is unmoved: its growth is the mean.
+    let central = PathParams::central(&st, &cal, true);
+    assert!((central.entries_first_month / cal.at(g_mean) - 1.0).abs() < 1e-12);
+    let (mut x, mut y, mut rest) = (Vec::new(), Vec::new(), Vec::new());
+    for path in 0..20_000u64 {
+        let pp = PathParams::random(&st, &cal, true, &mut streams::structural(5, path));
+        let level = pp.entries_first_month / cal.at(pp.growth);
+        let lift = ((1.0 + pp.growth) / (1.0 + g_mean)).powf(pivot);
+        x.push((1.0 + pp.growth).ln());
+        y.push(level.ln());
+        rest.push(level / lift);
+    }
+    // What is left after the pivot is the Gamma multiplier (mean 1, CV c).
+    let k = 1.0 / (cv * cv);
+    check_mean_var(
+        &rest,
+        1.0,
+        cv * cv,
+        3.0 * k * (k + 2.0) * cv.powi(8),
+        "entry level",
+    );
+    // ln(level) = pivot · ln(1 + g) + independent noise of sd ≈ c: the least
+    // squares slope has standard error c / (sd(x) √n).
+    let n = x.len() as f64;
+    let (mx, sx) = mean_sd(&x);
+    let my = y.iter().sum::<f64>() / n;
+    let sxy: f64 = x.iter().zip(&y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let slope = sxy / (sx * sx * (n - 1.0));
+    let se = cv / (sx * n.sqrt());
+    assert!(
+        (slope - pivot).abs() < 4.0 * se,
+        "slope {slope} vs {pivot} ± {se}"
+    );
+}

@@ -1,6 +1,7 @@
 //! Regional partnerships: the papers' figures, the formula rules, and the CLI with bad input.
 
 use assert_cmd::Command;
+use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
 use lacsim::partnership::{self, Attribution, HubKind, Loaded, Overspend, Rule, formula};
 use lacsim::report::partnership as rp;
 use predicates::prelude::*;
@@ -427,6 +428,8 @@ fn cli_partnership_writes_tables_csv_json_and_chart() {
         "results.json",
         "results.csv",
         "contributions.svg",
+        "report.html",
+        "report.xlsx",
         "run.json",
     ] {
         assert!(out.join(f).exists(), "{f}");
@@ -440,4 +443,220 @@ fn cli_partnership_writes_tables_csv_json_and_chart() {
         .arg(&out)
         .assert()
         .code(2);
+}
+
+/// Runs `lacsim partnership FILE ARGS --out DIR` on a bundled partnership and returns DIR.
+fn partnership_out(rel: &str, args: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    lacsim()
+        .arg("partnership")
+        .arg(scenario(rel))
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    (dir, out)
+}
+
+/// The HTML of one table, from its opening tag to `</table>`.
+fn html_table<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("<table id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("table {id} missing from report.html"));
+    let len = html[start..].find("</table>").unwrap();
+    &html[start..start + len]
+}
+
+/// The values of one row of an HTML table, as printed.
+fn html_row(table: &str, row: &str) -> Vec<String> {
+    let start = table
+        .find(&format!("data-id=\"{row}\""))
+        .unwrap_or_else(|| panic!("row {row} missing"));
+    let tr = &table[start..start + table[start..].find("</tr>").unwrap()];
+    tr.split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c[..c.find("</td>").unwrap()].to_string())
+        .collect()
+}
+
+/// Checks the page fetches nothing and runs nothing, and carries the contributions chart.
+fn assert_self_contained_with_chart(html: &str, out: &Path) {
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<style>"));
+    assert!(!html.contains("<script"), "no scripts");
+    for fetch in ["src=\"http", "href=\"http", "url(http", "@import"] {
+        assert!(!html.contains(fetch), "nothing fetched ({fetch})");
+    }
+    assert_eq!(html.matches("<svg").count(), 1, "one chart");
+    let svg = std::fs::read_to_string(out.join("contributions.svg")).unwrap();
+    let body = svg[svg.find("<svg").unwrap()..].trim_end();
+    assert!(html.contains(body), "the chart is contributions.svg inline");
+}
+
+/// The names of the workbook's sheets, from `xl/workbook.xml`, and how many worksheets and charts the zip holds.
+fn xlsx_parts(path: &Path) -> (Vec<String>, usize, Vec<String>) {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).expect("a zip");
+    let mut workbook = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").unwrap(), &mut workbook)
+        .unwrap();
+    let names = workbook
+        .split("<sheet name=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .collect();
+    let files: Vec<String> = zip
+        .file_names()
+        .map(|n| n.expect("a UTF-8 name").into_owned())
+        .collect();
+    let worksheets = files
+        .iter()
+        .filter(|f| f.starts_with("xl/worksheets/sheet"))
+        .count();
+    let mut charts = Vec::new();
+    for f in files.iter().filter(|f| f.starts_with("xl/charts/chart")) {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(f).unwrap(), &mut xml).unwrap();
+        charts.push(xml);
+    }
+    (names, worksheets, charts)
+}
+
+/// The values of the row labelled `label` that follows the row labelled `after`.
+fn xlsx_row(path: &Path, sheet: &str, after: &str, label: &str) -> Vec<f64> {
+    let mut wb: Xlsx<_> = open_workbook(path).expect("xlsx opens");
+    let range = wb.worksheet_range(sheet).expect("sheet");
+    let text = |r: &[Data]| r.first().map(|c| c.to_string().trim().to_string());
+    range
+        .rows()
+        .skip_while(|r| text(r).as_deref() != Some(after))
+        .find(|r| text(r).as_deref() == Some(label))
+        .unwrap_or_else(|| panic!("{sheet}: no {label} after {after}"))[1..]
+        .iter()
+        .map(|c| c.get_float().expect("a number"))
+        .collect()
+}
+
+const T4C_SHEETS: [&str; 7] = [
+    "Budget",
+    "Partner finance",
+    "Adoption flows",
+    "Timeliness",
+    "Chart data",
+    "Charts",
+    "About",
+];
+
+#[test]
+fn cli_partnership_report_html_shows_every_table_staffordshire_1368582_and_121_orders() {
+    let (_d, out) = partnership_out("together4children/partnership.toml", &[]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let l = t4c();
+    let tables = rp::tables(
+        &l.partnership,
+        &partnership::run_expected(&l.partnership),
+        None,
+    );
+    for t in &tables {
+        html_table(&html, &t.id);
+        for note in &t.notes {
+            assert!(
+                html.contains(&format!("<p class=\"note\">{note}</p>")),
+                "note of {}",
+                t.id
+            );
+        }
+    }
+    let finance = html_table(&html, "partner_finance");
+    assert_eq!(
+        html_row(finance, "staffordshire_contribution")[0],
+        "1,368.6"
+    );
+    let flows = html_table(&html, "adoption_flows");
+    assert_eq!(html_row(flows, "partnership_placement_orders")[0], "121");
+    assert!(html.contains("together4children/partnership.toml"));
+    assert!(html.contains(&format!("SHA-256 {}", &l.hash[..12])));
+    assert!(html.contains("expected-value run"));
+    assert_self_contained_with_chart(&html, &out);
+}
+
+#[test]
+fn cli_partnership_report_xlsx_has_a_sheet_per_table_a_contributions_chart_and_1368582() {
+    let (_d, out) = partnership_out("together4children/partnership.toml", &[]);
+    let xlsx = out.join("report.xlsx");
+    let (names, worksheets, charts) = xlsx_parts(&xlsx);
+    assert_eq!(names, T4C_SHEETS);
+    assert_eq!(worksheets, names.len(), "every sheet is a worksheet");
+    assert_eq!(charts.len(), 1);
+    assert_eq!(
+        charts[0].matches("<c:ser>").count(),
+        4,
+        "a line per partner"
+    );
+    assert!(charts[0].contains("<c:lineChart>"));
+    let staffs = xlsx_row(
+        &xlsx,
+        "Partner finance",
+        "Staffordshire County Council",
+        "Contribution",
+    );
+    assert_eq!(staffs[0], 1368.582);
+    let chart_data = xlsx_row(
+        &xlsx,
+        "Chart data",
+        "Contribution (£'000s)",
+        "Staffordshire County Council",
+    );
+    assert_eq!(chart_data[0], 1368.582);
+}
+
+#[test]
+fn cli_partnership_report_with_50_paths_adds_the_risk_tables_and_keeps_bkm_budget_4186_5() {
+    let (_d, out) = partnership_out(
+        "bexley-kent-medway/partnership.toml",
+        &["--paths", "50", "--seed", "1"],
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for id in [
+        "partnership_budget",
+        "partner_finance",
+        "adoption_flows",
+        "timeliness",
+        "pays_more_than_alone",
+        "contribution_distribution",
+    ] {
+        html_table(&html, id);
+    }
+    let budget = html_table(&html, "partnership_budget");
+    assert_eq!(html_row(budget, "total"), ["2,903.0", "1,283.4", "4,186.5"]);
+    assert_eq!(html_row(budget, "bexley")[2], "564.8");
+    assert!(html.contains("Monte Carlo, 50 paths, seed 1 run"));
+    assert!(html.contains("Kent CYPE Cabinet Committee, 10 January 2020"));
+    assert_self_contained_with_chart(&html, &out);
+
+    let xlsx = out.join("report.xlsx");
+    let (names, worksheets, charts) = xlsx_parts(&xlsx);
+    assert_eq!(
+        names,
+        [
+            "Budget",
+            "Partner finance",
+            "Adoption flows",
+            "Timeliness",
+            "Pays more than alone",
+            "Contribution spread",
+            "Chart data",
+            "Charts",
+            "About",
+        ]
+    );
+    assert_eq!(worksheets, names.len());
+    assert_eq!(
+        charts[0].matches("<c:ser>").count(),
+        3,
+        "a line per partner"
+    );
+    let total = xlsx_row(&xlsx, "Budget", "Medway Council", "Total");
+    let rounded: Vec<f64> = total.iter().map(|v| (v * 10.0).round() / 10.0).collect();
+    assert_eq!(rounded, [2903.0, 1283.4, 4186.5]);
 }
