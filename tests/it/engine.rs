@@ -525,24 +525,29 @@ fn entrants_leave_within_their_first_month_at_the_rest_of_month_rate() {
     let cal = lacsim::model::params::EntryCalibration::new(&st, 1);
     let pp = PathParams::central(&st, &cal, false);
     let mut mp = MonthParams::build(&st, &pp, 0);
-    mp.entries_mean = 40.0;
-    let mu = step(&mp, &mut State::new(&st.start), &mut Expected).leavers();
-    assert!(mu > 2.0 && mu < 40.0, "expected leavers {mu}");
-    let draws: Vec<f64> = (0..20_000u64)
-        .map(|path| {
-            let mut state = State::new(&st.start);
-            let mut d = streams::month_streams(11, path, 0);
-            let f = step(&mp, &mut state, &mut d);
-            f.leavers()
-        })
-        .collect();
-    check_mean_var(
-        &draws,
-        mu,
-        mu,
-        mu + 3.0 * mu * mu,
-        "leavers in the entry month",
-    );
+    // 40 entries a month split one uniform per entry; 400 (above PER_ENTRY)
+    // split by conditional binomials: both must give the same law.
+    assert!((40..400).contains(&sampling::PER_ENTRY));
+    for mean in [40.0, 400.0] {
+        mp.entries_mean = mean;
+        let mu = step(&mp, &mut State::new(&st.start), &mut Expected).leavers();
+        assert!(mu > mean / 20.0 && mu < mean, "expected leavers {mu}");
+        let draws: Vec<f64> = (0..20_000u64)
+            .map(|path| {
+                let mut state = State::new(&st.start);
+                let mut d = streams::month_streams(11, path, 0);
+                let f = step(&mp, &mut state, &mut d);
+                f.leavers()
+            })
+            .collect();
+        check_mean_var(
+            &draws,
+            mu,
+            mu,
+            mu + 3.0 * mu * mu,
+            &format!("leavers in the entry month, {mean} entries"),
+        );
+    }
 }
 
 #[test]
