@@ -3,9 +3,7 @@
 //! Owns the posterior summaries calibration starts from: Poisson rates as
 //! Gamma(events + 1/2, exposure) (the Jeffreys prior), shares as the Beta
 //! marginals of Dirichlet(counts + 1/2), and the log-linear growth of yearly
-//! entries fitted by Poisson regression. The special functions (log-gamma,
-//! regularised incomplete gamma and beta, their inverses by bisection) are
-//! written out here so results do not depend on another crate's algorithms.
+//! entries fitted by Poisson regression. Quantiles come from `statrs`.
 
 use super::codes::{ExitRoute, N_EXIT_ROUTES};
 use super::occupancy::{Occupancy, PeriodCounts};
@@ -13,6 +11,7 @@ use crate::age::{AgeBand, N_AGE_BANDS};
 use crate::placement::{N_PLACEMENTS, Placement};
 use crate::year::FinancialYear;
 use serde::Serialize;
+use statrs::distribution::{Beta, ContinuousCDF, Gamma, StudentsT};
 use std::collections::BTreeMap;
 
 /// Probability in each tail of the reported intervals (a 95% interval).
@@ -88,7 +87,8 @@ pub struct Growth {
     pub log_slope: f64,
     /// Standard error of `b` from the Fisher information.
     pub log_slope_se: f64,
-    /// Lower end of the 95% interval for `rate`.
+    /// Lower end of the 95% interval for `rate` (a t interval on n − 2
+    /// degrees of freedom when the scale was estimated, else normal).
     pub lower: f64,
     /// Upper end of the 95% interval for `rate`.
     pub upper: f64,
@@ -160,7 +160,12 @@ pub fn entry_growth(entries: &[(FinancialYear, u32)]) -> Option<Growth> {
         1.0
     };
     let se = (info[0][0] / det * overdispersion).sqrt();
-    let z = 1.959_963_984_540_054;
+    // An estimated scale makes the interval a t interval on n − 2 degrees of freedom.
+    let z = if overdispersion > 1.0 {
+        t_quantile((xs.len() - 2) as f64, 1.0 - TAIL)
+    } else {
+        1.959_963_984_540_054
+    };
     let last = xs[xs.len() - 1];
     // Var(a + b·x) at the next year from the inverse information matrix.
     let next = last + 1.0;
@@ -325,147 +330,19 @@ pub fn estimate(occ: &Occupancy, from: FinancialYear, to: FinancialYear) -> Esti
     }
 }
 
-/// Natural log of the gamma function (Lanczos, g = 7, n = 9), for x > 0.
-pub fn ln_gamma(x: f64) -> f64 {
-    const C: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        let pi = std::f64::consts::PI;
-        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let mut s = C[0];
-    for (k, c) in C.iter().enumerate().skip(1) {
-        s += c / (x + k as f64);
-    }
-    let t = x + 7.5;
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + s.ln()
-}
-
-/// Regularised lower incomplete gamma P(a, x).
-pub fn gamma_p(a: f64, x: f64) -> f64 {
-    if x <= 0.0 {
-        return 0.0;
-    }
-    let front = (a * x.ln() - x - ln_gamma(a)).exp();
-    if x < a + 1.0 {
-        let (mut sum, mut term, mut n) = (1.0 / a, 1.0 / a, a);
-        for _ in 0..10_000 {
-            n += 1.0;
-            term *= x / n;
-            sum += term;
-            if term.abs() < sum.abs() * 1e-15 {
-                break;
-            }
-        }
-        (sum * front).clamp(0.0, 1.0)
-    } else {
-        // Continued fraction for Q(a, x) (modified Lentz).
-        let tiny = 1e-300;
-        let mut b = x + 1.0 - a;
-        let mut c = 1.0 / tiny;
-        let mut d = 1.0 / b;
-        let mut h = d;
-        for i in 1..10_000 {
-            let an = -f64::from(i) * (f64::from(i) - a);
-            b += 2.0;
-            d = an * d + b;
-            d = if d.abs() < tiny { tiny } else { d };
-            c = b + an / c;
-            c = if c.abs() < tiny { tiny } else { c };
-            d = 1.0 / d;
-            let delta = d * c;
-            h *= delta;
-            if (delta - 1.0).abs() < 1e-15 {
-                break;
-            }
-        }
-        (1.0 - front * h).clamp(0.0, 1.0)
-    }
-}
-
-/// Regularised incomplete beta I_x(a, b).
-pub fn beta_i(a: f64, b: f64, x: f64) -> f64 {
-    if x <= 0.0 {
-        return 0.0;
-    }
-    if x >= 1.0 {
-        return 1.0;
-    }
-    let front =
-        (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
-    let cf = |a: f64, b: f64, x: f64| -> f64 {
-        let tiny = 1e-300;
-        let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
-        let mut c = 1.0;
-        let mut d = 1.0 - qab * x / qap;
-        d = if d.abs() < tiny { tiny } else { d };
-        d = 1.0 / d;
-        let mut h = d;
-        for m in 1..10_000 {
-            let m = f64::from(m);
-            let m2 = 2.0 * m;
-            for aa in [
-                m * (b - m) * x / ((qam + m2) * (a + m2)),
-                -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
-            ] {
-                d = 1.0 + aa * d;
-                d = if d.abs() < tiny { tiny } else { d };
-                c = 1.0 + aa / c;
-                c = if c.abs() < tiny { tiny } else { c };
-                d = 1.0 / d;
-                h *= d * c;
-            }
-            if (d * c - 1.0).abs() < 1e-15 {
-                break;
-            }
-        }
-        h
-    };
-    if x < (a + 1.0) / (a + b + 2.0) {
-        (front * cf(a, b, x) / a).clamp(0.0, 1.0)
-    } else {
-        (1.0 - front * cf(b, a, 1.0 - x) / b).clamp(0.0, 1.0)
-    }
-}
-
-/// Solves `f(x) = p` for increasing `f` on `[lo, hi]` by bisection.
-fn bisect(f: impl Fn(f64) -> f64, p: f64, mut lo: f64, mut hi: f64) -> f64 {
-    for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        if f(mid) < p {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-        if hi - lo <= 1e-14 * hi.abs().max(1e-300) {
-            break;
-        }
-    }
-    0.5 * (lo + hi)
-}
-
 /// Quantile of Gamma(shape, rate 1).
 pub fn gamma_quantile(shape: f64, p: f64) -> f64 {
-    let mut hi = shape.max(1.0);
-    while gamma_p(shape, hi) < p && hi < 1e300 {
-        hi *= 2.0;
-    }
-    bisect(|x| gamma_p(shape, x), p, 0.0, hi)
+    Gamma::new(shape, 1.0).map_or(f64::NAN, |d| d.inverse_cdf(p))
 }
 
 /// Quantile of Beta(a, b).
 pub fn beta_quantile(a: f64, b: f64, p: f64) -> f64 {
-    bisect(|x| beta_i(a, b, x), p, 0.0, 1.0)
+    Beta::new(a, b).map_or(f64::NAN, |d| d.inverse_cdf(p))
+}
+
+/// Quantile of Student's t with `df` degrees of freedom.
+pub fn t_quantile(df: f64, p: f64) -> f64 {
+    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| d.inverse_cdf(p))
 }
 
 #[cfg(test)]
@@ -477,25 +354,21 @@ mod tests {
     }
 
     #[test]
-    fn special_functions_match_known_values() {
-        assert!(close(ln_gamma(5.0), 24f64.ln(), 1e-12));
-        assert!(close(
-            ln_gamma(0.5),
-            std::f64::consts::PI.sqrt().ln(),
-            1e-12
-        ));
-        // Gamma(1) is Exp(1): P(1, x) = 1 - exp(-x).
-        assert!(close(gamma_p(1.0, 2.0), 1.0 - (-2f64).exp(), 1e-12));
-        assert!(close(gamma_quantile(1.0, 0.5), 2f64.ln(), 1e-10));
+    fn quantiles_match_known_values() {
+        // Gamma(1) is Exp(1): median ln 2.
+        assert!(close(gamma_quantile(1.0, 0.5), 2f64.ln(), 1e-9));
         // Chi-square with 10 df (Gamma(5, 1/2)): 97.5% point 20.483.
         assert!(close(
             2.0 * gamma_quantile(5.0, 0.975),
             20.483_177_350_807_4,
             1e-8
         ));
-        // Beta(1, 1) is uniform; Beta(2, 3) at 0.5: 11/16.
-        assert!(close(beta_quantile(1.0, 1.0, 0.25), 0.25, 1e-10));
-        assert!(close(beta_i(2.0, 3.0, 0.5), 11.0 / 16.0, 1e-12));
+        // Beta(1, 1) is uniform; Beta(2, 3) has I_0.5 = 11/16.
+        assert!(close(beta_quantile(1.0, 1.0, 0.25), 0.25, 1e-9));
+        assert!(close(beta_quantile(2.0, 3.0, 11.0 / 16.0), 0.5, 1e-9));
+        // Student's t 97.5% points (tables): 3 df 3.182446, 10 df 2.228139.
+        assert!(close(t_quantile(3.0, 0.975), 3.182_446_305_284_263, 1e-8));
+        assert!(close(t_quantile(10.0, 0.975), 2.228_138_851_986_273, 1e-8));
     }
 
     #[test]
@@ -576,6 +449,18 @@ mod tests {
         assert!(close(g.log_slope_se, poisson_se * phi.sqrt(), 1e-6));
         assert!(close(g.log_pivot_se, (phi / i00).sqrt(), 1e-6));
         assert!(close(g.pivot_years, 6.0 - i01 / i00, 1e-9));
+        // Six years, an estimated scale: a t interval on 4 df (2.776445).
+        let t = 2.776_445_105_197_793;
+        assert!(close(
+            g.lower,
+            (g.log_slope - t * g.log_slope_se).exp() - 1.0,
+            1e-8
+        ));
+        assert!(close(
+            g.upper,
+            (g.log_slope + t * g.log_slope_se).exp() - 1.0,
+            1e-8
+        ));
     }
 
     /// Var(s² − m) for twelve draws, bounded by 2 (Var s² + Var m), with Var s²
