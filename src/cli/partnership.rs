@@ -1,11 +1,11 @@
 //! `lacsim partnership`: run a regional adoption partnership and each partner alone.
 
-use super::input;
 use super::output::{self, OutDir};
 use super::run::Format;
+use super::{export, input};
 use clap::Args;
 use lacsim::partnership;
-use lacsim::report::{self, html, partnership as rp, xlsx};
+use lacsim::report::{self, partnership as rp};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -23,7 +23,7 @@ pub struct PartnershipArgs {
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Also write tables (CSV), results (CSV, JSON), contributions.svg, report.html, report.xlsx and run.json into this folder.
+    /// Also write tables (CSV), results (CSV, JSON), contributions.svg, report.html, report.xlsx, report.json and run.json into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Replace the --out folder if it already has files.
@@ -101,18 +101,12 @@ fn write_out(
     doc: &serde_json::Value,
     tidy: &[u8],
 ) -> anyhow::Result<()> {
-    for t in &report.tables {
-        out.write(&format!("{}.csv", t.id), &report::csv::wide(t)?)?;
-    }
+    export::write_partnership(out, report)?;
     out.write(
         "results.json",
         serde_json::to_string_pretty(doc)?.as_bytes(),
     )?;
     out.write("results.csv", tidy)?;
-    let svg = rp::contributions_svg(report).map_err(anyhow::Error::msg)?;
-    out.write("contributions.svg", svg.as_bytes())?;
-    out.write("report.html", html::partnership(report).as_bytes())?;
-    out.write("report.xlsx", &xlsx::partnership(report)?)?;
     Ok(())
 }
 

@@ -5,12 +5,13 @@ use super::export;
 use super::output::OutDir;
 use clap::Args;
 use lacsim::report::data::ReportData;
+use lacsim::report::{html, partnership as rp, xlsx};
 use std::path::PathBuf;
 
 /// Arguments of `lacsim report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// A folder written by `lacsim run --out` (or `tornado --out`).
+    /// A folder written by `lacsim run --out` (or `compare`, `tornado`, `partnership --out`).
     pub run_dir: PathBuf,
     /// Write the report into this folder instead of back into RUN_DIR.
     #[arg(long, value_name = "DIR")]
@@ -35,24 +36,32 @@ pub fn run(a: ReportArgs) -> anyhow::Result<()> {
     if !dir.join("run.json").is_file() {
         return Err(not_a_run("no run.json").into());
     }
+    let run: serde_json::Value = std::fs::read_to_string(dir.join("run.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .ok_or_else(|| not_a_run("run.json is not readable JSON"))?;
     let text = std::fs::read_to_string(dir.join("report.json"))
         .map_err(|_| not_a_run("no readable report.json"))?;
-    let data: ReportData = serde_json::from_str(&text).map_err(|e| {
+    let mismatch = |e: serde_json::Error| {
         not_a_run(&format!(
             "report.json does not match this lacsim version: {e}"
         ))
-    })?;
+    };
+    let saved = if run["command"] == "partnership" {
+        Saved::Partnership(serde_json::from_str(&text).map_err(mismatch)?)
+    } else {
+        Saved::Run(serde_json::from_str(&text).map_err(mismatch)?)
+    };
     match &a.out {
         Some(target) => {
             let out = OutDir::create(target, a.force)?;
-            export::write_report(&out, &data)?;
+            saved.write_all(&out)?;
             out.write("run.json", &std::fs::read(dir.join("run.json"))?)?;
             eprintln!("wrote {}", out.finish()?.display());
         }
         None => {
             // Re-render in place: render everything first, then replace the report files.
-            let html = lacsim::report::html::render(&data);
-            let xlsx = lacsim::report::xlsx::render(&data)?;
+            let (html, xlsx) = saved.render()?;
             std::fs::write(dir.join("report.html"), html)?;
             std::fs::write(dir.join("report.xlsx"), xlsx)?;
             eprintln!(
@@ -62,4 +71,30 @@ pub fn run(a: ReportArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The report data a folder keeps, by the command that wrote it.
+enum Saved {
+    /// `run`, `compare` or `tornado`.
+    Run(Box<ReportData>),
+    /// `partnership`.
+    Partnership(Box<rp::Report>),
+}
+
+impl Saved {
+    /// The HTML page and the workbook.
+    fn render(&self) -> anyhow::Result<(String, Vec<u8>)> {
+        Ok(match self {
+            Saved::Run(d) => (html::render(d), xlsx::render(d)?),
+            Saved::Partnership(r) => (html::partnership(r), xlsx::partnership(r)?),
+        })
+    }
+
+    /// Every report file into a new folder.
+    fn write_all(&self, out: &OutDir) -> anyhow::Result<()> {
+        match self {
+            Saved::Run(d) => export::write_report(out, d),
+            Saved::Partnership(r) => export::write_partnership(out, r),
+        }
+    }
 }

@@ -7,7 +7,7 @@ use super::data::{Band, Series};
 use super::table::{RowKind, Table, Unit};
 use crate::partnership::pathway::DAYS_PER_MONTH;
 use crate::partnership::{PartnerYear, Partnership, PathResult, Summary};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 /// Reads one number from a partner's year.
@@ -372,7 +372,7 @@ pub struct RunMeta {
 }
 
 /// Everything a partnership's HTML and XLSX reports show, built once so both show the same numbers.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     /// The partnership's name.
     pub name: String,

@@ -660,3 +660,49 @@ fn cli_partnership_report_with_50_paths_adds_the_risk_tables_and_keeps_bkm_budge
     let rounded: Vec<f64> = total.iter().map(|v| (v * 10.0).round() / 10.0).collect();
     assert_eq!(rounded, [2903.0, 1283.4, 4186.5]);
 }
+
+#[test]
+fn cli_report_rerenders_a_partnership_folder_without_rerunning_its_paths() {
+    let (_d, out) = partnership_out(
+        "bexley-kent-medway/partnership.toml",
+        &["--paths", "50", "--seed", "1"],
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    // In place: the page comes back identical, risk tables and all.
+    std::fs::remove_file(out.join("report.html")).unwrap();
+    std::fs::remove_file(out.join("report.xlsx")).unwrap();
+    lacsim().arg("report").arg(&out).assert().success();
+    assert_eq!(
+        std::fs::read_to_string(out.join("report.html")).unwrap(),
+        html
+    );
+    html_table(&html, "contribution_distribution");
+    let total = xlsx_row(
+        &out.join("report.xlsx"),
+        "Budget",
+        "Medway Council",
+        "Total",
+    );
+    assert_eq!((total[2] * 10.0).round() / 10.0, 4186.5);
+    // Into a new folder: every report file, with the same tables.
+    let again = out.parent().unwrap().join("again");
+    lacsim()
+        .arg("report")
+        .arg(&out)
+        .arg("--out")
+        .arg(&again)
+        .assert()
+        .success();
+    for f in [
+        "partnership_budget.csv",
+        "contribution_distribution.csv",
+        "contributions.svg",
+        "report.json",
+        "report.html",
+        "report.xlsx",
+        "run.json",
+    ] {
+        let same = std::fs::read(again.join(f)).unwrap() == std::fs::read(out.join(f)).unwrap();
+        assert!(same, "{f} differs after re-rendering");
+    }
+}
