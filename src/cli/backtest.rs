@@ -29,7 +29,7 @@ pub struct BacktestArgs {
     /// Write backtest.csv, backtest.json, backtest.svg and the fitted scenario into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the --out folder if it already has files.
+    /// Replace the --out folder if it already has files (only a folder lacsim wrote).
     #[arg(long)]
     pub force: bool,
     /// Treat any rejected row as an error.

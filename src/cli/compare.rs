@@ -27,7 +27,7 @@ pub struct CompareArgs {
     /// Also write results (CSV, JSON) and run.json into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the --out folder if it already has files.
+    /// Replace the --out folder if it already has files (only a folder lacsim wrote).
     #[arg(long)]
     pub force: bool,
     /// Monte Carlo flags (`--paths` defaults to 10,000 here).

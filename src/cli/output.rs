@@ -1,7 +1,8 @@
 //! Output folders and stdout. A run writes into a staging folder beside the
 //! target and renames it into place only when everything is written, so a
 //! failed run leaves nothing behind; an existing non-empty folder is refused
-//! unless `--force`.
+//! unless `--force`, and even then only when lacsim wrote it (a marker file or
+//! `run.json`), so `--force` never deletes a user's own files.
 
 use super::InputError;
 use anyhow::Context;
@@ -36,6 +37,12 @@ impl OutDir {
             if non_empty && !force {
                 return Err(InputError(format!("--out {}: the folder already has files in it; choose a new folder or add --force to replace it", target.display())).into());
             }
+            if non_empty && !written_by_lacsim(target) {
+                return Err(InputError(format!("--out {}: the folder has files lacsim did not write (no {MARKER} or run.json), so --force will not replace it; choose a new folder", target.display())).into());
+            }
+            if holds_current_dir(target) {
+                return Err(InputError(format!("--out {}: the folder holds the current directory and cannot be replaced; choose a new folder such as outputs/run", target.display())).into());
+            }
         }
         let name = target
             .file_name()
@@ -50,6 +57,8 @@ impl OutDir {
         let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
         fs::create_dir_all(&staging)
             .with_context(|| format!("cannot create {}", staging.display()))?;
+        fs::write(staging.join(MARKER), MARKER_TEXT)
+            .with_context(|| format!("cannot write in {}", staging.display()))?;
         Ok(OutDir {
             target: target.to_path_buf(),
             staging,
@@ -64,8 +73,14 @@ impl OutDir {
     pub fn create_live(target: &Path, force: bool) -> anyhow::Result<OutDir> {
         let mut d = OutDir::create(target, force)?;
         fs::remove_dir_all(&d.staging).ok();
+        if d.force && target.exists() {
+            fs::remove_dir_all(target)
+                .with_context(|| format!("cannot replace {}", target.display()))?;
+        }
         fs::create_dir_all(target)
             .with_context(|| format!("cannot create {}", target.display()))?;
+        fs::write(target.join(MARKER), MARKER_TEXT)
+            .with_context(|| format!("cannot write in {}", target.display()))?;
         d.staging = target.to_path_buf();
         d.live = true;
         Ok(d)
@@ -115,6 +130,27 @@ impl Drop for OutDir {
         if !self.done && !self.live {
             let _ = fs::remove_dir_all(&self.staging);
         }
+    }
+}
+
+/// The file that marks a folder as lacsim's output, which `--force` may replace.
+pub const MARKER: &str = ".lacsim-output";
+
+const MARKER_TEXT: &str = "This folder was written by lacsim; `--force` may replace it.\n";
+
+/// Whether a folder is lacsim's output: it has the marker, or `run.json` (older versions).
+fn written_by_lacsim(dir: &Path) -> bool {
+    dir.join(MARKER).is_file() || dir.join("run.json").is_file()
+}
+
+/// Whether replacing `dir` would delete the current directory.
+fn holds_current_dir(dir: &Path) -> bool {
+    match (
+        dir.canonicalize(),
+        std::env::current_dir().and_then(|c| c.canonicalize()),
+    ) {
+        (Ok(d), Ok(cwd)) => cwd.starts_with(d),
+        _ => false,
     }
 }
 

@@ -26,7 +26,7 @@ pub struct PartnershipArgs {
     /// Also write tables (CSV), results (CSV, JSON), contributions.svg, report.html, report.xlsx, report.json and run.json into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the --out folder if it already has files.
+    /// Replace the --out folder if it already has files (only a folder lacsim wrote).
     #[arg(long)]
     pub force: bool,
 }

@@ -16,7 +16,7 @@ pub struct ReportArgs {
     /// Write the report into this folder instead of back into RUN_DIR.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the --out folder if it already has files.
+    /// Replace the --out folder if it already has files (only a folder lacsim wrote).
     #[arg(long)]
     pub force: bool,
 }
@@ -54,6 +54,13 @@ pub fn run(a: ReportArgs) -> anyhow::Result<()> {
     };
     match &a.out {
         Some(target) => {
+            if target.canonicalize().ok() == dir.canonicalize().ok() {
+                return Err(InputError(format!(
+                    "--out {}: that is the run folder itself; leave out --out to re-render it in place",
+                    target.display()
+                ))
+                .into());
+            }
             let out = OutDir::create(target, a.force)?;
             saved.write_all(&out)?;
             out.write("run.json", &std::fs::read(dir.join("run.json"))?)?;

@@ -31,7 +31,7 @@ pub struct RunArgs {
     /// Also write report.html, report.xlsx, tables (CSV), results (CSV, JSON) and run.json into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the --out folder if it already has files.
+    /// Replace the --out folder if it already has files (only a folder lacsim wrote).
     #[arg(long)]
     pub force: bool,
     /// Monte Carlo flags: with `--paths N` the stochastic engine runs instead.

@@ -22,7 +22,7 @@ pub struct SynthArgs {
     /// Folder to write header_YYYY-YY.csv, episodes_YYYY-YY.csv and truth.json into.
     #[arg(long, value_name = "DIR", required = true)]
     pub out: PathBuf,
-    /// Replace the --out folder if it already has files.
+    /// Replace the --out folder if it already has files (only a folder lacsim wrote).
     #[arg(long)]
     pub force: bool,
 }

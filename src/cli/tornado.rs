@@ -23,7 +23,7 @@ pub struct TornadoArgs {
     /// Write tornado.svg, tornado.csv, tornado.json and the full report into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the --out folder if it already has files.
+    /// Replace the --out folder if it already has files (only a folder lacsim wrote).
     #[arg(long)]
     pub force: bool,
 }

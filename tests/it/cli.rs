@@ -158,6 +158,54 @@ fn run_out_writes_tables_and_refuses_to_overwrite() {
 }
 
 #[test]
+fn force_replaces_only_folders_lacsim_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    // A folder of the user's own files survives --force.
+    let theirs = dir.path().join("theirs");
+    std::fs::create_dir(&theirs).unwrap();
+    std::fs::write(theirs.join("workings.xlsx"), "x").unwrap();
+    lacsim()
+        .args(["run", "--force", "--out"])
+        .arg(&theirs)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("lacsim did not write"));
+    assert!(theirs.join("workings.xlsx").is_file());
+    assert_eq!(std::fs::read_dir(&theirs).unwrap().count(), 1);
+    // A lacsim folder is replaced, and the current directory never is.
+    let ours = dir.path().join("ours");
+    lacsim()
+        .args(["run", "--out"])
+        .arg(&ours)
+        .assert()
+        .success();
+    assert!(ours.join(".lacsim-output").is_file());
+    lacsim()
+        .current_dir(&ours)
+        .args(["run", "--force", "--out", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("holds the current directory"));
+    assert!(ours.join("run.json").is_file());
+    lacsim()
+        .args(["run", "--force", "--out"])
+        .arg(&ours)
+        .assert()
+        .success();
+    // Re-rendering a run into itself would drop its results: refused.
+    lacsim()
+        .arg("report")
+        .arg(&ours)
+        .arg("--force")
+        .arg("--out")
+        .arg(&ours)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("leave out --out"));
+    assert!(ours.join("results.json").is_file());
+}
+
+#[test]
 fn validate_accepts_the_reference_scenarios() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/staffordshire-2019");
     lacsim()
