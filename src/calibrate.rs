@@ -295,7 +295,9 @@ pub fn scenario_toml(est: &Estimates, census: &Census, t: &Target) -> String {
     }
     let _ = writeln!(
         s,
-        "\n# The do-nothing line: the fitted growth of entries applied to today's total.\n[do_nothing]\nstart_total = {total}\nstart_uasc = 0\ngrowth_rate = {}\nrounding = \"none\"\n",
+        "\n# The do-nothing line: the fitted growth of entries applied to today's total. Like the\n# paper's, it starts at the end of the first forecast year ({}), one year's growth on\n# from the census.\n[do_nothing]\nstart_total = {}\nstart_uasc = 0\ngrowth_rate = {}\nrounding = \"none\"\n",
+        t.first_year,
+        (f64::from(total) * (1.0 + g)).round(),
         num(g)
     );
     let _ = writeln!(s, "[stochastic]");

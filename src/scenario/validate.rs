@@ -489,7 +489,8 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
 
 /// A rate as a percentage without trailing zeros: 0.034 -> "3.4".
 pub fn fmt_rate(rate: f64) -> String {
-    let s = format!("{:.4}", rate * 100.0);
+    // Titles, not inputs: a fitted 3.3517% reads as 3.35%.
+    let s = format!("{:.2}", rate * 100.0);
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 

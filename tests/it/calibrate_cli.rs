@@ -209,6 +209,12 @@ fn calibrate_writes_a_scenario_the_engine_runs() {
         text.contains(&format!("total = {last_total}")),
         "the cohort is the last 31 March census"
     );
+    // The do-nothing line, like the paper's, starts at the end of the first
+    // forecast year: one year of the fitted growth on from the census.
+    let written: toml::Value = toml::from_str(&text).unwrap();
+    let g = written["do_nothing"]["growth_rate"].as_float().unwrap();
+    let start = written["do_nothing"]["start_total"].as_integer().unwrap() as f64;
+    assert_eq!(start, (last_total * (1.0 + g)).round(), "growth {g}");
     let out = lacsim()
         .arg("run")
         .arg(&scen)
