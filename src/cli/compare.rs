@@ -9,6 +9,7 @@ use super::run::Format;
 use clap::Args;
 use lacsim::engine::Setup;
 use lacsim::report::monte_carlo::McMeta;
+use lacsim::scenario::Scenario;
 use std::path::PathBuf;
 
 /// Paths when `--paths` is not given.
@@ -30,7 +31,7 @@ pub struct CompareArgs {
     /// Replace the --out folder if it already has files (only a folder lacsim wrote).
     #[arg(long)]
     pub force: bool,
-    /// Monte Carlo flags (`--paths` defaults to 10,000 here).
+    /// Monte Carlo flags (`--paths` defaults to 10,000 here, as compare has no deterministic form).
     #[command(flatten)]
     pub mc: McArgs,
 }
@@ -41,6 +42,9 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
     monte_carlo::check(paths, a.mc.threads)?;
     let dn = input::load(Some(&a.do_nothing))?;
     let inv = input::load(Some(&a.invest))?;
+    if let Some(w) = swapped(&dn.scenario, &inv.scenario) {
+        eprintln!("warning: {w}");
+    }
     let setup =
         Setup::paired(&dn.scenario, &inv.scenario).map_err(|e| InputError(e.to_string()))?;
     let out = a
@@ -55,4 +59,21 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
         do_nothing: Some((dn.scenario.title.clone(), dn.path.clone())),
     };
     monte_carlo::finish(&inv, &results, &meta, a.format, out, "compare")
+}
+
+/// A warning when the arguments look swapped: the do-nothing side has a plan
+/// or interventions and the invest side has neither.
+fn swapped(dn: &Scenario, inv: &Scenario) -> Option<String> {
+    let invests = |s: &Scenario| {
+        s.plan.is_some()
+            || s.stochastic
+                .as_ref()
+                .is_some_and(|st| !st.interventions.is_empty())
+    };
+    (invests(dn) && !invests(inv)).then(|| {
+        format!(
+            "DO_NOTHING ({}) has an investment plan and INVEST ({}) has none; the order is `lacsim compare DO_NOTHING INVEST`",
+            dn.title, inv.title
+        )
+    })
 }

@@ -26,14 +26,15 @@ const MAX_THREADS: usize = 1024;
 /// Flags of a Monte Carlo run.
 #[derive(Debug, Args)]
 pub struct McArgs {
-    /// Run the Monte Carlo engine with this many paths (1 to 10,000,000; results take about 2 KB a path for 7 years); without it, the deterministic model.
-    #[arg(long, value_name = "N")]
+    /// Monte Carlo paths (1 to 10,000,000; results take about 2 KB a path for 7 years). Without it `run` and `sweep` use the deterministic model, `compare` runs 10,000 paths and `backtest` 2,000.
+    // A negative number is then a bad value, not a mistaken flag.
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub paths: Option<u64>,
     /// Seed of the random streams: the same seed gives the same numbers whatever the thread count.
-    #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED)]
+    #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED, allow_hyphen_values = true)]
     pub seed: u64,
     /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub threads: Option<usize>,
     /// Do not show a progress bar.
     #[arg(long)]

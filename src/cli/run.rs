@@ -16,7 +16,7 @@ pub enum Format {
     Table,
     /// One JSON document.
     Json,
-    /// Tidy CSV: year, scenario, metric, placement, statistic, value.
+    /// CSV for spreadsheets and scripts (for `run`: tidy, one row per year, metric and statistic).
     Csv,
 }
 

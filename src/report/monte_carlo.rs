@@ -309,9 +309,14 @@ pub fn terminal(s: &Scenario, sum: &Summary, meta: &McMeta) -> String {
             "not by end",
             never * 100.0
         ));
+        // Like the tables: thousands separated, a loss in brackets.
+        let k = |v: f64| super::table::format_value(v, Unit::Thousands);
         out.push_str(&format!(
-            "\nNPV of savings less investment at 3.5% (£'000s): mean {:.0}, P5 {:.0}, median {:.0}, P95 {:.0}\n",
-            npv.mean, npv.percentiles[0], npv.percentiles[3], npv.percentiles[6]
+            "\nNPV of savings less investment at 3.5% (£'000s): mean {}, P5 {}, median {}, P95 {}\n",
+            k(npv.mean),
+            k(npv.percentiles[0]),
+            k(npv.percentiles[3]),
+            k(npv.percentiles[6])
         ));
     }
     debug_assert!(sum.metrics.iter().all(|&x| x < N_METRICS));

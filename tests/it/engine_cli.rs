@@ -256,7 +256,23 @@ fn compare_pairs_do_nothing_and_invest_and_shows_the_fan_and_break_even() {
             "Saving against do nothing (paired)",
         ))
         .stdout(predicate::str::contains("Median (P50)"))
-        .stdout(predicate::str::contains("Break-even"));
+        .stdout(predicate::str::contains("Break-even"))
+        .stderr(predicate::str::contains("warning").not());
+    // The plan given as DO_NOTHING: still runs, with a warning about the order.
+    lacsim()
+        .args([
+            "compare",
+            "builtin:staffordshire-2019/investment-plan.toml",
+            "builtin:staffordshire-2019/do-nothing-3.4.toml",
+            "--paths",
+            "10",
+            "--quiet",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "the order is `lacsim compare DO_NOTHING INVEST`",
+        ));
 }
 
 #[test]
