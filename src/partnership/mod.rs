@@ -226,6 +226,12 @@ pub struct Loaded {
 /// partner's own scenario with [`crate::scenario::load`].
 pub fn load(path: &Path, files: &dyn SourceFiles) -> Result<Loaded, Problems> {
     let src = crate::scenario::source::load(path, files).map_err(Problems)?;
+    if !src.merged.contains_key("partners") && src.merged.contains_key("authority") {
+        return Err(Problems(vec![crate::scenario::Problem::file(
+            &path.display().to_string(),
+            "this is a scenario file (it has [authority] and no [[partners]]), not a partnership; run it with `lacsim run FILE`",
+        )]));
+    }
     let partnership = validate::resolve(&src, files).map_err(Problems)?;
     let mut hasher = Sha256::new();
     for f in &src.files {

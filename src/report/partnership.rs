@@ -205,6 +205,9 @@ pub fn timeliness_table(p: &Partnership, r: &PathResult) -> Table {
         a2,
     );
     t.notes.push("Mean waits from Little's law: average children in a stage over the 3 years / children leaving it, in days; A10 adds each partner's days from entering care to the placement order.".into());
+    // Expected flows with constant monthly rates make each stage's wait exactly
+    // 1 / (its rates of leaving), so equal rates give equal, flat rows.
+    t.notes.push("In expected values a stage's wait is 30.4 days / the sum of its monthly leaving rates, so partners with the same pathway rates show the same days every year; give each partner its own rates, or run --paths to see the spread.".into());
     t
 }
 

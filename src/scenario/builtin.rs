@@ -35,7 +35,7 @@ pub fn read(path: &Path) -> io::Result<String> {
     let name = s.strip_prefix(PREFIX).unwrap_or(&s);
     FILES
         .iter()
-        .find(|(n, _)| *n == name)
+        .find(|(n, _)| *n == name || n.strip_suffix(".toml") == Some(name))
         .map(|(_, text)| text.to_string())
         .ok_or_else(|| {
             io::Error::new(

@@ -213,6 +213,12 @@ pub struct Loaded {
 /// Reads, merges, checks and resolves the scenario at `path`.
 pub fn load(path: &Path, files: &dyn SourceFiles) -> Result<Loaded, Problems> {
     let loaded = source::load(path, files).map_err(Problems)?;
+    if loaded.merged.contains_key("partners") {
+        return Err(Problems(vec![Problem::file(
+            &path.display().to_string(),
+            "this is a partnership file (it has [[partners]]), not a scenario; run it with `lacsim partnership FILE`",
+        )]));
+    }
     let scenario = validate::resolve(&loaded).map_err(Problems)?;
     let mut hasher = Sha256::new();
     for f in &loaded.files {

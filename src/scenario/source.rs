@@ -5,6 +5,7 @@
 //! returns a file's text (the command line reads the disk; the built-in
 //! scenarios come from the binary).
 
+use super::builtin;
 use super::problem::Problem;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -63,6 +64,8 @@ pub fn load(path: &Path, files: &dyn SourceFiles) -> Result<Loaded, Vec<Problem>
         }
         let text = files.read(&current).map_err(|e| {
             let why = match e.kind() {
+                // The built-ins' own message lists the names there are.
+                io::ErrorKind::NotFound if shown.starts_with(builtin::PREFIX) => e.to_string(),
                 io::ErrorKind::NotFound => "no such file".to_string(),
                 io::ErrorKind::InvalidData => "not UTF-8 text".to_string(),
                 _ => e.to_string(),

@@ -158,6 +158,22 @@ fn run_out_writes_tables_and_refuses_to_overwrite() {
 }
 
 #[test]
+fn builtins_answer_without_their_toml_suffix_and_a_wrong_name_lists_them() {
+    lacsim()
+        .args(["run", "builtin:staffordshire-2019/do-nothing-11"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2,281"));
+    lacsim()
+        .args(["run", "builtin:staffordshire-2019/nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "built-ins are: builtin:staffordshire-2019/do-nothing-3.4.toml",
+        ));
+}
+
+#[test]
 fn force_replaces_only_folders_lacsim_wrote() {
     let dir = tempfile::tempdir().unwrap();
     // A folder of the user's own files survives --force.

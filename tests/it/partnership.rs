@@ -706,3 +706,23 @@ fn cli_report_rerenders_a_partnership_folder_without_rerunning_its_paths() {
         assert!(same, "{f} differs after re-rendering");
     }
 }
+
+#[test]
+fn cli_points_a_partnership_file_given_to_run_at_the_right_command_and_back() {
+    lacsim()
+        .arg("run")
+        .arg(scenario("together4children/partnership.toml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "this is a partnership file (it has [[partners]]), not a scenario; run it with `lacsim partnership FILE`",
+        ));
+    lacsim()
+        .args([
+            "partnership",
+            "builtin:staffordshire-2019/investment-plan.toml",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("run it with `lacsim run FILE`"));
+}
