@@ -42,7 +42,7 @@ pub struct CalibrateArgs {
     /// Council name for the written scenario.
     #[arg(long, value_name = "NAME", default_value = "Calibrated authority")]
     pub authority: String,
-    /// Replace the --out files if they exist.
+    /// Replace the --out scenario and the rejected.csv and estimates.json beside it if they exist.
     #[arg(long)]
     pub force: bool,
 }
@@ -114,6 +114,13 @@ pub fn fitted_scenario(
 ) -> anyhow::Result<(Estimates, String)> {
     let occ = occupancy::monthly(data);
     let est = estimate::estimate(&occ, from, to);
+    if let Some(g) = est.entry_growth.filter(|g| !(-0.5..=1.0).contains(&g.rate)) {
+        return Err(InputError(format!(
+            "entries fitted on {from} to {to} grow by {:.0}% a year, outside the -50% to 100% a scenario allows; some years' returns look incomplete or misread (see the rejected rows), or choose other years with --from and --to",
+            g.rate * 100.0
+        ))
+        .into());
+    }
     let census = occupancy::march31(data)
         .into_iter()
         .find(|c| c.year == to)
@@ -147,6 +154,17 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
                 out.display()
             ))
             .into());
+        }
+        // The side files share the folder: another calibration's would be lost.
+        let dir = out.parent().unwrap_or(Path::new(""));
+        for side in ["rejected.csv", "estimates.json"] {
+            if dir.join(side).exists() && !a.force {
+                return Err(InputError(format!(
+                    "--out {}: {side} from an earlier calibration is in that folder and would be replaced; choose another folder or add --force",
+                    out.display()
+                ))
+                .into());
+            }
         }
     }
     let data = returns::load(&a.dir, a.strict, None)?;

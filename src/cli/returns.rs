@@ -120,5 +120,36 @@ pub fn load(
             r.rejections.len() - 10
         );
     }
+    if let Some(w) = rejection_warning(r) {
+        eprintln!("{w}");
+    }
     Ok(data)
+}
+
+/// Share of rows above which a rejection rate is shouted about, not just listed.
+const LOUD_REJECTION_SHARE: f64 = 0.05;
+
+/// A warning when many rows were rejected, naming the files most of them came from.
+fn rejection_warning(r: &ssda903::ReadReport) -> Option<String> {
+    let read = r.header.read + r.episodes.read;
+    let rejected = r.rejections.len();
+    if read == 0 || (rejected as f64) <= LOUD_REJECTION_SHARE * read as f64 {
+        return None;
+    }
+    let mut by_file = std::collections::BTreeMap::<&str, usize>::new();
+    for rej in &r.rejections {
+        *by_file.entry(rej.file.as_str()).or_default() += 1;
+    }
+    let mut files: Vec<_> = by_file.into_iter().collect();
+    files.sort_by(|a, b| b.1.cmp(&a.1));
+    let worst: Vec<String> = files
+        .iter()
+        .take(3)
+        .map(|(f, n)| format!("{f} ({n})"))
+        .collect();
+    Some(format!(
+        "warning: {rejected} of {read} rows ({:.0}%) were rejected, most from {}; the fit uses only the rest. Check rejected.csv: a file with dates in mm/dd/yyyy order, or a different column layout, loses many rows (dates must be dd/mm/yyyy or yyyy-mm-dd)",
+        100.0 * rejected as f64 / read as f64,
+        worst.join(", ")
+    ))
 }

@@ -136,13 +136,44 @@ fn calibrate_reports_bad_rows_with_their_line() {
         .success()
         .stderr(predicate::str::contains(format!(
             "episodes_2021-22.csv:{lines}"
-        )));
+        )))
+        .stderr(predicate::str::contains("warning").not());
     lacsim()
         .arg("calibrate")
         .arg(&data)
         .arg("--strict")
         .assert()
         .code(2);
+    // One file written mm/dd/yyyy: most of its dates are impossible or wrong,
+    // and the run says so loudly, naming the file.
+    let swapped: String = std::fs::read_to_string(&ep)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let cells: Vec<String> = l
+                .split(',')
+                .map(|c| match c.split('/').collect::<Vec<_>>()[..] {
+                    [d, m, y] => format!("{m}/{d}/{y}"),
+                    _ => c.to_string(),
+                })
+                .collect();
+            cells.join(",") + "\n"
+        })
+        .collect();
+    std::fs::write(&ep, swapped).unwrap();
+    // Losing most of the last year's entries also makes the trend impossible.
+    lacsim()
+        .arg("calibrate")
+        .arg(&data)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "outside the -50% to 100% a scenario allows",
+        ))
+        .stderr(predicate::str::contains("warning: "))
+        .stderr(predicate::str::contains("most from"))
+        .stderr(predicate::str::contains("episodes_2021-22.csv ("))
+        .stderr(predicate::str::contains("mm/dd/yyyy"));
 }
 
 #[test]
@@ -239,6 +270,19 @@ fn calibrate_writes_a_scenario_the_engine_runs() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("already exists"));
+    // A second county into the same folder would replace the first's side files.
+    let other = d.path().join("fit/other.toml");
+    let second = || {
+        let mut c = lacsim();
+        c.arg("calibrate").arg(&data).arg("--out").arg(&other);
+        c
+    };
+    second().assert().code(2).stderr(predicate::str::contains(
+        "rejected.csv from an earlier calibration",
+    ));
+    assert!(!other.exists());
+    second().arg("--force").assert().success();
+    assert!(other.is_file());
 }
 
 #[test]
