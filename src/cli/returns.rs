@@ -141,7 +141,7 @@ fn rejection_warning(r: &ssda903::ReadReport) -> Option<String> {
         *by_file.entry(rej.file.as_str()).or_default() += 1;
     }
     let mut files: Vec<_> = by_file.into_iter().collect();
-    files.sort_by(|a, b| b.1.cmp(&a.1));
+    files.sort_by_key(|f| std::cmp::Reverse(f.1));
     let worst: Vec<String> = files
         .iter()
         .take(3)
