@@ -290,8 +290,10 @@ pub fn close_matches(table: &toml::Table, path: &str) -> Vec<String> {
     if !under.is_empty() {
         return under;
     }
-    let mut scored: Vec<(usize, &String)> =
-        all.iter().map(|p| (edit_distance(p, path), p)).collect();
+    let mut scored: Vec<(usize, &String)> = all
+        .iter()
+        .map(|p| (strsim::levenshtein(p, path), p))
+        .collect();
     scored.sort();
     let limit = (path.len() / 3).max(3);
     scored
@@ -300,21 +302,6 @@ pub fn close_matches(table: &toml::Table, path: &str) -> Vec<String> {
         .take(3)
         .map(|(_, p)| p.clone())
         .collect()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 impl fmt::Display for Change {

@@ -496,13 +496,63 @@ pub fn fmt_rate(rate: f64) -> String {
 
 /// Rewords serde's messages for analysts.
 pub fn explain_serde(msg: &str) -> String {
+    // toml repeats the field's path on a line of its own; the problem names it already.
+    let msg = msg.split("\nin `").next().unwrap_or(msg).trim_end();
     let msg = msg
         .replace("invalid type: integer", "wrong type: a whole number")
         .replace("invalid type: floating point", "wrong type: a number")
-        .replace("invalid type:", "wrong type:");
+        .replace("invalid type:", "wrong type:")
+        .replace("expected f64", "expected a number")
+        .replace("expected u32", "expected a whole number")
+        .replace("expected u64", "expected a whole number")
+        .replace("expected usize", "expected a whole number");
     if msg.starts_with("missing field") {
-        format!("{msg}: this field is required")
-    } else {
-        msg
+        return format!("{msg}: this field is required");
+    }
+    match did_you_mean(&msg) {
+        Some(close) => format!("{msg}; did you mean `{close}`?"),
+        None => msg,
+    }
+}
+
+/// For "unknown field `x`, expected one of `a`, `b`": the allowed name spelt
+/// most like `x`, when it is close enough to be a typo.
+fn did_you_mean(msg: &str) -> Option<String> {
+    let rest = msg.strip_prefix("unknown field `")?;
+    let (typed, allowed) = rest.split_once('`')?;
+    // Jaro-Winkler weighs a shared start, the usual shape of a typo in a key.
+    allowed
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|a| (strsim::jaro_winkler(typed, a), a))
+        .filter(|&(score, _)| score >= 0.8)
+        .max_by(|x, y| x.0.total_cmp(&y.0))
+        .map(|(_, a)| a.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::explain_serde;
+
+    #[test]
+    fn serde_messages_read_as_plain_english_with_a_guess_at_typos() {
+        assert_eq!(
+            explain_serde("invalid type: string \"1255\", expected f64\nin `cohort.total`\n"),
+            "wrong type: string \"1255\", expected a number"
+        );
+        assert_eq!(
+            explain_serde("unknown field `growht`, expected one of `start_total`, `growth_rate`"),
+            "unknown field `growht`, expected one of `start_total`, `growth_rate`; did you mean `growth_rate`?"
+        );
+        // Nothing close: no guess.
+        assert_eq!(
+            explain_serde("unknown field `xyz`, expected `ifa` or `other`"),
+            "unknown field `xyz`, expected `ifa` or `other`"
+        );
+        assert_eq!(
+            explain_serde("missing field `years`"),
+            "missing field `years`: this field is required"
+        );
     }
 }

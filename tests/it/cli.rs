@@ -281,6 +281,7 @@ fn bad_unknown_field() {
             "unknown-field.toml:3: cohort.by_type.ifx",
             "unknown field `ifx`",
             "relative_friend_foster",
+            "did you mean `ifa`?",
         ],
     );
 }
@@ -292,7 +293,7 @@ fn bad_wrong_type() {
         &[
             "wrong-type.toml:3: do_nothing.growth_rate",
             "wrong type",
-            "expected f64",
+            "expected a number",
         ],
     );
 }
