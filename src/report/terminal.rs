@@ -2,59 +2,78 @@
 
 use super::table::{RowKind, Table, format_value};
 
+/// Widths of a table's label column and value columns.
+struct Layout {
+    label: usize,
+    columns: Vec<usize>,
+}
+
+impl Layout {
+    fn of(t: &Table) -> Layout {
+        let label = t
+            .rows
+            .iter()
+            .map(|r| r.label.chars().count() + indent(r.kind))
+            .chain([t.unit.label().len()])
+            .max()
+            .unwrap_or(0);
+        let columns = (0..t.columns.len())
+            .map(|c| {
+                t.rows
+                    .iter()
+                    .filter_map(|r| r.values.get(c))
+                    .map(|&v| format_value(v, t.unit).chars().count())
+                    .chain([t.columns[c].chars().count()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        Layout { label, columns }
+    }
+
+    /// The wider of two layouts of tables with the same columns.
+    fn widen(&mut self, other: &Layout) {
+        self.label = self.label.max(other.label);
+        for (w, o) in self.columns.iter_mut().zip(&other.columns) {
+            *w = (*w).max(*o);
+        }
+    }
+}
+
 /// Renders one table.
 pub fn render(t: &Table) -> String {
-    let cells: Vec<Vec<String>> = t
-        .rows
-        .iter()
-        .map(|r| r.values.iter().map(|&v| format_value(v, t.unit)).collect())
-        .collect();
-    let label_w = t
-        .rows
-        .iter()
-        .map(|r| r.label.chars().count() + indent(r.kind))
-        .chain([t.unit.label().len()])
-        .max()
-        .unwrap_or(0);
-    let col_w: Vec<usize> = (0..t.columns.len())
-        .map(|c| {
-            cells
-                .iter()
-                .filter_map(|row| row.get(c))
-                .map(|s| s.chars().count())
-                .chain([t.columns[c].chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    render_in(t, &Layout::of(t))
+}
+
+fn render_in(t: &Table, layout: &Layout) -> String {
+    let (label_w, col_w) = (layout.label, &layout.columns);
     let rule_w = label_w + col_w.iter().map(|w| w + 2).sum::<usize>();
     let mut out = String::new();
-    out.push_str(&t.title);
-    out.push('\n');
-    out.push_str(&"=".repeat(rule_w.min(t.title.chars().count().max(rule_w))));
-    out.push('\n');
-    out.push_str(&format!("{:<label_w$}", t.unit.label()));
-    for (c, w) in t.columns.iter().zip(&col_w) {
-        out.push_str(&format!("  {c:>w$}"));
+    let mut line = |text: String| {
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(t.title.clone());
+    line("=".repeat(rule_w));
+    let mut head = format!("{:<label_w$}", t.unit.label());
+    for (c, w) in t.columns.iter().zip(col_w) {
+        head.push_str(&format!("  {c:>w$}"));
     }
-    out.push('\n');
-    out.push_str(&"-".repeat(rule_w));
-    out.push('\n');
-    for (r, row_cells) in t.rows.iter().zip(&cells) {
+    line(head);
+    line("-".repeat(rule_w));
+    for r in &t.rows {
         if r.kind == RowKind::Total {
-            out.push_str(&"-".repeat(rule_w));
-            out.push('\n');
+            line("-".repeat(rule_w));
         }
         let label = format!("{}{}", " ".repeat(indent(r.kind)), r.label);
-        out.push_str(&format!("{label:<label_w$}"));
-        for (v, w) in row_cells.iter().zip(&col_w) {
-            out.push_str(&format!("  {v:>w$}"));
+        let mut text = format!("{label:<label_w$}");
+        for (&v, w) in r.values.iter().zip(col_w) {
+            text.push_str(&format!("  {:>w$}", format_value(v, t.unit)));
         }
-        out.push('\n');
+        line(text);
     }
     for n in &t.notes {
-        out.push_str(n);
-        out.push('\n');
+        line(n.clone());
     }
     out
 }
@@ -66,9 +85,24 @@ fn indent(kind: RowKind) -> usize {
     }
 }
 
-/// Renders several tables separated by blank lines.
+/// Renders several tables separated by blank lines; tables with the same columns
+/// share their widths, so a row common to two of them (Table 1 and Table 3's
+/// return on investment) lines up.
 pub fn render_all(tables: &[Table]) -> String {
-    tables.iter().map(render).collect::<Vec<_>>().join("\n")
+    let layouts: Vec<Layout> = tables.iter().map(Layout::of).collect();
+    tables
+        .iter()
+        .map(|t| {
+            let mut layout = Layout::of(t);
+            for (other, l) in tables.iter().zip(&layouts) {
+                if other.columns == t.columns {
+                    layout.widen(l);
+                }
+            }
+            render_in(t, &layout)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A plain grid of text cells: the first `left` columns aligned left, the rest right.

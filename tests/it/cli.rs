@@ -436,3 +436,23 @@ fn scenarios_lists_and_exports_builtins() {
         .assert()
         .success();
 }
+
+#[test]
+fn table_1_and_table_3_columns_line_up_and_lines_have_no_trailing_spaces() {
+    let out = lacsim()
+        .arg("run")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let roi: Vec<&str> = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("Return on Investment"))
+        .collect();
+    assert_eq!(roi.len(), 2, "{roi:?}");
+    assert!(roi.iter().all(|l| l.ends_with("(32,893)")), "{roi:?}");
+    assert_eq!(roi[0].len(), roi[1].len(), "{roi:?}");
+    assert!(text.lines().all(|l| l == l.trim_end()));
+}
