@@ -240,6 +240,7 @@ pub fn do_nothing_budget(s: &Scenario, r: &Deterministic) -> Option<Table> {
     t.row(
         RowKind::Total,
         "total",
+        // Spaced as the paper prints it.
         format!("{rate} % Growth + new price pressure"),
         m(&b.total),
     );

@@ -34,7 +34,25 @@ pub fn sheet_name(t: &Table) -> String {
         "timeliness" => "Timeliness".into(),
         "pays_more_than_alone" => "Pays more than alone".into(),
         "contribution_distribution" => "Contribution spread".into(),
-        other => other.chars().take(31).collect(),
+        other => sentence_case(other).chars().take(31).collect(),
+    }
+}
+
+/// `mtfs_impact` -> "MTFS impact", so every sheet name reads like the others.
+fn sentence_case(id: &str) -> String {
+    let words: Vec<String> = id
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| match w {
+            "lac" | "mtfs" | "npv" | "sgo" | "ifa" | "uasc" => w.to_uppercase(),
+            _ => w.to_string(),
+        })
+        .collect();
+    let text = words.join(" ");
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => text,
     }
 }
 
@@ -354,10 +372,15 @@ mod tests {
             .map(|id| Table::new(id, "t", Unit::Days, vec![]))
             .collect();
         let names = sheet_names(&tables, &["Charts"]);
-        assert_eq!(names[0], &long[..31]);
-        assert_eq!(names[1], format!("{} (2)", &long[..27]));
-        assert_eq!(names[2], "charts (2)");
+        let read = "A table id that is longer than thirty one characters";
+        assert_eq!(names[0], &read[..31]);
+        assert_eq!(names[1], format!("{} (2)", &read[..27]));
+        assert_eq!(names[2], "Charts (2)");
         assert_eq!(names[3], "Timeliness");
+        let metric = |id| sheet_name(&Table::new(id, "t", Unit::Days, vec![]));
+        assert_eq!(metric("mtfs_impact"), "MTFS impact");
+        assert_eq!(metric("lac"), "LAC");
+        assert_eq!(metric("break_even_probability"), "Break even probability");
         assert!(names.iter().all(|n| n.chars().count() <= 31));
     }
 }
