@@ -199,6 +199,7 @@ pub fn tidy(s: &Scenario, sum: &Summary) -> Vec<TidyRow> {
                     placement: placement.into(),
                     statistic: statistic.into(),
                     value,
+                    unit: name.unit,
                 });
             };
             push("mean", stat.mean);
@@ -214,6 +215,7 @@ pub fn tidy(s: &Scenario, sum: &Summary) -> Vec<TidyRow> {
                 placement: "all".into(),
                 statistic: "probability".into(),
                 value: p,
+                unit: "probability",
             });
         }
     }

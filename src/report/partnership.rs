@@ -546,6 +546,20 @@ pub struct TidyRow {
     pub statistic: String,
     /// The value.
     pub value: f64,
+    /// What `value` counts: `children`, `households`, `days`, `pounds` or `probability`.
+    pub unit: &'static str,
+}
+
+/// The unit of a partnership metric.
+fn unit_of(metric: &str) -> &'static str {
+    match metric {
+        "a10_days" | "a2_days" => "days",
+        "adopters_approved" => "households",
+        "pays_more_than_alone" => "probability",
+        "contribution" | "overspend" | "interagency_spend" | "interagency_income"
+        | "settlement_paid" | "cost_partnership" | "cost_alone" => "pounds",
+        _ => "children",
+    }
 }
 
 /// The tidy rows of a run: every JSON array, one value a line.
@@ -579,6 +593,7 @@ pub fn tidy(p: &Partnership, r: &PathResult, summary: Option<&Summary>) -> Vec<T
                     metric: (*metric).into(),
                     statistic: "expected".into(),
                     value: f(&r.partners[i][y]),
+                    unit: unit_of(metric),
                 });
             }
         }
@@ -591,6 +606,7 @@ pub fn tidy(p: &Partnership, r: &PathResult, summary: Option<&Summary>) -> Vec<T
                     metric: "pays_more_than_alone".into(),
                     statistic: "probability".into(),
                     value: ps.p_more_than_alone[y],
+                    unit: unit_of("pays_more_than_alone"),
                 });
                 let c = &ps.contribution;
                 for (stat, v) in [
@@ -607,6 +623,7 @@ pub fn tidy(p: &Partnership, r: &PathResult, summary: Option<&Summary>) -> Vec<T
                         metric: "contribution".into(),
                         statistic: stat.into(),
                         value: v[y],
+                        unit: unit_of("contribution"),
                     });
                 }
             }
@@ -616,6 +633,7 @@ pub fn tidy(p: &Partnership, r: &PathResult, summary: Option<&Summary>) -> Vec<T
                 metric: "pays_more_than_alone".into(),
                 statistic: "probability".into(),
                 value: ps.p_more_than_alone_total,
+                unit: unit_of("pays_more_than_alone"),
             });
         }
     }

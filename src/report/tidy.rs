@@ -20,6 +20,17 @@ pub struct TidyRow {
     pub statistic: String,
     /// The value: children, pounds for `cost`, £'000s for finance lines.
     pub value: f64,
+    /// What `value` counts: `children`, `pounds`, `£'000s` or `probability`.
+    pub unit: &'static str,
+}
+
+/// The unit of a deterministic run's metric.
+fn unit_of(metric: &str) -> &'static str {
+    match metric {
+        "lac" | "do_nothing_lac" | "do_nothing_lac_exc_uasc" => "children",
+        "cost" => "pounds",
+        _ => "£'000s",
+    }
 }
 
 /// Tidy rows of a deterministic run.
@@ -33,6 +44,7 @@ pub fn deterministic(s: &Scenario, r: &Deterministic) -> Vec<TidyRow> {
             placement: placement.into(),
             statistic: "value".into(),
             value,
+            unit: unit_of(metric),
         });
     };
     for (t, y) in s.years.iter().enumerate() {

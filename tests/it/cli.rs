@@ -96,15 +96,34 @@ fn run_csv_is_tidy() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("year,scenario,metric,placement,statistic,value")
+        Some("year,scenario,metric,placement,statistic,value,unit")
     );
     let impact: f64 = text
         .lines()
         .find(|l| l.starts_with("2023/24,") && l.contains(",mtfs_impact,all,value,"))
-        .and_then(|l| l.rsplit(',').next())
+        .and_then(|l| l.split(',').nth(5))
         .and_then(|v| v.parse().ok())
         .expect("an mtfs_impact row for 2023/24");
     assert!((impact + 1315.0).abs() < 1.0, "{impact}");
+    // Each row says what its value counts.
+    let unit = |prefix: &str| {
+        text.lines()
+            .find(|l| l.starts_with(prefix))
+            .and_then(|l| l.rsplit(',').next())
+            .map(str::to_string)
+    };
+    assert_eq!(
+        unit("2019/20,Children and Families System Transformation Part 2,lac,all,").as_deref(),
+        Some("children")
+    );
+    assert_eq!(
+        unit("2019/20,Children and Families System Transformation Part 2,cost,all,").as_deref(),
+        Some("pounds")
+    );
+    assert_eq!(
+        unit("2019/20,Children and Families System Transformation Part 2,mtfs_impact,").as_deref(),
+        Some("£'000s")
+    );
 }
 
 #[test]
