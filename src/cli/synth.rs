@@ -13,7 +13,7 @@ use std::path::PathBuf;
 pub struct SynthArgs {
     /// Settings file (TOML, the fields of a synthetic county); default: a county of a few thousand children.
     pub config: Option<String>,
-    /// Collection years to write, e.g. 2015-2024 (2015/16 to 2024/25) or 2015/16-2024/25.
+    /// Collection years to write, by the year each starts: 2015-2024 means 2015/16 to 2024/25 (the DfE names a collection by its ending March, so its "2024" is 2023/24); or write 2015/16-2024/25.
     #[arg(long, value_name = "FIRST-LAST")]
     pub years: Option<String>,
     /// Seed of every random stream.
