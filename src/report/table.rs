@@ -40,7 +40,8 @@ impl Unit {
     /// Converts pounds-in-thousands into this unit's value.
     pub fn decimals(self) -> usize {
         match self {
-            Unit::Millions | Unit::Thousands1 => 1,
+            // Probabilities to 0.1%, as the terminal prints break-even.
+            Unit::Millions | Unit::Thousands1 | Unit::Percent => 1,
             _ => 0,
         }
     }

@@ -15,7 +15,8 @@ fn number_format(unit: Unit) -> &'static str {
         Unit::Pounds => "£#,##0;(£#,##0);\"-\"",
         Unit::Children => "#,##0;(#,##0);\"-\"",
         Unit::Thousands1 => "#,##0.0;(#,##0.0);\"-\"",
-        Unit::Days | Unit::Percent => "#,##0;(#,##0);\"-\"",
+        Unit::Days => "#,##0;(#,##0);\"-\"",
+        Unit::Percent => "0.0\"%\";(0.0\"%\");\"-\"",
     }
 }
 
