@@ -185,6 +185,34 @@ fn moves_from(est: &Estimates, origin: Placement, pooled: &[f64]) -> Vec<f64> {
     }))
 }
 
+/// The longest pivot the written growth distribution allows (validation bounds
+/// how far the pivot may spread the entry level), a little inside the bound so
+/// rounding in the file cannot cross it.
+fn longest_pivot(g: &crate::ssda903::estimate::Growth) -> f64 {
+    use crate::scenario::stochastic::{Bounded, Dist, MAX_PIVOT_SPREAD, MAX_PIVOT_YEARS};
+    let growth = Bounded {
+        dist: Dist::Normal {
+            mean: g.rate,
+            sd: growth_sd(g),
+        },
+        lo: -0.5,
+        hi: 1.0,
+    };
+    let (lo, hi) = growth.support();
+    let per_year = ((1.0 + hi) / (1.0 + lo)).ln();
+    if per_year > 0.0 {
+        (0.999 * MAX_PIVOT_SPREAD.ln() / per_year).min(MAX_PIVOT_YEARS)
+    } else {
+        MAX_PIVOT_YEARS
+    }
+}
+
+/// The growth rate's standard deviation: d(rate)/d(slope) = exp(slope), so the
+/// rate's standard error is the slope's times (1 + rate).
+fn growth_sd(g: &crate::ssda903::estimate::Growth) -> f64 {
+    g.log_slope_se * (1.0 + g.rate)
+}
+
 /// `[stochastic.rate_uncertainty]`: the coefficient of variation of each
 /// estimated rate, so each path draws its own rates and the bands carry what the
 /// data cannot pin down. Gamma(events + 1/2) posteriors have CV `1/√(events + 1/2)`;
@@ -197,7 +225,7 @@ fn rate_uncertainty(s: &mut String, est: &Estimates) {
         r.map_or(0.0, |r| 1.0 / (r.events + 0.5).sqrt())
     };
     let (entries, pivot) = match est.entry_growth {
-        Some(g) => (g.log_pivot_se, g.pivot_years),
+        Some(g) => (g.log_pivot_se, g.pivot_years.min(longest_pivot(&g))),
         None => (cv(est.entries_per_month.as_ref()), 0.0),
     };
     let _ = writeln!(
@@ -303,8 +331,7 @@ pub fn scenario_toml(est: &Estimates, census: &Census, t: &Target) -> String {
     let _ = writeln!(s, "[stochastic]");
     match growth {
         Some(gr) => {
-            // d(rate)/d(slope) = exp(slope), so the rate's standard error is se * (1 + rate).
-            let sd = gr.log_slope_se * (1.0 + gr.rate);
+            let sd = growth_sd(&gr);
             let _ = writeln!(
                 s,
                 "growth = {{ dist = \"normal\", mean = {}, sd = {} }}   # 95% interval {:.4} to {:.4}",

@@ -20,7 +20,7 @@ use crate::age::{AgeBand, N_AGE_BANDS};
 use crate::placement::{N_PLACEMENTS, Placement};
 use crate::scenario::Stochastic;
 use crate::scenario::stochastic::{Bounded, MAX_INTERVENTIONS, N_TARGETS, RateUncertainty, Target};
-use rand::Rng;
+use rand::{Rng, SeedableRng};
 
 /// Departure destinations of a compartment: ageing, the five rate routes, a move.
 pub const N_DEST: usize = 7;
@@ -89,11 +89,7 @@ impl PathParams {
         let growth = draw(&st.growth);
         let ru = &st.rate_uncertainty;
         let mut multiplier = |cv: f64| RateUncertainty::multiplier(cv).map_or(1.0, |b| draw(&b));
-        // A path whose growth is above the mean also started higher when the
-        // level was fitted some years back (level and trend are correlated).
-        let central_growth = st.growth.dist.mean().clamp(st.growth.lo, st.growth.hi);
-        let pivot = ((1.0 + growth) / (1.0 + central_growth)).powf(ru.entries_pivot_years);
-        let entry_level = multiplier(ru.entries) * pivot;
+        let entry_level = multiplier(ru.entries) * entries.pivot(growth);
         let exit_mult = Placement::ALL.map(|p| multiplier(ru.exits[p]));
         let move_mult = Placement::ALL.map(|p| multiplier(ru.moves[p]));
         let mut active = [ActiveIntervention::default(); MAX_INTERVENTIONS];
@@ -184,7 +180,15 @@ pub struct EntryCalibration {
     lo: f64,
     hi: f64,
     values: Vec<f64>,
+    pivot_years: f64,
+    pivot_norm: f64,
 }
+
+/// Draws of the growth distribution that average the pivot factor to 1.
+const PIVOT_NORM_DRAWS: usize = 1 << 15;
+
+/// Seed of those draws: fixed, so the factor does not depend on the run's seed.
+const PIVOT_NORM_SEED: u64 = 0x0050_4956_4f54;
 
 /// Points in the growth grid of [`EntryCalibration`].
 const GRID: usize = 41;
@@ -192,14 +196,18 @@ const GRID: usize = 41;
 impl EntryCalibration {
     /// Calibrates the entries of `st` over `n_years` years.
     pub fn new(st: &Stochastic, n_years: usize) -> EntryCalibration {
+        let pivot_years = st.rate_uncertainty.entries_pivot_years;
+        let pivot_norm = pivot_mean(&st.growth, pivot_years);
         if let Some(y) = st.entries.per_year {
             return EntryCalibration {
                 lo: 0.0,
                 hi: 0.0,
                 values: vec![y / 12.0],
+                pivot_years,
+                pivot_norm,
             };
         }
-        let (lo, hi) = support(&st.growth);
+        let (lo, hi) = st.growth.support();
         let points = if hi > lo { GRID } else { 1 };
         let values = (0..points)
             .map(|i| {
@@ -211,7 +219,25 @@ impl EntryCalibration {
                 calibrated_entries(st, g, n_years)
             })
             .collect();
-        EntryCalibration { lo, hi, values }
+        EntryCalibration {
+            lo,
+            hi,
+            values,
+            pivot_years,
+            pivot_norm,
+        }
+    }
+
+    /// The entry level's pivot factor at growth `g`: `(1 + g)^pivot` over its mean
+    /// across the growth distribution, so a path growing faster than most also
+    /// starts higher (a fitted level and trend are correlated) while the
+    /// expected level stays as given, like the Gamma multiplier's.
+    pub fn pivot(&self, g: f64) -> f64 {
+        if self.pivot_years == 0.0 {
+            1.0
+        } else {
+            (1.0 + g).powf(self.pivot_years) / self.pivot_norm
+        }
     }
 
     /// Expected first-month entries at growth rate `g`.
@@ -227,25 +253,20 @@ impl EntryCalibration {
     }
 }
 
-/// The range a bounded distribution can draw from.
-fn support(b: &Bounded) -> (f64, f64) {
-    use crate::scenario::stochastic::Dist;
-    let (lo, hi) = match b.dist {
-        Dist::Fixed { value } => (value, value),
-        Dist::Uniform { min, max }
-        | Dist::Triangular { min, max, .. }
-        | Dist::Pert { min, max, .. }
-        | Dist::Beta { min, max, .. } => (min, max),
-        Dist::Normal { mean, sd } => (mean - 6.0 * sd, mean + 6.0 * sd),
-        Dist::Gamma { shape, scale } => {
-            let sd = shape.sqrt() * scale;
-            (
-                (shape * scale - 6.0 * sd).max(0.0),
-                shape * scale + 6.0 * sd,
-            )
-        }
-    };
-    (lo.clamp(b.lo, b.hi), hi.clamp(b.lo, b.hi))
+/// Mean of `(1 + g)^pivot` over the growth distribution: exact for a fixed
+/// growth, otherwise the average over fixed-seed draws with the paths' sampler.
+fn pivot_mean(growth: &Bounded, pivot_years: f64) -> f64 {
+    if pivot_years == 0.0 {
+        return 1.0;
+    }
+    if growth.dist.is_fixed() {
+        return (1.0 + growth.dist.mean().clamp(growth.lo, growth.hi)).powf(pivot_years);
+    }
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(PIVOT_NORM_SEED);
+    (0..PIVOT_NORM_DRAWS)
+        .map(|_| (1.0 + sampling::draw(&mut rng, growth)).powf(pivot_years))
+        .sum::<f64>()
+        / PIVOT_NORM_DRAWS as f64
 }
 
 /// The least-squares entry level for one growth rate (see [`EntryCalibration`]).

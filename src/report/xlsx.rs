@@ -92,7 +92,13 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
         .set_num_format(number_format(t.unit))
         .set_bold()
         .set_border_top(FormatBorder::Thin);
-    ws.write_string_with_format(0, 0, format!("{} ({})", t.title, t.unit.label()), &header)?;
+    // Some titles already name their unit, e.g. "(£'000s)".
+    let title = if t.title.contains(t.unit.label()) {
+        t.title.clone()
+    } else {
+        format!("{} ({})", t.title, t.unit.label())
+    };
+    ws.write_string_with_format(0, 0, title, &header)?;
     for (c, col) in t.columns.iter().enumerate() {
         ws.write_string_with_format(0, c as u16 + 1, col, &header)?;
     }

@@ -108,6 +108,10 @@ pub fn load(path: &Path, files: &dyn SourceFiles) -> Result<Loaded, Vec<Problem>
             let base = current.parent().unwrap_or(Path::new("")).join(rel);
             next = Some(normalise(&base));
         }
+        let mut table = table;
+        if !chain.is_empty() {
+            rebase_partner_scenarios(&mut table, &current);
+        }
         chain.push(LoadedFile {
             path: current,
             text,
@@ -123,6 +127,27 @@ pub fn load(path: &Path, files: &dyn SourceFiles) -> Result<Loaded, Vec<Problem>
         merged,
         files: chain,
     })
+}
+
+/// A partner's `scenario` path is relative to the file that names it: in a base
+/// file (reached through `extends`) make it absolute, so the file that extends it
+/// can live anywhere. Built-in bases keep their paths.
+fn rebase_partner_scenarios(table: &mut toml::Table, file: &Path) {
+    if file.to_string_lossy().starts_with(builtin::PREFIX) {
+        return;
+    }
+    let dir = file.parent().unwrap_or(Path::new(""));
+    let Some(toml::Value::Array(partners)) = table.get_mut("partners") else {
+        return;
+    };
+    for p in partners {
+        if let Some(toml::Value::String(rel)) = p.get_mut("scenario") {
+            let joined = dir.join(&*rel);
+            if let Ok(abs) = std::path::absolute(&joined) {
+                *rel = normalise(&abs).display().to_string();
+            }
+        }
+    }
 }
 
 /// Deep-merges `over` into `base`: tables merge key by key, anything else is replaced.

@@ -386,6 +386,29 @@ pub struct Bounded {
     pub hi: f64,
 }
 
+impl Bounded {
+    /// The range draws fall in: the distribution's own (a normal's or gamma's
+    /// mean ± 6 sd), within the allowed range.
+    pub fn support(&self) -> (f64, f64) {
+        let (lo, hi) = match self.dist {
+            Dist::Fixed { value } => (value, value),
+            Dist::Uniform { min, max }
+            | Dist::Triangular { min, max, .. }
+            | Dist::Pert { min, max, .. }
+            | Dist::Beta { min, max, .. } => (min, max),
+            Dist::Normal { mean, sd } => (mean - 6.0 * sd, mean + 6.0 * sd),
+            Dist::Gamma { shape, scale } => {
+                let sd = shape.sqrt() * scale;
+                (
+                    (shape * scale - 6.0 * sd).max(0.0),
+                    shape * scale + 6.0 * sd,
+                )
+            }
+        };
+        (lo.clamp(self.lo, self.hi), hi.clamp(self.lo, self.hi))
+    }
+}
+
 /// What an intervention changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -1371,6 +1394,8 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
         })
         .collect();
 
+    let rate_uncertainty = rate_uncertainty(c, f.rate_uncertainty.as_ref());
+    let rate_uncertainty = pivot_checked(c, rate_uncertainty, &growth, e.per_year.is_some());
     Stochastic {
         start,
         growth,
@@ -1385,8 +1410,53 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
         sgo_legal_cost,
         interventions,
         caps,
-        rate_uncertainty: rate_uncertainty(c, f.rate_uncertainty.as_ref()),
+        rate_uncertainty,
     }
+}
+
+/// Most the pivot may spread the entry level between the slowest- and the
+/// fastest-growing paths.
+pub const MAX_PIVOT_SPREAD: f64 = 10.0;
+
+/// The pivot needs a given entry level (`entries.per_year`), since without one
+/// entries are calibrated to each path's growth already, and must not make the
+/// level vary more than [`MAX_PIVOT_SPREAD`]-fold across the growth range.
+fn pivot_checked(
+    c: &mut Checker,
+    mut ru: RateUncertainty,
+    growth: &Bounded,
+    per_year: bool,
+) -> RateUncertainty {
+    let pivot = ru.entries_pivot_years;
+    if pivot == 0.0 {
+        return ru;
+    }
+    let field = "stochastic.rate_uncertainty.entries_pivot_years";
+    if !per_year {
+        c.push(
+            field,
+            "needs stochastic.entries.per_year: without it entries are calibrated to each path's growth already, and a pivot would count growth twice",
+        );
+        ru.entries_pivot_years = 0.0;
+        return ru;
+    }
+    let (lo, hi) = growth.support();
+    let spread = ((1.0 + hi) / (1.0 + lo)).powf(pivot);
+    if spread.is_nan() || spread > MAX_PIVOT_SPREAD {
+        let fold = if spread < 1e6 {
+            format!("{spread:.0}")
+        } else {
+            format!("{spread:.1e}")
+        };
+        c.push(
+            field,
+            format!(
+                "with growth from {lo:.3} to {hi:.3}, a pivot of {pivot} years makes the entry level vary {fold}-fold between the slowest- and fastest-growing paths; at most {MAX_PIVOT_SPREAD:.0}-fold: shorten the pivot or narrow the growth distribution"
+            ),
+        );
+        ru.entries_pivot_years = 0.0;
+    }
+    ru
 }
 
 #[cfg(test)]

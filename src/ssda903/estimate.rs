@@ -11,7 +11,7 @@ use crate::age::{AgeBand, N_AGE_BANDS};
 use crate::placement::{N_PLACEMENTS, Placement};
 use crate::year::FinancialYear;
 use serde::Serialize;
-use statrs::distribution::{Beta, ContinuousCDF, Gamma, StudentsT};
+use statrs::distribution::{Beta, ContinuousCDF, Gamma};
 use std::collections::BTreeMap;
 
 /// Probability in each tail of the reported intervals (a 95% interval).
@@ -87,8 +87,7 @@ pub struct Growth {
     pub log_slope: f64,
     /// Standard error of `b` from the Fisher information.
     pub log_slope_se: f64,
-    /// Lower end of the 95% interval for `rate` (a t interval on n − 2
-    /// degrees of freedom when the scale was estimated, else normal).
+    /// Lower end of the 95% interval for `rate` (normal, on the widened error).
     pub lower: f64,
     /// Upper end of the 95% interval for `rate`.
     pub upper: f64,
@@ -160,12 +159,9 @@ pub fn entry_growth(entries: &[(FinancialYear, u32)]) -> Option<Growth> {
         1.0
     };
     let se = (info[0][0] / det * overdispersion).sqrt();
-    // An estimated scale makes the interval a t interval on n − 2 degrees of freedom.
-    let z = if overdispersion > 1.0 {
-        t_quantile((xs.len() - 2) as f64, 1.0 - TAIL)
-    } else {
-        1.959_963_984_540_054
-    };
+    // A normal interval, matching the normal growth the written scenario draws
+    // (a t interval on n − 2 df would jump as the floored scale crosses 1).
+    let z = 1.959_963_984_540_054;
     let last = xs[xs.len() - 1];
     // Var(a + b·x) at the next year from the inverse information matrix.
     let next = last + 1.0;
@@ -330,19 +326,20 @@ pub fn estimate(occ: &Occupancy, from: FinancialYear, to: FinancialYear) -> Esti
     }
 }
 
-/// Quantile of Gamma(shape, rate 1).
+/// Quantile of Gamma(shape, rate 1); NaN for `p` outside [0, 1] (statrs would panic).
 pub fn gamma_quantile(shape: f64, p: f64) -> f64 {
+    if !(0.0..=1.0).contains(&p) {
+        return f64::NAN;
+    }
     Gamma::new(shape, 1.0).map_or(f64::NAN, |d| d.inverse_cdf(p))
 }
 
-/// Quantile of Beta(a, b).
+/// Quantile of Beta(a, b); NaN for `p` outside [0, 1] (statrs would panic).
 pub fn beta_quantile(a: f64, b: f64, p: f64) -> f64 {
+    if !(0.0..=1.0).contains(&p) {
+        return f64::NAN;
+    }
     Beta::new(a, b).map_or(f64::NAN, |d| d.inverse_cdf(p))
-}
-
-/// Quantile of Student's t with `df` degrees of freedom.
-pub fn t_quantile(df: f64, p: f64) -> f64 {
-    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| d.inverse_cdf(p))
 }
 
 #[cfg(test)]
@@ -366,9 +363,7 @@ mod tests {
         // Beta(1, 1) is uniform; Beta(2, 3) has I_0.5 = 11/16.
         assert!(close(beta_quantile(1.0, 1.0, 0.25), 0.25, 1e-9));
         assert!(close(beta_quantile(2.0, 3.0, 11.0 / 16.0), 0.5, 1e-9));
-        // Student's t 97.5% points (tables): 3 df 3.182446, 10 df 2.228139.
-        assert!(close(t_quantile(3.0, 0.975), 3.182_446_305_284_263, 1e-8));
-        assert!(close(t_quantile(10.0, 0.975), 2.228_138_851_986_273, 1e-8));
+        assert!(gamma_quantile(2.0, 1.5).is_nan() && beta_quantile(1.0, 1.0, f64::NAN).is_nan());
     }
 
     #[test]
@@ -449,8 +444,8 @@ mod tests {
         assert!(close(g.log_slope_se, poisson_se * phi.sqrt(), 1e-6));
         assert!(close(g.log_pivot_se, (phi / i00).sqrt(), 1e-6));
         assert!(close(g.pivot_years, 6.0 - i01 / i00, 1e-9));
-        // Six years, an estimated scale: a t interval on 4 df (2.776445).
-        let t = 2.776_445_105_197_793;
+        // A normal interval on the widened error.
+        let t = 1.959_963_984_540_054;
         assert!(close(
             g.lower,
             (g.log_slope - t * g.log_slope_se).exp() - 1.0,

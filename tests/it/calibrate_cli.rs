@@ -94,6 +94,16 @@ fn synth_then_calibrate_recovers_growth_and_writes_rejections() {
     }
     let cv = st.rate_uncertainty.entries;
     assert!(cv > 0.0 && cv < 0.2, "entry level CV {cv}");
+    // The entry level is uncertain as at the fit's centre, and pivots from there
+    // to the first forecast year with each path's growth.
+    assert!((cv - g["log_pivot_se"].as_f64().unwrap()).abs() < 1e-6);
+    let pivot = st.rate_uncertainty.entries_pivot_years;
+    assert!((pivot - g["pivot_years"].as_f64().unwrap()).abs() < 1e-6);
+    assert!(
+        pivot > 1.0,
+        "a multi-year fit's centre lies years back: {pivot}"
+    );
+    assert!(cv < g["log_next_se"].as_f64().unwrap());
 }
 
 #[test]

@@ -652,20 +652,20 @@ fn a_pivoted_entry_level_moves_with_the_path_growth() {
         lo: -0.5,
         hi: 1.0,
     };
+    // The pivot goes with a given entry level (validation insists on it).
+    st.entries.per_year = Some(600.0);
     st.rate_uncertainty.entries = cv;
     st.rate_uncertainty.entries_pivot_years = pivot;
     let cal = lacsim::model::params::EntryCalibration::new(&st, 3);
-    // The central path is unmoved: its growth is the mean.
-    let central = PathParams::central(&st, &cal, true);
-    assert!((central.entries_first_month / cal.at(g_mean) - 1.0).abs() < 1e-12);
-    let (mut x, mut y, mut rest) = (Vec::new(), Vec::new(), Vec::new());
+    assert_eq!(cal.at(0.0), 50.0);
+    let (mut x, mut y, mut rest, mut level) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for path in 0..20_000u64 {
         let pp = PathParams::random(&st, &cal, true, &mut streams::structural(5, path));
-        let level = pp.entries_first_month / cal.at(pp.growth);
-        let lift = ((1.0 + pp.growth) / (1.0 + g_mean)).powf(pivot);
+        let l = pp.entries_first_month / 50.0;
         x.push((1.0 + pp.growth).ln());
-        y.push(level.ln());
-        rest.push(level / lift);
+        y.push(l.ln());
+        rest.push(l / cal.pivot(pp.growth));
+        level.push(l);
     }
     // What is left after the pivot is the Gamma multiplier (mean 1, CV c).
     let k = 1.0 / (cv * cv);
@@ -675,6 +675,20 @@ fn a_pivoted_entry_level_moves_with_the_path_growth() {
         cv * cv,
         3.0 * k * (k + 2.0) * cv.powi(8),
         "entry level",
+    );
+    // The pivot factor averages 1 over the growth distribution, so the expected
+    // entry level is the given one. With ln(1 + g) about normal (mean
+    // ln(1 + ḡ) − s²/2, s = σ/(1 + ḡ)), E[(1 + g)^p] ≈ (1 + ḡ)^p · exp((p² − p) s²/2).
+    let (ml, sl) = mean_sd(&level);
+    let se = sl / (level.len() as f64).sqrt();
+    assert!((ml - 1.0).abs() < 4.0 * se, "mean level {ml} ± {se}");
+    // So at the mean growth the factor is about exp(−(p² − p) s²/2); the norm is
+    // an average of 2^15 draws (relative SE about p·s/√32768 = 2.6e-4).
+    let shrink = ((pivot * pivot - pivot) * g_sd * g_sd / (2.0 * (1.0 + g_mean).powi(2))).exp();
+    let at_mean = cal.pivot(g_mean);
+    assert!(
+        at_mean < 1.0 && (at_mean * shrink - 1.0).abs() < 1e-3,
+        "{at_mean}"
     );
     // ln(level) = pivot · ln(1 + g) + independent noise of sd ≈ c: the least
     // squares slope has standard error c / (sd(x) √n).

@@ -84,6 +84,16 @@ fn stochastic_bad_inputs_name_file_line_and_field_exit_2_and_write_nothing() {
             "moves out of ifa (moves.rate.ifa = 0.15) have nowhere to go",
         ),
         (
+            "stochastic-pivot-twice.toml",
+            "stochastic-pivot-twice.toml:8: stochastic.rate_uncertainty.entries_pivot_years",
+            "needs stochastic.entries.per_year",
+        ),
+        (
+            "stochastic-pivot-spread.toml",
+            "stochastic-pivot-spread.toml:10: stochastic.rate_uncertainty.entries_pivot_years",
+            "at most 10-fold",
+        ),
+        (
             "stochastic-unknown-line.toml",
             "stochastic-unknown-line.toml:7: stochastic.interventions[0].line",
             "unknown investment line `family_group_conferences`",

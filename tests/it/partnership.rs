@@ -726,3 +726,43 @@ fn cli_points_a_partnership_file_given_to_run_at_the_right_command_and_back() {
         .code(2)
         .stderr(predicate::str::contains("run it with `lacsim run FILE`"));
 }
+
+#[test]
+fn cli_partnership_escapes_names_resolves_base_paths_and_brackets_negatives_in_xlsx() {
+    // A file that extends a bundled partnership from elsewhere: the partners'
+    // scenario paths stay relative to the bundled file that names them.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hostile.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "extends = {:?}\n[partnership]\nname = \"A <script>x</script> & B\"\n",
+            scenario("together4children/partnership.toml")
+                .display()
+                .to_string()
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    lacsim()
+        .arg("partnership")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("A &lt;script&gt;x&lt;/script&gt; &amp; B"));
+    assert!(!html.contains("<script"), "a name became markup");
+    let svg = std::fs::read_to_string(out.join("contributions.svg")).unwrap();
+    assert!(!svg.contains("<script"));
+    // £'000s in the workbook: negatives in brackets, zero as a dash.
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(out.join("report.xlsx")).unwrap()).expect("a zip");
+    let mut styles = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut styles).unwrap();
+    assert!(
+        styles.contains("formatCode=\"#,##0.0;(#,##0.0);&quot;-&quot;\""),
+        "{styles}"
+    );
+}
