@@ -64,6 +64,7 @@ pub struct InputError(pub String);
 /// Parses the command line and runs it.
 pub fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    output::clean_up_on_interrupt();
     match cli.command.unwrap_or(Command::Run(run::RunArgs::default())) {
         Command::Run(a) => run::run(a),
         Command::Compare(a) => compare::run(a),

@@ -9,6 +9,36 @@ use anyhow::Context;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Staging folders being written, so Ctrl-C can remove them before exiting.
+static STAGING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// On Ctrl-C, removes every staging folder and exits 130, so an interrupted run
+/// leaves nothing behind (live folders, such as a sweep's, keep what finished).
+pub fn clean_up_on_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        if let Ok(dirs) = STAGING.lock() {
+            for d in dirs.iter() {
+                let _ = fs::remove_dir_all(d);
+            }
+        }
+        eprintln!("interrupted: nothing written");
+        std::process::exit(130);
+    });
+}
+
+fn staging_started(dir: &Path) {
+    if let Ok(mut dirs) = STAGING.lock() {
+        dirs.push(dir.to_path_buf());
+    }
+}
+
+fn staging_ended(dir: &Path) {
+    if let Ok(mut dirs) = STAGING.lock() {
+        dirs.retain(|d| d != dir);
+    }
+}
 
 /// A folder being written.
 pub struct OutDir {
@@ -57,6 +87,7 @@ impl OutDir {
         let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
         fs::create_dir_all(&staging)
             .with_context(|| format!("cannot create {}", staging.display()))?;
+        staging_started(&staging);
         fs::write(staging.join(MARKER), MARKER_TEXT)
             .with_context(|| format!("cannot write in {}", staging.display()))?;
         Ok(OutDir {
@@ -73,6 +104,7 @@ impl OutDir {
     pub fn create_live(target: &Path, force: bool) -> anyhow::Result<OutDir> {
         let mut d = OutDir::create(target, force)?;
         fs::remove_dir_all(&d.staging).ok();
+        staging_ended(&d.staging);
         if d.force && target.exists() {
             fs::remove_dir_all(target)
                 .with_context(|| format!("cannot replace {}", target.display()))?;
@@ -119,6 +151,7 @@ impl OutDir {
         }
         fs::rename(&self.staging, &self.target)
             .with_context(|| format!("cannot move results into {}", self.target.display()))?;
+        staging_ended(&self.staging);
         self.done = true;
         Ok(self.target.clone())
     }
@@ -129,6 +162,7 @@ impl Drop for OutDir {
         // A live folder keeps what was finished; a staged one disappears.
         if !self.done && !self.live {
             let _ = fs::remove_dir_all(&self.staging);
+            staging_ended(&self.staging);
         }
     }
 }

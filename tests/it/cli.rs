@@ -475,3 +475,47 @@ fn table_1_and_table_3_columns_line_up_and_lines_have_no_trailing_spaces() {
     assert_eq!(roi[0].len(), roi[1].len(), "{roi:?}");
     assert!(text.lines().all(|l| l == l.trim_end()));
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_run_leaves_no_output_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("mc");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("lacsim"))
+        .args([
+            "run",
+            "--paths",
+            "5000000",
+            "--quiet",
+            "--threads",
+            "1",
+            "--out",
+        ])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the staging folder, then interrupt as a terminal's Ctrl-C would.
+    let staged = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().contains("partial"))
+    };
+    let start = std::time::Instant::now();
+    while !staged() {
+        assert!(start.elapsed().as_secs() < 60, "no staging folder appeared");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "something was left behind"
+    );
+}
