@@ -105,7 +105,12 @@ pub fn load(path: &Path, files: &dyn SourceFiles) -> Result<Loaded, Vec<Problem>
                             .into(),
                 }]);
             };
-            let base = current.parent().unwrap_or(Path::new("")).join(rel);
+            // A built-in base is named the same from anywhere.
+            let base = if rel.starts_with(builtin::PREFIX) {
+                PathBuf::from(rel)
+            } else {
+                current.parent().unwrap_or(Path::new("")).join(rel)
+            };
             next = Some(normalise(&base));
         }
         let mut table = table;

@@ -183,6 +183,42 @@ impl Checker<'_> {
     }
 }
 
+/// Unknown keys set aside before giving up on reading the rest.
+const MAX_UNKNOWN_FIELDS: usize = 50;
+
+/// Removes the key at a serde path such as `do_nothing.growht` or
+/// `stochastic.interventions[0].efect`; false if there is none.
+fn remove_field(table: &mut toml::Table, path: &str) -> bool {
+    let mut parts: Vec<(&str, Option<usize>)> = Vec::new();
+    for seg in path.split('.') {
+        match seg.split_once('[') {
+            Some((name, idx)) => {
+                let Ok(i) = idx.trim_end_matches(']').parse() else {
+                    return false;
+                };
+                parts.push((name, Some(i)));
+            }
+            None => parts.push((seg, None)),
+        }
+    }
+    let Some(((last, None), parents)) = parts.split_last() else {
+        return false;
+    };
+    let mut here = table;
+    for (name, idx) in parents {
+        let next = match (here.get_mut(*name), idx) {
+            (Some(toml::Value::Table(t)), None) => t,
+            (Some(toml::Value::Array(a)), Some(i)) => match a.get_mut(*i) {
+                Some(toml::Value::Table(t)) => t,
+                _ => return false,
+            },
+            _ => return false,
+        };
+        here = next;
+    }
+    here.remove(*last).is_some()
+}
+
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
@@ -191,25 +227,36 @@ fn is_identifier(s: &str) -> bool {
 
 /// Deserialises the merged document, then checks and resolves it.
 pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
-    let value = toml::Value::Table(loaded.merged.clone());
-    let file: ScenarioFile = match serde_path_to_error::deserialize(value) {
-        Ok(f) => f,
-        Err(e) => {
-            let path = e.path().to_string();
-            let path = if path == "." { String::new() } else { path };
-            let (file, line) = loaded.locate(&path);
-            let message = explain_serde(&e.inner().to_string());
-            return Err(vec![Problem {
-                file,
-                line,
-                field: (!path.is_empty()).then_some(path),
-                message,
-            }]);
+    // An unknown key is set aside and the rest read again, so one typo does not
+    // hide every other problem; any other reading error ends the list.
+    let mut merged = loaded.merged.clone();
+    let mut unknown = Vec::new();
+    let file: ScenarioFile = loop {
+        match serde_path_to_error::deserialize(toml::Value::Table(merged.clone())) {
+            Ok(f) => break f,
+            Err(e) => {
+                let path = e.path().to_string();
+                let path = if path == "." { String::new() } else { path };
+                let (file, line) = loaded.locate(&path);
+                let raw = e.inner().to_string();
+                let retry = raw.starts_with("unknown field")
+                    && unknown.len() < MAX_UNKNOWN_FIELDS
+                    && remove_field(&mut merged, &path);
+                unknown.push(Problem {
+                    file,
+                    line,
+                    field: (!path.is_empty()).then_some(path),
+                    message: explain_serde(&raw),
+                });
+                if !retry {
+                    return Err(unknown);
+                }
+            }
         }
     };
     let mut c = Checker {
         loaded,
-        problems: Vec::new(),
+        problems: unknown,
     };
 
     let count = if !(1..=MAX_YEARS).contains(&file.years.count) {
@@ -463,6 +510,15 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
     }
 
     if !c.problems.is_empty() {
+        // In file order (the user's file first, then its bases), then by line.
+        let rank = |p: &Problem| {
+            let f = loaded
+                .files
+                .iter()
+                .position(|f| f.path.display().to_string() == p.file);
+            (f.unwrap_or(usize::MAX), p.line.unwrap_or(0))
+        };
+        c.problems.sort_by_key(rank);
         return Err(c.problems);
     }
     let title = file.authority.title.clone().unwrap_or_else(|| match &plan {

@@ -519,3 +519,31 @@ fn ctrl_c_during_a_run_leaves_no_output_folder() {
         "something was left behind"
     );
 }
+
+#[test]
+fn bad_typos_do_not_hide_other_problems_and_the_list_is_in_line_order() {
+    assert_rejected(
+        "typos-and-more.toml",
+        &[
+            "problems in the scenario",
+            "typos-and-more.toml:4: do_nothing.growht: unknown field `growht`",
+            "did you mean `growth_rate`?",
+            "typos-and-more.toml:5: do_nothing.growth_rate",
+            "typos-and-more.toml:7: cohort.by_type.ifa: a count of children must be 0 or more, got -3",
+            "typos-and-more.toml:8: cohort.by_type.ifx: unknown field `ifx`",
+        ],
+    );
+    let out = lacsim()
+        .args(["validate"])
+        .arg(fixture("typos-and-more.toml"))
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let text = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle} in {text}"))
+    };
+    assert!(at(":4: ") < at(":5: ") && at(":5: ") < at(":7: ") && at(":7: ") < at(":8: "));
+}
