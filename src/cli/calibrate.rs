@@ -176,7 +176,10 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
     })?;
     let from = a.from.unwrap_or(first);
     let to = a.to.unwrap_or(last);
-    if from > to || from < first || to > last {
+    if from > to {
+        return Err(InputError(format!("--from {from} is after --to {to}")).into());
+    }
+    if from < first || to > last {
         return Err(InputError(format!(
             "--from {from} --to {to}: the data covers {first} to {last}"
         ))

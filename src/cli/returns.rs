@@ -19,8 +19,13 @@ pub struct ReturnFiles {
 /// Finds the header and episodes files in `dir` (names containing "header" / "episode").
 pub fn find(dir: &Path) -> anyhow::Result<ReturnFiles> {
     if !dir.is_dir() {
+        let why = if dir.exists() {
+            "it is a file: give the folder that holds the header and episodes files"
+        } else {
+            "no such folder"
+        };
         return Err(InputError(format!(
-            "{}: not a folder of SSDA903 returns (no such folder)",
+            "{}: not a folder of SSDA903 returns ({why})",
             dir.display()
         ))
         .into());
@@ -111,7 +116,11 @@ pub fn load(
     for rej in r.rejections.iter().take(10) {
         eprintln!(
             "  rejected {}:{} {} = {:?}: {}",
-            rej.file, rej.line, rej.column, rej.value, rej.reason
+            rej.file,
+            rej.line,
+            rej.column,
+            rej.value,
+            rej.why()
         );
     }
     if r.rejections.len() > 10 {

@@ -281,6 +281,33 @@ pub fn place_codes(
     }
 }
 
+static RNE_CODES_TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+static LS_CODES_TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+static REC_CODES_TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// The codes a column allows, in words, for messages about unknown codes.
+pub fn allowed(column: &str) -> Option<&'static str> {
+    Some(match column {
+        "SEX" => "1 or 2 up to 2023/24, M, F or U from 2024/25",
+        "RNE" => RNE_CODES_TEXT.get_or_init(|| RNE_CODES.join(", ")),
+        "LS" => LS_CODES_TEXT.get_or_init(|| LS_CODES.join(", ")),
+        "REC" => REC_CODES_TEXT.get_or_init(|| {
+            let mut all: Vec<&str> = ExitRoute::ALL
+                .iter()
+                .flat_map(|r| r.codes())
+                .copied()
+                .collect();
+            all.sort_by_key(|c| (c.len(), *c));
+            format!("X1 (not an exit) or {}", all.join(", "))
+        }),
+        "PLACE" => {
+            "A3-A6, H5, K1, K2, K3 (from 28/10/2023), P1-P3, R1-R3, R5, S1, T0-T4, U1-U6, Z1 (Z11-Z14 from 2025/26)"
+        }
+        "PLACE_PROVIDER" => "PR0-PR5",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

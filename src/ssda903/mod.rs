@@ -125,13 +125,25 @@ pub struct Rejection {
     pub reason: RejectReason,
 }
 
+impl Rejection {
+    /// The reason in words, with the codes the column allows when it held an unknown one.
+    pub fn why(&self) -> String {
+        match (&self.reason, codes::allowed(&self.column)) {
+            (RejectReason::UnknownCode, Some(allowed)) => {
+                format!("{}; {} allows {allowed}", self.reason, self.column)
+            }
+            _ => self.reason.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} line {}", self.file, self.line)?;
         if !self.column.is_empty() {
             write!(f, ", {} = `{}`", self.column, self.value)?;
         }
-        write!(f, ": {}", self.reason)
+        write!(f, ": {}", self.why())
     }
 }
 
@@ -140,7 +152,7 @@ impl fmt::Display for Rejection {
 #[non_exhaustive]
 pub enum RejectReason {
     /// A date that is not a real day written `dd/mm/yyyy` or `yyyy-mm-dd`.
-    #[error("not a date: write dates as dd/mm/yyyy or yyyy-mm-dd")]
+    #[error("not a real date written dd/mm/yyyy or yyyy-mm-dd")]
     BadDate,
     /// A required value is blank.
     #[error("required value is missing")]
@@ -256,7 +268,7 @@ pub fn rejections_csv(rows: &[Rejection]) -> String {
             &r.line.to_string(),
             &r.column,
             &r.value,
-            &r.reason.to_string(),
+            &r.why(),
         ]);
     }
     let bytes = w.into_inner().unwrap_or_default();

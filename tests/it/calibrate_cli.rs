@@ -123,6 +123,16 @@ fn calibrate_refuses_a_folder_without_returns() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no such folder"));
+    let file = d.path().join("header_2020-21.csv");
+    std::fs::write(&file, "CHILD,SEX,DOB\n").unwrap();
+    lacsim()
+        .arg("calibrate")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "it is a file: give the folder that holds the header and episodes files",
+        ));
 }
 
 #[test]
@@ -154,6 +164,15 @@ fn calibrate_reports_bad_rows_with_their_line() {
         .arg("--strict")
         .assert()
         .code(2);
+    lacsim()
+        .arg("calibrate")
+        .arg(&data)
+        .args(["--from", "2021/22", "--to", "2020/21"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--from 2021/22 is after --to 2020/21",
+        ));
     // One file written mm/dd/yyyy: most of its dates are impossible or wrong,
     // and the run says so loudly, naming the file.
     let swapped: String = std::fs::read_to_string(&ep)

@@ -153,6 +153,9 @@ fn broken_rows_are_rejected_with_reason_line_and_column() {
             (*file, *line, *column, *value)
         );
         assert_eq!(&got.reason, reason, "{file}");
+        if *reason == R::UnknownCode {
+            assert!(got.why().contains("; PLACE allows A3-A6"), "{}", got.why());
+        }
         assert!(r.episodes.adds_up() && r.header.adds_up(), "{file}: {r:?}");
         assert_eq!(r.episodes.rejected, 1);
         assert_eq!(r.episodes.read, r.episodes.used + 1, "{file}");
