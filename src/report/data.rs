@@ -335,13 +335,15 @@ pub fn monte_carlo(loaded: &Loaded, r: &Deterministic, sum: &crate::engine::Summ
         Unit::Children,
     )];
     if !sum.break_even_by.is_empty() {
-        fans.push(super::monte_carlo::fan_table(
+        let mut impact = super::monte_carlo::fan_table(
             s,
             sum,
             m::MTFS_IMPACT,
             "Impact on the MTFS: percentiles across paths (negative: the plan pays its way)",
             Unit::Thousands,
-        ));
+        );
+        impact.notes.push(super::monte_carlo::MTFS_NOTE.into());
+        fans.push(impact);
         let mut be = Table::new(
             "break_even_probability",
             "Probability of having broken even by the end of each year",

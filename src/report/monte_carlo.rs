@@ -222,6 +222,9 @@ pub fn tidy(s: &Scenario, sum: &Summary) -> Vec<TidyRow> {
     out
 }
 
+/// Why a path's MTFS impact differs from Table 3 most in the first year.
+pub const MTFS_NOTE: &str = "Each path's placement saving is the plan's baseline cost less the path's in-year cost (monthly costs from its own opening count on 1 April), so the first year differs most from Table 3, which books the paper's phased first-year saving.";
+
 /// A fan table: P5 ... P95 and the mean of one metric by year.
 pub fn fan_table(s: &Scenario, sum: &Summary, metric: usize, title: &str, unit: Unit) -> Table {
     let scale = if m::name(metric).unit == "pounds" && unit == Unit::Thousands {
@@ -281,13 +284,15 @@ pub fn terminal(s: &Scenario, sum: &Summary, meta: &McMeta) -> String {
             "Saving against do nothing (paired)",
             Unit::Thousands,
         ));
-        tables.push(fan_table(
+        let mut impact = fan_table(
             s,
             sum,
             m::MTFS_IMPACT,
             "Impact on the MTFS (negative: the plan pays its way)",
             Unit::Thousands,
-        ));
+        );
+        impact.notes.push(MTFS_NOTE.into());
+        tables.push(impact);
     }
     out.push_str(&terminal::render_all(&tables));
     if let Some(npv) = &sum.npv {
