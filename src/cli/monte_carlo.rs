@@ -41,6 +41,17 @@ pub struct McArgs {
     pub quiet: bool,
 }
 
+impl McArgs {
+    /// Says on stderr when Monte Carlo flags were given to a deterministic run.
+    pub fn note_unused(&self) {
+        if self.paths.is_none() && (self.seed != DEFAULT_SEED || self.threads.is_some()) {
+            eprintln!(
+                "note: --seed and --threads apply only with --paths N; this is the deterministic model"
+            );
+        }
+    }
+}
+
 impl Default for McArgs {
     fn default() -> Self {
         McArgs {

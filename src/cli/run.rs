@@ -44,6 +44,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     if let Some(paths) = a.mc.paths {
         return super::monte_carlo::run(a, paths);
     }
+    a.mc.note_unused();
     let loaded = input::load(a.scenario.as_deref())?;
     let out = a
         .out

@@ -93,6 +93,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         sweep::evaluate(&loaded, &grid, k, None)
             .map_err(|e| InputError(format!("at grid point {:?}: {e}", grid.point(k))))?;
     }
+    a.mc.note_unused();
     let mc = a.mc.paths.map(|paths| sweep::Paths {
         paths,
         seed: a.mc.seed,

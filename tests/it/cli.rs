@@ -547,3 +547,17 @@ fn bad_typos_do_not_hide_other_problems_and_the_list_is_in_line_order() {
     };
     assert!(at(":4: ") < at(":5: ") && at(":5: ") < at(":7: ") && at(":7: ") < at(":8: "));
 }
+
+#[test]
+fn monte_carlo_flags_on_a_deterministic_run_get_a_note() {
+    lacsim()
+        .args(["run", "--seed", "5"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("apply only with --paths N"));
+    lacsim()
+        .arg("run")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("note:").not());
+}
