@@ -1,4 +1,4 @@
-//! `lacsim scenarios`: list the built-in scenarios or copy them out to edit.
+//! `lacsim scenarios`: list the built-in scenarios and partnerships or copy them out to edit.
 
 use super::InputError;
 use anyhow::Context;
@@ -9,7 +9,7 @@ use std::path::PathBuf;
 /// Arguments of `lacsim scenarios`.
 #[derive(Debug, Args)]
 pub struct ScenariosArgs {
-    /// Copy the built-in scenario files into this folder (which must not exist yet).
+    /// Copy the built-in scenario and partnership files into this folder (which must not exist yet).
     #[arg(long, value_name = "DIR")]
     pub export: Option<PathBuf>,
 }
@@ -17,12 +17,15 @@ pub struct ScenariosArgs {
 /// Runs the command.
 pub fn run(a: ScenariosArgs) -> anyhow::Result<()> {
     let Some(dir) = a.export else {
+        println!("Scenarios (`lacsim run NAME`):");
         for n in builtin::names() {
-            println!("{n}");
+            println!("  {n}");
         }
-        println!(
-            "\nRun one with `lacsim run NAME`, or copy them to edit with `lacsim scenarios --export DIR`."
-        );
+        println!("Regional adoption partnerships (`lacsim partnership NAME`):");
+        for n in builtin::partnerships() {
+            println!("  {n}");
+        }
+        println!("\nCopy them all out to edit with `lacsim scenarios --export DIR`.");
         return Ok(());
     };
     if dir.exists() {

@@ -1,4 +1,4 @@
-//! The reference scenarios compiled into the binary, so `lacsim run` works from any folder.
+//! The reference scenarios and partnerships compiled into the binary, so `lacsim run` and `lacsim partnership` work from any folder.
 
 use std::io;
 use std::path::Path;
@@ -24,6 +24,14 @@ pub const FILES: &[(&str, &str)] = &[
         "staffordshire-2019/investment-plan.toml",
         include_str!("../../scenarios/staffordshire-2019/investment-plan.toml"),
     ),
+    (
+        "together4children/partnership.toml",
+        include_str!("../../scenarios/together4children/partnership.toml"),
+    ),
+    (
+        "bexley-kent-medway/partnership.toml",
+        include_str!("../../scenarios/bexley-kent-medway/partnership.toml"),
+    ),
 ];
 
 /// The default scenario: the Staffordshire 2019 investment plan.
@@ -48,11 +56,24 @@ pub fn read(path: &Path) -> io::Result<String> {
         })
 }
 
-/// Names of the built-in scenarios a user can run (base files excluded).
+/// Names of the built-in scenarios a user can run (base files and partnerships excluded).
 pub fn names() -> Vec<String> {
     FILES
         .iter()
-        .filter(|(n, _)| !n.ends_with("base.toml"))
+        .filter(|(n, _)| !n.ends_with("base.toml") && !is_partnership(n))
         .map(|(n, _)| format!("{PREFIX}{n}"))
         .collect()
+}
+
+/// Names of the built-in partnership files (`lacsim partnership NAME`).
+pub fn partnerships() -> Vec<String> {
+    FILES
+        .iter()
+        .filter(|(n, _)| is_partnership(n))
+        .map(|(n, _)| format!("{PREFIX}{n}"))
+        .collect()
+}
+
+fn is_partnership(name: &str) -> bool {
+    name.ends_with("partnership.toml")
 }

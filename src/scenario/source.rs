@@ -169,6 +169,11 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
 
 /// Removes `.` and resolves `..` without touching the file system.
 fn normalise(path: &Path) -> PathBuf {
+    // `builtin:a/../b.toml` is `builtin:b.toml`: the prefix is not a folder.
+    if let Some(rest) = path.to_str().and_then(|p| p.strip_prefix(builtin::PREFIX)) {
+        let inner = normalise(Path::new(rest));
+        return PathBuf::from(format!("{}{}", builtin::PREFIX, inner.display()));
+    }
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {
@@ -306,5 +311,9 @@ mod tests {
             PathBuf::from("a/c.toml")
         );
         assert_eq!(normalise(Path::new("./x.toml")), PathBuf::from("x.toml"));
+        assert_eq!(
+            normalise(Path::new("builtin:t4c/../s/base.toml")),
+            PathBuf::from("builtin:s/base.toml")
+        );
     }
 }

@@ -441,6 +441,9 @@ fn scenarios_lists_and_exports_builtins() {
         .success()
         .stdout(predicate::str::contains(
             "builtin:staffordshire-2019/do-nothing-11.toml",
+        ))
+        .stdout(predicate::str::contains(
+            "builtin:bexley-kent-medway/partnership.toml",
         ));
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("s");
@@ -454,6 +457,19 @@ fn scenarios_lists_and_exports_builtins() {
         .arg(out.join("staffordshire-2019/investment-plan.toml"))
         .assert()
         .success();
+    // Partnerships are built in too, and their exported copies find their partners.
+    lacsim()
+        .arg("partnership")
+        .arg(out.join("together4children/partnership.toml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1,368.6"));
+    lacsim()
+        .current_dir(dir.path())
+        .args(["partnership", "builtin:together4children/partnership.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1,368.6"));
 }
 
 #[test]
