@@ -111,6 +111,14 @@ pub fn finance_table(p: &Partnership, r: &PathResult) -> Table {
         );
     }
     t.notes.push("Cost = contribution + overspend share + fees paid - fees received; alone = in-scope budget + fees paid - fees received on the same flows without pooling adopters.".into());
+    if r
+        .partners
+        .iter()
+        .flatten()
+        .any(|y| y.staff_recharges != 0.0)
+    {
+        t.notes.push("Staff recharges are cash, not cost: the partner pays those staff through its own payroll and the pooled budget pays it back each quarter, so they net to nothing in the cost.".into());
+    }
     t
 }
 
