@@ -111,8 +111,7 @@ pub fn finance_table(p: &Partnership, r: &PathResult) -> Table {
         );
     }
     t.notes.push("Cost = contribution + overspend share + fees paid - fees received; alone = in-scope budget + fees paid - fees received on the same flows without pooling adopters.".into());
-    if r
-        .partners
+    if r.partners
         .iter()
         .flatten()
         .any(|y| y.staff_recharges != 0.0)
