@@ -11,11 +11,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// Staging folders being written, so Ctrl-C can remove them before exiting.
+/// Staging folders being written, so Ctrl-C can remove them before exiting. The
+/// lock is also held while a finished folder is swapped into place, so an
+/// interrupt waits for the swap instead of losing both folders.
 static STAGING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// On Ctrl-C, removes every staging folder and exits 130, so an interrupted run
-/// leaves nothing behind (live folders, such as a sweep's, keep what finished).
+/// leaves nothing half-written (live folders, such as a sweep's, keep what finished).
 pub fn clean_up_on_interrupt() {
     let _ = ctrlc::set_handler(|| {
         if let Ok(dirs) = STAGING.lock() {
@@ -23,15 +25,9 @@ pub fn clean_up_on_interrupt() {
                 let _ = fs::remove_dir_all(d);
             }
         }
-        eprintln!("interrupted: nothing written");
+        eprintln!("interrupted");
         std::process::exit(130);
     });
-}
-
-fn staging_started(dir: &Path) {
-    if let Ok(mut dirs) = STAGING.lock() {
-        dirs.push(dir.to_path_buf());
-    }
 }
 
 fn staging_ended(dir: &Path) {
@@ -42,6 +38,9 @@ fn staging_ended(dir: &Path) {
 
 /// A folder being written.
 pub struct OutDir {
+    /// The folder as the user wrote it, for messages.
+    shown: String,
+    /// The folder, absolute and with `.` and `..` resolved.
     target: PathBuf,
     staging: PathBuf,
     force: bool,
@@ -52,46 +51,32 @@ pub struct OutDir {
 impl OutDir {
     /// Checks the target and creates the staging folder (so a bad path fails before any work).
     pub fn create(target: &Path, force: bool) -> anyhow::Result<OutDir> {
-        if target.exists() {
-            if !target.is_dir() {
-                return Err(InputError(format!(
-                    "--out {}: exists and is not a folder",
-                    target.display()
-                ))
-                .into());
-            }
-            let non_empty = fs::read_dir(target)
-                .with_context(|| format!("cannot read {}", target.display()))?
-                .next()
-                .is_some();
-            if non_empty && !force {
-                return Err(InputError(format!("--out {}: the folder already has files in it; choose a new folder or add --force to replace it", target.display())).into());
-            }
-            if non_empty && !written_by_lacsim(target) {
-                return Err(InputError(format!("--out {}: the folder has files lacsim did not write (no {MARKER} or run.json), so --force will not replace it; choose a new folder", target.display())).into());
-            }
-            if holds_current_dir(target) {
-                return Err(InputError(format!("--out {}: the folder holds the current directory and cannot be replaced; choose a new folder such as outputs/run", target.display())).into());
-            }
-        }
+        let shown = target.display().to_string();
+        let target = resolved(target, &shown)?;
+        check_replaceable(&target, &shown, force)?;
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| "out".into());
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let parent = target.parent().unwrap_or(Path::new("/"));
         fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
         let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
-        fs::create_dir_all(&staging)
-            .with_context(|| format!("cannot create {}", staging.display()))?;
-        staging_started(&staging);
-        fs::write(staging.join(MARKER), MARKER_TEXT)
-            .with_context(|| format!("cannot write in {}", staging.display()))?;
+        if let Ok(mut dirs) = STAGING.lock() {
+            dirs.push(staging.clone());
+        }
+        let made = fs::create_dir_all(&staging)
+            .and_then(|()| fs::write(staging.join(MARKER), MARKER_TEXT));
+        if let Err(e) = made {
+            let _ = fs::remove_dir_all(&staging);
+            staging_ended(&staging);
+            return Err(
+                anyhow::Error::new(e).context(format!("cannot write in {}", parent.display()))
+            );
+        }
         Ok(OutDir {
-            target: target.to_path_buf(),
+            shown,
+            target,
             staging,
             force,
             done: false,
@@ -105,15 +90,15 @@ impl OutDir {
         let mut d = OutDir::create(target, force)?;
         fs::remove_dir_all(&d.staging).ok();
         staging_ended(&d.staging);
-        if d.force && target.exists() {
-            fs::remove_dir_all(target)
-                .with_context(|| format!("cannot replace {}", target.display()))?;
+        let target = d.target.clone();
+        if target.exists() {
+            check_replaceable(&target, &d.shown, d.force)?;
+            fs::remove_dir_all(&target).with_context(|| format!("cannot replace {}", d.shown))?;
         }
-        fs::create_dir_all(target)
-            .with_context(|| format!("cannot create {}", target.display()))?;
+        fs::create_dir_all(&target).with_context(|| format!("cannot create {}", d.shown))?;
         fs::write(target.join(MARKER), MARKER_TEXT)
-            .with_context(|| format!("cannot write in {}", target.display()))?;
-        d.staging = target.to_path_buf();
+            .with_context(|| format!("cannot write in {}", d.shown))?;
+        d.staging = target;
         d.live = true;
         Ok(d)
     }
@@ -132,28 +117,44 @@ impl OutDir {
     /// Writes one file into the folder.
     pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
         let path = self.staging.join(name);
-        fs::write(&path, bytes)
-            .with_context(|| format!("cannot write {}", self.target.join(name).display()))
+        fs::write(&path, bytes).with_context(|| {
+            format!(
+                "cannot write {}",
+                Path::new(&self.shown).join(name).display()
+            )
+        })
     }
 
-    /// Moves the finished folder into place.
+    /// Moves the finished folder into place: the old one (checked again) is moved
+    /// aside, the new one renamed in, then the old one removed.
     pub fn finish(mut self) -> anyhow::Result<PathBuf> {
         if self.live {
             self.done = true;
-            return Ok(self.target.clone());
+            return Ok(PathBuf::from(&self.shown));
         }
-        if self.target.exists() && self.force {
-            fs::remove_dir_all(&self.target)
-                .with_context(|| format!("cannot replace {}", self.target.display()))?;
-        } else if self.target.exists() {
-            fs::remove_dir(&self.target)
-                .with_context(|| format!("cannot replace {}", self.target.display()))?;
+        let shown = self.shown.clone();
+        let mut dirs = STAGING.lock().unwrap_or_else(|e| e.into_inner());
+        let aside = if self.target.exists() {
+            check_replaceable(&self.target, &shown, self.force)?;
+            let aside = PathBuf::from(format!("{}.old", self.staging.display()));
+            fs::rename(&self.target, &aside).with_context(|| format!("cannot replace {shown}"))?;
+            Some(aside)
+        } else {
+            None
+        };
+        if let Err(e) = fs::rename(&self.staging, &self.target) {
+            if let Some(a) = &aside {
+                let _ = fs::rename(a, &self.target);
+            }
+            return Err(anyhow::Error::new(e).context(format!("cannot move results into {shown}")));
         }
-        fs::rename(&self.staging, &self.target)
-            .with_context(|| format!("cannot move results into {}", self.target.display()))?;
-        staging_ended(&self.staging);
+        dirs.retain(|d| d != &self.staging);
+        drop(dirs);
         self.done = true;
-        Ok(self.target.clone())
+        if let Some(a) = aside {
+            let _ = fs::remove_dir_all(a);
+        }
+        Ok(PathBuf::from(shown))
     }
 }
 
@@ -171,6 +172,61 @@ impl Drop for OutDir {
 pub const MARKER: &str = ".lacsim-output";
 
 const MARKER_TEXT: &str = "This folder was written by lacsim; `--force` may replace it.\n";
+
+/// The folder `--out` names, absolute and with `.` and `..` resolved by name
+/// (so `new/..` is the folder it stands for, not a folder to create).
+fn resolved(target: &Path, shown: &str) -> anyhow::Result<PathBuf> {
+    let abs =
+        std::path::absolute(target).with_context(|| format!("--out {shown}: not a usable path"))?;
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.file_name().is_none() {
+        return Err(InputError(format!(
+            "--out {shown}: name a folder, not the root of the disk"
+        ))
+        .into());
+    }
+    Ok(out)
+}
+
+/// Refuses a target that is a file or a link, that has files without `--force`,
+/// that lacsim did not write, or that holds the current directory.
+fn check_replaceable(target: &Path, shown: &str, force: bool) -> anyhow::Result<()> {
+    let Ok(meta) = fs::symlink_metadata(target) else {
+        return Ok(());
+    };
+    if meta.file_type().is_symlink() {
+        return Err(InputError(format!(
+            "--out {shown}: is a link; give the folder it points to, or a new folder"
+        ))
+        .into());
+    }
+    if !meta.is_dir() {
+        return Err(InputError(format!("--out {shown}: exists and is not a folder")).into());
+    }
+    if holds_current_dir(target) {
+        return Err(InputError(format!("--out {shown}: the folder holds the current directory and cannot be replaced; choose a new folder such as outputs/run")).into());
+    }
+    let non_empty = fs::read_dir(target)
+        .with_context(|| format!("cannot read {shown}"))?
+        .next()
+        .is_some();
+    if non_empty && !force {
+        return Err(InputError(format!("--out {shown}: the folder already has files in it; choose a new folder or add --force to replace it")).into());
+    }
+    if non_empty && !written_by_lacsim(target) {
+        return Err(InputError(format!("--out {shown}: the folder has files lacsim did not write (no {MARKER} or run.json), so --force will not replace it; choose a new folder")).into());
+    }
+    Ok(())
+}
 
 /// Whether a folder is lacsim's output: it has the marker, or `run.json` (older versions).
 fn written_by_lacsim(dir: &Path) -> bool {

@@ -446,7 +446,12 @@ fn partner(
         p.staff_costs,
     );
     if let Some(rel) = &p.scenario {
-        let path = dir.join(rel);
+        // A built-in is named the same from anywhere.
+        let path = if rel.starts_with(crate::scenario::builtin::PREFIX) {
+            std::path::PathBuf::from(rel)
+        } else {
+            dir.join(rel)
+        };
         if let Err(e) = crate::scenario::load(&path, files) {
             c.push(
                 &format!("{field}.scenario"),

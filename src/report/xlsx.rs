@@ -93,7 +93,7 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
         .set_bold()
         .set_border_top(FormatBorder::Thin);
     // Some titles already name their unit, e.g. "(£'000s)".
-    let title = if t.title.contains(t.unit.label()) {
+    let title = if t.title.contains(&format!("({})", t.unit.label())) {
         t.title.clone()
     } else {
         format!("{} ({})", t.title, t.unit.label())

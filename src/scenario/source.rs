@@ -135,21 +135,27 @@ pub fn load(path: &Path, files: &dyn SourceFiles) -> Result<Loaded, Vec<Problem>
 }
 
 /// A partner's `scenario` path is relative to the file that names it: in a base
-/// file (reached through `extends`) make it absolute, so the file that extends it
-/// can live anywhere. Built-in bases keep their paths.
+/// file (reached through `extends`) rebase it on that file's folder, so the file
+/// that extends it can live anywhere: absolute on disk, `builtin:` for a built-in
+/// base. Paths that are built-in already stay as they are.
 fn rebase_partner_scenarios(table: &mut toml::Table, file: &Path) {
-    if file.to_string_lossy().starts_with(builtin::PREFIX) {
-        return;
-    }
     let dir = file.parent().unwrap_or(Path::new(""));
     let Some(toml::Value::Array(partners)) = table.get_mut("partners") else {
         return;
     };
     for p in partners {
         if let Some(toml::Value::String(rel)) = p.get_mut("scenario") {
+            if rel.starts_with(builtin::PREFIX) {
+                continue;
+            }
             let joined = dir.join(&*rel);
-            if let Ok(abs) = std::path::absolute(&joined) {
-                *rel = normalise(&abs).display().to_string();
+            let rebased = if file.to_string_lossy().starts_with(builtin::PREFIX) {
+                Some(normalise(&joined))
+            } else {
+                std::path::absolute(&joined).ok().map(|a| normalise(&a))
+            };
+            if let Some(r) = rebased {
+                *rel = r.display().to_string();
             }
         }
     }
@@ -178,11 +184,14 @@ fn normalise(path: &Path) -> PathBuf {
     for c in path.components() {
         match c {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            // `..` cancels a name before it, never another `..` or the root.
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                Some(Component::RootDir) => {}
+                _ => out.push(".."),
+            },
             other => out.push(other.as_os_str()),
         }
     }
@@ -311,6 +320,11 @@ mod tests {
             PathBuf::from("a/c.toml")
         );
         assert_eq!(normalise(Path::new("./x.toml")), PathBuf::from("x.toml"));
+        assert_eq!(
+            normalise(Path::new("../../x.toml")),
+            PathBuf::from("../../x.toml")
+        );
+        assert_eq!(normalise(Path::new("/../x.toml")), PathBuf::from("/x.toml"));
         assert_eq!(
             normalise(Path::new("builtin:t4c/../s/base.toml")),
             PathBuf::from("builtin:s/base.toml")

@@ -186,37 +186,59 @@ impl Checker<'_> {
 /// Unknown keys set aside before giving up on reading the rest.
 const MAX_UNKNOWN_FIELDS: usize = 50;
 
-/// Removes the key at a serde path such as `do_nothing.growht` or
-/// `stochastic.interventions[0].efect`; false if there is none.
-fn remove_field(table: &mut toml::Table, path: &str) -> bool {
-    let mut parts: Vec<(&str, Option<usize>)> = Vec::new();
-    for seg in path.split('.') {
-        match seg.split_once('[') {
-            Some((name, idx)) => {
-                let Ok(i) = idx.trim_end_matches(']').parse() else {
-                    return false;
-                };
-                parts.push((name, Some(i)));
-            }
-            None => parts.push((seg, None)),
-        }
-    }
-    let Some(((last, None), parents)) = parts.split_last() else {
+/// Removes the unknown key a serde error points at, walking the error's own
+/// path (so a quoted key with a dot in it is one key). Only when the path ends at
+/// the key the message names: a typo inside a value read as a whole (a
+/// distribution) would otherwise take the whole value with it.
+fn remove_unknown(
+    table: &mut toml::Table,
+    path: &serde_path_to_error::Path,
+    message: &str,
+) -> bool {
+    use serde_path_to_error::Segment;
+    let Some(key) = message
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split_once('`'))
+        .map(|(k, _)| k)
+    else {
         return false;
     };
-    let mut here = table;
-    for (name, idx) in parents {
-        let next = match (here.get_mut(*name), idx) {
-            (Some(toml::Value::Table(t)), None) => t,
-            (Some(toml::Value::Array(a)), Some(i)) => match a.get_mut(*i) {
-                Some(toml::Value::Table(t)) => t,
-                _ => return false,
-            },
-            _ => return false,
-        };
-        here = next;
+    let segments: Vec<&Segment> = path.iter().collect();
+    let Some((Segment::Map { key: last }, parents)) = segments.split_last() else {
+        return false;
+    };
+    if last != key {
+        return false;
     }
-    here.remove(*last).is_some()
+    let mut root = toml::Value::Table(std::mem::take(table));
+    let mut here = Some(&mut root);
+    for seg in parents {
+        here = match (here, seg) {
+            (Some(toml::Value::Table(t)), Segment::Map { key }) => t.get_mut(key.as_str()),
+            (Some(toml::Value::Array(a)), Segment::Seq { index }) => a.get_mut(*index),
+            _ => None,
+        };
+    }
+    let removed = match here {
+        Some(toml::Value::Table(t)) => t.remove(last.as_str()).is_some(),
+        _ => false,
+    };
+    if let toml::Value::Table(t) = root {
+        *table = t;
+    }
+    removed
+}
+
+/// Sorts problems in file order (the user's file first, then its bases), then by line.
+fn sort_problems(loaded: &Loaded, problems: &mut [Problem]) {
+    let rank = |p: &Problem| {
+        let f = loaded
+            .files
+            .iter()
+            .position(|f| f.path.display().to_string() == p.file);
+        (f.unwrap_or(usize::MAX), p.line.unwrap_or(0))
+    };
+    problems.sort_by_key(rank);
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -239,9 +261,11 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
                 let path = if path == "." { String::new() } else { path };
                 let (file, line) = loaded.locate(&path);
                 let raw = e.inner().to_string();
-                let retry = raw.starts_with("unknown field")
-                    && unknown.len() < MAX_UNKNOWN_FIELDS
-                    && remove_field(&mut merged, &path);
+                let retry = unknown.len() < MAX_UNKNOWN_FIELDS
+                    && !unknown
+                        .iter()
+                        .any(|p: &Problem| p.field.as_deref() == Some(&*path))
+                    && remove_unknown(&mut merged, e.path(), &raw);
                 unknown.push(Problem {
                     file,
                     line,
@@ -249,6 +273,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
                     message: explain_serde(&raw),
                 });
                 if !retry {
+                    sort_problems(loaded, &mut unknown);
                     return Err(unknown);
                 }
             }
@@ -510,15 +535,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
     }
 
     if !c.problems.is_empty() {
-        // In file order (the user's file first, then its bases), then by line.
-        let rank = |p: &Problem| {
-            let f = loaded
-                .files
-                .iter()
-                .position(|f| f.path.display().to_string() == p.file);
-            (f.unwrap_or(usize::MAX), p.line.unwrap_or(0))
-        };
-        c.problems.sort_by_key(rank);
+        sort_problems(loaded, &mut c.problems);
         return Err(c.problems);
     }
     let title = file.authority.title.clone().unwrap_or_else(|| match &plan {
@@ -560,6 +577,8 @@ pub fn explain_serde(msg: &str) -> String {
         .replace("invalid type:", "wrong type:")
         .replace("expected f64", "expected a number")
         .replace("expected u32", "expected a whole number")
+        .replace("expected i64", "expected a whole number")
+        .replace("expected i32", "expected a whole number")
         .replace("expected u64", "expected a whole number")
         .replace("expected usize", "expected a whole number");
     if msg.starts_with("missing field") {

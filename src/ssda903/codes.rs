@@ -301,9 +301,8 @@ pub fn allowed(column: &str) -> Option<&'static str> {
             format!("X1 (not an exit) or {}", all.join(", "))
         }),
         "PLACE" => {
-            "A3-A6, H5, K1, K2, K3 (from 28/10/2023), P1-P3, R1-R3, R5, S1, T0-T4, U1-U6, Z1 (Z11-Z14 from 2025/26)"
+            "A3-A6, H5, K1, K2, K3 (from 28/10/2023), P1-P3, R1-R3, R5, S1, T0-T4, U1-U6, Z1 (to 2024/25; Z11-Z14 from 2025/26)"
         }
-        "PLACE_PROVIDER" => "PR0-PR5",
         _ => return None,
     })
 }

@@ -222,6 +222,21 @@ fn force_replaces_only_folders_lacsim_wrote() {
         .code(2)
         .stderr(predicate::str::contains("holds the current directory"));
     assert!(ours.join("run.json").is_file());
+    // `new/..` is the current directory by the time it would be replaced.
+    lacsim()
+        .current_dir(&theirs)
+        .args(["run", "--force", "--out", "new/.."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("holds the current directory"));
+    assert!(theirs.join("workings.xlsx").is_file() && !theirs.join("new").exists());
+    // `ours/.` is `ours`: replaced whole, not emptied.
+    lacsim()
+        .current_dir(dir.path())
+        .args(["run", "--force", "--out", "ours/."])
+        .assert()
+        .success();
+    assert!(ours.join("run.json").is_file());
     lacsim()
         .args(["run", "--force", "--out"])
         .arg(&ours)
@@ -470,6 +485,18 @@ fn scenarios_lists_and_exports_builtins() {
         .assert()
         .success()
         .stdout(predicate::str::contains("1,368.6"));
+    // A file of one's own extending a built-in partnership, from another folder.
+    std::fs::write(
+        dir.path().join("mine.toml"),
+        "extends = \"builtin:together4children/partnership.toml\"\n",
+    )
+    .unwrap();
+    lacsim()
+        .current_dir(dir.path())
+        .args(["partnership", "mine.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1,368.6"));
 }
 
 #[test]
@@ -562,6 +589,20 @@ fn bad_typos_do_not_hide_other_problems_and_the_list_is_in_line_order() {
             .unwrap_or_else(|| panic!("{needle} in {text}"))
     };
     assert!(at(":4: ") < at(":5: ") && at(":5: ") < at(":7: ") && at(":7: ") < at(":8: "));
+    // Reading stops at a wrong type, and what was found is still in line order.
+    let out = lacsim()
+        .arg("validate")
+        .arg(fixture("type-and-typo.toml"))
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let text = String::from_utf8(out.stderr).unwrap() + &String::from_utf8(out.stdout).unwrap();
+    let three = text.find(
+        "type-and-typo.toml:3: years.count: wrong type: string \"seven\", expected a whole number",
+    );
+    let five = text.find("type-and-typo.toml:5: do_nothing.growht");
+    assert!(three.is_some() && five.is_some() && three < five, "{text}");
 }
 
 #[test]
