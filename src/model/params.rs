@@ -185,7 +185,7 @@ pub struct EntryCalibration {
 }
 
 /// Draws of the growth distribution that average the pivot factor to 1.
-const PIVOT_NORM_DRAWS: usize = 1 << 15;
+const PIVOT_NORM_DRAWS: usize = 1 << 18;
 
 /// Seed of those draws: fixed, so the factor does not depend on the run's seed.
 const PIVOT_NORM_SEED: u64 = 0x0050_4956_4f54;

@@ -683,7 +683,7 @@ fn a_pivoted_entry_level_moves_with_the_path_growth() {
     let se = sl / (level.len() as f64).sqrt();
     assert!((ml - 1.0).abs() < 4.0 * se, "mean level {ml} ± {se}");
     // So at the mean growth the factor is about exp(−(p² − p) s²/2); the norm is
-    // an average of 2^15 draws (relative SE about p·s/√32768 = 2.6e-4).
+    // an average of 2^18 draws (relative SE about p·s/√262144 = 9e-5).
     let shrink = ((pivot * pivot - pivot) * g_sd * g_sd / (2.0 * (1.0 + g_mean).powi(2))).exp();
     let at_mean = cal.pivot(g_mean);
     assert!(
