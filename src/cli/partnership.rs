@@ -2,7 +2,7 @@
 
 use super::output::{self, OutDir};
 use super::run::Format;
-use super::{export, input};
+use super::{export, input, progress};
 use clap::Args;
 use lacsim::partnership;
 use lacsim::report::{self, partnership as rp};
@@ -18,8 +18,14 @@ pub struct PartnershipArgs {
     #[arg(long, value_name = "N")]
     pub paths: Option<u64>,
     /// Seed of every random stream.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_hyphen_values = true)]
     pub seed: u64,
+    /// Worker threads for --paths (default: one per core); the numbers do not depend on it.
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub threads: Option<usize>,
+    /// Do not show a progress bar.
+    #[arg(long)]
+    pub quiet: bool,
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -34,8 +40,8 @@ pub struct PartnershipArgs {
 /// Runs the command.
 pub fn run(a: PartnershipArgs) -> anyhow::Result<()> {
     let loaded = partnership::load(Path::new(&a.file), &input::read_source)?;
-    if a.paths == Some(0) {
-        return Err(super::InputError("--paths must be 1 or more".into()).into());
+    if let Some(n) = a.paths {
+        super::monte_carlo::check(n, a.threads)?;
     }
     let out = a
         .out
@@ -44,13 +50,28 @@ pub fn run(a: PartnershipArgs) -> anyhow::Result<()> {
         .transpose()?;
     let p = &loaded.partnership;
     let expected = partnership::run_expected(p);
-    let summary = a.paths.map(|n| {
-        let paths: Vec<_> = (0..n)
-            .into_par_iter()
-            .map(|k| partnership::run_path(p, a.seed, k))
-            .collect();
-        partnership::summarise(p, &paths)
-    });
+    let summary = match a.paths {
+        Some(n) => {
+            let mut pool = rayon::ThreadPoolBuilder::new();
+            if let Some(t) = a.threads {
+                pool = pool.num_threads(t);
+            }
+            let pool = pool.build()?;
+            let bar = progress::bar(n, "paths", a.quiet);
+            let paths: Vec<_> = pool.install(|| {
+                (0..n)
+                    .into_par_iter()
+                    .map(|k| {
+                        bar.inc(1);
+                        partnership::run_path(p, a.seed, k)
+                    })
+                    .collect()
+            });
+            bar.finish_and_clear();
+            Some(partnership::summarise(p, &paths))
+        }
+        None => None,
+    };
     let meta = rp::RunMeta {
         path: loaded.path.clone(),
         hash: loaded.hash.clone(),

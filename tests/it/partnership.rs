@@ -788,3 +788,52 @@ fn cli_partnership_escapes_names_resolves_base_paths_and_brackets_negatives_in_x
         "{styles}"
     );
 }
+
+#[test]
+fn cli_partnership_paths_do_not_depend_on_threads_and_bad_counts_are_refused() {
+    let json = |threads: &str| {
+        lacsim()
+            .args([
+                "partnership",
+                "builtin:bexley-kent-medway/partnership.toml",
+                "--paths",
+                "60",
+                "--seed",
+                "4",
+                "--quiet",
+                "--format",
+                "json",
+                "--threads",
+                threads,
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    assert_eq!(json("1"), json("3"));
+    for (flag, value, says) in [
+        (
+            "--paths",
+            "0",
+            "--paths: must be between 1 and 10000000, got 0",
+        ),
+        (
+            "--threads",
+            "0",
+            "--threads: must be between 1 and 1024, got 0",
+        ),
+    ] {
+        let mut args = vec!["partnership", "builtin:bexley-kent-medway/partnership.toml"];
+        if flag == "--threads" {
+            args.extend(["--paths", "5"]);
+        }
+        lacsim()
+            .args(&args)
+            .args([flag, value])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+}
