@@ -2,7 +2,7 @@
 //! paper's lines, and the median of a small Monte Carlo run: the tool used to
 //! choose the stochastic defaults (`cargo run --release --example calibrate`).
 
-use lacsim::engine::{self, Setup, metrics as m};
+use lacsim::engine::{self, Metric, Setup, metrics as m};
 use lacsim::scenario::{self, builtin};
 use std::path::Path;
 
@@ -45,16 +45,15 @@ fn main() {
         let s = load(name);
         let setup = Setup::single(&s).unwrap();
         let n = s.n_years();
-        let (row, be, npv) = engine::expected(&setup);
-        let get = |metric: usize| -> Vec<f64> {
-            (0..n).map(|t| row[t * m::N_METRICS + metric]).collect()
-        };
+        let (row, fin) = engine::expected(&setup);
+        let (be, npv) = (fin.break_even, fin.npv);
+        let get = |metric: Metric| -> Vec<f64> { (0..n).map(|t| m::at(&row, t, metric)).collect() };
         println!("== {name}");
-        show("expected lac", &get(m::LAC_TOTAL), &want);
+        show("expected lac", &get(Metric::Lac), &want);
         let mc = engine::run(&setup, paths, engine::DEFAULT_SEED, &|| {}).unwrap();
         let sum = engine::summarise(&mc);
         let med: Vec<f64> = sum
-            .get(m::LAC_TOTAL)
+            .get(Metric::Lac)
             .unwrap()
             .iter()
             .map(|s| s.percentiles[3])
@@ -68,16 +67,17 @@ fn main() {
                     .collect::<Vec<_>>()
                     .join(" ")
             };
-            println!("expected dn lac       {}", f(m::DO_NOTHING_LAC));
-            println!("expected placements   {}", f(m::SAVINGS_PLACEMENTS));
-            println!("expected mtfs impact  {}", f(m::MTFS_IMPACT));
-            println!("expected cost         {}", f(m::COST_TOTAL));
-            println!("expected break-even index {be}, npv {npv:.0}");
+            println!("expected dn lac       {}", f(Metric::ComparatorLac));
+            println!("expected placements   {}", f(Metric::SavingsPlacements));
+            println!("expected mtfs impact  {}", f(Metric::MtfsImpact));
+            println!("expected cost         {}", f(Metric::Cost));
+            println!("expected sustained break-even index {be}, npv {npv:.0}");
             println!("P(break-even by year) {:?}", sum.break_even_by);
         }
         let mix = |t: usize| -> Vec<String> {
-            (0..10)
-                .map(|p| format!("{:.0}", row[t * m::N_METRICS + m::LAC_BY_TYPE + p]))
+            lacsim::Placement::ALL
+                .iter()
+                .map(|&p| format!("{:.0}", m::at(&row, t, Metric::LacBy(p))))
                 .collect()
         };
         println!("expected mix 2020    {}", mix(0).join(" "));

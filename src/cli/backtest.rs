@@ -7,7 +7,7 @@ use super::output::{self, OutDir};
 use super::run::Format;
 use super::{InputError, returns};
 use clap::Args;
-use lacsim::engine::{PERCENTILES, Setup, Stat, metrics};
+use lacsim::engine::{Metric, PERCENTILES, Setup, Stat};
 use lacsim::report::charts;
 use lacsim::report::data::{Band, LacChart, Series};
 use lacsim::ssda903::occupancy;
@@ -105,17 +105,17 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
             .iter()
             .find(|c| c.year == *y)
             .ok_or_else(|| InputError(format!("no 31 March census for {y}")))?;
-        let stat = |m: usize| {
+        let stat = |m: Metric| {
             summary
                 .get(m)
                 .map(|v| v[t])
-                .ok_or_else(|| anyhow::anyhow!("metric {m} missing"))
+                .ok_or_else(|| anyhow::anyhow!("metric {} missing", m.key()))
         };
         cells.push(Cell {
             year: *y,
             key: "total".into(),
             actual: f64::from(c.total()),
-            stat: stat(metrics::LAC_TOTAL)?,
+            stat: stat(Metric::Lac)?,
         });
         let by = c.by_placement();
         for p in Placement::ALL {
@@ -123,7 +123,7 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
                 year: *y,
                 key: p.key().into(),
                 actual: f64::from(by[p]),
-                stat: stat(metrics::LAC_BY_TYPE + p.index())?,
+                stat: stat(Metric::LacBy(p))?,
             });
         }
     }

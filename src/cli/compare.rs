@@ -7,7 +7,7 @@ use super::monte_carlo::{self, McArgs};
 use super::output::OutDir;
 use super::run::Format;
 use clap::Args;
-use lacsim::engine::Setup;
+use lacsim::engine::{Setup, census};
 use lacsim::report::monte_carlo::McMeta;
 use lacsim::scenario::Scenario;
 use std::path::PathBuf;
@@ -45,6 +45,7 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
     if let Some(w) = swapped(&dn.scenario, &inv.scenario) {
         eprintln!("warning: {w}");
     }
+    census::check(&dn, &inv).map_err(InputError)?;
     let setup =
         Setup::paired(&dn.scenario, &inv.scenario).map_err(|e| InputError(e.to_string()))?;
     let out = a
@@ -57,6 +58,7 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
         scenario_path: inv.path.clone(),
         scenario_hash: inv.hash.clone(),
         do_nothing: Some((dn.scenario.title.clone(), dn.path.clone())),
+        deterministic_break_even: monte_carlo::deterministic_break_even(&inv.scenario),
     };
     monte_carlo::finish(&inv, &results, &meta, a.format, out, "compare")
 }

@@ -162,6 +162,13 @@ pub fn finish(
     output::print(&text)
 }
 
+/// The deterministic model's sustained break-even year index, for plans.
+pub fn deterministic_break_even(s: &lacsim::scenario::Scenario) -> Option<Option<usize>> {
+    results::run(s)
+        .plan
+        .map(|p| lacsim::finance::break_even::sustained_index(&p.mtfs_impact))
+}
+
 /// `lacsim run SCENARIO --paths N`.
 pub fn run(a: RunArgs, paths: u64) -> anyhow::Result<()> {
     check(paths, a.mc.threads)?;
@@ -178,6 +185,7 @@ pub fn run(a: RunArgs, paths: u64) -> anyhow::Result<()> {
         scenario_path: loaded.path.clone(),
         scenario_hash: loaded.hash.clone(),
         do_nothing: None,
+        deterministic_break_even: deterministic_break_even(s),
     };
     finish(&loaded, &results, &meta, a.format, out, "run")
 }

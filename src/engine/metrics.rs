@@ -1,134 +1,291 @@
-//! The metrics of the result cube `[path, year, metric]`: index, keys and units.
+//! The metrics of the result cube `[path, year, metric]`: a typed enum carrying
+//! each metric's position in a row, its output names, its unit, and which
+//! ledger it belongs to.
+//!
+//! Two ledgers (design brief §4a). The *paper's ledger* reproduces Tables 1 and
+//! 3: savings against the plan's baseline cost, growth a pressure and its
+//! avoidance a saving, the impact measured against the budget. The *economic
+//! ledger* is the Green Book one: the invest arm less the comparator arm on the
+//! same path, so a scenario compared with itself gives exactly 0.
+//!
+//! Must not: hold values, or know how a metric is computed (the runner does).
 
-use crate::placement::{N_PLACEMENTS, Placement};
+use crate::placement::Placement;
+use serde::Serialize;
 
-/// Children in care at 31 March.
-pub const LAC_TOTAL: usize = 0;
-/// Children in care at 31 March by placement type (10 metrics from here).
-pub const LAC_BY_TYPE: usize = 1;
-/// In-year placement cost (sum of monthly costs), pounds.
-pub const COST_TOTAL: usize = 11;
-/// In-year placement cost by placement type, pounds (10 metrics from here).
-pub const COST_BY_TYPE: usize = 12;
-/// In-year cost of post-care allowances and SGO legal costs, pounds.
-pub const POST_CARE_COST: usize = 22;
-/// Children entering care in the year.
-pub const ENTRIES: usize = 23;
-/// Children leaving care in the year.
-pub const LEAVERS: usize = 24;
-/// Metrics an arm writes for itself (the ones above).
+/// The unit a metric is measured in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricUnit {
+    /// Children (counts at 31 March, or flows in the year).
+    Children,
+    /// Pounds.
+    Pounds,
+    /// Thousands of pounds, the paper's unit.
+    Thousands,
+}
+
+impl MetricUnit {
+    /// As written in tidy CSV `unit` columns and JSON `unit` fields.
+    pub const fn label(self) -> &'static str {
+        match self {
+            MetricUnit::Children => "children",
+            MetricUnit::Pounds => "pounds",
+            MetricUnit::Thousands => "£'000s",
+        }
+    }
+
+    /// As written in a CSV column name (ASCII, so it survives any spreadsheet).
+    pub const fn suffix(self) -> &'static str {
+        match self {
+            MetricUnit::Children => "children",
+            MetricUnit::Pounds => "gbp",
+            MetricUnit::Thousands => "gbp_000s",
+        }
+    }
+}
+
+/// Which ledger a metric belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ledger {
+    /// One arm's own figures (children, costs).
+    Arm,
+    /// Tables 1 and 3 as the paper keeps them.
+    Paper,
+    /// Invest arm less comparator arm on the same path (Green Book).
+    Economic,
+    /// The comparator arm's own budget position.
+    Comparator,
+}
+
+/// One metric of the cube.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Metric {
+    /// Children in care at 31 March.
+    Lac,
+    /// Children in care at 31 March of one placement type.
+    LacBy(Placement),
+    /// In-year placement cost (sum of monthly costs), pounds.
+    Cost,
+    /// In-year placement cost of one placement type, pounds.
+    CostBy(Placement),
+    /// In-year cost of post-care allowances and SGO legal costs, pounds.
+    PostCareCost,
+    /// Children entering care in the year.
+    Entries,
+    /// Children leaving care in the year.
+    Leavers,
+    /// Paper's ledger: the plan's baseline cost less the path's in-year cost, £'000s.
+    SavingsPlacements,
+    /// Paper's ledger: the comparator's in-year cost over the baseline, plus price pressure, £'000s.
+    SavingsAvoidedGrowth,
+    /// Paper's ledger: all savings, £'000s.
+    SavingsTotal,
+    /// Paper's ledger: investment less savings, £'000s.
+    ReturnOnInvestment,
+    /// Paper's ledger: impact on the MTFS, £'000s (negative: the plan pays its way).
+    MtfsImpact,
+    /// Paper's ledger: cumulative return on investment, £'000s.
+    CumulativeNet,
+    /// Children in care at 31 March on the comparator arm.
+    ComparatorLac,
+    /// In-year cost (placements and post-care) on the comparator arm, pounds.
+    ComparatorCost,
+    /// Economic ledger: comparator cost less invest cost on the same path
+    /// (after any optimism-bias shortfall), plus the difference in given savings, £'000s.
+    PairedSaving,
+    /// Economic ledger: invest arm's investment less the comparator's, £'000s.
+    IncrementalInvestment,
+    /// Economic ledger: paired saving less incremental investment, £'000s.
+    NetCashFlow,
+    /// The comparator's do-nothing budget gap (Appendix 5) on this path, £'000s.
+    ComparatorGap,
+}
+
+/// Metrics an arm writes for itself: the first seven kinds, 25 metrics.
 pub const ARM_METRICS: usize = 25;
-/// Placement savings, £'000s: baseline cost less the path's in-year cost (placements and post-care).
-pub const SAVINGS_PLACEMENTS: usize = 25;
-/// Avoided growth, £'000s: the paired do-nothing path's in-year cost over the baseline, plus price pressure.
-pub const SAVINGS_AVOIDED_GROWTH: usize = 26;
-/// All savings, £'000s.
-pub const SAVINGS_TOTAL: usize = 27;
-/// Investment less savings, £'000s.
-pub const RETURN_ON_INVESTMENT: usize = 28;
-/// Impact on the MTFS, £'000s (negative: the plan pays its way).
-pub const MTFS_IMPACT: usize = 29;
-/// Cumulative return on investment, £'000s.
-pub const CUMULATIVE_NET: usize = 30;
-/// Children in care at 31 March on the paired do-nothing path.
-pub const DO_NOTHING_LAC: usize = 31;
-/// In-year cost (placements and post-care) on the paired do-nothing path, pounds.
-pub const DO_NOTHING_COST: usize = 32;
-/// Paired saving against do nothing, £'000s: do-nothing cost less this path's cost.
-pub const SAVING_VS_DO_NOTHING: usize = 33;
 /// Number of metrics.
-pub const N_METRICS: usize = 34;
+pub const N_METRICS: usize = 37;
 
-/// Whether a metric needs a plan and a paired do-nothing path.
-pub const fn is_plan_metric(m: usize) -> bool {
-    m >= ARM_METRICS
-}
+impl Metric {
+    /// Every metric, in cube order.
+    pub fn all() -> impl Iterator<Item = Metric> {
+        (0..N_METRICS).map(Metric::from_index)
+    }
 
-/// How a metric is named in outputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MetricName {
+    /// Position in a cube row.
+    pub const fn index(self) -> usize {
+        match self {
+            Metric::Lac => 0,
+            Metric::LacBy(p) => 1 + p as usize,
+            Metric::Cost => 11,
+            Metric::CostBy(p) => 12 + p as usize,
+            Metric::PostCareCost => 22,
+            Metric::Entries => 23,
+            Metric::Leavers => 24,
+            Metric::SavingsPlacements => 25,
+            Metric::SavingsAvoidedGrowth => 26,
+            Metric::SavingsTotal => 27,
+            Metric::ReturnOnInvestment => 28,
+            Metric::MtfsImpact => 29,
+            Metric::CumulativeNet => 30,
+            Metric::ComparatorLac => 31,
+            Metric::ComparatorCost => 32,
+            Metric::PairedSaving => 33,
+            Metric::IncrementalInvestment => 34,
+            Metric::NetCashFlow => 35,
+            Metric::ComparatorGap => 36,
+        }
+    }
+
+    /// The metric at position `i` of a row (panics beyond [`N_METRICS`]).
+    pub fn from_index(i: usize) -> Metric {
+        match i {
+            0 => Metric::Lac,
+            1..=10 => Metric::LacBy(Placement::ALL[i - 1]),
+            11 => Metric::Cost,
+            12..=21 => Metric::CostBy(Placement::ALL[i - 12]),
+            22 => Metric::PostCareCost,
+            23 => Metric::Entries,
+            24 => Metric::Leavers,
+            25 => Metric::SavingsPlacements,
+            26 => Metric::SavingsAvoidedGrowth,
+            27 => Metric::SavingsTotal,
+            28 => Metric::ReturnOnInvestment,
+            29 => Metric::MtfsImpact,
+            30 => Metric::CumulativeNet,
+            31 => Metric::ComparatorLac,
+            32 => Metric::ComparatorCost,
+            33 => Metric::PairedSaving,
+            34 => Metric::IncrementalInvestment,
+            35 => Metric::NetCashFlow,
+            36 => Metric::ComparatorGap,
+            _ => panic!("metric index {i} out of range"),
+        }
+    }
+
+    /// Whether the metric needs a plan and a paired comparator arm.
+    pub const fn needs_pair(self) -> bool {
+        self.index() >= ARM_METRICS
+    }
+
+    /// The ledger the metric belongs to.
+    pub const fn ledger(self) -> Ledger {
+        match self {
+            Metric::SavingsPlacements
+            | Metric::SavingsAvoidedGrowth
+            | Metric::SavingsTotal
+            | Metric::ReturnOnInvestment
+            | Metric::MtfsImpact
+            | Metric::CumulativeNet => Ledger::Paper,
+            Metric::PairedSaving | Metric::IncrementalInvestment | Metric::NetCashFlow => {
+                Ledger::Economic
+            }
+            Metric::ComparatorLac | Metric::ComparatorCost | Metric::ComparatorGap => {
+                Ledger::Comparator
+            }
+            _ => Ledger::Arm,
+        }
+    }
+
+    /// The unit.
+    pub const fn unit(self) -> MetricUnit {
+        match self {
+            Metric::Lac
+            | Metric::LacBy(_)
+            | Metric::Entries
+            | Metric::Leavers
+            | Metric::ComparatorLac => MetricUnit::Children,
+            Metric::Cost | Metric::CostBy(_) | Metric::PostCareCost | Metric::ComparatorCost => {
+                MetricUnit::Pounds
+            }
+            _ => MetricUnit::Thousands,
+        }
+    }
+
+    /// The placement type, or `None` for all.
+    pub const fn placement(self) -> Option<Placement> {
+        match self {
+            Metric::LacBy(p) | Metric::CostBy(p) => Some(p),
+            _ => None,
+        }
+    }
+
     /// Dotted JSON key, e.g. `lac.by_type.ifa`, `plan.mtfs_impact`.
-    pub key: &'static str,
-    /// Tidy CSV metric, e.g. `lac`, `mtfs_impact` (same names as deterministic runs).
-    pub tidy: &'static str,
-    /// Placement type, or `None` for all.
-    pub placement: Option<Placement>,
-    /// Unit: `children`, `pounds` or `£'000s`.
-    pub unit: &'static str,
+    pub fn key(self) -> String {
+        match self {
+            Metric::LacBy(p) => format!("lac.by_type.{}", p.key()),
+            Metric::CostBy(p) => format!("cost.by_type.{}", p.key()),
+            other => other.base_key().to_string(),
+        }
+    }
+
+    fn base_key(self) -> &'static str {
+        match self {
+            Metric::Lac | Metric::LacBy(_) => "lac.total",
+            Metric::Cost | Metric::CostBy(_) => "cost.total",
+            Metric::PostCareCost => "post_care_cost",
+            Metric::Entries => "entries",
+            Metric::Leavers => "leavers",
+            Metric::SavingsPlacements => "plan.savings.placements",
+            Metric::SavingsAvoidedGrowth => "plan.savings.avoided_growth",
+            Metric::SavingsTotal => "plan.savings.total",
+            Metric::ReturnOnInvestment => "plan.return_on_investment",
+            Metric::MtfsImpact => "plan.mtfs_impact",
+            Metric::CumulativeNet => "plan.cumulative_net",
+            Metric::ComparatorLac => "do_nothing.lac.total",
+            Metric::ComparatorCost => "do_nothing.cost.total",
+            // The key scripts already read; it now holds the economic-ledger saving.
+            Metric::PairedSaving => "plan.saving_vs_do_nothing",
+            Metric::IncrementalInvestment => "plan.incremental_investment",
+            Metric::NetCashFlow => "plan.net_cash_flow",
+            Metric::ComparatorGap => "do_nothing.budget_gap",
+        }
+    }
+
+    /// Tidy CSV metric name (same names as deterministic runs where they overlap).
+    pub const fn tidy(self) -> &'static str {
+        match self {
+            Metric::Lac | Metric::LacBy(_) => "lac",
+            Metric::Cost | Metric::CostBy(_) => "cost",
+            Metric::PostCareCost => "post_care_cost",
+            Metric::Entries => "entries",
+            Metric::Leavers => "leavers",
+            Metric::SavingsPlacements => "savings_placements",
+            Metric::SavingsAvoidedGrowth => "savings_avoided_growth",
+            Metric::SavingsTotal => "savings_total",
+            Metric::ReturnOnInvestment => "return_on_investment",
+            Metric::MtfsImpact => "mtfs_impact",
+            Metric::CumulativeNet => "cumulative_net",
+            Metric::ComparatorLac => "do_nothing_lac",
+            Metric::ComparatorCost => "do_nothing_cost",
+            Metric::PairedSaving => "saving_vs_do_nothing",
+            Metric::IncrementalInvestment => "incremental_investment",
+            Metric::NetCashFlow => "net_cash_flow",
+            Metric::ComparatorGap => "do_nothing_budget_gap",
+        }
+    }
 }
 
-const LAC_KEYS: [&str; N_PLACEMENTS] = [
-    "lac.by_type.relative_friend_foster",
-    "lac.by_type.in_house_foster",
-    "lac.by_type.ifa",
-    "lac.by_type.homes_hostels",
-    "lac.by_type.placed_with_parents",
-    "lac.by_type.placed_for_adoption",
-    "lac.by_type.independent_living",
-    "lac.by_type.residential_school",
-    "lac.by_type.mother_baby",
-    "lac.by_type.other",
-];
+/// Metric `m` of year `t` in a row of `n_years × N_METRICS` values.
+pub fn at(row: &[f64], t: usize, m: Metric) -> f64 {
+    row[t * N_METRICS + m.index()]
+}
 
-const COST_KEYS: [&str; N_PLACEMENTS] = [
-    "cost.by_type.relative_friend_foster",
-    "cost.by_type.in_house_foster",
-    "cost.by_type.ifa",
-    "cost.by_type.homes_hostels",
-    "cost.by_type.placed_with_parents",
-    "cost.by_type.placed_for_adoption",
-    "cost.by_type.independent_living",
-    "cost.by_type.residential_school",
-    "cost.by_type.mother_baby",
-    "cost.by_type.other",
-];
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The name of metric `m`.
-pub fn name(m: usize) -> MetricName {
-    let n = |key, tidy, unit| MetricName {
-        key,
-        tidy,
-        placement: None,
-        unit,
-    };
-    match m {
-        LAC_TOTAL => n("lac.total", "lac", "children"),
-        x if (LAC_BY_TYPE..LAC_BY_TYPE + N_PLACEMENTS).contains(&x) => MetricName {
-            key: LAC_KEYS[x - LAC_BY_TYPE],
-            tidy: "lac",
-            placement: Some(Placement::ALL[x - LAC_BY_TYPE]),
-            unit: "children",
-        },
-        COST_TOTAL => n("cost.total", "cost", "pounds"),
-        x if (COST_BY_TYPE..COST_BY_TYPE + N_PLACEMENTS).contains(&x) => MetricName {
-            key: COST_KEYS[x - COST_BY_TYPE],
-            tidy: "cost",
-            placement: Some(Placement::ALL[x - COST_BY_TYPE]),
-            unit: "pounds",
-        },
-        POST_CARE_COST => n("post_care_cost", "post_care_cost", "pounds"),
-        ENTRIES => n("entries", "entries", "children"),
-        LEAVERS => n("leavers", "leavers", "children"),
-        SAVINGS_PLACEMENTS => n("plan.savings.placements", "savings_placements", "£'000s"),
-        SAVINGS_AVOIDED_GROWTH => n(
-            "plan.savings.avoided_growth",
-            "savings_avoided_growth",
-            "£'000s",
-        ),
-        SAVINGS_TOTAL => n("plan.savings.total", "savings_total", "£'000s"),
-        RETURN_ON_INVESTMENT => n(
-            "plan.return_on_investment",
-            "return_on_investment",
-            "£'000s",
-        ),
-        MTFS_IMPACT => n("plan.mtfs_impact", "mtfs_impact", "£'000s"),
-        CUMULATIVE_NET => n("plan.cumulative_net", "cumulative_net", "£'000s"),
-        DO_NOTHING_LAC => n("do_nothing.lac.total", "do_nothing_lac", "children"),
-        DO_NOTHING_COST => n("do_nothing.cost.total", "do_nothing_cost", "pounds"),
-        _ => n(
-            "plan.saving_vs_do_nothing",
-            "saving_vs_do_nothing",
-            "£'000s",
-        ),
+    #[test]
+    fn every_index_round_trips_and_keys_are_unique() {
+        let mut keys = std::collections::BTreeSet::new();
+        for i in 0..N_METRICS {
+            let m = Metric::from_index(i);
+            assert_eq!(m.index(), i);
+            assert!(keys.insert(m.key()), "duplicate key {}", m.key());
+        }
+        assert_eq!(Metric::Leavers.index() + 1, ARM_METRICS);
+        assert_eq!(crate::placement::N_PLACEMENTS, 10);
     }
 }

@@ -5,11 +5,13 @@
 //! (it runs on whatever rayon pool the caller installs), reads no clock and
 //! draws no progress bar.
 
+pub mod census;
 pub mod metrics;
 pub mod runner;
 pub mod streams;
 pub mod summary;
 
-pub use runner::{EngineError, MAX_PATHS, MonteCarlo, Setup, expected, run};
+pub use metrics::{Metric, MetricUnit};
+pub use runner::{EngineError, Finance, MAX_PATHS, MonteCarlo, PathFinance, Setup, expected, run};
 pub use streams::DEFAULT_SEED;
-pub use summary::{PERCENTILES, Stat, Summary, quantile_type7, summarise};
+pub use summary::{BreakEvenRange, PERCENTILES, Stat, Summary, quantile_type7, stat, summarise};

@@ -5,14 +5,16 @@
 //! Performs no I/O, builds no thread pool and reads no clock: progress is a
 //! callback the caller supplies.
 
-use super::metrics::{self as m, ARM_METRICS, N_METRICS};
+use super::census;
+use super::metrics::{ARM_METRICS, Metric, N_METRICS};
 use super::streams;
+use crate::finance::break_even;
 use crate::finance::discount::{GREEN_BOOK_RATE, npv};
-use crate::finance::{PlanInputs, year_position};
+use crate::finance::{PlanInputs, do_nothing_budget, year_position};
 use crate::model::params::EntryCalibration;
 use crate::model::sampling::Draws;
 use crate::model::{MonthParams, PathParams, State, step};
-use crate::placement::{ByPlacement, N_PLACEMENTS};
+use crate::placement::{ByPlacement, N_PLACEMENTS, Placement};
 use crate::projection;
 use crate::scenario::validate::MAX_YEARS;
 use crate::scenario::{Scenario, Stochastic};
@@ -36,6 +38,9 @@ pub enum EngineError {
         "the do-nothing and invest scenarios cover different years ({0} and {1}); give both the same [years]"
     )]
     YearsDiffer(String, String),
+    /// The two arms of a comparison do not open from the same children.
+    #[error("{0}")]
+    CensusDiffers(String),
     /// The number of paths is outside what is allowed.
     #[error("--paths: must be between 1 and {MAX_PATHS}, got {0}")]
     Paths(u64),
@@ -54,17 +59,37 @@ pub struct Arm<'a> {
     pub unit_costs: &'a [ByPlacement<f64>],
 }
 
-/// What to run: a main arm, and for plans a paired do-nothing arm and the finance.
+/// The money of a paired run: the plan's inputs (paper's ledger) and what the
+/// comparator arm brings (economic ledger and its budget position).
+#[derive(Debug, Clone)]
+pub struct Finance {
+    /// The invest scenario's yearly inputs, £'000s.
+    pub plan: PlanInputs,
+    /// The paper's baseline: today's children at first-year unit costs, pounds a year.
+    pub baseline: f64,
+    /// The comparator's own investment (0 for a do-nothing scenario), £'000s a year.
+    pub comparator_investment: Vec<f64>,
+    /// The comparator's own given savings, £'000s a year.
+    pub comparator_given: Vec<f64>,
+    /// The comparator's Appendix 5 budget gap, £'000s a year, if it has a budget.
+    pub comparator_gap: Option<Vec<f64>>,
+    /// The comparator arm's in-year cost (placements and post-care) in the
+    /// expected-value model, pounds a year: a path's gap is the paper's gap
+    /// plus how far its comparator arm costs more than this.
+    pub comparator_expected_cost: Vec<f64>,
+}
+
+/// What to run: a main arm, and for plans a paired comparator arm and the finance.
 #[derive(Debug, Clone)]
 pub struct Setup<'a> {
     /// Financial years.
     pub years: Vec<FinancialYear>,
     /// The scenario's own arm (the invest arm for a plan).
     pub main: Arm<'a>,
-    /// The paired do-nothing arm, for plans.
+    /// The paired comparator arm, for plans (the do-nothing arm).
     pub do_nothing: Option<Arm<'a>>,
-    /// The plan's finance inputs, and the baseline cost (pounds a year) savings are measured from.
-    pub finance: Option<(PlanInputs, f64)>,
+    /// The money, for plans.
+    pub finance: Option<Finance>,
     /// Optimism-bias shortfall of the plan's placement savings (0 = none).
     pub optimism_savings: f64,
 }
@@ -85,7 +110,7 @@ impl<'a> Setup<'a> {
             interventions: false,
             unit_costs: &s.unit_costs,
         });
-        Ok(Setup {
+        let mut setup = Setup {
             years: s.years.clone(),
             main: Arm {
                 stochastic: st,
@@ -94,12 +119,18 @@ impl<'a> Setup<'a> {
                 unit_costs: &s.unit_costs,
             },
             do_nothing,
-            finance: is_plan.then(|| (PlanInputs::new(s), baseline_cost(s))),
+            finance: None,
             optimism_savings: s.optimism_bias.savings,
-        })
+        };
+        if is_plan {
+            // The plan's own do-nothing invests nothing and has no given savings.
+            setup.finance = Some(setup.finance_against(s, None));
+        }
+        Ok(setup)
     }
 
-    /// A do-nothing scenario and an invest scenario, paired path by path.
+    /// A comparator scenario and an invest scenario, paired path by path. Both
+    /// must cover the same years and open from the same census.
     pub fn paired(dn: &'a Scenario, inv: &'a Scenario) -> Result<Setup<'a>, EngineError> {
         if dn.years != inv.years {
             return Err(EngineError::YearsDiffer(
@@ -115,7 +146,10 @@ impl<'a> Setup<'a> {
             .stochastic
             .as_ref()
             .ok_or_else(|| EngineError::NoStochastic(inv.title.clone()))?;
-        Ok(Setup {
+        if let Some(d) = census::differs(dst, ist) {
+            return Err(EngineError::CensusDiffers(d));
+        }
+        let mut setup = Setup {
             years: inv.years.clone(),
             main: Arm {
                 stochastic: ist,
@@ -129,9 +163,53 @@ impl<'a> Setup<'a> {
                 interventions: true,
                 unit_costs: &dn.unit_costs,
             }),
-            finance: Some((PlanInputs::new(inv), baseline_cost(inv))),
+            finance: None,
             optimism_savings: inv.optimism_bias.savings,
-        })
+        };
+        setup.finance = Some(setup.finance_against(inv, Some(dn)));
+        Ok(setup)
+    }
+
+    /// The finance of `inv` against `comparator` (`None`: its own do-nothing arm).
+    fn finance_against(&self, inv: &Scenario, comparator: Option<&Scenario>) -> Finance {
+        let n = inv.n_years();
+        let dn_scenario = comparator.unwrap_or(inv);
+        let (comparator_investment, comparator_given) = match comparator {
+            Some(c) => {
+                let p = PlanInputs::new(c);
+                (p.investment_total, p.given_total)
+            }
+            None => (vec![0.0; n], vec![0.0; n]),
+        };
+        let comparator_expected_cost = match &self.do_nothing {
+            Some(dn) => {
+                let pp = PathParams::central(dn.stochastic, &dn.entries, dn.interventions);
+                let mut buf = [0.0; MAX_YEARS as usize * ARM_METRICS];
+                simulate(
+                    dn,
+                    &pp,
+                    n,
+                    &mut |_| crate::model::Expected,
+                    &mut buf,
+                    ARM_METRICS,
+                );
+                (0..n)
+                    .map(|t| {
+                        buf[t * ARM_METRICS + Metric::Cost.index()]
+                            + buf[t * ARM_METRICS + Metric::PostCareCost.index()]
+                    })
+                    .collect()
+            }
+            None => vec![0.0; n],
+        };
+        Finance {
+            plan: PlanInputs::new(inv),
+            baseline: baseline_cost(inv),
+            comparator_investment,
+            comparator_given,
+            comparator_gap: do_nothing_budget(dn_scenario).map(|b| b.gap),
+            comparator_expected_cost,
+        }
     }
 
     /// Number of years.
@@ -150,6 +228,26 @@ pub fn baseline_cost(s: &Scenario) -> f64 {
     projection::cost(&s.cohort, &s.unit_costs[0]).total()
 }
 
+/// What a path's finance comes to beyond its yearly metrics.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PathFinance {
+    /// Index of the sustained break-even year (the impact stays at or below
+    /// zero from then to the end), or -1.
+    pub break_even: i16,
+    /// Index of the first year the impact is negative (the paper's rule), or -1.
+    pub first_negative: i16,
+    /// Green Book NPV of the net cash flow (economic ledger), £'000s.
+    pub npv: f64,
+}
+
+impl PathFinance {
+    const NONE: PathFinance = PathFinance {
+        break_even: -1,
+        first_negative: -1,
+        npv: 0.0,
+    };
+}
+
 /// Every path's results.
 #[derive(Debug, Clone)]
 pub struct MonteCarlo {
@@ -161,22 +259,26 @@ pub struct MonteCarlo {
     pub years: Vec<FinancialYear>,
     /// `[path, year, metric]`, row-major ([`N_METRICS`] metrics).
     pub cube: Vec<f64>,
-    /// Per path: index of the break-even year, or -1 when it does not break even.
+    /// Per path: index of the sustained break-even year, or -1 when it does not break even.
     pub break_even: Vec<i16>,
-    /// Per path: net present value of savings less investment at 3.5%, £'000s.
+    /// Per path: index of the first year the MTFS impact is negative, or -1.
+    pub first_negative: Vec<i16>,
+    /// Per path: Green Book NPV of the net cash flow against the comparator, £'000s.
     pub npv: Vec<f64>,
     /// Whether plan metrics are filled.
     pub has_finance: bool,
+    /// Whether the comparator has a budget (its gap metric is filled).
+    pub has_comparator_budget: bool,
 }
 
 impl MonteCarlo {
     /// One value of the cube.
-    pub fn value(&self, path: usize, year: usize, metric: usize) -> f64 {
-        self.cube[(path * self.years.len() + year) * N_METRICS + metric]
+    pub fn value(&self, path: usize, year: usize, metric: Metric) -> f64 {
+        self.cube[(path * self.years.len() + year) * N_METRICS + metric.index()]
     }
 
     /// One metric in one year across paths, in path order.
-    pub fn column(&self, year: usize, metric: usize) -> Vec<f64> {
+    pub fn column(&self, year: usize, metric: Metric) -> Vec<f64> {
         (0..self.paths)
             .map(|p| self.value(p, year, metric))
             .collect()
@@ -184,7 +286,7 @@ impl MonteCarlo {
 
     /// Bytes of results held per path.
     pub fn bytes_per_path(&self) -> usize {
-        self.years.len() * N_METRICS * 8 + 2 + 8
+        self.years.len() * N_METRICS * 8 + 2 + 2 + 8
     }
 }
 
@@ -202,7 +304,7 @@ pub fn run(
     let n = paths as usize;
     let stride = setup.n_years() * N_METRICS;
     let mut cube = vec![0.0; n * stride];
-    let mut extra = vec![(-1i16, 0.0f64); n];
+    let mut extra = vec![PathFinance::NONE; n];
     cube.par_chunks_mut(stride)
         .zip(extra.par_iter_mut())
         .enumerate()
@@ -215,14 +317,19 @@ pub fn run(
         seed,
         years: setup.years.clone(),
         cube,
-        break_even: extra.iter().map(|e| e.0).collect(),
-        npv: extra.iter().map(|e| e.1).collect(),
+        break_even: extra.iter().map(|e| e.break_even).collect(),
+        first_negative: extra.iter().map(|e| e.first_negative).collect(),
+        npv: extra.iter().map(|e| e.npv).collect(),
         has_finance: setup.has_finance(),
+        has_comparator_budget: setup
+            .finance
+            .as_ref()
+            .is_some_and(|f| f.comparator_gap.is_some()),
     })
 }
 
-/// One random path into `row` (`n_years × N_METRICS`); returns (break-even index or -1, NPV).
-pub fn run_path(setup: &Setup, seed: u64, path: u64, row: &mut [f64]) -> (i16, f64) {
+/// One random path into `row` (`n_years × N_METRICS`).
+pub fn run_path(setup: &Setup, seed: u64, path: u64, row: &mut [f64]) -> PathFinance {
     let params = |arm: &Arm| {
         let mut rng = streams::structural(seed, path);
         PathParams::random(arm.stochastic, &arm.entries, arm.interventions, &mut rng)
@@ -234,15 +341,15 @@ pub fn run_path(setup: &Setup, seed: u64, path: u64, row: &mut [f64]) -> (i16, f
 
 /// The expected-value model: one row with every draw replaced by its
 /// expectation and every structural value by its distribution's mean.
-pub fn expected(setup: &Setup) -> (Vec<f64>, i16, f64) {
+pub fn expected(setup: &Setup) -> (Vec<f64>, PathFinance) {
     let mut row = vec![0.0; setup.n_years() * N_METRICS];
-    let (be, v) = both_arms(
+    let f = both_arms(
         setup,
         &mut row,
         |arm| PathParams::central(arm.stochastic, &arm.entries, arm.interventions),
         |_| crate::model::Expected,
     );
-    (row, be, v)
+    (row, f)
 }
 
 fn both_arms<D: Draws>(
@@ -250,45 +357,64 @@ fn both_arms<D: Draws>(
     row: &mut [f64],
     params: impl Fn(&Arm) -> PathParams,
     mut draws: impl FnMut(usize) -> D,
-) -> (i16, f64) {
+) -> PathFinance {
     let n_years = setup.n_years();
     let pp = params(&setup.main);
     simulate(&setup.main, &pp, n_years, &mut draws, row, N_METRICS);
-    let (Some(dn), Some((inputs, baseline))) = (&setup.do_nothing, &setup.finance) else {
-        return (-1, 0.0);
+    let (Some(dn), Some(fin)) = (&setup.do_nothing, &setup.finance) else {
+        return PathFinance::NONE;
     };
     let mut buf = [0.0; MAX_YEARS as usize * ARM_METRICS];
     let pp_dn = params(dn);
     simulate(dn, &pp_dn, n_years, &mut draws, &mut buf, ARM_METRICS);
+    let inputs = &fin.plan;
+    let keep = 1.0 - setup.optimism_savings;
     let mut cumulative = 0.0;
-    let mut break_even = -1i16;
+    let mut impact = [0.0; MAX_YEARS as usize];
     let mut net = [0.0; MAX_YEARS as usize];
     for t in 0..n_years {
         let r = &mut row[t * N_METRICS..(t + 1) * N_METRICS];
         let d = &buf[t * ARM_METRICS..(t + 1) * ARM_METRICS];
-        let cost = r[m::COST_TOTAL] + r[m::POST_CARE_COST];
-        let dn_cost = d[m::COST_TOTAL] + d[m::POST_CARE_COST];
-        // Optimism bias trims the plan's savings; its delay is already in the
-        // interventions' start months.
-        let placements = (baseline - cost) / 1000.0 * (1.0 - setup.optimism_savings);
-        let avoided = (dn_cost - baseline) / 1000.0 + inputs.price_pressure[t];
+        let arm_cost = |x: &[f64]| x[Metric::Cost.index()] + x[Metric::PostCareCost.index()];
+        let cost = arm_cost(r);
+        let dn_cost = arm_cost(d);
+        // Paper's ledger (Tables 1 and 3). Optimism bias trims the plan's
+        // savings; its delay is already in the interventions' start months.
+        let placements = (fin.baseline - cost) / 1000.0 * keep;
+        let avoided = (dn_cost - fin.baseline) / 1000.0 + inputs.price_pressure[t];
         let y = year_position(inputs, t, placements, avoided);
         cumulative += y.return_on_investment;
-        r[m::SAVINGS_PLACEMENTS] = placements;
-        r[m::SAVINGS_AVOIDED_GROWTH] = avoided;
-        r[m::SAVINGS_TOTAL] = y.savings_total;
-        r[m::RETURN_ON_INVESTMENT] = y.return_on_investment;
-        r[m::MTFS_IMPACT] = y.mtfs_impact;
-        r[m::CUMULATIVE_NET] = cumulative;
-        r[m::DO_NOTHING_LAC] = d[m::LAC_TOTAL];
-        r[m::DO_NOTHING_COST] = dn_cost;
-        r[m::SAVING_VS_DO_NOTHING] = (dn_cost - cost) / 1000.0;
-        if break_even < 0 && y.mtfs_impact < 0.0 {
-            break_even = t as i16;
-        }
-        net[t] = -y.return_on_investment;
+        // Economic ledger: this arm less the comparator on the same path.
+        let paired =
+            (dn_cost - cost) / 1000.0 * keep + inputs.given_total[t] - fin.comparator_given[t];
+        let incremental = inputs.investment_total[t] - fin.comparator_investment[t];
+        let mut set = |m: Metric, v: f64| r[m.index()] = v;
+        set(Metric::SavingsPlacements, placements);
+        set(Metric::SavingsAvoidedGrowth, avoided);
+        set(Metric::SavingsTotal, y.savings_total);
+        set(Metric::ReturnOnInvestment, y.return_on_investment);
+        set(Metric::MtfsImpact, y.mtfs_impact);
+        set(Metric::CumulativeNet, cumulative);
+        set(Metric::ComparatorLac, d[Metric::Lac.index()]);
+        set(Metric::ComparatorCost, dn_cost);
+        set(Metric::PairedSaving, paired);
+        set(Metric::IncrementalInvestment, incremental);
+        set(Metric::NetCashFlow, paired - incremental);
+        set(
+            Metric::ComparatorGap,
+            fin.comparator_gap.as_ref().map_or(0.0, |g| {
+                g[t] + (dn_cost - fin.comparator_expected_cost[t]) / 1000.0
+            }),
+        );
+        impact[t] = y.mtfs_impact;
+        net[t] = paired - incremental;
     }
-    (break_even, npv(&net[..n_years], GREEN_BOOK_RATE))
+    let index = |i: Option<usize>| i.map_or(-1, |i| i as i16);
+    PathFinance {
+        break_even: index(break_even::sustained_index(&impact[..n_years])),
+        first_negative: index(break_even::first_negative_index(&impact[..n_years])),
+        npv: npv(&net[..n_years], GREEN_BOOK_RATE),
+    }
 }
 
 /// Runs one arm month by month, writing its yearly metrics (the first
@@ -331,12 +457,14 @@ fn simulate<D: Draws>(
         }
         let r = &mut out[t * stride..t * stride + ARM_METRICS];
         let by_type = state.by_placement();
-        r[m::LAC_TOTAL] = by_type.total();
-        r[m::LAC_BY_TYPE..m::LAC_BY_TYPE + N_PLACEMENTS].copy_from_slice(&by_type.0);
-        r[m::COST_TOTAL] = cost_by_type.iter().sum();
-        r[m::COST_BY_TYPE..m::COST_BY_TYPE + N_PLACEMENTS].copy_from_slice(&cost_by_type);
-        r[m::POST_CARE_COST] = post_care;
-        r[m::ENTRIES] = entries;
-        r[m::LEAVERS] = leavers;
+        r[Metric::Lac.index()] = by_type.total();
+        r[Metric::Cost.index()] = cost_by_type.iter().sum();
+        for p in Placement::ALL {
+            r[Metric::LacBy(p).index()] = by_type[p];
+            r[Metric::CostBy(p).index()] = cost_by_type[p.index()];
+        }
+        r[Metric::PostCareCost.index()] = post_care;
+        r[Metric::Entries.index()] = entries;
+        r[Metric::Leavers.index()] = leavers;
     }
 }

@@ -1,9 +1,13 @@
 //! Across-path statistics: means, exact percentiles (Hyndman & Fan type 7, the
-//! same as Excel's `PERCENTILE.INC`), break-even probabilities and NPV.
+//! same as Excel's `PERCENTILE.INC`), break-even probabilities (sustained and
+//! the paper's first-negative rule), budget positions and the NPV.
+//!
+//! This is the one quantile function of the crate: partnerships, sweeps and
+//! reports call [`quantile_type7`] and [`stat`].
 //!
 //! Means are summed in path order, so they do not depend on the thread count.
 
-use super::metrics::{self, N_METRICS};
+use super::metrics::Metric;
 use super::runner::MonteCarlo;
 
 /// The percentiles reported, with their output keys.
@@ -56,23 +60,55 @@ pub struct Summary {
     pub paths: usize,
     /// The seed.
     pub seed: u64,
-    /// Metric indices summarised (plan metrics only when the run has finance).
-    pub metrics: Vec<usize>,
+    /// Metrics summarised (paired metrics only when the run has finance).
+    pub metrics: Vec<Metric>,
     /// `stats[i][t]`: metric `metrics[i]` in year `t`.
     pub stats: Vec<Vec<Stat>>,
-    /// Probability of having broken even by the end of each year (plan runs).
+    /// Probability of a sustained break-even by the end of each year (plan runs).
     pub break_even_by: Vec<f64>,
-    /// Probability of breaking even first in each year (plan runs).
+    /// Probability that the sustained break-even year is each year (plan runs).
     pub break_even_in: Vec<f64>,
-    /// NPV at the Green Book rate of savings less investment, £'000s (plan runs).
+    /// Probability that the MTFS impact has been negative in some year by the
+    /// end of each year (the paper's first-negative rule; plan runs).
+    pub first_negative_by: Vec<f64>,
+    /// Probability that the first negative year is each year (plan runs).
+    pub first_negative_in: Vec<f64>,
+    /// Probability that the invest arm's MTFS impact is at or below zero in each year.
+    pub within_budget: Vec<f64>,
+    /// Probability that the comparator's budget gap is at or below zero in each
+    /// year (empty when the comparator has no budget).
+    pub comparator_within_budget: Vec<f64>,
+    /// Green Book NPV at 3.5% of the net cash flow against the comparator, £'000s (plan runs).
     pub npv: Option<Stat>,
 }
 
-/// Summarises every metric, year, the break-even year and the NPV.
+/// Share of paths whose year index equals each year, and its running sum.
+fn by_year(index: &[i16], n_years: usize) -> (Vec<f64>, Vec<f64>) {
+    let n = index.len().max(1) as f64;
+    let mut counts = vec![0usize; n_years];
+    for &i in index {
+        if i >= 0 {
+            counts[i as usize] += 1;
+        }
+    }
+    let in_year: Vec<f64> = counts.iter().map(|&c| c as f64 / n).collect();
+    // Counted, then divided once, so "by the last year" is exactly 1 − never.
+    let by = counts
+        .iter()
+        .scan(0usize, |acc, &c| {
+            *acc += c;
+            Some(*acc as f64 / n)
+        })
+        .collect();
+    (in_year, by)
+}
+
+/// Summarises every metric, year, the break-even years and the NPV.
 pub fn summarise(mc: &MonteCarlo) -> Summary {
     let n_years = mc.years.len();
-    let metrics: Vec<usize> = (0..N_METRICS)
-        .filter(|&m| mc.has_finance || !metrics::is_plan_metric(m))
+    let metrics: Vec<Metric> = Metric::all()
+        .filter(|m| mc.has_finance || !m.needs_pair())
+        .filter(|&m| m != Metric::ComparatorGap || mc.has_comparator_budget)
         .collect();
     let mut scratch = vec![0.0; mc.paths];
     let stats = metrics
@@ -88,39 +124,71 @@ pub fn summarise(mc: &MonteCarlo) -> Summary {
                 .collect()
         })
         .collect();
-    let (break_even_by, break_even_in, npv) = if mc.has_finance {
-        let n = mc.paths as f64;
-        let in_year: Vec<f64> = (0..n_years)
-            .map(|t| mc.break_even.iter().filter(|&&b| b == t as i16).count() as f64 / n)
-            .collect();
-        let by: Vec<f64> = in_year
-            .iter()
-            .scan(0.0, |acc, v| {
-                *acc += v;
-                Some(*acc)
-            })
-            .collect();
-        let mut v = mc.npv.clone();
-        (by, in_year, Some(stat(&mut v)))
-    } else {
-        (Vec::new(), Vec::new(), None)
+    let n = mc.paths.max(1) as f64;
+    let share_at_or_below_zero = |m: Metric| -> Vec<f64> {
+        (0..n_years)
+            .map(|t| (0..mc.paths).filter(|&p| mc.value(p, t, m) <= 0.0).count() as f64 / n)
+            .collect()
     };
-    Summary {
+    let mut sum = Summary {
         paths: mc.paths,
         seed: mc.seed,
         metrics,
         stats,
-        break_even_by,
-        break_even_in,
-        npv,
+        break_even_by: Vec::new(),
+        break_even_in: Vec::new(),
+        first_negative_by: Vec::new(),
+        first_negative_in: Vec::new(),
+        within_budget: Vec::new(),
+        comparator_within_budget: Vec::new(),
+        npv: None,
+    };
+    if mc.has_finance {
+        (sum.break_even_in, sum.break_even_by) = by_year(&mc.break_even, n_years);
+        (sum.first_negative_in, sum.first_negative_by) = by_year(&mc.first_negative, n_years);
+        sum.within_budget = share_at_or_below_zero(Metric::MtfsImpact);
+        if mc.has_comparator_budget {
+            sum.comparator_within_budget = share_at_or_below_zero(Metric::ComparatorGap);
+        }
+        let mut v = mc.npv.clone();
+        sum.npv = Some(stat(&mut v));
+    }
+    sum
+}
+
+/// The years by which a quarter and three quarters of paths have a sustained
+/// break-even (`None`: not within the horizon).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BreakEvenRange {
+    /// Index of the first year by which at least 25% of paths have broken even.
+    pub p25: Option<usize>,
+    /// Index of the first year by which at least 75% of paths have broken even.
+    pub p75: Option<usize>,
+}
+
+impl BreakEvenRange {
+    /// Whether year index `year` (`None`: no break-even) lies outside the range.
+    pub fn excludes(&self, year: Option<usize>) -> bool {
+        // Order years with "never" last.
+        let key = |y: Option<usize>| y.unwrap_or(usize::MAX);
+        key(year) < key(self.p25) || key(year) > key(self.p75)
     }
 }
 
 impl Summary {
     /// The statistics of metric `m`, if summarised.
-    pub fn get(&self, m: usize) -> Option<&[Stat]> {
+    pub fn get(&self, m: Metric) -> Option<&[Stat]> {
         let i = self.metrics.iter().position(|&x| x == m)?;
         Some(&self.stats[i])
+    }
+
+    /// The 25-75% range of sustained break-even years.
+    pub fn break_even_range(&self) -> BreakEvenRange {
+        let first = |q: f64| self.break_even_by.iter().position(|&p| p >= q);
+        BreakEvenRange {
+            p25: first(0.25),
+            p75: first(0.75),
+        }
     }
 }
 

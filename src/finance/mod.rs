@@ -141,8 +141,11 @@ pub struct PlanFinance {
     pub mtfs_impact: Vec<f64>,
     /// Cumulative return on investment.
     pub cumulative_net: Vec<f64>,
-    /// First year the MTFS impact is negative.
+    /// Sustained break-even: the first year from which the MTFS impact stays at
+    /// or below zero (the headline; for the paper's plan the same as its rule).
     pub break_even: Option<BreakEven>,
+    /// The paper's rule: the first year the MTFS impact is negative.
+    pub break_even_first_negative: Option<BreakEven>,
 }
 
 /// Placement savings, £'000s: the baseline cost less the mean of each year's
@@ -327,6 +330,7 @@ pub fn plan_finance(s: &Scenario, p: &Projection) -> Option<PlanFinance> {
         })
         .collect();
     let break_even = break_even(&s.years, &mtfs_impact);
+    let break_even_first_negative = break_even::first_negative(&s.years, &mtfs_impact);
     Some(PlanFinance {
         investment,
         investment_total,
@@ -341,5 +345,6 @@ pub fn plan_finance(s: &Scenario, p: &Projection) -> Option<PlanFinance> {
         mtfs_impact,
         cumulative_net,
         break_even,
+        break_even_first_negative,
     })
 }

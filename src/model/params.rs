@@ -59,6 +59,8 @@ impl ActiveIntervention {
 pub struct PathParams {
     /// Yearly growth of the do-nothing stock.
     pub growth: f64,
+    /// Month from which entries grow (before it they stand at the first month's level).
+    pub growth_from_month: usize,
     /// Expected entries in the first month, before intervention effects.
     pub entries_first_month: f64,
     /// Number of interventions in use.
@@ -113,6 +115,7 @@ impl PathParams {
         }
         PathParams {
             growth,
+            growth_from_month: st.growth_from_month,
             entries_first_month: entries.at(growth) * entry_level,
             n_active,
             active,
@@ -169,7 +172,8 @@ impl PathParams {
 
 /// Expected first-month entries, before intervention effects, as a function of
 /// the growth rate: calibrated once per run so that the expected do-nothing stock
-/// follows `start · (1 + growth)^(months/12)`.
+/// follows `start · (1 + growth)^(months/12)`, counting months from
+/// `growth_from` (before it the line stands at `start`).
 ///
 /// The expected do-nothing path is linear in the entry level `E0`, so two
 /// expected-value runs (`E0` = 0 and 1) give it exactly; `E0` minimises the
@@ -274,6 +278,7 @@ pub fn calibrated_entries(st: &Stochastic, growth: f64, n_years: usize) -> f64 {
     let march = |e0: f64| -> Vec<f64> {
         let pp = PathParams {
             growth,
+            growth_from_month: st.growth_from_month,
             entries_first_month: e0,
             n_active: 0,
             active: [ActiveIntervention::default(); MAX_INTERVENTIONS],
@@ -297,7 +302,9 @@ pub fn calibrated_entries(st: &Stochastic, growth: f64, n_years: usize) -> f64 {
     let n0 = State::new(&st.start).total();
     let (mut num, mut den) = (0.0, 0.0);
     for t in 0..n_years {
-        let target = n0 * (1.0 + growth).powi(t as i32 + 1);
+        // The do-nothing line at 31 March: it stands still until growth starts.
+        let grown_years = (12 * (t + 1)).saturating_sub(st.growth_from_month) as f64 / 12.0;
+        let target = n0 * (1.0 + growth).powf(grown_years);
         if target <= 0.0 {
             continue;
         }
@@ -498,7 +505,7 @@ impl MonthParams {
 }
 
 fn entries_mean(pp: &PathParams, month: usize, mult: &[f64; N_TARGETS]) -> f64 {
-    let q = (1.0 + pp.growth).powf(month as f64 / 12.0);
+    let q = (1.0 + pp.growth).powf(month.saturating_sub(pp.growth_from_month) as f64 / 12.0);
     pp.entries_first_month * q * mult[Target::Entries.index()]
 }
 
@@ -530,6 +537,7 @@ mod tests {
         assert_eq!(iv.strength(60), 1.0);
         let mut pp = PathParams {
             growth: 0.0,
+            growth_from_month: 0,
             entries_first_month: 1.0,
             n_active: 2,
             active: [ActiveIntervention::default(); MAX_INTERVENTIONS],

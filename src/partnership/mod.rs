@@ -552,19 +552,8 @@ impl Spread {
     }
 }
 
-/// Hyndman-Fan type 7 quantile of sorted values (Excel `PERCENTILE.INC`).
-pub fn quantile7(sorted: &[f64], p: f64) -> f64 {
-    match sorted.len() {
-        0 => f64::NAN,
-        1 => sorted[0],
-        n => {
-            let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
-            let lo = h.floor() as usize;
-            let hi = (lo + 1).min(n - 1);
-            sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-        }
-    }
-}
+/// Hyndman-Fan type 7 quantile of sorted values (Excel `PERCENTILE.INC`): the engine's one quantile function.
+pub use crate::engine::quantile_type7 as quantile7;
 
 /// One partner across paths.
 #[derive(Debug, Clone, PartialEq, Serialize)]

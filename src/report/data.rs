@@ -292,11 +292,11 @@ pub fn with_tornado(mut data: ReportData, t: &Tornado) -> ReportData {
 /// percentile bands, the median path, fan tables and break-even probabilities.
 pub fn monte_carlo(loaded: &Loaded, r: &Deterministic, sum: &crate::engine::Summary) -> ReportData {
     use super::table::Unit;
-    use crate::engine::metrics as m;
+    use crate::engine::Metric;
     let s = &loaded.scenario;
     let mut data = deterministic(loaded, r);
     data.mode = format!("Monte Carlo, {} paths, seed {}", sum.paths, sum.seed);
-    let pct = |metric: usize, i: usize| -> Vec<f64> {
+    let pct = |metric: Metric, i: usize| -> Vec<f64> {
         sum.get(metric)
             .map(|v| v.iter().map(|x| x.percentiles[i]).collect())
             .unwrap_or_default()
@@ -305,32 +305,32 @@ pub fn monte_carlo(loaded: &Loaded, r: &Deterministic, sum: &crate::engine::Summ
     data.lac.bands = vec![
         Band {
             name: "P5-P95".into(),
-            low: pct(m::LAC_TOTAL, 0),
-            high: pct(m::LAC_TOTAL, 6),
+            low: pct(Metric::Lac, 0),
+            high: pct(Metric::Lac, 6),
         },
         Band {
             name: "P25-P75".into(),
-            low: pct(m::LAC_TOTAL, 2),
-            high: pct(m::LAC_TOTAL, 4),
+            low: pct(Metric::Lac, 2),
+            high: pct(Metric::Lac, 4),
         },
     ];
     let median = Series {
         name: "Median path".into(),
-        values: pct(m::LAC_TOTAL, 3),
+        values: pct(Metric::Lac, 3),
     };
     // The first line stays the plan (or projection); the median goes second.
     data.lac.lines.insert(1, median);
     if let Some(net) = data.net.as_mut() {
         if !sum.break_even_by.is_empty() {
-            net.impact = pct(m::MTFS_IMPACT, 3);
-            net.cumulative_net = pct(m::CUMULATIVE_NET, 3);
+            net.impact = pct(Metric::MtfsImpact, 3);
+            net.cumulative_net = pct(Metric::CumulativeNet, 3);
             net.break_even_probability = sum.break_even_by.clone();
         }
     }
     let mut fans = vec![super::monte_carlo::fan_table(
         s,
         sum,
-        m::LAC_TOTAL,
+        Metric::Lac,
         "Children in care at 31 March: percentiles across paths",
         Unit::Children,
     )];
@@ -338,7 +338,7 @@ pub fn monte_carlo(loaded: &Loaded, r: &Deterministic, sum: &crate::engine::Summ
         let mut impact = super::monte_carlo::fan_table(
             s,
             sum,
-            m::MTFS_IMPACT,
+            Metric::MtfsImpact,
             "Impact on the MTFS: percentiles across paths (negative: the plan pays its way)",
             Unit::Thousands,
         );

@@ -4,7 +4,8 @@
 //! `cost.by_type` (pounds); for plan scenarios `plan.investment_total`,
 //! `plan.savings.placements`, `plan.savings.avoided_growth`, one key per given
 //! saving (e.g. `plan.savings.workforce`), `plan.return_on_investment`,
-//! `plan.mtfs_impact` (all £'000s) and `plan.break_even_year`.
+//! `plan.mtfs_impact` (all £'000s), `plan.break_even_year` (sustained rule) and
+//! `plan.break_even_first_negative_year` (the paper's rule).
 
 use crate::placement::{ByPlacement, Placement};
 use crate::results::Deterministic;
@@ -112,6 +113,9 @@ pub fn deterministic(s: &Scenario, r: &Deterministic, meta: &Meta) -> Value {
             "mtfs_impact": r3(&f.mtfs_impact),
             "break_even_year": f.break_even.map(|b| b.year.label()),
             "break_even_years_after": f.break_even.map(|b| b.years_after),
+            "break_even_rule": "sustained: the first year from which the MTFS impact stays at or below zero",
+            "break_even_first_negative_year": f.break_even_first_negative.map(|b| b.year.label()),
+            "statistic": "deterministic (paper model)",
         });
     }
     doc

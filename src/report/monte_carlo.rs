@@ -1,23 +1,26 @@
 //! Monte Carlo results in every format: fan tables, the JSON document and tidy rows.
 //!
-//! JSON keys (on top of the deterministic ones, which hold **means** here):
-//! `mode` = "monte_carlo", `paths`, `seed`, `mean` (metric key -> one value per
-//! year), `percentiles` (metric key -> "p5" ... "p95" -> one value per year),
-//! `break_even_probability` (year label -> probability of having broken even by
-//! the end of that year), `break_even_in_year`, `npv`, and `interventions` (id,
-//! kind, paying investment line, start month from 1 April of the first year). Metric keys are those of
-//! [`crate::engine::metrics`] (`lac.total`, `lac.by_type.ifa`, `cost.total`,
-//! `plan.mtfs_impact`, ...). `lac.*` are counts at 31 March; `cost.*` in a Monte
-//! Carlo run are **in-year** costs (the sum of monthly costs), not the annual
-//! cost of the 31 March cohort the deterministic run shows. Renderers return
-//! values or text and write nothing.
+//! JSON keys (on top of the deterministic ones, which hold **means** here and
+//! say so in a `statistic` field): `mode` = "monte_carlo", `paths`, `seed`,
+//! `mean` (metric key -> one value per year), `percentiles` (metric key ->
+//! "p5" ... "p95" -> one value per year), `units` (metric key -> unit),
+//! `break_even_probability` (year label -> probability of a **sustained**
+//! break-even by the end of that year), `break_even_in_year`,
+//! `break_even_first_negative_probability` (the paper's first-negative rule),
+//! `within_budget_probability` (`invest` and `comparator`, by year), `npv` (the
+//! Green Book NPV of the economic ledger), `break_even_range` and
+//! `interventions`. Metric keys are those of [`crate::engine::metrics`]. `lac.*`
+//! are counts at 31 March; `cost.*` in a Monte Carlo run are **in-year** costs
+//! (the sum of monthly costs), not the annual cost of the 31 March cohort the
+//! deterministic run shows. Renderers return values or text and write nothing.
 
 use super::table::{RowKind, Table, Unit};
 use super::terminal;
 use super::tidy::TidyRow;
-use crate::engine::metrics::{self as m, N_METRICS};
-use crate::engine::{MonteCarlo, PERCENTILES, Summary};
+use crate::engine::metrics::{Ledger, MetricUnit};
+use crate::engine::{Metric, MonteCarlo, PERCENTILES, Summary};
 use crate::finance::PlanInputs;
+use crate::finance::discount::GREEN_BOOK_RATE;
 use crate::placement::Placement;
 use crate::scenario::Scenario;
 use serde_json::{Map, Value, json};
@@ -29,8 +32,50 @@ pub struct McMeta {
     pub scenario_path: String,
     /// SHA-256 of the scenario files.
     pub scenario_hash: String,
-    /// For `compare`: the do-nothing scenario's title and path.
+    /// For `compare`: the comparator scenario's title and path.
     pub do_nothing: Option<(String, String)>,
+    /// Index of the deterministic (paper's) model's sustained break-even year,
+    /// `Some(None)` when it does not break even, `None` when it has no plan.
+    pub deterministic_break_even: Option<Option<usize>>,
+}
+
+/// How the NPV is computed, said wherever it is shown.
+pub const NPV_BASIS: &str = "Green Book NPV at 3.5% of the net cash flow (invest arm less comparator on the same path: paired saving less incremental investment); the first year undiscounted, year t divided by 1.035^t";
+
+/// What the paper's ledger is, said wherever it is shown.
+pub const PAPER_LEDGER: &str = "Paper's ledger (Table 3): savings against the plan's baseline cost, growth a pressure and its avoidance a saving, measured against the budget";
+
+/// What the economic ledger is, said wherever it is shown.
+pub const ECONOMIC_LEDGER: &str = "Economic ledger: the invest arm less the comparator arm on the same path (0 when a scenario is compared with itself)";
+
+/// The name of the comparator arm, for titles.
+pub fn comparator_name(meta: &McMeta) -> String {
+    match &meta.do_nothing {
+        Some((title, _)) => title.clone(),
+        None => "its own do-nothing arm (the same rates without interventions)".into(),
+    }
+}
+
+/// A sentence when the deterministic break-even year lies outside the Monte
+/// Carlo's 25-75% range of sustained break-even years.
+pub fn break_even_warning(s: &Scenario, sum: &Summary, meta: &McMeta) -> Option<String> {
+    let det = meta.deterministic_break_even?;
+    if sum.break_even_by.is_empty() {
+        return None;
+    }
+    let range = sum.break_even_range();
+    if !range.excludes(det) {
+        return None;
+    }
+    let labels = s.year_labels();
+    let name =
+        |y: Option<usize>| y.map_or("not within the horizon".to_string(), |i| labels[i].clone());
+    Some(format!(
+        "Caution: the deterministic (paper) model breaks even in {}, outside the Monte Carlo's 25-75% range of sustained break-even years ({} to {}).",
+        name(det),
+        name(range.p25),
+        name(range.p75)
+    ))
 }
 
 fn r3(v: &[f64]) -> Value {
@@ -41,37 +86,59 @@ fn r3(v: &[f64]) -> Value {
     )
 }
 
-fn means(sum: &Summary, metric: usize) -> Vec<f64> {
+fn means(sum: &Summary, metric: Metric) -> Vec<f64> {
     sum.get(metric)
         .map(|s| s.iter().map(|x| x.mean).collect())
         .unwrap_or_default()
 }
 
-fn pct(sum: &Summary, metric: usize, i: usize) -> Vec<f64> {
+fn pct(sum: &Summary, metric: Metric, i: usize) -> Vec<f64> {
     sum.get(metric)
         .map(|s| s.iter().map(|x| x.percentiles[i]).collect())
         .unwrap_or_default()
 }
 
+/// Year label -> value.
+fn by_label(labels: &[String], v: &[f64]) -> Value {
+    let mut o = Map::new();
+    for (l, x) in labels.iter().zip(v) {
+        o.insert(l.clone(), json!(x));
+    }
+    Value::Object(o)
+}
+
+/// Mean and percentiles of one metric, by year, as a JSON object.
+fn stat_json(sum: &Summary, metric: Metric) -> Value {
+    let mut o = Map::new();
+    o.insert("unit".into(), json!(metric.unit().label()));
+    o.insert("mean".into(), r3(&means(sum, metric)));
+    for (i, (k, _)) in PERCENTILES.iter().enumerate() {
+        o.insert((*k).into(), r3(&pct(sum, metric, i)));
+    }
+    Value::Object(o)
+}
+
 /// The JSON document of a Monte Carlo run.
 pub fn json(s: &Scenario, sum: &Summary, meta: &McMeta) -> Value {
-    let by_type = |first: usize| {
+    let by_type = |of: fn(Placement) -> Metric| {
         let mut o = Map::new();
         for p in Placement::ALL {
-            o.insert(p.key().into(), r3(&means(sum, first + p.index())));
+            o.insert(p.key().into(), r3(&means(sum, of(p))));
         }
         Value::Object(o)
     };
     let mut mean = Map::new();
     let mut percentiles = Map::new();
+    let mut units = Map::new();
     for &metric in &sum.metrics {
-        let key = m::name(metric).key;
-        mean.insert(key.into(), r3(&means(sum, metric)));
+        let key = metric.key();
+        mean.insert(key.clone(), r3(&means(sum, metric)));
         let mut p = Map::new();
         for (i, (k, _)) in PERCENTILES.iter().enumerate() {
             p.insert((*k).into(), r3(&pct(sum, metric, i)));
         }
-        percentiles.insert(key.into(), Value::Object(p));
+        percentiles.insert(key.clone(), Value::Object(p));
+        units.insert(key, json!(metric.unit().label()));
     }
     let labels = s.year_labels();
     let mut doc = json!({
@@ -89,25 +156,31 @@ pub fn json(s: &Scenario, sum: &Summary, meta: &McMeta) -> Value {
         "seed": sum.seed,
         "years": labels,
         "lac": {
+            "unit": "children",
             "statistic": "mean",
-            "total": r3(&means(sum, m::LAC_TOTAL)),
-            "by_type": by_type(m::LAC_BY_TYPE),
+            "total": r3(&means(sum, Metric::Lac)),
+            "by_type": by_type(Metric::LacBy),
         },
         "cost": {
             "unit": "pounds",
             "statistic": "mean",
             "basis": "in_year",
-            "total": r3(&means(sum, m::COST_TOTAL)),
-            "by_type": by_type(m::COST_BY_TYPE),
-            "post_care": r3(&means(sum, m::POST_CARE_COST)),
+            "total": r3(&means(sum, Metric::Cost)),
+            "by_type": by_type(Metric::CostBy),
+            "post_care": r3(&means(sum, Metric::PostCareCost)),
         },
         "mean": mean,
         "percentiles": percentiles,
+        "units": units,
     });
     if let Some((title, path)) = &meta.do_nothing {
         doc["do_nothing_scenario"] = json!({ "title": title, "path": path });
     }
     if let Some(st) = &s.stochastic {
+        doc["census"] = json!({
+            "date": format!("{}-04-01", s.years[0].start_year()),
+            "children": crate::engine::census::total(st),
+        });
         doc["interventions"] = st
             .interventions
             .iter()
@@ -122,117 +195,173 @@ pub fn json(s: &Scenario, sum: &Summary, meta: &McMeta) -> Value {
             })
             .collect();
     }
-    if sum.npv.is_some() {
-        let inputs = PlanInputs::new(s);
-        let mut savings = Map::new();
-        savings.insert("placements".into(), r3(&means(sum, m::SAVINGS_PLACEMENTS)));
-        savings.insert(
-            "avoided_growth".into(),
-            r3(&means(sum, m::SAVINGS_AVOIDED_GROWTH)),
-        );
-        for l in &s.given_savings {
-            savings.insert(l.id.clone(), r3(&l.amounts));
-        }
-        savings.insert("total".into(), r3(&means(sum, m::SAVINGS_TOTAL)));
-        let impact = means(sum, m::MTFS_IMPACT);
-        let mean_break_even = impact.iter().position(|&v| v < 0.0);
-        let median_break_even = sum
-            .break_even_by
-            .iter()
-            .position(|&p| p >= 0.5)
-            .map(|i| labels[i].clone());
-        doc["plan"] = json!({
-            "unit": "£'000s",
-            "statistic": "mean",
-            "investment_total": r3(&inputs.investment_total),
-            "savings": savings,
-            "return_on_investment": r3(&means(sum, m::RETURN_ON_INVESTMENT)),
-            "cumulative_net": r3(&means(sum, m::CUMULATIVE_NET)),
-            "mtfs_impact": r3(&impact),
-            "break_even_year": mean_break_even.map(|i| labels[i].clone()),
-            "break_even_median_year": median_break_even,
-        });
-        let mut by = Map::new();
-        let mut inn = Map::new();
-        for (i, l) in labels.iter().enumerate() {
-            by.insert(l.clone(), json!(sum.break_even_by[i]));
-            inn.insert(l.clone(), json!(sum.break_even_in[i]));
-        }
-        doc["break_even_probability"] = Value::Object(by);
-        doc["break_even_in_year"] = Value::Object(inn);
-        if let Some(npv) = &sum.npv {
-            let mut o = Map::new();
-            o.insert("unit".into(), json!("£'000s"));
-            o.insert(
-                "rate".into(),
-                json!(crate::finance::discount::GREEN_BOOK_RATE),
-            );
-            o.insert("of".into(), json!("savings less investment"));
-            o.insert("mean".into(), json!((npv.mean * 1000.0).round() / 1000.0));
-            for (i, (k, _)) in PERCENTILES.iter().enumerate() {
-                o.insert(
-                    (*k).into(),
-                    json!((npv.percentiles[i] * 1000.0).round() / 1000.0),
-                );
-            }
-            doc["npv"] = Value::Object(o);
-        }
+    let Some(npv) = &sum.npv else {
+        return doc;
+    };
+    let inputs = PlanInputs::new(s);
+    let mut savings = Map::new();
+    savings.insert(
+        "placements".into(),
+        r3(&means(sum, Metric::SavingsPlacements)),
+    );
+    savings.insert(
+        "avoided_growth".into(),
+        r3(&means(sum, Metric::SavingsAvoidedGrowth)),
+    );
+    for l in &s.given_savings {
+        savings.insert(l.id.clone(), r3(&l.amounts));
     }
+    savings.insert("total".into(), r3(&means(sum, Metric::SavingsTotal)));
+    let impact = means(sum, Metric::MtfsImpact);
+    let median_break_even = sum
+        .break_even_by
+        .iter()
+        .position(|&p| p >= 0.5)
+        .map(|i| labels[i].clone());
+    doc["plan"] = json!({
+        "unit": "£'000s",
+        "statistic": "mean",
+        "ledger": "paper",
+        "ledger_note": PAPER_LEDGER,
+        "comparator": comparator_name(meta),
+        "investment_total": r3(&inputs.investment_total),
+        "savings": savings,
+        "return_on_investment": r3(&means(sum, Metric::ReturnOnInvestment)),
+        "cumulative_net": r3(&means(sum, Metric::CumulativeNet)),
+        "mtfs_impact": r3(&impact),
+        "break_even_year": crate::finance::break_even::sustained_index(&impact).map(|i| labels[i].clone()),
+        "break_even_year_rule": "sustained: the first year from which the mean impact stays at or below zero",
+        "break_even_median_year": median_break_even,
+        "saving_vs_do_nothing": r3(&means(sum, Metric::PairedSaving)),
+        "incremental_investment": r3(&means(sum, Metric::IncrementalInvestment)),
+        "net_cash_flow": r3(&means(sum, Metric::NetCashFlow)),
+    });
+    doc["economic"] = json!({
+        "unit": "£'000s",
+        "ledger_note": ECONOMIC_LEDGER,
+        "comparator": comparator_name(meta),
+        "saving_vs_do_nothing": stat_json(sum, Metric::PairedSaving),
+        "incremental_investment": stat_json(sum, Metric::IncrementalInvestment),
+        "net_cash_flow": stat_json(sum, Metric::NetCashFlow),
+    });
+    if !sum.comparator_within_budget.is_empty() {
+        doc["do_nothing_budget_gap"] = stat_json(sum, Metric::ComparatorGap);
+    }
+    doc["break_even_probability"] = by_label(&labels, &sum.break_even_by);
+    doc["break_even_in_year"] = by_label(&labels, &sum.break_even_in);
+    doc["break_even_rule"] = json!(
+        "sustained: a path breaks even in the first year from which its MTFS impact stays at or below zero to the end of the horizon"
+    );
+    doc["break_even_first_negative_probability"] = by_label(&labels, &sum.first_negative_by);
+    doc["break_even_first_negative_in_year"] = by_label(&labels, &sum.first_negative_in);
+    let mut within = Map::new();
+    within.insert("invest".into(), by_label(&labels, &sum.within_budget));
+    if !sum.comparator_within_budget.is_empty() {
+        within.insert(
+            "comparator".into(),
+            by_label(&labels, &sum.comparator_within_budget),
+        );
+    }
+    within.insert(
+        "rule".into(),
+        json!("invest: MTFS impact at or below zero; comparator: do-nothing budget gap at or below zero"),
+    );
+    doc["within_budget_probability"] = Value::Object(within);
+    let range = sum.break_even_range();
+    let name = |y: Option<usize>| y.map(|i| labels[i].clone());
+    doc["break_even_range"] = json!({
+        "p25": name(range.p25),
+        "p75": name(range.p75),
+        "deterministic": meta.deterministic_break_even.and_then(name),
+        "deterministic_outside_range": break_even_warning(s, sum, meta).is_some(),
+        "note": break_even_warning(s, sum, meta),
+    });
+    let mut o = Map::new();
+    o.insert("unit".into(), json!("£'000s"));
+    o.insert("rate".into(), json!(GREEN_BOOK_RATE));
+    o.insert(
+        "of".into(),
+        json!("net cash flow against the comparator (paired saving less incremental investment)"),
+    );
+    o.insert("basis".into(), json!(NPV_BASIS));
+    o.insert("mean".into(), json!((npv.mean * 1000.0).round() / 1000.0));
+    for (i, (k, _)) in PERCENTILES.iter().enumerate() {
+        o.insert(
+            (*k).into(),
+            json!((npv.percentiles[i] * 1000.0).round() / 1000.0),
+        );
+    }
+    doc["npv"] = Value::Object(o);
     doc
 }
 
-/// Tidy rows: one per year, metric, placement and statistic (`mean`, `p5` ... `p95`),
-/// plus `break_even_probability` rows (statistic `probability`).
+/// Tidy rows: one per year, metric, placement and statistic (`mean`, `p5` ...
+/// `p95`), plus probability rows (`break_even_probability` for the sustained
+/// rule, `break_even_first_negative_probability`, `within_budget_probability`
+/// and `do_nothing_within_budget_probability`) and the NPV (year `all`).
 pub fn tidy(s: &Scenario, sum: &Summary) -> Vec<TidyRow> {
     let labels = s.year_labels();
     let mut out = Vec::with_capacity(sum.metrics.len() * labels.len() * 8);
+    let row = |year: &str, metric: &str, statistic: &str, value: f64, unit: &'static str| TidyRow {
+        year: year.into(),
+        scenario: s.title.clone(),
+        metric: metric.into(),
+        placement: "all".into(),
+        statistic: statistic.into(),
+        value,
+        unit,
+    };
     for (t, year) in labels.iter().enumerate() {
         for (i, &metric) in sum.metrics.iter().enumerate() {
-            let name = m::name(metric);
             let stat = &sum.stats[i][t];
-            let placement = name.placement.map_or("all", Placement::key);
+            let placement = metric.placement().map_or("all", Placement::key);
             let mut push = |statistic: &str, value: f64| {
-                out.push(TidyRow {
-                    year: year.clone(),
-                    scenario: s.title.clone(),
-                    metric: name.tidy.into(),
-                    placement: placement.into(),
-                    statistic: statistic.into(),
-                    value,
-                    unit: name.unit,
-                });
+                let mut r = row(year, metric.tidy(), statistic, value, metric.unit().label());
+                r.placement = placement.into();
+                out.push(r);
             };
             push("mean", stat.mean);
             for (j, (k, _)) in PERCENTILES.iter().enumerate() {
                 push(k, stat.percentiles[j]);
             }
         }
-        if let Some(&p) = sum.break_even_by.get(t) {
-            out.push(TidyRow {
-                year: year.clone(),
-                scenario: s.title.clone(),
-                metric: "break_even_probability".into(),
-                placement: "all".into(),
-                statistic: "probability".into(),
-                value: p,
-                unit: "probability",
-            });
+        for (metric, v) in [
+            ("break_even_probability", &sum.break_even_by),
+            (
+                "break_even_first_negative_probability",
+                &sum.first_negative_by,
+            ),
+            ("within_budget_probability", &sum.within_budget),
+            (
+                "do_nothing_within_budget_probability",
+                &sum.comparator_within_budget,
+            ),
+        ] {
+            if let Some(&p) = v.get(t) {
+                out.push(row(year, metric, "probability", p, "probability"));
+            }
+        }
+    }
+    if let Some(npv) = &sum.npv {
+        out.push(row("all", "npv", "mean", npv.mean, "£'000s"));
+        for (j, (k, _)) in PERCENTILES.iter().enumerate() {
+            out.push(row("all", "npv", k, npv.percentiles[j], "£'000s"));
         }
     }
     out
 }
 
 /// Why a path's MTFS impact differs from Table 3 most in the first year.
-pub const MTFS_NOTE: &str = "Each path's placement saving is the plan's baseline cost less the path's in-year cost (monthly costs from its own opening count on 1 April), so the first year differs most from Table 3, which books the paper's phased first-year saving.";
+pub const MTFS_NOTE: &str = "Each path's placement saving is the plan's baseline cost (today's children at today's prices) less the path's in-year cost (monthly costs from the opening census on 1 April), so the first year differs most from Table 3, which books the paper's phased first-year saving.";
 
 /// A fan table: P5 ... P95 and the mean of one metric by year.
-pub fn fan_table(s: &Scenario, sum: &Summary, metric: usize, title: &str, unit: Unit) -> Table {
-    let scale = if m::name(metric).unit == "pounds" && unit == Unit::Thousands {
+pub fn fan_table(s: &Scenario, sum: &Summary, metric: Metric, title: &str, unit: Unit) -> Table {
+    let scale = if metric.unit() == MetricUnit::Pounds && unit == Unit::Thousands {
         1.0 / 1000.0
     } else {
         1.0
     };
-    let mut t = Table::new(m::name(metric).tidy, title, unit, s.year_labels());
+    let mut t = Table::new(metric.tidy(), title, unit, s.year_labels());
     for (i, (k, _)) in PERCENTILES.iter().enumerate() {
         let v = pct(sum, metric, i).iter().map(|x| x * scale).collect();
         let label = if *k == "p50" {
@@ -249,65 +378,164 @@ pub fn fan_table(s: &Scenario, sum: &Summary, metric: usize, title: &str, unit: 
     }
     let v = means(sum, metric).iter().map(|x| x * scale).collect();
     t.row(RowKind::Total, "mean", "Mean", v);
+    t.notes.push(format!(
+        "Monte Carlo: percentiles and the mean across {} paths (seed {}).",
+        sum.paths, sum.seed
+    ));
     t
+}
+
+/// The fan tables a Monte Carlo run shows, in order, with their ledgers named.
+pub fn fan_tables(s: &Scenario, sum: &Summary, meta: &McMeta) -> Vec<Table> {
+    let mut tables = vec![
+        fan_table(
+            s,
+            sum,
+            Metric::Lac,
+            "Children in care at 31 March",
+            Unit::Children,
+        ),
+        fan_table(
+            s,
+            sum,
+            Metric::Cost,
+            "In-year placement cost",
+            Unit::Thousands,
+        ),
+    ];
+    if sum.npv.is_none() {
+        return tables;
+    }
+    let against = comparator_name(meta);
+    let mut paired = fan_table(
+        s,
+        sum,
+        Metric::PairedSaving,
+        &format!("Economic ledger: saving against {against} (paired, same path)"),
+        Unit::Thousands,
+    );
+    paired.notes.push(ECONOMIC_LEDGER.into());
+    tables.push(paired);
+    let mut net = fan_table(
+        s,
+        sum,
+        Metric::NetCashFlow,
+        &format!(
+            "Economic ledger: net cash flow against {against} (saving less incremental investment)"
+        ),
+        Unit::Thousands,
+    );
+    net.notes.push(NPV_BASIS.into());
+    tables.push(net);
+    if sum.get(Metric::ComparatorGap).is_some() {
+        let mut gap = fan_table(
+            s,
+            sum,
+            Metric::ComparatorGap,
+            &format!("Do-nothing budget gap of {against} (Appendix 5 line, per path)"),
+            Unit::Thousands,
+        );
+        gap.notes.push("The comparator's Appendix 5 gap plus how far each path's do-nothing children cost more or less than the expected path.".into());
+        tables.push(gap);
+    }
+    let mut impact = fan_table(
+        s,
+        sum,
+        Metric::MtfsImpact,
+        "Paper's ledger: impact on the MTFS (negative: the plan pays its way)",
+        Unit::Thousands,
+    );
+    impact.notes.push(PAPER_LEDGER.into());
+    impact.notes.push(MTFS_NOTE.into());
+    tables.push(impact);
+    tables
+}
+
+/// The break-even and budget-position probabilities as a table (percent).
+pub fn probability_table(s: &Scenario, sum: &Summary, meta: &McMeta) -> Table {
+    let mut be = Table::new(
+        "break_even_probability",
+        "Break-even and budget position: probability across paths",
+        Unit::Percent,
+        s.year_labels(),
+    );
+    let pc = |v: &[f64]| v.iter().map(|p| p * 100.0).collect::<Vec<f64>>();
+    be.row(
+        RowKind::Total,
+        "break_even_by",
+        "Sustained break-even by the year",
+        pc(&sum.break_even_by),
+    );
+    be.row(
+        RowKind::Line,
+        "break_even_in",
+        "Sustained break-even in the year",
+        pc(&sum.break_even_in),
+    );
+    be.row(
+        RowKind::Line,
+        "first_negative_by",
+        "Paper's rule: impact first negative by the year",
+        pc(&sum.first_negative_by),
+    );
+    be.row(
+        RowKind::Line,
+        "within_budget",
+        "Plan within budget in the year (MTFS impact <= 0)",
+        pc(&sum.within_budget),
+    );
+    if !sum.comparator_within_budget.is_empty() {
+        be.row(
+            RowKind::Line,
+            "do_nothing_within_budget",
+            format!("{} within budget (gap <= 0)", comparator_name(meta)),
+            pc(&sum.comparator_within_budget),
+        );
+    }
+    be.notes.push("Sustained break-even: the first year from which a path's MTFS impact stays at or below zero to the end of the horizon. The paper's rule counts the first negative year even if the path returns to deficit.".into());
+    if let Some(w) = break_even_warning(s, sum, meta) {
+        be.notes.push(w);
+    }
+    be
 }
 
 /// The terminal report: compact fan tables and the break-even distribution.
 pub fn terminal(s: &Scenario, sum: &Summary, meta: &McMeta) -> String {
     let mut out = format!(
-        "{} - {}\n({})\nMonte Carlo: {} paths, seed {}\n",
+        "{} - {}\n({})\nMonte Carlo: {} paths, seed {}; every table gives percentiles and the mean across paths\n",
         s.authority, s.title, meta.scenario_path, sum.paths, sum.seed
     );
+    if let Some(st) = &s.stochastic {
+        out.push_str(&format!(
+            "Opening census: {} children on 1 April {}\n",
+            super::table::group_thousands(crate::engine::census::total(st), 0),
+            s.years[0].start_year()
+        ));
+    }
     if let Some((title, path)) = &meta.do_nothing {
-        out.push_str(&format!("Paired with do nothing: {title} ({path})\n"));
+        out.push_str(&format!("Compared with: {title} ({path})\n"));
+    } else if sum.npv.is_some() {
+        out.push_str(&format!("Compared with: {}\n", comparator_name(meta)));
     }
     out.push('\n');
-    let mut tables = vec![fan_table(
-        s,
-        sum,
-        m::LAC_TOTAL,
-        "Children in care at 31 March",
-        Unit::Children,
-    )];
-    tables.push(fan_table(
-        s,
-        sum,
-        m::COST_TOTAL,
-        "In-year placement cost",
-        Unit::Thousands,
-    ));
+    let mut tables = fan_tables(s, sum, meta);
     if sum.npv.is_some() {
-        tables.push(fan_table(
-            s,
-            sum,
-            m::SAVING_VS_DO_NOTHING,
-            "Saving against do nothing (paired)",
-            Unit::Thousands,
-        ));
-        let mut impact = fan_table(
-            s,
-            sum,
-            m::MTFS_IMPACT,
-            "Impact on the MTFS (negative: the plan pays its way)",
-            Unit::Thousands,
-        );
-        impact.notes.push(MTFS_NOTE.into());
-        tables.push(impact);
+        tables.push(probability_table(s, sum, meta));
     }
     out.push_str(&terminal::render_all(&tables));
     if let Some(npv) = &sum.npv {
         let labels = s.year_labels();
-        out.push_str("\nBreak-even (first year the MTFS impact is negative)\n");
         out.push_str(&format!(
-            "  {:<10} {:>12} {:>12}\n",
-            "Year", "in year", "by year"
+            "\nBreak-even by year (sustained; the paper's first-negative rule beside it)\n  {:<10} {:>12} {:>12} {:>16}\n",
+            "Year", "in year", "by year", "first negative"
         ));
         for (i, l) in labels.iter().enumerate() {
             out.push_str(&format!(
-                "  {:<10} {:>11.1}% {:>11.1}%\n",
+                "  {:<10} {:>11.1}% {:>11.1}% {:>15.1}%\n",
                 l,
                 sum.break_even_in[i] * 100.0,
-                sum.break_even_by[i] * 100.0
+                sum.break_even_by[i] * 100.0,
+                sum.first_negative_by[i] * 100.0
             ));
         }
         let never = 1.0 - sum.break_even_by.last().copied().unwrap_or(0.0);
@@ -316,60 +544,77 @@ pub fn terminal(s: &Scenario, sum: &Summary, meta: &McMeta) -> String {
             "not by end",
             never * 100.0
         ));
+        if let Some(w) = break_even_warning(s, sum, meta) {
+            out.push_str(&format!("{w}\n"));
+        }
         // Like the tables: thousands separated, a loss in brackets.
         let k = |v: f64| super::table::format_value(v, Unit::Thousands);
         out.push_str(&format!(
-            "\nNPV of savings less investment at 3.5% (£'000s): mean {}, P5 {}, median {}, P95 {}\n",
+            "\nNPV against {} (£'000s): mean {}, P5 {}, median {}, P95 {}\n  {}\n",
+            comparator_name(meta),
             k(npv.mean),
             k(npv.percentiles[0]),
             k(npv.percentiles[3]),
-            k(npv.percentiles[6])
+            k(npv.percentiles[6]),
+            NPV_BASIS
         ));
     }
-    debug_assert!(sum.metrics.iter().all(|&x| x < N_METRICS));
+    debug_assert!(
+        sum.metrics
+            .iter()
+            .all(|m| m.ledger() != Ledger::Economic || sum.npv.is_some())
+    );
     out
 }
 
 /// Per-path results as CSV, one row per path and year, so that any percentile
 /// can be checked in a spreadsheet (`PERCENTILE.INC` over a column gives the
-/// same value as `percentiles`): children at 31 March, in-year placement and
-/// post-care cost (pounds) and, for plans, the paired saving, MTFS impact
-/// (£'000s), the break-even year and the NPV (£'000s, same on every row of a path).
+/// same value as `percentiles`). Every column name ends with its unit
+/// (`_children`, `_gbp`, `_gbp_000s`); break-even years are labels, the NPV is
+/// the same on every row of a path.
 pub fn per_path_csv(s: &Scenario, mc: &MonteCarlo) -> Result<Vec<u8>, csv::Error> {
     let labels = s.year_labels();
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["path", "year", "lac", "cost", "post_care_cost"];
+    let col = |m: Metric| format!("{}_{}", m.tidy(), m.unit().suffix());
+    let arm = [Metric::Lac, Metric::Cost, Metric::PostCareCost];
+    let mut paired = vec![
+        Metric::ComparatorLac,
+        Metric::PairedSaving,
+        Metric::IncrementalInvestment,
+        Metric::NetCashFlow,
+        Metric::MtfsImpact,
+    ];
+    if mc.has_comparator_budget {
+        paired.push(Metric::ComparatorGap);
+    }
+    let mut header: Vec<String> = vec!["path".into(), "year".into()];
+    header.extend(arm.iter().map(|&m| col(m)));
     if mc.has_finance {
+        header.extend(paired.iter().map(|&m| col(m)));
         header.extend([
-            "do_nothing_lac",
-            "saving_vs_do_nothing",
-            "mtfs_impact",
-            "break_even_year",
-            "npv",
+            "break_even_year_sustained".into(),
+            "break_even_year_first_negative".into(),
+            "npv_gbp_000s".into(),
         ]);
     }
     w.write_record(&header)?;
     let num = super::csv::number;
+    let year = |i: i16| {
+        if i >= 0 {
+            labels[i as usize].clone()
+        } else {
+            String::new()
+        }
+    };
     for p in 0..mc.paths {
-        for (t, year) in labels.iter().enumerate() {
-            let mut rec = vec![
-                p.to_string(),
-                year.clone(),
-                num(mc.value(p, t, m::LAC_TOTAL)),
-                num(mc.value(p, t, m::COST_TOTAL)),
-                num(mc.value(p, t, m::POST_CARE_COST)),
-            ];
+        for (t, label) in labels.iter().enumerate() {
+            let mut rec = vec![p.to_string(), label.clone()];
+            rec.extend(arm.iter().map(|&m| num(mc.value(p, t, m))));
             if mc.has_finance {
-                let be = mc.break_even[p];
+                rec.extend(paired.iter().map(|&m| num(mc.value(p, t, m))));
                 rec.extend([
-                    num(mc.value(p, t, m::DO_NOTHING_LAC)),
-                    num(mc.value(p, t, m::SAVING_VS_DO_NOTHING)),
-                    num(mc.value(p, t, m::MTFS_IMPACT)),
-                    if be >= 0 {
-                        labels[be as usize].clone()
-                    } else {
-                        String::new()
-                    },
+                    year(mc.break_even[p]),
+                    year(mc.first_negative[p]),
                     num(mc.npv[p]),
                 ]);
             }

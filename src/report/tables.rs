@@ -140,6 +140,10 @@ pub fn table3(s: &Scenario, r: &Deterministic) -> Option<Table> {
         f.mtfs_impact.clone(),
     );
     t.notes.push(BreakEven::sentence(f.break_even));
+    t.notes.extend(BreakEven::rules_differ(
+        f.break_even,
+        f.break_even_first_negative,
+    ));
     Some(t)
 }
 

@@ -195,6 +195,11 @@ pub struct BudgetFile {
     /// New price pressure each year.
     #[serde(default)]
     pub price_pressure: Vec<f64>,
+    /// The yearly unit costs (pounds, first-year prices) the lines above were
+    /// costed at. When `unit_costs` differ, the underlying overspend moves by
+    /// the change in the cost of today's cohort, and price pressure and the
+    /// cost of growth scale with it; default: the scenario's own unit costs.
+    pub costed_at_unit_costs: Option<PlacementTableFile>,
 }
 
 /// How the plan's placement mix is derived from today's.

@@ -86,6 +86,63 @@ pub struct Budget {
     pub growth_costed_at: Option<f64>,
     /// New price pressure.
     pub price_pressure: Vec<f64>,
+    /// How the lines above were moved from the prices they were costed at, if they were.
+    pub repriced: Option<Repricing>,
+}
+
+/// How budget lines costed at one set of unit costs were moved to the scenario's.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Repricing {
+    /// Today's cohort at the prices the lines were costed at, pounds a year.
+    pub cohort_cost_costed: f64,
+    /// Today's cohort at the scenario's first-year prices, pounds a year.
+    pub cohort_cost_now: f64,
+}
+
+impl Repricing {
+    /// The change in the cohort's cost, £'000s a year: added to the underlying overspend.
+    pub fn overspend_change(&self) -> f64 {
+        (self.cohort_cost_now - self.cohort_cost_costed) / 1000.0
+    }
+
+    /// The ratio of the two costs: price pressure and the cost of growth scale by it.
+    pub fn factor(&self) -> f64 {
+        if self.cohort_cost_costed > 0.0 {
+            self.cohort_cost_now / self.cohort_cost_costed
+        } else {
+            1.0
+        }
+    }
+}
+
+impl Budget {
+    /// Moves lines costed at `costed` unit costs to `now` (design brief §4a,
+    /// "prices are causes"): the standstill cost of today's `cohort` changes by
+    /// its cost difference, pound for pound, and the lines that price extra
+    /// children or inflation (growth in numbers, price pressure) scale with the
+    /// ratio. At the costed prices nothing changes.
+    pub fn reprice(
+        &mut self,
+        cohort: &ByPlacement<f64>,
+        costed: &ByPlacement<f64>,
+        now: &ByPlacement<f64>,
+    ) {
+        let cost = |prices: &ByPlacement<f64>| -> f64 {
+            Placement::ALL.iter().map(|&p| cohort[p] * prices[p]).sum()
+        };
+        let r = Repricing {
+            cohort_cost_costed: cost(costed),
+            cohort_cost_now: cost(now),
+        };
+        if r.cohort_cost_now == r.cohort_cost_costed {
+            return;
+        }
+        let (add, f) = (r.overspend_change(), r.factor());
+        self.underlying_overspend.iter_mut().for_each(|v| *v += add);
+        self.price_pressure.iter_mut().for_each(|v| *v *= f);
+        self.growth_in_numbers.iter_mut().for_each(|v| *v *= f);
+        self.repriced = Some(r);
+    }
 }
 
 /// The plan's trajectory and mix rules.
@@ -210,6 +267,34 @@ pub struct Loaded {
     pub source: source::Loaded,
 }
 
+/// The fields that set a scenario's opening census (design brief §4a): two
+/// arms compared path by path must agree on all of them.
+pub const CENSUS_FIELDS: [&str; 6] = [
+    "stochastic.start_children",
+    "stochastic.start_total",
+    "stochastic.start_by_age",
+    "cohort",
+    "do_nothing.start_total",
+    "years.first",
+];
+
+/// The census fields whose merged values differ between two scenarios.
+pub fn census_fields(a: &Loaded, b: &Loaded) -> Vec<&'static str> {
+    let get = |l: &Loaded, key: &str| -> Option<toml::Value> {
+        let mut parts = key.split('.');
+        let mut v = l.source.merged.get(parts.next()?)?;
+        for part in parts {
+            v = v.as_table()?.get(part)?;
+        }
+        Some(v.clone())
+    };
+    CENSUS_FIELDS
+        .iter()
+        .copied()
+        .filter(|k| get(a, k) != get(b, k))
+        .collect()
+}
+
 /// Reads, merges, checks and resolves the scenario at `path`.
 pub fn load(path: &Path, files: &dyn SourceFiles) -> Result<Loaded, Problems> {
     let loaded = source::load(path, files).map_err(Problems)?;
@@ -239,6 +324,7 @@ impl Loaded {
     /// The scenario with numeric fields changed, resolved and checked again.
     pub fn with_changes(&self, changes: &[(String, fields::Change)]) -> Result<Scenario, Problems> {
         let mut src = self.source.clone();
+        self.pin_budget_prices(&mut src.merged);
         for (field, change) in changes {
             fields::set(&mut src.merged, field, *change).map_err(|e| {
                 Problems(vec![Problem {
@@ -250,5 +336,26 @@ impl Loaded {
             })?;
         }
         validate::resolve(&src).map_err(Problems)
+    }
+
+    /// Records, in a budget that does not say, the unit costs its lines were
+    /// costed at (the file's own), so that a change of prices moves them.
+    fn pin_budget_prices(&self, merged: &mut toml::Table) {
+        let Some(toml::Value::Table(budget)) = merged.get_mut("budget") else {
+            return;
+        };
+        if budget.contains_key("costed_at_unit_costs") {
+            return;
+        }
+        let prices: toml::Table = Placement::ALL
+            .iter()
+            .map(|&p| {
+                (
+                    p.key().to_string(),
+                    toml::Value::Float(self.scenario.unit_costs[0][p]),
+                )
+            })
+            .collect();
+        budget.insert("costed_at_unit_costs".into(), toml::Value::Table(prices));
     }
 }

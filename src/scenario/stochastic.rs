@@ -27,9 +27,14 @@ pub const MAX_INTERVENTIONS: usize = 16;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StochasticFile {
-    /// Children in care when the run starts (1 April of the first year); default:
-    /// `do_nothing.start_total / (1 + do_nothing.growth_rate)`.
+    /// Children in care when the run starts (1 April of the first year), the
+    /// opening census every arm of the council shares; default:
+    /// `do_nothing.start_total` (the same whatever the growth rate).
     pub start_total: Option<f64>,
+    /// The first financial year in which the do-nothing stock grows; before it
+    /// the expected stock stands still at the opening census, as Appendix 5
+    /// holds 2019/20 at 1,220 at every growth rate. Default: the first year.
+    pub growth_from: Option<FinancialYear>,
     /// Share of the starting children in each age band (not with `start_children`).
     pub start_by_age: Option<AgeTableFile>,
     /// Starting children counted by placement type and age band, replacing
@@ -580,6 +585,8 @@ pub struct Stochastic {
     pub start: Grid,
     /// The do-nothing growth rate, drawn per path.
     pub growth: Bounded,
+    /// Month (from 1 April of the first year) from which the stock grows.
+    pub growth_from_month: usize,
     /// Entries.
     pub entries: Entries,
     /// Yearly exit rate per child for each route of [`RATE_ROUTES`], by placement.
@@ -1055,7 +1062,21 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
             }
             v.max(0.0).round()
         }
-        None => (cx.do_nothing.start_total / (1.0 + cx.do_nothing.growth_rate)).round(),
+        None => cx.do_nothing.start_total.round(),
+    };
+    let growth_from_month = match f.growth_from {
+        Some(y) if y.start_year() < cx.first.start_year() => {
+            c.push(
+                "stochastic.growth_from",
+                format!(
+                    "is {y}, before the first year {}; give a financial year from {} on",
+                    cx.first, cx.first
+                ),
+            );
+            0
+        }
+        Some(y) => 12 * (y.start_year() - cx.first.start_year()) as usize,
+        None => 0,
     };
     let start = match (&f.start_children, &f.start_by_age) {
         (Some(rows), by_age) => {
@@ -1399,6 +1420,7 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
     Stochastic {
         start,
         growth,
+        growth_from_month,
         entries,
         exit_rates,
         exit_age_factor,

@@ -342,7 +342,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
         "the yearly uplift",
     );
     let price_year = file.unit_costs.price_year.unwrap_or(years[0]);
-    let unit_costs = years
+    let unit_costs: Vec<ByPlacement<f64>> = years
         .iter()
         .map(|y| {
             let factor = (1.0 + uplift).powi(y.start_year() - price_year.start_year());
@@ -393,7 +393,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
                 format!("the base budget must be 0 or more (£'000s), got {}", b.base),
             );
         }
-        Budget {
+        let mut budget = Budget {
             name: b.name.clone().unwrap_or_else(|| "Placements budget".into()),
             base: vec![b.base; n],
             underlying_overspend: c.series(
@@ -421,7 +421,26 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
                 false,
             ),
             price_pressure: c.series("budget.price_pressure", &b.price_pressure, n, &years, false),
+            repriced: None,
+        };
+        if let Some(at) = &b.costed_at_unit_costs {
+            let costed = c.placements(
+                "budget.costed_at_unit_costs",
+                at,
+                "a yearly cost in pounds",
+                |c, f, v| {
+                    if !v.is_finite() || v < 0.0 {
+                        c.push(
+                            f,
+                            format!("a unit cost must be 0 or more pounds a year, got {v}"),
+                        );
+                    }
+                    v
+                },
+            );
+            budget.reprice(&cohort, &costed, &unit_costs[0]);
         }
+        budget
     });
 
     let plan = file.plan.as_ref().map(|p| {

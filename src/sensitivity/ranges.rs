@@ -5,7 +5,7 @@
 
 use super::Outcome;
 use super::tornado::{Bar, Tornado};
-use crate::engine::{self, Setup, metrics};
+use crate::engine::{self, Metric, Setup, metrics};
 use crate::scenario::fields::Change;
 use crate::scenario::{Loaded, Problem, Problems, Scenario};
 use serde::Serialize;
@@ -155,17 +155,17 @@ fn problem(loaded: &Loaded, message: String) -> Problems {
 pub fn expected_outcome(s: &Scenario) -> Result<Outcome, String> {
     let setup = Setup::single(s).map_err(|e| e.to_string())?;
     let n = setup.n_years();
-    let (row, be, _) = engine::expected(&setup);
-    let at = |t: usize, m: usize| row[t * metrics::N_METRICS + m];
+    let (row, f) = engine::expected(&setup);
+    let at = |t: usize, m: Metric| metrics::at(&row, t, m);
     Ok(Outcome {
-        break_even: (be >= 0).then(|| s.years[be as usize]),
-        net_position: Some(at(n - 1, metrics::CUMULATIVE_NET)),
+        break_even: (f.break_even >= 0).then(|| s.years[f.break_even as usize]),
+        net_position: Some(at(n - 1, Metric::CumulativeNet)),
         lowest_impact: Some(
             (0..n)
-                .map(|t| at(t, metrics::MTFS_IMPACT))
+                .map(|t| at(t, Metric::MtfsImpact))
                 .fold(f64::INFINITY, f64::min),
         ),
-        final_lac: at(n - 1, metrics::LAC_TOTAL),
+        final_lac: at(n - 1, Metric::Lac),
     })
 }
 

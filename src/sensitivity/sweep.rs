@@ -193,7 +193,7 @@ pub struct Paths {
     pub seed: u64,
 }
 
-/// Share of `paths` Monte Carlo paths that break even within the horizon.
+/// Share of `paths` Monte Carlo paths with a sustained break-even within the horizon.
 pub fn break_even_probability(
     s: &crate::scenario::Scenario,
     mc: Paths,
@@ -201,7 +201,7 @@ pub fn break_even_probability(
     let setup = crate::engine::Setup::single(s)?;
     let mut row = vec![0.0; setup.n_years() * crate::engine::metrics::N_METRICS];
     let hits = (0..mc.paths)
-        .filter(|&p| crate::engine::runner::run_path(&setup, mc.seed, p, &mut row).0 >= 0)
+        .filter(|&p| crate::engine::runner::run_path(&setup, mc.seed, p, &mut row).break_even >= 0)
         .count();
     Ok(hits as f64 / mc.paths.max(1) as f64)
 }

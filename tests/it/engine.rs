@@ -8,7 +8,7 @@ use crate::common::load_builtin;
 use lacsim::age::N_AGE_BANDS;
 use lacsim::engine::metrics as m;
 use lacsim::engine::streams::{self, StreamKind};
-use lacsim::engine::{self, Setup, runner};
+use lacsim::engine::{self, Metric, Setup, runner};
 use lacsim::model::sampling::{self, Leaving};
 use lacsim::model::{ExitRoute, MonthParams, PathParams, State, step};
 use lacsim::placement::N_PLACEMENTS;
@@ -154,18 +154,18 @@ fn zero_rate_scenario_only_loses_children_at_18() {
 fn mean_of_paths_is_within_4_standard_errors_of_the_expected_value_model() {
     let s = shortened(scenario("do-nothing-3.4.toml"), 3);
     let setup = Setup::single(&s).unwrap();
-    let (expected, _, _) = engine::expected(&setup);
+    let (expected, _) = engine::expected(&setup);
     let n = 300;
     let mc = run(&setup, n, 11);
     for t in 0..3 {
-        for metric in [m::LAC_TOTAL, m::COST_TOTAL, m::ENTRIES, m::LEAVERS] {
+        for metric in [Metric::Lac, Metric::Cost, Metric::Entries, Metric::Leavers] {
             let (mean, sd) = mean_sd(&mc.column(t, metric));
             let se = sd / (n as f64).sqrt();
-            let want = expected[t * m::N_METRICS + metric];
+            let want = m::at(&expected, t, metric);
             assert!(
                 (mean - want).abs() <= 4.0 * se,
                 "metric {} year {t}: mean {mean}, expected {want}, se {se}",
-                m::name(metric).key
+                metric.key()
             );
         }
     }
@@ -268,11 +268,11 @@ fn paired_against_independent(plan: Scenario, limit: f64) {
     let a = run(&paired, n, 21);
     let b = run(&alone, n, 22);
     let t = 1;
-    let paired_saving = a.column(t, m::SAVING_VS_DO_NOTHING);
+    let paired_saving = a.column(t, Metric::PairedSaving);
     let independent: Vec<f64> = (0..n as usize)
         .map(|p| {
-            let dn_cost = b.value(p, t, m::COST_TOTAL) + b.value(p, t, m::POST_CARE_COST);
-            let cost = a.value(p, t, m::COST_TOTAL) + a.value(p, t, m::POST_CARE_COST);
+            let dn_cost = b.value(p, t, Metric::Cost) + b.value(p, t, Metric::PostCareCost);
+            let cost = a.value(p, t, Metric::Cost) + a.value(p, t, Metric::PostCareCost);
             (dn_cost - cost) / 1000.0
         })
         .collect();
@@ -294,8 +294,8 @@ fn the_do_nothing_arm_is_the_do_nothing_scenario_on_the_same_streams() {
     for p in 0..20 {
         for t in 0..2 {
             assert_eq!(
-                a.value(p, t, m::DO_NOTHING_LAC),
-                b.value(p, t, m::LAC_TOTAL)
+                a.value(p, t, Metric::ComparatorLac),
+                b.value(p, t, Metric::Lac)
             );
         }
     }
@@ -375,9 +375,9 @@ fn reference_do_nothing_expected_paths_follow_appendix_5_within_2_percent() {
         ),
     ] {
         let s = scenario(name);
-        let (row, _, _) = engine::expected(&Setup::single(&s).unwrap());
+        let (row, _) = engine::expected(&Setup::single(&s).unwrap());
         for (t, want) in line.iter().enumerate() {
-            let got = row[t * m::N_METRICS + m::LAC_TOTAL];
+            let got = m::at(&row, t, Metric::Lac);
             assert!(
                 (got / want - 1.0).abs() <= 0.02,
                 "{name} year {t}: {got} vs {want}"
@@ -391,7 +391,7 @@ fn investment_plan_median_path_is_within_5_percent_of_the_plan() {
     let s = scenario("investment-plan.toml");
     let setup = Setup::single(&s).unwrap();
     let sum = engine::summarise(&run(&setup, 200, engine::DEFAULT_SEED));
-    let median = sum.get(m::LAC_TOTAL).unwrap();
+    let median = sum.get(Metric::Lac).unwrap();
     let plan = [1185.0, 1100.0, 980.0, 920.0, 870.0, 850.0, 829.0];
     for (t, want) in plan.iter().enumerate() {
         let got = median[t].percentiles[3];
@@ -409,18 +409,22 @@ fn per_path_finance_uses_the_shared_mtfs_rule() {
     let s = shortened(scenario("investment-plan.toml"), 3);
     let setup = Setup::single(&s).unwrap();
     let mut row = vec![0.0; 3 * m::N_METRICS];
-    let (be, _) = runner::run_path(&setup, 1, 0, &mut row);
+    let f = runner::run_path(&setup, 1, 0, &mut row);
     let inputs = lacsim::finance::PlanInputs::new(&s);
     for t in 0..3 {
-        let r = &row[t * m::N_METRICS..(t + 1) * m::N_METRICS];
+        let at = |metric| m::at(&row, t, metric);
         // impact = investment − placement savings − given savings + undelivered + overspend.
-        let want = inputs.investment_total[t] - r[m::SAVINGS_PLACEMENTS] - inputs.given_total[t]
-            + inputs.undelivered[t]
-            + inputs.overspend[t];
-        assert!((r[m::MTFS_IMPACT] - want).abs() < 1e-6);
+        let want =
+            inputs.investment_total[t] - at(Metric::SavingsPlacements) - inputs.given_total[t]
+                + inputs.undelivered[t]
+                + inputs.overspend[t];
+        assert!((at(Metric::MtfsImpact) - want).abs() < 1e-6);
     }
-    let first_negative = (0..3).find(|&t| row[t * m::N_METRICS + m::MTFS_IMPACT] < 0.0);
-    assert_eq!(be, first_negative.map_or(-1, |t| t as i16));
+    let impact: Vec<f64> = (0..3).map(|t| m::at(&row, t, Metric::MtfsImpact)).collect();
+    let first_negative = impact.iter().position(|&v| v < 0.0);
+    assert_eq!(f.first_negative, first_negative.map_or(-1, |t| t as i16));
+    let sustained = lacsim::finance::break_even::sustained_index(&impact);
+    assert_eq!(f.break_even, sustained.map_or(-1, |t| t as i16));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! in the paper's tables and on every Monte Carlo path.
 
 use super::common::{assert_series, lacsim, load_builtin};
-use lacsim::engine::{Setup, metrics as m, runner};
+use lacsim::engine::{Metric, Setup, metrics as m, runner};
 use lacsim::finance::{delay, plan_finance};
 use lacsim::projection::project;
 use lacsim::scenario::{self, Loaded, OptimismBias};
@@ -99,10 +99,10 @@ fn optimism_bias_on_the_engine_delays_interventions_and_trims_path_savings() {
     }
     // Without the delay, each path's placement saving is exactly 75% of the plain one.
     let trimmed = with_bias("savings = 0.25").scenario;
-    let (r0, _, _) = runner::expected(&Setup::single(&plain).unwrap());
-    let (r1, _, _) = runner::expected(&Setup::single(&trimmed).unwrap());
+    let (r0, _) = runner::expected(&Setup::single(&plain).unwrap());
+    let (r1, _) = runner::expected(&Setup::single(&trimmed).unwrap());
     for t in 0..7 {
-        let i = t * m::N_METRICS + m::SAVINGS_PLACEMENTS;
+        let i = t * m::N_METRICS + Metric::SavingsPlacements.index();
         assert!(
             (r1[i] - 0.75 * r0[i]).abs() < 1e-9,
             "year {t}: {} vs {}",
