@@ -60,7 +60,7 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
         do_nothing: Some((dn.scenario.title.clone(), dn.path.clone())),
         deterministic_break_even: monte_carlo::deterministic_break_even(&inv.scenario),
     };
-    monte_carlo::finish(&inv, &results, &meta, a.format, out, "compare")
+    monte_carlo::finish(&inv, &results, &meta, a.format, out, "compare", Some(&dn))
 }
 
 /// A warning when the arguments look swapped: the do-nothing side has a plan

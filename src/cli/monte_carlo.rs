@@ -20,6 +20,9 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+/// The UTF-8 byte-order mark that makes Excel read a CSV as UTF-8.
+const EXCEL_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
 /// Most worker threads accepted.
 const MAX_THREADS: usize = 1024;
 
@@ -122,20 +125,29 @@ pub fn finish(
     format: Format,
     out: Option<OutDir>,
     command: &str,
+    comparator: Option<&Loaded>,
 ) -> anyhow::Result<()> {
     let s = &loaded.scenario;
     let doc = report::monte_carlo::json(s, summary, meta);
     let tidy = report::monte_carlo::tidy(s, summary);
     if let Some(out) = out {
-        let data = report::data::monte_carlo(loaded, &results::run(s), summary);
+        let data = report::data::monte_carlo(loaded, &results::run(s), summary, meta);
         export::write_report(&out, &data)?;
-        out.write("results.csv", &report::csv::tidy(&tidy)?)?;
-        out.write("paths.csv", &report::monte_carlo::per_path_csv(s, mc)?)?;
+        // A byte-order mark: Excel then reads the files as UTF-8 and keeps "£'000s".
+        let excel = |bytes: Vec<u8>| [EXCEL_BOM.as_slice(), &bytes].concat();
+        out.write("results.csv", &excel(report::csv::tidy(&tidy)?))?;
+        out.write(
+            "paths.csv",
+            &excel(report::monte_carlo::per_path_csv(s, mc)?),
+        )?;
         out.write(
             "results.json",
             serde_json::to_string_pretty(&doc)?.as_bytes(),
         )?;
         out.write("scenario.toml", loaded.merged_toml.as_bytes())?;
+        if let Some(c) = comparator {
+            out.write("comparator.toml", c.merged_toml.as_bytes())?;
+        }
         let run_json = serde_json::json!({
             "lacsim_version": env!("CARGO_PKG_VERSION"),
             "command": command,
@@ -145,6 +157,7 @@ pub fn finish(
             "scenario_path": meta.scenario_path,
             "scenario_hash": meta.scenario_hash,
             "do_nothing": meta.do_nothing.as_ref().map(|(_, p)| p),
+            "comparator_file": comparator.map(|_| "comparator.toml"),
             "created_unix": output::unix_time(),
         });
         out.write(
@@ -187,5 +200,5 @@ pub fn run(a: RunArgs, paths: u64) -> anyhow::Result<()> {
         do_nothing: None,
         deterministic_break_even: deterministic_break_even(s),
     };
-    finish(&loaded, &results, &meta, a.format, out, "run")
+    finish(&loaded, &results, &meta, a.format, out, "run", None)
 }

@@ -218,7 +218,7 @@ fn render_table(grid: &Grid, points: &[Point]) -> String {
         })
         .collect();
     let mut s = String::from(
-        "Net position and lowest MTFS impact in £'000s (negative = surplus); break-even = first year the MTFS impact is negative.\n",
+        "Net position and lowest MTFS impact in £'000s (negative = surplus); break-even = first year from which the MTFS impact stays at or below zero (sustained).\n",
     );
     s.push_str(&lacsim::report::terminal::grid(&h, &rows, 0));
     s

@@ -26,6 +26,28 @@ pub struct TornadoArgs {
     /// Replace the --out folder if it already has files (only a folder lacsim wrote).
     #[arg(long)]
     pub force: bool,
+    /// Rank the bars by the swing in net position, or by how many years each
+    /// swing moves the sustained break-even year.
+    #[arg(long, value_enum, default_value_t = RankArg::Net)]
+    pub rank_by: RankArg,
+}
+
+/// `--rank-by`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RankArg {
+    /// Swing in net position over the horizon.
+    Net,
+    /// Years the sustained break-even year moves.
+    BreakEven,
+}
+
+impl From<RankArg> for tornado::RankBy {
+    fn from(r: RankArg) -> Self {
+        match r {
+            RankArg::Net => tornado::RankBy::Net,
+            RankArg::BreakEven => tornado::RankBy::BreakEven,
+        }
+    }
 }
 
 /// Runs the command.
@@ -39,12 +61,15 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
         .as_deref()
         .map(|d| OutDir::create(d, a.force))
         .transpose()?;
-    let t = tornado::tornado(&loaded, key_assumptions(&loaded))?;
+    let mut t = tornado::tornado(&loaded, key_assumptions(&loaded))?;
+    tornado::rank(&mut t.bars, a.rank_by.into());
     // The ranges in [stochastic] act only in the engine: swing them on its expected-value model.
     let engine = if ranges::ranged_assumptions(&loaded).is_empty() {
         None
     } else {
-        Some(ranges::engine_tornado(&loaded)?.0)
+        let mut e = ranges::engine_tornado(&loaded)?.0;
+        tornado::rank(&mut e.bars, a.rank_by.into());
+        Some(e)
     };
     let mut data = report::data::with_tornado(
         report::data::deterministic(&loaded, &results::run(&loaded.scenario)),
@@ -55,6 +80,8 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
     let doc = serde_json::json!({
         "lacsim_version": env!("CARGO_PKG_VERSION"),
         "scenario": loaded.path,
+        "rank_by": tornado::RankBy::from(a.rank_by),
+        "break_even_rule": "sustained",
         "base": t.base,
         "bars": t.bars,
         "engine": engine.as_ref().map(|e| serde_json::json!({"model": "engine expected value", "base": e.base, "bars": e.bars})),
@@ -69,6 +96,7 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
             "swing",
             "break_even_low",
             "break_even_high",
+            "break_even_swing_years",
             "switching_factor",
             "switching_value",
         ])?;
@@ -87,6 +115,7 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
                 report::csv::number(b.swing),
                 b.low.break_even.map(|y| y.label()).unwrap_or_default(),
                 b.high.break_even.map(|y| y.label()).unwrap_or_default(),
+                b.break_even_swing_years.to_string(),
                 b.switching_factor
                     .map(report::csv::number)
                     .unwrap_or_default(),
@@ -128,14 +157,14 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
                         .and_then(|f| f.break_even)
                 )
             );
-            s.push_str(&grid_of(shown));
-            s.push_str("\nSwitching value: where the plan stops breaking even within the horizon (HM Treasury Green Book), by bisection.\n");
+            s.push_str(&grid_of(shown, &loaded.scenario.year_labels()));
+            s.push_str("\nBreak-even is sustained: the first year from which the MTFS impact stays at or below zero. Years moved: how far the swing moves it (none = after the horizon).\nSwitching value: where the plan stops breaking even within the horizon (HM Treasury Green Book), by bisection.\n");
             if let Some(e) = &data.engine_tornado {
                 s.push_str(&format!(
                     "\nRanges given in the scenario, on the engine's expected-value model (base net position {}; others at their means):\n\n",
                     table::format_value(e.base_net, table::Unit::Thousands)
                 ));
-                s.push_str(&grid_of(e));
+                s.push_str(&grid_of(e, &loaded.scenario.year_labels()));
             }
             s
         }
@@ -144,16 +173,23 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
 }
 
 /// The tornado's rows as a text grid.
-fn grid_of(shown: &report::data::TornadoData) -> String {
+fn grid_of(shown: &report::data::TornadoData, years: &[String]) -> String {
     let head = [
         "Assumption",
         "Net low",
         "Net high",
         "Break-even low",
         "Break-even high",
+        "Years moved",
         "Switching value",
     ]
     .map(String::from);
+    // No break-even counts as the year after the horizon, as in the ranking.
+    let index = |y: &Option<String>| {
+        y.as_ref()
+            .and_then(|l| years.iter().position(|x| x == l))
+            .unwrap_or(years.len())
+    };
     let rows: Vec<Vec<String>> = shown
         .rows
         .iter()
@@ -164,6 +200,9 @@ fn grid_of(shown: &report::data::TornadoData) -> String {
                 table::format_value(r.high_net, table::Unit::Thousands),
                 r.low_break_even.clone().unwrap_or_else(|| "none".into()),
                 r.high_break_even.clone().unwrap_or_else(|| "none".into()),
+                index(&r.low_break_even)
+                    .abs_diff(index(&r.high_break_even))
+                    .to_string(),
                 r.switching.clone().unwrap_or_else(|| "none found".into()),
             ]
         })

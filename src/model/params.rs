@@ -61,8 +61,11 @@ pub struct PathParams {
     pub growth: f64,
     /// Month from which entries grow (before it they stand at the first month's level).
     pub growth_from_month: usize,
-    /// Expected entries in the first month, before intervention effects.
+    /// Expected entries in the first month of growth (the first month when growth
+    /// is from the first year), before intervention effects.
     pub entries_first_month: f64,
+    /// Expected entries a month before growth starts (see `growth_from_month`).
+    pub entries_standstill: f64,
     /// Number of interventions in use.
     pub n_active: usize,
     /// Interventions in use (the first `n_active`).
@@ -117,6 +120,7 @@ impl PathParams {
             growth,
             growth_from_month: st.growth_from_month,
             entries_first_month: entries.at(growth) * entry_level,
+            entries_standstill: entries.at(growth) * entries.standstill_ratio(growth) * entry_level,
             n_active,
             active,
             caps_on: with_interventions,
@@ -184,6 +188,7 @@ pub struct EntryCalibration {
     lo: f64,
     hi: f64,
     values: Vec<f64>,
+    standstill: Vec<f64>,
     pivot_years: f64,
     pivot_norm: f64,
 }
@@ -207,26 +212,29 @@ impl EntryCalibration {
                 lo: 0.0,
                 hi: 0.0,
                 values: vec![y / 12.0],
+                standstill: vec![1.0],
                 pivot_years,
                 pivot_norm,
             };
         }
         let (lo, hi) = st.growth.support();
         let points = if hi > lo { GRID } else { 1 };
-        let values = (0..points)
+        let (values, standstill) = (0..points)
             .map(|i| {
                 let g = if points == 1 {
                     lo
                 } else {
                     lo + (hi - lo) * i as f64 / (points - 1) as f64
                 };
-                calibrated_entries(st, g, n_years)
+                let (grow, still) = calibrated_levels(st, g, n_years);
+                (grow, if grow > 0.0 { still / grow } else { 1.0 })
             })
-            .collect();
+            .unzip();
         EntryCalibration {
             lo,
             hi,
             values,
+            standstill,
             pivot_years,
             pivot_norm,
         }
@@ -246,14 +254,22 @@ impl EntryCalibration {
 
     /// Expected first-month entries at growth rate `g`.
     pub fn at(&self, g: f64) -> f64 {
-        if self.values.len() == 1 {
-            return self.values[0];
+        self.interpolate(&self.values, g)
+    }
+
+    /// Entries a month before growth starts, as a share of [`Self::at`].
+    pub fn standstill_ratio(&self, g: f64) -> f64 {
+        self.interpolate(&self.standstill, g)
+    }
+
+    fn interpolate(&self, v: &[f64], g: f64) -> f64 {
+        if v.len() == 1 {
+            return v[0];
         }
-        let x =
-            ((g - self.lo) / (self.hi - self.lo)).clamp(0.0, 1.0) * (self.values.len() - 1) as f64;
-        let i = (x.floor() as usize).min(self.values.len() - 2);
+        let x = ((g - self.lo) / (self.hi - self.lo)).clamp(0.0, 1.0) * (v.len() - 1) as f64;
+        let i = (x.floor() as usize).min(v.len() - 2);
         let w = x - i as f64;
-        self.values[i] * (1.0 - w) + self.values[i + 1] * w
+        v[i] * (1.0 - w) + v[i + 1] * w
     }
 }
 
@@ -275,11 +291,21 @@ fn pivot_mean(growth: &Bounded, pivot_years: f64) -> f64 {
 
 /// The least-squares entry level for one growth rate (see [`EntryCalibration`]).
 pub fn calibrated_entries(st: &Stochastic, growth: f64, n_years: usize) -> f64 {
-    let march = |e0: f64| -> Vec<f64> {
+    calibrated_levels(st, growth, n_years).0
+}
+
+/// The least-squares entry levels for one growth rate: in the first month of
+/// growth, and a month before growth starts (the same when growth is from the
+/// first month). Two levels because a stock that stands still and then grows
+/// needs its entries to step up when growth starts: with one level the fit
+/// would grow the standstill year too.
+pub fn calibrated_levels(st: &Stochastic, growth: f64, n_years: usize) -> (f64, f64) {
+    let march = |grow: f64, still: f64| -> Vec<f64> {
         let pp = PathParams {
             growth,
             growth_from_month: st.growth_from_month,
-            entries_first_month: e0,
+            entries_first_month: grow,
+            entries_standstill: still,
             n_active: 0,
             active: [ActiveIntervention::default(); MAX_INTERVENTIONS],
             caps_on: false,
@@ -297,10 +323,13 @@ pub fn calibrated_entries(st: &Stochastic, growth: f64, n_years: usize) -> f64 {
         }
         out
     };
-    let a = march(0.0);
-    let ab = march(1.0);
+    // The expected path is affine in the two levels: three runs give it exactly.
+    let a = march(0.0, 0.0);
+    let with_grow = march(1.0, 0.0);
+    let with_still = march(0.0, 1.0);
     let n0 = State::new(&st.start).total();
-    let (mut num, mut den) = (0.0, 0.0);
+    let two = st.growth_from_month > 0 && st.growth_from_month < n_years * 12;
+    let (mut s11, mut s12, mut s22, mut r1, mut r2) = (0.0, 0.0, 0.0, 0.0, 0.0);
     for t in 0..n_years {
         // The do-nothing line at 31 March: it stands still until growth starts.
         let grown_years = (12 * (t + 1)).saturating_sub(st.growth_from_month) as f64 / 12.0;
@@ -308,11 +337,38 @@ pub fn calibrated_entries(st: &Stochastic, growth: f64, n_years: usize) -> f64 {
         if target <= 0.0 {
             continue;
         }
-        let b = (ab[t] - a[t]) / target;
-        num += b * (1.0 - a[t] / target);
-        den += b * b;
+        // Relative gaps: each 31 March counts alike whatever its size.
+        let b1 = (with_grow[t] - a[t]) / target;
+        let b2 = (with_still[t] - a[t]) / target;
+        let r = 1.0 - a[t] / target;
+        s11 += b1 * b1;
+        s12 += b1 * b2;
+        s22 += b2 * b2;
+        r1 += b1 * r;
+        r2 += b2 * r;
     }
-    if den > 0.0 { (num / den).max(0.0) } else { 0.0 }
+    if !two {
+        // One level throughout: both columns describe the same months.
+        let (b, r) = if st.growth_from_month == 0 {
+            (s11, r1)
+        } else {
+            (s22, r2)
+        };
+        let e = if b > 0.0 { (r / b).max(0.0) } else { 0.0 };
+        return (e, e);
+    }
+    let det = s11 * s22 - s12 * s12;
+    if det.abs() < 1e-12 * (s11 * s22).max(1e-300) {
+        let e = if s11 + s22 > 0.0 {
+            ((r1 + r2) / (s11 + s22 + 2.0 * s12)).max(0.0)
+        } else {
+            0.0
+        };
+        return (e, e);
+    }
+    let grow = ((r1 * s22 - r2 * s12) / det).max(0.0);
+    let still = ((r2 * s11 - r1 * s12) / det).max(0.0);
+    (grow, still)
 }
 
 /// A cap in force this month.
@@ -505,8 +561,13 @@ impl MonthParams {
 }
 
 fn entries_mean(pp: &PathParams, month: usize, mult: &[f64; N_TARGETS]) -> f64 {
-    let q = (1.0 + pp.growth).powf(month.saturating_sub(pp.growth_from_month) as f64 / 12.0);
-    pp.entries_first_month * q * mult[Target::Entries.index()]
+    let level = if month < pp.growth_from_month {
+        pp.entries_standstill
+    } else {
+        let q = (1.0 + pp.growth).powf((month - pp.growth_from_month) as f64 / 12.0);
+        pp.entries_first_month * q
+    };
+    level * mult[Target::Entries.index()]
 }
 
 fn active_cap(st: &Stochastic, pp: &PathParams, month: usize) -> Option<ActiveCap> {
@@ -539,6 +600,7 @@ mod tests {
             growth: 0.0,
             growth_from_month: 0,
             entries_first_month: 1.0,
+            entries_standstill: 1.0,
             n_active: 2,
             active: [ActiveIntervention::default(); MAX_INTERVENTIONS],
             caps_on: true,

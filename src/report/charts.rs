@@ -2,7 +2,7 @@
 //! text is left to the browser). Every chart has a title, axis labels with units
 //! and a legend.
 
-use super::data::{Band, LacChart, NetChart, Series, TornadoData};
+use super::data::{Band, DETERMINISTIC, LacChart, NetChart, Series, TornadoData};
 use plotters::prelude::*;
 use plotters::style::RGBColor;
 
@@ -271,7 +271,11 @@ pub fn stacked(
     Ok(svg)
 }
 
-/// Net position: yearly MTFS impact as bars, the cumulative net line, and the break-even probability.
+/// Net position: yearly MTFS impact as bars and the cumulative net line (both the
+/// statistic `c.statistic` names, said in each legend entry), in a Monte Carlo
+/// run the deterministic (paper) model's impact as a labelled line, and above
+/// the bars the probability of a sustained break-even by each year (Monte Carlo
+/// runs only: a deterministic run has no probabilities).
 pub fn net_position(title: &str, years: &[String], c: &NetChart) -> Result<String> {
     let mut svg = String::new();
     {
@@ -280,7 +284,13 @@ pub fn net_position(title: &str, years: &[String], c: &NetChart) -> Result<Strin
         let m = |v: &f64| v / 1000.0;
         let impact: Vec<f64> = c.impact.iter().map(m).collect();
         let cumulative: Vec<f64> = c.cumulative_net.iter().map(m).collect();
-        let (lo, hi) = range_of(impact.iter().chain(&cumulative), true);
+        let deterministic: Vec<f64> = c.deterministic_impact.iter().map(m).collect();
+        let (lo, mut hi) = range_of(impact.iter().chain(&cumulative).chain(&deterministic), true);
+        let probabilities = !c.break_even_probability.is_empty();
+        if probabilities {
+            // Room above the bars for the probability line.
+            hi += (hi - lo) * 0.1;
+        }
         let n = years.len();
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 20).into_font().color(&INK))
@@ -300,6 +310,13 @@ pub fn net_position(title: &str, years: &[String], c: &NetChart) -> Result<Strin
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(err)?;
+        let what = |line: &str| {
+            if c.statistic.is_empty() {
+                line.to_string()
+            } else {
+                format!("{}: {line}", c.statistic)
+            }
+        };
         chart
             .draw_series(impact.iter().enumerate().map(|(t, &v)| {
                 Rectangle::new(
@@ -312,27 +329,51 @@ pub fn net_position(title: &str, years: &[String], c: &NetChart) -> Result<Strin
                 )
             }))
             .map_err(err)?
-            .label("MTFS impact in the year (green: broken even)")
+            .label(what(
+                "MTFS impact in the year (bars; green: at or below budget)",
+            ))
             .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], GOOD.filled()));
         draw_line(
             &mut chart,
             &Series {
-                name: "Cumulative net position (investment less savings)".into(),
+                name: what("cumulative net position (investment less savings)"),
                 values: cumulative,
             },
             INK,
             2,
         )?;
-        let label_y = hi - (hi - lo) * 0.04;
-        chart
-            .draw_series(c.break_even_probability.iter().enumerate().map(|(t, p)| {
-                Text::new(
-                    format!("P(break-even) {:.0}%", p * 100.0),
-                    (t as f64 - 0.45, label_y),
-                    ("sans-serif", 11).into_font().color(&INK),
-                )
-            }))
-            .map_err(err)?;
+        if !deterministic.is_empty() {
+            draw_line(
+                &mut chart,
+                &Series {
+                    name: format!("{DETERMINISTIC}: MTFS impact in the year"),
+                    values: deterministic,
+                },
+                PALETTE[2],
+                2,
+            )?;
+        }
+        if probabilities {
+            let font = ("sans-serif", 11).into_font().color(&INK);
+            let top = hi - (hi - lo) * 0.035;
+            let below = hi - (hi - lo) * 0.085;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    "Probability of a sustained break-even by the end of the year (share of paths):",
+                    (-0.55, top),
+                    font.clone(),
+                )))
+                .map_err(err)?;
+            chart
+                .draw_series(c.break_even_probability.iter().enumerate().map(|(t, p)| {
+                    Text::new(
+                        format!("{:.0}%", p * 100.0),
+                        (t as f64 - 0.12, below),
+                        font.clone(),
+                    )
+                }))
+                .map_err(err)?;
+        }
         draw_rule(&mut chart, (-0.6, 0.0), (n as f64 - 0.4, 0.0))?;
         draw_legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
         root.present().map_err(err)?;

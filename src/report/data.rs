@@ -2,6 +2,7 @@
 //! behind each chart, and the scenario's inputs. A run saves it as `report.json`
 //! so `lacsim report RUN_DIR` can re-render every format without re-simulating.
 
+use super::monte_carlo::McMeta;
 use super::table::Table;
 use super::tables;
 use crate::placement::Placement;
@@ -41,15 +42,57 @@ pub struct LacChart {
     pub lines: Vec<Series>,
 }
 
+/// What the deterministic figures are, wherever they are shown.
+pub const DETERMINISTIC: &str = "Deterministic (paper) model";
+
+/// What the Monte Carlo lines drawn for a year are.
+pub const MEDIAN: &str = "Median (P50) across paths";
+
 /// The cumulative net position chart.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NetChart {
-    /// MTFS impact each year, £'000s.
+    /// MTFS impact each year, £'000s (the statistic `statistic` names).
     pub impact: Vec<f64>,
-    /// Cumulative return on investment, £'000s.
+    /// Cumulative return on investment, £'000s (the statistic `statistic` names).
     pub cumulative_net: Vec<f64>,
-    /// Probability of having broken even by each year (0 or 1 for a deterministic run).
+    /// Probability of a **sustained** break-even by the end of each year, across
+    /// paths; empty for a deterministic run, which has no probabilities.
+    #[serde(default)]
     pub break_even_probability: Vec<f64>,
+    /// What `impact` and `cumulative_net` are: [`DETERMINISTIC`] or [`MEDIAN`]
+    /// (empty in a report saved by an earlier lacsim).
+    #[serde(default)]
+    pub statistic: String,
+    /// In a Monte Carlo run, the deterministic (paper) model's MTFS impact, £'000s,
+    /// drawn beside the median and labelled; empty otherwise.
+    #[serde(default)]
+    pub deterministic_impact: Vec<f64>,
+}
+
+/// The comparator arm of a `compare` report.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Comparator {
+    /// The comparator scenario's title.
+    pub title: String,
+    /// The comparator scenario's path as the user named it.
+    pub path: String,
+}
+
+/// The Green Book NPV of a Monte Carlo run, £'000s.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct NpvData {
+    /// What it is measured against (the comparator arm).
+    pub against: String,
+    /// Mean across paths.
+    pub mean: f64,
+    /// 5th percentile across paths.
+    pub p5: f64,
+    /// Median (P50) across paths.
+    pub p50: f64,
+    /// 95th percentile across paths.
+    pub p95: f64,
+    /// How it is computed (rate, convention, what is discounted).
+    pub basis: String,
 }
 
 /// One bar of the tornado, as shown.
@@ -114,12 +157,38 @@ pub struct ReportData {
     pub engine_tornado: Option<TornadoData>,
     /// The scenario's inputs: field path and value.
     pub inputs: Vec<(String, String)>,
+    /// For `compare`: the comparator arm (the scenario above is the invest arm).
+    #[serde(default)]
+    pub comparator: Option<Comparator>,
+    /// Green Book NPV against the comparator (Monte Carlo runs of a plan).
+    #[serde(default)]
+    pub npv: Option<NpvData>,
+    /// Headline sentences of a Monte Carlo run, each saying what statistic it gives.
+    #[serde(default)]
+    pub headline: Vec<String>,
+    /// Set when the deterministic break-even year lies outside the Monte Carlo's
+    /// 25-75% range of sustained break-even years: the sentence to show.
+    #[serde(default)]
+    pub break_even_warning: Option<String>,
 }
 
 impl ReportData {
     /// The table with this id.
     pub fn table(&self, id: &str) -> Option<&Table> {
         self.tables.iter().find(|t| t.id == id)
+    }
+
+    /// The report's title: the scenario's, and for `compare` "INVEST against COMPARATOR".
+    pub fn heading(&self) -> String {
+        match &self.comparator {
+            Some(c) => format!("{} against {}", self.title, c.title),
+            None => self.title.clone(),
+        }
+    }
+
+    /// Whether the report is of a Monte Carlo run.
+    pub fn is_monte_carlo(&self) -> bool {
+        self.mode != "deterministic"
     }
 }
 
@@ -129,9 +198,12 @@ pub fn deterministic(loaded: &Loaded, r: &Deterministic) -> ReportData {
     let n = s.n_years();
     let mut lines = vec![Series {
         name: if s.plan.is_some() {
-            "Plan".into()
+            format!("Plan: {DETERMINISTIC}")
         } else {
-            format!("Do nothing at {}%", fmt_rate(s.do_nothing.growth_rate))
+            format!(
+                "Do nothing at {}%: {DETERMINISTIC}",
+                fmt_rate(s.do_nothing.growth_rate)
+            )
         },
         values: r.projection.total.clone(),
     }];
@@ -144,7 +216,7 @@ pub fn deterministic(loaded: &Loaded, r: &Deterministic) -> ReportData {
             continue;
         }
         lines.push(Series {
-            name: format!("Do nothing at {}%", fmt_rate(rate)),
+            name: format!("Do nothing at {}%: {DETERMINISTIC}", fmt_rate(rate)),
             values: grow(
                 s.do_nothing.start_total,
                 rate,
@@ -170,15 +242,10 @@ pub fn deterministic(loaded: &Loaded, r: &Deterministic) -> ReportData {
     let net = r.plan.as_ref().map(|f| NetChart {
         impact: f.mtfs_impact.clone(),
         cumulative_net: f.cumulative_net.clone(),
-        break_even_probability: (0..n)
-            .map(|t| {
-                if f.break_even.is_some_and(|b| b.years_after <= t) {
-                    1.0
-                } else {
-                    0.0
-                }
-            })
-            .collect(),
+        // A deterministic run has no probabilities.
+        break_even_probability: Vec::new(),
+        statistic: DETERMINISTIC.into(),
+        deterministic_impact: Vec::new(),
     });
     ReportData {
         lacsim_version: env!("CARGO_PKG_VERSION").into(),
@@ -199,6 +266,10 @@ pub fn deterministic(loaded: &Loaded, r: &Deterministic) -> ReportData {
         tornado: None,
         engine_tornado: None,
         inputs: inputs(loaded),
+        comparator: None,
+        npv: None,
+        headline: Vec::new(),
+        break_even_warning: None,
     }
 }
 
@@ -288,14 +359,26 @@ pub fn with_tornado(mut data: ReportData, t: &Tornado) -> ReportData {
     data
 }
 
-/// The report of a Monte Carlo run: the deterministic tables and lines, plus the
-/// percentile bands, the median path, fan tables and break-even probabilities.
-pub fn monte_carlo(loaded: &Loaded, r: &Deterministic, sum: &crate::engine::Summary) -> ReportData {
-    use super::table::Unit;
+/// The report of a Monte Carlo run: the deterministic (paper) model's tables and
+/// lines, labelled as such, plus the percentile bands and median of children in
+/// care (and the comparator's median for `compare`), the fan tables of both
+/// ledgers, the break-even and budget probabilities, the NPV and, when the
+/// deterministic break-even year lies outside the Monte Carlo's 25-75% range,
+/// the warning.
+pub fn monte_carlo(
+    loaded: &Loaded,
+    r: &Deterministic,
+    sum: &crate::engine::Summary,
+    meta: &McMeta,
+) -> ReportData {
     use crate::engine::Metric;
     let s = &loaded.scenario;
     let mut data = deterministic(loaded, r);
     data.mode = format!("Monte Carlo, {} paths, seed {}", sum.paths, sum.seed);
+    data.comparator = meta.do_nothing.as_ref().map(|(title, path)| Comparator {
+        title: title.clone(),
+        path: path.clone(),
+    });
     let pct = |metric: Metric, i: usize| -> Vec<f64> {
         sum.get(metric)
             .map(|v| v.iter().map(|x| x.percentiles[i]).collect())
@@ -315,57 +398,86 @@ pub fn monte_carlo(loaded: &Loaded, r: &Deterministic, sum: &crate::engine::Summ
         },
     ];
     let median = Series {
-        name: "Median path".into(),
+        name: MEDIAN.into(),
         values: pct(Metric::Lac, 3),
     };
     // The first line stays the plan (or projection); the median goes second.
     data.lac.lines.insert(1, median);
+    if let Some(c) = &data.comparator {
+        let values = pct(Metric::ComparatorLac, 3);
+        if !values.is_empty() {
+            data.lac.lines.insert(
+                2,
+                Series {
+                    name: format!("Comparator ({}): median (P50) across paths", c.title),
+                    values,
+                },
+            );
+        }
+    }
+    let has_plan_stats = sum.npv.is_some() && !sum.break_even_by.is_empty();
     if let Some(net) = data.net.as_mut() {
-        if !sum.break_even_by.is_empty() {
+        if has_plan_stats {
+            net.deterministic_impact = std::mem::take(&mut net.impact);
             net.impact = pct(Metric::MtfsImpact, 3);
             net.cumulative_net = pct(Metric::CumulativeNet, 3);
+            net.statistic = MEDIAN.into();
             net.break_even_probability = sum.break_even_by.clone();
         }
     }
-    let mut fans = vec![super::monte_carlo::fan_table(
-        s,
-        sum,
-        Metric::Lac,
-        "Children in care at 31 March: percentiles across paths",
-        Unit::Children,
-    )];
-    if !sum.break_even_by.is_empty() {
-        let mut impact = super::monte_carlo::fan_table(
-            s,
-            sum,
-            Metric::MtfsImpact,
-            "Impact on the MTFS: percentiles across paths (negative: the plan pays its way)",
-            Unit::Thousands,
-        );
-        impact.notes.push(super::monte_carlo::MTFS_NOTE.into());
-        fans.push(impact);
-        let mut be = Table::new(
-            "break_even_probability",
-            "Probability of having broken even by the end of each year",
-            Unit::Percent,
-            s.year_labels(),
-        );
-        be.row(
-            super::table::RowKind::Total,
-            "break_even_by",
-            "Broken even by the year",
-            sum.break_even_by.iter().map(|p| p * 100.0).collect(),
-        );
-        be.row(
-            super::table::RowKind::Line,
-            "break_even_in",
-            "First breaks even in the year",
-            sum.break_even_in.iter().map(|p| p * 100.0).collect(),
-        );
-        fans.push(be);
+    // The paper-shaped tables are the deterministic model of the invest scenario.
+    let invest = &s.title;
+    let growth = fmt_rate(s.do_nothing.growth_rate);
+    for t in &mut data.tables {
+        t.title = format!("{} — {}", t.title, DETERMINISTIC.to_lowercase());
+        if t.id == "table1" || t.id == "table3" {
+            t.title.push_str(&format!(", paper's ledger of {invest}"));
+            t.notes.push(match &data.comparator {
+                Some(c) => format!(
+                    "Paper's ledger of {invest}: avoided growth is measured against its own do-nothing growth rate ({growth}%), not against {}; the economic-ledger tables compare the two arms path by path.",
+                    c.title
+                ),
+                None => format!(
+                    "Paper's ledger of {invest}: avoided growth is measured against its own do-nothing growth rate ({growth}%)."
+                ),
+            });
+        }
     }
-    for (k, t) in fans.into_iter().enumerate() {
-        data.tables.insert(2 + k, t);
+    let mut mc_tables = super::monte_carlo::fan_tables(s, sum, meta);
+    if sum.npv.is_some() {
+        mc_tables.push(super::monte_carlo::probability_table(s, sum, meta));
     }
+    let at = data
+        .tables
+        .iter()
+        .take_while(|t| t.id == "table1" || t.id == "table3")
+        .count();
+    data.tables.splice(at..at, mc_tables);
+    if let Some(npv) = &sum.npv {
+        data.npv = Some(NpvData {
+            against: super::monte_carlo::comparator_name(meta),
+            mean: npv.mean,
+            p5: npv.percentiles[0],
+            p50: npv.percentiles[3],
+            p95: npv.percentiles[6],
+            basis: super::monte_carlo::NPV_BASIS.into(),
+        });
+    }
+    if has_plan_stats {
+        let labels = s.year_labels();
+        let range = sum.break_even_range();
+        let share = |q: &str, y: Option<usize>| match y {
+            Some(i) => format!("{q} of paths by {}", labels[i]),
+            None => format!("fewer than {q} of paths within the horizon"),
+        };
+        data.headline.push(format!(
+            "Monte Carlo, sustained break-even: {}, {}; {:.1}% of paths by the end of {}.",
+            share("a quarter", range.p25),
+            share("three quarters", range.p75),
+            sum.break_even_by.last().copied().unwrap_or(0.0) * 100.0,
+            labels.last().cloned().unwrap_or_default()
+        ));
+    }
+    data.break_even_warning = super::monte_carlo::break_even_warning(s, sum, meta);
     data
 }

@@ -3,9 +3,9 @@
 //! partnership's page with its tables and contributions chart.
 
 use super::charts;
-use super::data::ReportData;
+use super::data::{DETERMINISTIC, ReportData};
 use super::partnership::Report as PartnershipReport;
-use super::table::{RowKind, Table, format_value};
+use super::table::{RowKind, Table, Unit, format_value};
 
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Arial,sans-serif;color:#212529;max-width:1100px;margin:2rem auto;padding:0 1rem;line-height:1.4}\
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:2px solid #005ea5;padding-bottom:.2rem}\
@@ -13,7 +13,8 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;bo
 th,td{padding:.18rem .55rem;border-bottom:1px solid #e3e3e3}th{background:#f2f5f8;text-align:right}th:first-child{text-align:left}\
 td.num{text-align:right;white-space:nowrap}tr.heading td{font-weight:600;background:#fafafa}tr.subtotal td{font-weight:600}\
 tr.total td{font-weight:700;border-top:2px solid #333}td.indent{padding-left:1.4rem}p.note{font-weight:600;margin:.3rem 0}\
-figure{margin:1rem 0}figure svg{max-width:100%;height:auto}.callout{background:#eef6fb;border-left:4px solid #005ea5;padding:.6rem 1rem;font-size:1.05rem}";
+figure{margin:1rem 0}figure svg{max-width:100%;height:auto}.callout{background:#eef6fb;border-left:4px solid #005ea5;padding:.6rem 1rem;font-size:1.05rem}\
+.warning{background:#fdf0ef;border-left:6px solid #c82828;padding:.6rem 1rem;font-size:1.1rem;font-weight:700}";
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -92,7 +93,7 @@ pub fn render(d: &ReportData) -> String {
     body.push_str(&format!(
         "<h1>{} — {}</h1>",
         esc(&d.authority),
-        esc(&d.title)
+        esc(&d.heading())
     ));
     body.push_str(&provenance(
         "Scenario",
@@ -101,8 +102,41 @@ pub fn render(d: &ReportData) -> String {
         &d.mode,
         &d.lacsim_version,
     ));
+    if let Some(c) = &d.comparator {
+        body.push_str(&format!(
+            "<p class=\"meta\">Compared with <code>{}</code>: {} (the comparator arm; every paired figure is the invest arm less this one on the same path).</p>",
+            esc(&c.path),
+            esc(&c.title)
+        ));
+    }
+    if let Some(w) = &d.break_even_warning {
+        body.push_str(&format!(
+            "<p class=\"warning\" role=\"alert\">{}</p>",
+            esc(w)
+        ));
+    }
     if let Some(note) = d.table("table3").and_then(|t| t.notes.first()) {
-        body.push_str(&format!("<p class=\"callout\">{}</p>", esc(note)));
+        let note = if d.is_monte_carlo() {
+            format!("{DETERMINISTIC}: {note}")
+        } else {
+            note.clone()
+        };
+        body.push_str(&format!("<p class=\"callout\">{}</p>", esc(&note)));
+    }
+    for h in &d.headline {
+        body.push_str(&format!("<p class=\"callout\">{}</p>", esc(h)));
+    }
+    if let Some(npv) = &d.npv {
+        let k = |v: f64| format_value(v, Unit::Thousands);
+        body.push_str(&format!(
+            "<p class=\"callout\" id=\"npv\">Economic ledger: NPV against {} (£'000s): mean {}, P5 {}, median (P50) {}, P95 {}.</p><p class=\"meta\">{}.</p>",
+            esc(&npv.against),
+            esc(&k(npv.mean)),
+            esc(&k(npv.p5)),
+            esc(&k(npv.p50)),
+            esc(&k(npv.p95)),
+            esc(&npv.basis)
+        ));
     }
     for id in ["table1", "table3"] {
         if let Some(t) = d.table(id) {
@@ -116,16 +150,28 @@ pub fn render(d: &ReportData) -> String {
     ));
     if let Some(net) = &d.net {
         body.push_str("<h2>Net position and break-even</h2>");
+        let title = if net.statistic.is_empty() {
+            "MTFS impact and cumulative net position".to_string()
+        } else {
+            format!(
+                "MTFS impact and cumulative net position — {}",
+                net.statistic
+            )
+        };
         body.push_str(&figure(
-            charts::net_position("MTFS impact and cumulative net position", &d.years, net),
-            "Net position by year with break-even probability",
+            charts::net_position(&title, &d.years, net),
+            if net.break_even_probability.is_empty() {
+                "Net position by year"
+            } else {
+                "Net position by year with the probability of a sustained break-even"
+            },
         ));
     }
-    body.push_str("<h2>Placement mix</h2>");
+    body.push_str("<h2>Placement mix (deterministic (paper) model)</h2>");
     body.push_str(&figure(
         charts::stacked(
             "Children by placement type at 31 March",
-            "Children",
+            "Children, deterministic (paper) model",
             &d.years,
             &d.mix,
             1.0,
@@ -135,7 +181,7 @@ pub fn render(d: &ReportData) -> String {
     body.push_str(&figure(
         charts::stacked(
             "Annual cost of placements at 31 March",
-            "£m a year",
+            "£m a year, deterministic (paper) model",
             &d.years,
             &d.cost,
             1e6,
@@ -174,7 +220,7 @@ pub fn render(d: &ReportData) -> String {
         ));
     }
     body.push_str("</tbody></table>");
-    page(&format!("{} — {}", d.authority, d.title), &body)
+    page(&format!("{} — {}", d.authority, d.heading()), &body)
 }
 
 /// The page around a report's body: head, inline CSS, nothing fetched.

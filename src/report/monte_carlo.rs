@@ -52,7 +52,7 @@ pub const ECONOMIC_LEDGER: &str = "Economic ledger: the invest arm less the comp
 pub fn comparator_name(meta: &McMeta) -> String {
     match &meta.do_nothing {
         Some((title, _)) => title.clone(),
-        None => "its own do-nothing arm (the same rates without interventions)".into(),
+        None => "its own do-nothing arm".into(),
     }
 }
 
@@ -488,7 +488,7 @@ pub fn probability_table(s: &Scenario, sum: &Summary, meta: &McMeta) -> Table {
         be.row(
             RowKind::Line,
             "do_nothing_within_budget",
-            format!("{} within budget (gap <= 0)", comparator_name(meta)),
+            "Do nothing within budget (gap <= 0)",
             pc(&sum.comparator_within_budget),
         );
     }
@@ -515,7 +515,9 @@ pub fn terminal(s: &Scenario, sum: &Summary, meta: &McMeta) -> String {
     if let Some((title, path)) = &meta.do_nothing {
         out.push_str(&format!("Compared with: {title} ({path})\n"));
     } else if sum.npv.is_some() {
-        out.push_str(&format!("Compared with: {}\n", comparator_name(meta)));
+        out.push_str(
+            "Compared with: its own do-nothing arm (the same rates without interventions)\n",
+        );
     }
     out.push('\n');
     let mut tables = fan_tables(s, sum, meta);
@@ -524,24 +526,9 @@ pub fn terminal(s: &Scenario, sum: &Summary, meta: &McMeta) -> String {
     }
     out.push_str(&terminal::render_all(&tables));
     if let Some(npv) = &sum.npv {
-        let labels = s.year_labels();
-        out.push_str(&format!(
-            "\nBreak-even by year (sustained; the paper's first-negative rule beside it)\n  {:<10} {:>12} {:>12} {:>16}\n",
-            "Year", "in year", "by year", "first negative"
-        ));
-        for (i, l) in labels.iter().enumerate() {
-            out.push_str(&format!(
-                "  {:<10} {:>11.1}% {:>11.1}% {:>15.1}%\n",
-                l,
-                sum.break_even_in[i] * 100.0,
-                sum.break_even_by[i] * 100.0,
-                sum.first_negative_by[i] * 100.0
-            ));
-        }
         let never = 1.0 - sum.break_even_by.last().copied().unwrap_or(0.0);
         out.push_str(&format!(
-            "  {:<10} {:>11.1}%\n",
-            "not by end",
+            "\nNo sustained break-even within the horizon: {:.1}% of paths\n",
             never * 100.0
         ));
         if let Some(w) = break_even_warning(s, sum, meta) {

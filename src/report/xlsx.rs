@@ -3,7 +3,7 @@
 //! and of the net position; and a sheet of the scenario's inputs. A partnership's
 //! workbook has its tables, a line chart of contributions by partner and an "About" sheet.
 
-use super::data::{ReportData, Series};
+use super::data::{DETERMINISTIC, ReportData, Series};
 use super::partnership::Report as PartnershipReport;
 use super::table::{RowKind, Table, Unit};
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatBorder, Workbook, Worksheet, XlsxError};
@@ -131,22 +131,84 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
     Ok(())
 }
 
+/// The "Summary" sheet, first in the workbook: what was run (both arms for
+/// `compare`), the warning when the deterministic break-even year lies outside
+/// the Monte Carlo's 25-75% range, the headline break-even sentences and the NPV.
+fn write_summary(ws: &mut Worksheet, d: &ReportData) -> Result<(), XlsxError> {
+    ws.set_name("Summary")?;
+    let bold = Format::new().set_bold();
+    let title = Format::new().set_bold().set_font_size(14);
+    let warning = Format::new()
+        .set_bold()
+        .set_font_color("#C82828")
+        .set_background_color("#FDF0EF");
+    let money = Format::new().set_num_format(number_format(Unit::Thousands));
+    ws.write_string_with_format(0, 0, format!("{} — {}", d.authority, d.heading()), &title)?;
+    let mut row = 2u32;
+    let mut pair = |ws: &mut Worksheet, k: &str, v: &str| -> Result<(), XlsxError> {
+        ws.write_string_with_format(row, 0, k, &bold)?;
+        ws.write_string(row, 1, v)?;
+        row += 1;
+        Ok(())
+    };
+    pair(ws, "Scenario", &d.scenario_path)?;
+    if let Some(c) = &d.comparator {
+        pair(ws, "Compared with", &format!("{} ({})", c.title, c.path))?;
+    }
+    pair(ws, "Run", &d.mode)?;
+    pair(ws, "SHA-256", &d.scenario_hash)?;
+    pair(ws, "lacsim", &d.lacsim_version)?;
+    row += 1;
+    if let Some(w) = &d.break_even_warning {
+        ws.write_string_with_format(row, 0, w, &warning)?;
+        row += 2;
+    }
+    if let Some(note) = d.table("table3").and_then(|t| t.notes.first()) {
+        let note = if d.is_monte_carlo() {
+            format!("{DETERMINISTIC}: {note}")
+        } else {
+            note.clone()
+        };
+        ws.write_string_with_format(row, 0, note, &bold)?;
+        row += 1;
+    }
+    for h in &d.headline {
+        ws.write_string_with_format(row, 0, h, &bold)?;
+        row += 1;
+    }
+    if let Some(npv) = &d.npv {
+        row += 1;
+        ws.write_string_with_format(
+            row,
+            0,
+            format!("Economic ledger: NPV against {} (£'000s)", npv.against),
+            &bold,
+        )?;
+        for (c, h) in ["Mean", "P5", "Median (P50)", "P95"].iter().enumerate() {
+            ws.write_string_with_format(row, c as u16 + 1, *h, &bold)?;
+        }
+        row += 1;
+        ws.write_string(row, 0, "NPV")?;
+        for (c, v) in [npv.mean, npv.p5, npv.p50, npv.p95].iter().enumerate() {
+            ws.write_number_with_format(row, c as u16 + 1, *v, &money)?;
+        }
+        row += 1;
+        ws.write_string(row, 0, &npv.basis)?;
+    }
+    ws.set_column_width(0, 60)?;
+    ws.set_column_range_width(1, 4, 14)?;
+    Ok(())
+}
+
 /// Renders the workbook.
 pub fn render(d: &ReportData) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    let mut impact_row = None;
-    let names = sheet_names(&d.tables, &["Chart data", "Charts", "Inputs"]);
+    write_summary(wb.add_worksheet(), d)?;
+    let names = sheet_names(&d.tables, &["Summary", "Chart data", "Charts", "Inputs"]);
     for (t, name) in d.tables.iter().zip(names) {
         let ws = wb.add_worksheet();
         ws.set_name(name)?;
         write_table(ws, t)?;
-        if t.id == "table3" {
-            impact_row = t
-                .rows
-                .iter()
-                .position(|r| r.id == "mtfs_impact")
-                .map(|i| i as u32 + 1);
-        }
     }
 
     // Chart data: the lines and bands behind the LAC fan chart, and the net position.
@@ -179,18 +241,48 @@ pub fn render(d: &ReportData) -> Result<Vec<u8>, XlsxError> {
             row += 1;
         }
     }
-    let mut net_row = None;
+    // The net position's rows, each named with its statistic: (row, name).
+    let mut net_rows = Vec::new();
     if let Some(net) = &d.net {
+        let what = |line: &str| {
+            if net.statistic.is_empty() {
+                line.to_string()
+            } else {
+                format!("{}: {line}", net.statistic)
+            }
+        };
         row += 1;
-        data.write_string(row, 0, "Cumulative net position (£'000s)")?;
-        for (c, v) in net.cumulative_net.iter().enumerate() {
-            data.write_number_with_format(row, c as u16 + 1, *v, &money)?;
+        for (name, values) in [
+            (what("MTFS impact in the year (£'000s)"), &net.impact),
+            (
+                what("cumulative net position (£'000s)"),
+                &net.cumulative_net,
+            ),
+            (
+                format!("{DETERMINISTIC}: MTFS impact in the year (£'000s)"),
+                &net.deterministic_impact,
+            ),
+        ] {
+            if values.is_empty() {
+                continue;
+            }
+            data.write_string(row, 0, &name)?;
+            for (c, v) in values.iter().enumerate() {
+                data.write_number_with_format(row, c as u16 + 1, *v, &money)?;
+            }
+            net_rows.push((row, name));
+            row += 1;
         }
-        net_row = Some(row);
-        row += 1;
-        data.write_string(row, 0, "Probability of break-even by the year")?;
-        for (c, v) in net.break_even_probability.iter().enumerate() {
-            data.write_number(row, c as u16 + 1, *v)?;
+        // A deterministic run has no probabilities.
+        if !net.break_even_probability.is_empty() {
+            data.write_string(
+                row,
+                0,
+                "Probability of a sustained break-even by the end of the year (share of paths)",
+            )?;
+            for (c, v) in net.break_even_probability.iter().enumerate() {
+                data.write_number(row, c as u16 + 1, *v)?;
+            }
         }
     }
     data.set_column_width(0, 40)?;
@@ -207,27 +299,25 @@ pub fn render(d: &ReportData) -> Result<Vec<u8>, XlsxError> {
             .set_values(("Chart data", *r, 1, *r, n));
     }
     let mut net_chart = Chart::new(ChartType::Line);
-    net_chart.title().set_name("Net position (£'000s)");
+    net_chart.title().set_name(&match d.net.as_ref() {
+        Some(net) if !net.statistic.is_empty() => {
+            format!("Net position (£'000s): {}", net.statistic)
+        }
+        _ => "Net position (£'000s)".to_string(),
+    });
     net_chart.x_axis().set_name("Financial year");
     net_chart.y_axis().set_name("£'000s (negative = saving)");
-    if let Some(r) = net_row {
+    for (r, name) in &net_rows {
         net_chart
             .add_series()
-            .set_name("Cumulative net position")
+            .set_name(name.as_str())
             .set_categories(("Chart data", 0, 1, 0, n))
-            .set_values(("Chart data", r, 1, r, n));
-    }
-    if let Some(r) = impact_row {
-        net_chart
-            .add_series()
-            .set_name("MTFS impact")
-            .set_categories(("Table 3", 0, 1, 0, n))
-            .set_values(("Table 3", r, 1, r, n));
+            .set_values(("Chart data", *r, 1, *r, n));
     }
     let charts = wb.add_worksheet();
     charts.set_name("Charts")?;
     charts.insert_chart(1, 1, &lac)?;
-    if net_row.is_some() || impact_row.is_some() {
+    if !net_rows.is_empty() {
         charts.insert_chart(18, 1, &net_chart)?;
     }
 

@@ -20,8 +20,11 @@ pub struct Outcome {
     pub break_even: Option<crate::FinancialYear>,
     /// Net position over the horizon: investment less savings, summed, £'000s (negative is a surplus).
     pub net_position: Option<f64>,
-    /// Lowest MTFS impact of any year, £'000s: below zero means the plan breaks even.
+    /// Lowest MTFS impact of any year, £'000s (below zero: the paper's rule finds a break-even).
     pub lowest_impact: Option<f64>,
+    /// MTFS impact in the last year, £'000s: at or below zero exactly when the
+    /// plan has a sustained break-even within the horizon.
+    pub final_impact: Option<f64>,
     /// Children in care at the last 31 March.
     pub final_lac: f64,
 }
@@ -44,6 +47,7 @@ pub fn outcome(s: &Scenario) -> Outcome {
         break_even: plan.and_then(|f| f.break_even).map(|b| b.year),
         net_position: plan.and_then(|f| f.cumulative_net.last().copied()),
         lowest_impact: plan.map(|f| f.mtfs_impact.iter().copied().fold(f64::INFINITY, f64::min)),
+        final_impact: plan.and_then(|f| f.mtfs_impact.last().copied()),
         final_lac: r.projection.total.last().copied().unwrap_or(0.0),
     }
 }

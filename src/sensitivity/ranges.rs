@@ -165,6 +165,7 @@ pub fn expected_outcome(s: &Scenario) -> Result<Outcome, String> {
                 .map(|t| at(t, Metric::MtfsImpact))
                 .fold(f64::INFINITY, f64::min),
         ),
+        final_impact: Some(at(n - 1, Metric::MtfsImpact)),
         final_lac: at(n - 1, Metric::Lac),
     })
 }
@@ -214,11 +215,14 @@ pub fn engine_tornado(loaded: &Loaded) -> Result<(Tornado, Vec<Ranged>), Problem
             high: r.high,
             range_source: format!("scenario range: {}", r.range),
         };
+        let break_even_swing_years =
+            super::tornado::break_even_swing(&loaded.scenario.years, &low, &high);
         bars.push(Bar {
             assumption,
             low,
             high,
             swing,
+            break_even_swing_years,
             switching_factor: switching_value.map(|v| {
                 if r.central != 0.0 {
                     v / r.central
@@ -229,18 +233,14 @@ pub fn engine_tornado(loaded: &Loaded) -> Result<(Tornado, Vec<Ranged>), Problem
             switching_value,
         });
     }
-    bars.sort_by(|a, b| {
-        b.swing
-            .total_cmp(&a.swing)
-            .then_with(|| a.assumption.name.cmp(&b.assumption.name))
-    });
+    super::tornado::rank(&mut bars, super::tornado::RankBy::Net);
     Ok((Tornado { base, bars }, all))
 }
 
 /// The value, between the central value and three range-widths beyond either end,
 /// at which the plan stops breaking even within the horizon (bisection).
 fn switching(r: &Ranged, eval: &impl Fn(f64) -> Result<Outcome, Problems>) -> Option<f64> {
-    let breaks = |v: f64| eval(v).ok().and_then(|o| o.lowest_impact).map(|x| x < 0.0);
+    let breaks = |v: f64| eval(v).ok().and_then(|o| o.final_impact).map(|x| x <= 0.0);
     if breaks(r.central) != Some(true) {
         return None;
     }

@@ -161,6 +161,9 @@ pub struct Bar {
     pub high: Outcome,
     /// |net position at high − net position at low|, £'000s.
     pub swing: f64,
+    /// How many years the swing moves the sustained break-even year (no
+    /// break-even counts as the year after the horizon).
+    pub break_even_swing_years: usize,
     /// The factor at which the plan stops breaking even within the horizon, if one exists in range.
     pub switching_factor: Option<f64>,
     /// The assumption's value at the switching factor, when it moves one field.
@@ -176,9 +179,46 @@ pub struct Tornado {
     pub bars: Vec<Bar>,
 }
 
-/// Swings every assumption low and high, finds switching values, and ranks by swing.
+/// What the bars are ranked by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RankBy {
+    /// The swing in net position over the horizon.
+    #[default]
+    Net,
+    /// How far the swing moves the sustained break-even year (then the net swing).
+    BreakEven,
+}
+
+/// Years by which two outcomes' sustained break-even years differ; no
+/// break-even counts as the year after the horizon.
+pub fn break_even_swing(years: &[crate::FinancialYear], low: &Outcome, high: &Outcome) -> usize {
+    let index = |o: &Outcome| {
+        o.break_even
+            .and_then(|y| years.iter().position(|&x| x == y))
+            .unwrap_or(years.len())
+    };
+    index(low).abs_diff(index(high))
+}
+
+/// Orders bars, largest first, by `by`; ties by name so the order is stable.
+pub fn rank(bars: &mut [Bar], by: RankBy) {
+    bars.sort_by(|a, b| {
+        let years = match by {
+            RankBy::Net => std::cmp::Ordering::Equal,
+            RankBy::BreakEven => b.break_even_swing_years.cmp(&a.break_even_swing_years),
+        };
+        years
+            .then_with(|| b.swing.total_cmp(&a.swing))
+            .then_with(|| a.assumption.name.cmp(&b.assumption.name))
+    });
+}
+
+/// Swings every assumption low and high, finds switching values, and ranks by
+/// the swing in net position (see [`rank`] for the other order).
 pub fn tornado(loaded: &Loaded, assumptions: Vec<Assumption>) -> Result<Tornado, Problems> {
     let base = outcome(&loaded.scenario);
+    let years = &loaded.scenario.years;
     let mut bars = Vec::with_capacity(assumptions.len());
     for a in assumptions {
         let low = outcome(&a.apply(loaded, a.low)?);
@@ -186,28 +226,27 @@ pub fn tornado(loaded: &Loaded, assumptions: Vec<Assumption>) -> Result<Tornado,
         let swing = (high.net_position.unwrap_or(0.0) - low.net_position.unwrap_or(0.0)).abs();
         let switching_factor = switching_factor(loaded, &a);
         let switching_value = switching_factor.and_then(|f| a.value_at(f));
+        let break_even_swing_years = break_even_swing(years, &low, &high);
         bars.push(Bar {
             assumption: a,
             low,
             high,
             swing,
+            break_even_swing_years,
             switching_factor,
             switching_value,
         });
     }
-    bars.sort_by(|a, b| {
-        b.swing
-            .total_cmp(&a.swing)
-            .then_with(|| a.assumption.name.cmp(&b.assumption.name))
-    });
+    rank(&mut bars, RankBy::Net);
     Ok(Tornado { base, bars })
 }
 
-/// Lowest yearly MTFS impact at factor `f` (below zero: breaks even), or `None` if invalid there.
-fn lowest_impact(loaded: &Loaded, a: &Assumption, f: f64) -> Option<f64> {
+/// The last year's MTFS impact at factor `f` (at or below zero: a sustained
+/// break-even within the horizon), or `None` if invalid there.
+fn final_impact(loaded: &Loaded, a: &Assumption, f: f64) -> Option<f64> {
     a.apply(loaded, f)
         .ok()
-        .and_then(|s| outcome(&s).lowest_impact)
+        .and_then(|s| outcome(&s).final_impact)
 }
 
 /// Factors searched for a switching value: from 0 to 10 times the assumption.
@@ -216,8 +255,8 @@ const SEARCH: (f64, f64) = (0.0, 10.0);
 /// The factor at which the plan stops breaking even within the horizon, by bisection
 /// on the deterministic model (HM Treasury Green Book "switching value").
 pub fn switching_factor(loaded: &Loaded, a: &Assumption) -> Option<f64> {
-    let at_base = lowest_impact(loaded, a, 1.0)?;
-    if at_base >= 0.0 {
+    let at_base = final_impact(loaded, a, 1.0)?;
+    if at_base > 0.0 {
         return None;
     }
     // Walk outwards in both directions for the nearest factor where break-even is lost.
@@ -227,8 +266,8 @@ pub fn switching_factor(loaded: &Loaded, a: &Assumption) -> Option<f64> {
         let mut prev = from;
         for i in 1..=steps {
             let f = from + (to - from) * i as f64 / steps as f64;
-            match lowest_impact(loaded, a, f) {
-                Some(v) if v >= 0.0 => {
+            match final_impact(loaded, a, f) {
+                Some(v) if v > 0.0 => {
                     let root = bisect(loaded, a, prev, f);
                     if best.is_none_or(|b| (root - 1.0).abs() < (b - 1.0).abs()) {
                         best = Some(root);
@@ -247,8 +286,8 @@ pub fn switching_factor(loaded: &Loaded, a: &Assumption) -> Option<f64> {
 fn bisect(loaded: &Loaded, a: &Assumption, mut good: f64, mut bad: f64) -> f64 {
     for _ in 0..40 {
         let mid = 0.5 * (good + bad);
-        match lowest_impact(loaded, a, mid) {
-            Some(v) if v < 0.0 => good = mid,
+        match final_impact(loaded, a, mid) {
+            Some(v) if v <= 0.0 => good = mid,
             _ => bad = mid,
         }
         if (bad - good).abs() < 1e-7 {

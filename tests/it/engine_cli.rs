@@ -263,7 +263,10 @@ fn compare_pairs_do_nothing_and_invest_and_shows_the_fan_and_break_even() {
             "Monte Carlo: 30 paths, seed 20191120",
         ))
         .stdout(predicate::str::contains(
-            "Saving against do nothing (paired)",
+            "Economic ledger: saving against Do nothing at 3.4% growth (paired, same path)",
+        ))
+        .stdout(predicate::str::contains(
+            "Compared with: Do nothing at 3.4% growth",
         ))
         .stdout(predicate::str::contains("Median (P50)"))
         .stdout(predicate::str::contains("Break-even"))
@@ -309,12 +312,16 @@ fn monte_carlo_out_folder_has_results_and_run_json() {
     assert!(out.join("results.csv").exists());
     // paths.csv: one row per path and year; its P50 column is the JSON's p50.
     let paths = std::fs::read_to_string(out.join("paths.csv")).unwrap();
+    // Excel's byte-order mark, so "£'000s" survives opening the file.
+    let paths = paths
+        .strip_prefix('\u{feff}')
+        .expect("a UTF-8 byte-order mark");
     let mut lines = paths.lines();
     assert!(
         lines
             .next()
             .unwrap()
-            .starts_with("path,year,lac,cost,post_care_cost,")
+            .starts_with("path,year,lac_children,cost_gbp,post_care_cost_gbp,do_nothing_lac_children,saving_vs_do_nothing_gbp_000s,")
     );
     let mut last_year: Vec<f64> = lines
         .filter(|l| l.split(',').nth(1) == Some("2025/26"))

@@ -29,14 +29,24 @@ proptest! {
         }
     }
 
-    /// Break-even is the first negative year, and none when every year is non-negative.
+    /// Sustained break-even is the first year from which every impact is at or
+    /// below zero: never before the paper's first negative year, and none when
+    /// the last year is in deficit.
     #[test]
-    fn break_even_is_first_negative_year(impact in prop::collection::vec(-1000.0f64..1000.0, 1..10)) {
+    fn break_even_is_the_first_year_of_a_surplus_that_lasts(impact in prop::collection::vec(-1000.0f64..1000.0, 1..10)) {
         let years: Vec<_> = (0..impact.len() as i32).map(|i| lacsim::FinancialYear(2019 + i)).collect();
-        let b = break_even(&years, &impact);
-        match impact.iter().position(|&v| v < 0.0) {
-            Some(i) => prop_assert_eq!(b.map(|b| b.years_after), Some(i)),
-            None => prop_assert!(b.is_none()),
+        let b = break_even(&years, &impact).map(|b| b.years_after);
+        match b {
+            Some(i) => {
+                prop_assert!(impact[i..].iter().all(|&v| v <= 0.0));
+                prop_assert!(i == 0 || impact[i - 1] > 0.0);
+            }
+            None => prop_assert!(*impact.last().unwrap() > 0.0),
+        }
+        let first = lacsim::finance::break_even::first_negative(&years, &impact).map(|b| b.years_after);
+        prop_assert_eq!(first, impact.iter().position(|&v| v < 0.0));
+        if let (Some(s), Some(f)) = (b, first) {
+            prop_assert!(f <= s || impact[s..].iter().all(|&v| v == 0.0));
         }
     }
 

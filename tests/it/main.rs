@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod engine;
 mod engine_cli;
+mod finance_ledger;
 mod finance_props;
 mod optimism_bias;
 mod paper;

@@ -1,7 +1,7 @@
 //! Reports as a user meets them: the same figure in every format, the XLSX read
 //! back, the HTML rendered in headless Chromium, and `lacsim report` re-rendering.
 
-use super::common::lacsim;
+use super::common::{lacsim, load_builtin};
 use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
@@ -439,10 +439,11 @@ fn monte_carlo_report_has_bands_median_and_break_even_probability() {
     for want in [
         "P5-P95",
         "P25-P75",
-        "Median path",
-        "Probability of having broken even by the end of each year",
+        "Median (P50) across paths",
+        "Sustained break-even by the year",
+        "Probability of a sustained break-even by the end of the year",
         "Monte Carlo, 40 paths, seed 3",
-        "Break-even in 2023/24, after 4 years",
+        "Deterministic (paper) model: Break-even in 2023/24, after 4 years",
     ] {
         assert!(html.contains(want), "report.html lacks {want}");
     }
@@ -473,5 +474,252 @@ fn monte_carlo_report_has_bands_median_and_break_even_probability() {
         chart
             .rows()
             .any(|r| matches!(r.first(), Some(Data::String(s)) if s == "P5-P95 low"))
+    );
+}
+
+/// Every string cell of one sheet of a workbook, row by row.
+fn sheet_strings(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+    let mut wb: Xlsx<_> = open_workbook(path).expect("xlsx opens");
+    let range = wb
+        .worksheet_range(sheet)
+        .unwrap_or_else(|e| panic!("{sheet}: {e}"));
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn a_deterministic_report_shows_no_probabilities_and_says_it_is_the_paper_model() {
+    let (_d, out) = run_out();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    // Up to the scenario's inputs, whose field names are the user's.
+    let lower = html[..html.find("<h2>Scenario inputs</h2>").unwrap()].to_lowercase();
+    for no in [
+        "probabilit",
+        "p(break-even)",
+        "monte carlo",
+        "median",
+        "npv",
+    ] {
+        assert!(
+            !lower.contains(no),
+            "a deterministic report.html shows {no:?}"
+        );
+    }
+    for want in [
+        "Plan: Deterministic (paper) model",
+        "Deterministic (paper) model: MTFS impact in the year",
+        "Deterministic (paper) model: cumulative net position",
+    ] {
+        assert!(html.contains(want), "report.html lacks {want:?}");
+    }
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(
+        data["net"]["break_even_probability"],
+        serde_json::json!([]),
+        "the key stays, empty"
+    );
+    assert_eq!(data["net"]["statistic"], "Deterministic (paper) model");
+    for sheet in ["Summary", "Chart data"] {
+        for row in sheet_strings(&out.join("report.xlsx"), sheet) {
+            for cell in row {
+                assert!(
+                    !cell.to_lowercase().contains("probabilit"),
+                    "{sheet}: {cell}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_monte_carlo_report_carries_the_npv_both_ledgers_and_sustained_break_even() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("mc");
+    lacsim()
+        .args(["run", "--paths", "200", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for want in [
+        "Economic ledger: NPV against",
+        "Economic ledger: saving against",
+        "Economic ledger: net cash flow against",
+        "Paper&#39;s ledger: impact on the MTFS",
+        "Sustained break-even by the year",
+        "Monte Carlo, sustained break-even:",
+        "Median (P50) across paths: MTFS impact in the year",
+        "Median (P50) across paths: cumulative net position",
+        "Deterministic (paper) model: MTFS impact in the year",
+        "Probability of a sustained break-even by the end of the year",
+        "Table 3: MTFS Position — deterministic (paper) model",
+    ] {
+        assert!(
+            html.contains(want) || html.contains(&want.replace("&#39;", "'")),
+            "report.html lacks {want:?}"
+        );
+    }
+    assert!(!html.contains("P(break-even)"), "no unlabelled probability");
+    // The paired-saving table holds the percentiles.
+    let saving = &html[html
+        .find("id=\"saving_vs_do_nothing\"")
+        .expect("paired-saving table")..];
+    let saving = &saving[..saving.find("</table>").unwrap()];
+    for row in [
+        "data-id=\"p5\"",
+        "data-id=\"p50\"",
+        "data-id=\"p95\"",
+        "data-id=\"mean\"",
+    ] {
+        assert!(saving.contains(row), "paired-saving table lacks {row}");
+    }
+
+    // The NPV is the same figure in results.json, report.html and report.xlsx.
+    let results: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let mean = results["npv"]["mean"].as_f64().unwrap();
+    assert!((data["npv"]["mean"].as_f64().unwrap() - mean).abs() < 1e-3);
+    assert!(
+        (data["npv"]["p50"].as_f64().unwrap() - results["npv"]["p50"].as_f64().unwrap()).abs()
+            < 1e-3
+    );
+    assert_eq!(data["npv"]["basis"], results["npv"]["basis"]);
+    let shown = lacsim::report::table::format_value(mean, lacsim::report::table::Unit::Thousands);
+    assert!(
+        html.contains(&format!("mean {shown}")),
+        "NPV mean {shown} not in report.html"
+    );
+    let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
+    assert_eq!(
+        wb.sheet_names()[0],
+        "Summary",
+        "the summary sheet comes first"
+    );
+    let summary = wb.worksheet_range("Summary").unwrap();
+    let npv = summary
+        .rows()
+        .find(|r| matches!(r.first(), Some(Data::String(s)) if s == "NPV"))
+        .expect("NPV row in the Summary sheet");
+    assert!((npv[1].get_float().unwrap() - mean).abs() < 1e-3);
+    assert!(summary.rows().any(
+        |r| matches!(r.first(), Some(Data::String(s)) if s.starts_with("Economic ledger: NPV against"))
+    ));
+    for sheet in [
+        "Saving vs do nothing",
+        "Net cash flow",
+        "Break even probability",
+    ] {
+        assert!(
+            wb.sheet_names().iter().any(|n| n == sheet),
+            "{sheet} sheet missing"
+        );
+    }
+    // Every net-position series in the chart data names its statistic.
+    let chart = wb.worksheet_range("Chart data").unwrap();
+    let net_rows: Vec<String> = chart
+        .rows()
+        .filter_map(|r| match r.first() {
+            Some(Data::String(s))
+                if s.contains("MTFS impact")
+                    || s.contains("net position")
+                    || s.contains("Probability") =>
+            {
+                Some(s.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(net_rows.len(), 4, "{net_rows:?}");
+    for name in &net_rows {
+        assert!(
+            name.starts_with("Median (P50) across paths:")
+                || name.starts_with("Deterministic (paper) model:")
+                || name.contains("sustained break-even"),
+            "unlabelled series {name:?}"
+        );
+    }
+}
+
+#[test]
+fn a_compare_report_names_both_arms_and_draws_the_comparator() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("cmp");
+    lacsim()
+        .args([
+            "compare",
+            "builtin:staffordshire-2019/do-nothing-11.toml",
+            "builtin:staffordshire-2019/investment-plan.toml",
+            "--paths",
+            "200",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let results: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let invest = results["scenario"]["title"].as_str().unwrap();
+    let comparator = results["do_nothing_scenario"]["title"].as_str().unwrap();
+    assert_ne!(invest, comparator);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let title = format!("{invest} against {comparator}");
+    assert!(
+        html.contains(&format!(
+            "<title>Staffordshire County Council — {title}</title>"
+        )),
+        "page title"
+    );
+    assert!(
+        html.contains(&format!("<h1>Staffordshire County Council — {title}</h1>")),
+        "heading"
+    );
+    for want in [
+        format!("Economic ledger: saving against {comparator}"),
+        format!("Economic ledger: NPV against {comparator}"),
+        format!("Comparator ({comparator}): median (P50) across paths"),
+        format!("paper&#39;s ledger of {invest}"),
+        format!("not against {comparator}"),
+    ] {
+        assert!(
+            html.contains(&want) || html.contains(&want.replace("&#39;", "'")),
+            "report.html lacks {want:?}"
+        );
+    }
+    let summary = sheet_strings(&out.join("report.xlsx"), "Summary");
+    assert!(summary[0][0].ends_with(&title), "{:?}", summary[0]);
+    // `lacsim report` re-renders the same page from report.json.
+    let before = html.clone();
+    std::fs::remove_file(out.join("report.html")).unwrap();
+    lacsim().arg("report").arg(&out).assert().success();
+    assert_eq!(
+        std::fs::read_to_string(out.join("report.html")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn the_break_even_warning_is_shown_in_html_and_xlsx() {
+    let loaded = load_builtin("staffordshire-2019/investment-plan.toml");
+    let mut data =
+        lacsim::report::data::deterministic(&loaded, &lacsim::results::run(&loaded.scenario));
+    let warning = "Caution: the deterministic (paper) model breaks even in 2023/24, outside the Monte Carlo's 25-75% range of sustained break-even years (2024/25 to 2025/26).";
+    data.break_even_warning = Some(warning.into());
+    let html = lacsim::report::html::render(&data);
+    let at = html.find("class=\"warning\"").expect("warning shown");
+    assert!(at < html.find("<h2>").unwrap(), "before the first table");
+    assert!(html.contains("Caution: the deterministic (paper) model breaks even in 2023/24"));
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("w.xlsx");
+    std::fs::write(&path, lacsim::report::xlsx::render(&data).unwrap()).unwrap();
+    let summary = sheet_strings(&path, "Summary");
+    assert!(
+        summary.iter().take(12).any(|r| r[0] == warning),
+        "warning near the top of the Summary sheet: {summary:?}"
     );
 }

@@ -1,0 +1,204 @@
+//! The Monte Carlo finance a section 151 officer can sign (issue 13): the
+//! economic ledger against the comparator, one opening census, sustained
+//! break-even, budget lines that follow prices.
+
+use super::common::{lacsim, load_builtin};
+use lacsim::engine::metrics as m;
+use lacsim::engine::{self, Metric, Setup, census, runner};
+use lacsim::finance::discount::{GREEN_BOOK_RATE, npv};
+use lacsim::finance::do_nothing_budget;
+use lacsim::results;
+use lacsim::scenario::fields::Change;
+use predicates::prelude::*;
+
+const SEED: u64 = engine::DEFAULT_SEED;
+
+fn staffordshire(name: &str) -> lacsim::scenario::Loaded {
+    load_builtin(&format!("staffordshire-2019/{name}"))
+}
+
+fn run(setup: &Setup, paths: u64) -> engine::MonteCarlo {
+    engine::run(setup, paths, SEED, &|| {}).unwrap()
+}
+
+#[test]
+fn a_plan_compared_with_itself_has_zero_paired_figures_and_zero_npv() {
+    let plan = staffordshire("investment-plan.toml").scenario;
+    let setup = Setup::paired(&plan, &plan).unwrap();
+    let mc = run(&setup, 200);
+    for p in 0..mc.paths {
+        for t in 0..mc.years.len() {
+            for metric in [
+                Metric::PairedSaving,
+                Metric::IncrementalInvestment,
+                Metric::NetCashFlow,
+            ] {
+                assert_eq!(mc.value(p, t, metric), 0.0, "path {p} year {t} {metric:?}");
+            }
+        }
+        assert_eq!(mc.npv[p], 0.0);
+    }
+    let sum = engine::summarise(&mc);
+    assert_eq!(sum.npv.unwrap().mean, 0.0);
+}
+
+#[test]
+fn swapping_the_arms_negates_every_paired_figure() {
+    let dn = staffordshire("do-nothing-3.4.toml").scenario;
+    let plan = staffordshire("investment-plan.toml").scenario;
+    let a = run(&Setup::paired(&dn, &plan).unwrap(), 50);
+    let b = run(&Setup::paired(&plan, &dn).unwrap(), 50);
+    for p in 0..50 {
+        assert_eq!(a.npv[p], -b.npv[p]);
+        for t in 0..7 {
+            assert_eq!(
+                a.value(p, t, Metric::NetCashFlow),
+                -b.value(p, t, Metric::NetCashFlow)
+            );
+        }
+    }
+    assert!(a.npv.iter().all(|&v| v > 0.0), "the plan pays against 3.4%");
+}
+
+#[test]
+fn npv_is_the_discounted_net_cash_flow_checked_by_hand() {
+    let plan = staffordshire("investment-plan.toml").scenario;
+    let setup = Setup::single(&plan).unwrap();
+    let (row, f) = runner::expected(&setup);
+    let inputs = lacsim::finance::PlanInputs::new(&plan);
+    let mut by_hand = 0.0;
+    for t in 0..7 {
+        let at = |metric| m::at(&row, t, metric);
+        let cost = at(Metric::Cost) + at(Metric::PostCareCost);
+        let dn_cost = at(Metric::ComparatorCost);
+        // Against its own do-nothing arm: no comparator investment, no comparator savings.
+        let paired = (dn_cost - cost) / 1000.0 + inputs.given_total[t];
+        assert!((at(Metric::PairedSaving) - paired).abs() < 1e-9);
+        assert_eq!(
+            at(Metric::IncrementalInvestment),
+            inputs.investment_total[t]
+        );
+        let net = paired - inputs.investment_total[t];
+        assert!((at(Metric::NetCashFlow) - net).abs() < 1e-9);
+        by_hand += net / 1.035f64.powi(t as i32);
+    }
+    assert!((f.npv - by_hand).abs() < 1e-6, "{} vs {by_hand}", f.npv);
+    // The convention on two numbers: the first year undiscounted.
+    assert!((npv(&[100.0, 103.5], GREEN_BOOK_RATE) - 200.0).abs() < 1e-9);
+}
+
+#[test]
+fn every_staffordshire_scenario_opens_from_one_census_of_1220_children() {
+    let dn34 = staffordshire("do-nothing-3.4.toml");
+    let dn11 = staffordshire("do-nothing-11.toml");
+    let plan = staffordshire("investment-plan.toml");
+    let st = |l: &lacsim::scenario::Loaded| l.scenario.stochastic.clone().unwrap();
+    assert_eq!(census::total(&st(&dn34)), 1220.0);
+    assert!(census::differs(&st(&dn34), &st(&dn11)).is_none());
+    assert!(census::differs(&st(&dn34), &st(&plan)).is_none());
+    assert!(census::check(&dn11, &plan).is_ok());
+}
+
+#[test]
+fn compare_refuses_arms_that_open_from_different_censuses_naming_files_and_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("smaller.toml");
+    let base = std::fs::canonicalize("scenarios/staffordshire-2019/do-nothing-11.toml").unwrap();
+    std::fs::write(
+        &file,
+        format!(
+            "extends = {:?}\n[stochastic]\nstart_total = 1099\n",
+            base.display().to_string()
+        ),
+    )
+    .unwrap();
+    lacsim()
+        .arg("compare")
+        .arg(&file)
+        .args([
+            "builtin:staffordshire-2019/investment-plan.toml",
+            "--paths",
+            "10",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("smaller.toml"))
+        .stderr(predicate::str::contains("investment-plan.toml"))
+        .stderr(predicate::str::contains("stochastic.start_total"))
+        .stderr(predicate::str::contains("1099 and 1220 children"));
+}
+
+#[test]
+fn against_11pct_growth_the_plan_saves_from_the_first_year_and_more_than_against_3_4pct() {
+    let plan = staffordshire("investment-plan.toml").scenario;
+    let dn34 = staffordshire("do-nothing-3.4.toml").scenario;
+    let dn11 = staffordshire("do-nothing-11.toml").scenario;
+    let s34 = engine::summarise(&run(&Setup::paired(&dn34, &plan).unwrap(), 400));
+    let s11 = engine::summarise(&run(&Setup::paired(&dn11, &plan).unwrap(), 400));
+    let first = |s: &engine::Summary| s.get(Metric::PairedSaving).unwrap()[0].mean;
+    assert!(first(&s11) >= 0.0, "2019/20 paired saving {}", first(&s11));
+    assert!(first(&s34) >= 0.0, "2019/20 paired saving {}", first(&s34));
+    let npv = |s: &engine::Summary| s.npv.unwrap().mean;
+    assert!(npv(&s11) > npv(&s34), "{} vs {}", npv(&s11), npv(&s34));
+    // The comparator's budget gap follows its own Appendix 5 line.
+    let gap11 = s11.get(Metric::ComparatorGap).unwrap();
+    let gap34 = s34.get(Metric::ComparatorGap).unwrap();
+    assert!(gap11[6].mean > gap34[6].mean + 20_000.0);
+    // Doing nothing is never within budget: the overspend alone is £12.9m.
+    assert!(s11.comparator_within_budget.iter().all(|&p| p == 0.0));
+}
+
+#[test]
+fn reference_plan_mean_mtfs_impact_is_within_1m_of_table_3_every_year() {
+    let plan = staffordshire("investment-plan.toml").scenario;
+    let sum = engine::summarise(&run(&Setup::single(&plan).unwrap(), 2000));
+    let table3 = [5106.0, 11197.0, 5972.0, 1968.0, -1315.0, -2834.0, -3453.0];
+    let impact = sum.get(Metric::MtfsImpact).unwrap();
+    for (t, want) in table3.iter().enumerate() {
+        let got = impact[t].mean;
+        assert!(
+            (got - want).abs() <= 1000.0,
+            "year {t}: mean impact {got:.0} vs Table 3 {want}"
+        );
+    }
+    // The paper's own tables are untouched: break-even 2023/24 by both rules.
+    let f = results::run(&plan).plan.unwrap();
+    assert_eq!(f.break_even.unwrap().year.label(), "2023/24");
+    assert_eq!(f.break_even_first_negative.unwrap().year.label(), "2023/24");
+}
+
+#[test]
+fn dearer_placements_worsen_the_do_nothing_gap_and_the_mtfs_while_the_saving_grows() {
+    let l = staffordshire("investment-plan.toml");
+    let keys = lacsim::Placement::ALL.map(|p| format!("unit_costs.yearly.{}", p.key()));
+    let dearer = l
+        .with_changes(
+            &keys
+                .iter()
+                .map(|k| (k.clone(), Change::Scale(1.1)))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+    let same = l.with_changes(&[]).unwrap();
+    let (b0, b1) = (
+        do_nothing_budget(&same).unwrap(),
+        do_nothing_budget(&dearer).unwrap(),
+    );
+    let (f0, f1) = (
+        results::run(&same).plan.unwrap(),
+        results::run(&dearer).plan.unwrap(),
+    );
+    // At the file's own prices nothing moves: Table 3 still reproduces.
+    assert_eq!(
+        f0.mtfs_impact,
+        results::run(&l.scenario).plan.unwrap().mtfs_impact
+    );
+    // +10% on £53.0m of today's children: the standstill overspend rises by £5.3m.
+    assert!((b1.standstill[1] - b0.standstill[1] - 5301.3).abs() < 1.0);
+    for t in 1..7 {
+        assert!(b1.gap[t] > b0.gap[t], "gap {t}");
+        assert!(f1.forecast_overspend[t] > f0.forecast_overspend[t]);
+        assert!(f1.placements[t] > f0.placements[t], "saving {t}");
+        assert!(f1.mtfs_impact[t] > f0.mtfs_impact[t], "impact {t}");
+    }
+}
