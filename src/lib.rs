@@ -8,6 +8,7 @@ pub mod age;
 pub mod calibrate;
 pub mod engine;
 pub mod finance;
+pub mod manifest;
 pub mod model;
 pub mod partnership;
 pub mod placement;

@@ -12,6 +12,7 @@ use super::run::{Format, RunArgs};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lacsim::engine::{self, DEFAULT_SEED, MAX_PATHS, MonteCarlo, Setup, Summary};
+use lacsim::manifest::{Mode, RunManifest};
 use lacsim::report::{self, monte_carlo::McMeta};
 use lacsim::results;
 use lacsim::scenario::Loaded;
@@ -129,7 +130,7 @@ pub fn finish(
 ) -> anyhow::Result<()> {
     let s = &loaded.scenario;
     let doc = report::monte_carlo::json(s, summary, meta);
-    let tidy = report::monte_carlo::tidy(s, summary);
+    let tidy = report::monte_carlo::tidy(s, summary, meta);
     if let Some(out) = out {
         let data = report::data::monte_carlo(loaded, &results::run(s), summary, meta);
         export::write_report(&out, &data)?;
@@ -148,22 +149,14 @@ pub fn finish(
         if let Some(c) = comparator {
             out.write("comparator.toml", c.merged_toml.as_bytes())?;
         }
-        let run_json = serde_json::json!({
-            "lacsim_version": env!("CARGO_PKG_VERSION"),
-            "command": command,
-            "mode": "monte_carlo",
-            "paths": summary.paths,
-            "seed": summary.seed,
-            "scenario_path": meta.scenario_path,
-            "scenario_hash": meta.scenario_hash,
-            "do_nothing": meta.do_nothing.as_ref().map(|(_, p)| p),
-            "comparator_file": comparator.map(|_| "comparator.toml"),
-            "created_unix": output::unix_time(),
-        });
-        out.write(
-            "run.json",
-            serde_json::to_string_pretty(&run_json)?.as_bytes(),
-        )?;
+        let mut manifest = RunManifest::new(command, output::unix_time())
+            .scenario(&meta.scenario_path, &meta.scenario_hash)
+            .mode(Mode::MonteCarlo);
+        manifest.paths = Some(summary.paths as u64);
+        manifest.seed = Some(summary.seed);
+        manifest.do_nothing = meta.do_nothing.as_ref().map(|(_, p)| p.clone());
+        manifest.comparator_file = comparator.map(|_| "comparator.toml".to_string());
+        out.write("run.json", manifest.to_json().as_bytes())?;
         let dir = out.finish()?;
         eprintln!("wrote {}", dir.display());
     }

@@ -4,6 +4,7 @@ use super::output::{self, OutDir};
 use super::run::Format;
 use super::{export, input, progress};
 use clap::Args;
+use lacsim::manifest::{Mode, RunManifest};
 use lacsim::partnership;
 use lacsim::report::{self, partnership as rp};
 use rayon::prelude::*;
@@ -85,20 +86,17 @@ pub fn run(a: PartnershipArgs) -> anyhow::Result<()> {
     if let Some(out) = out {
         write_out(&out, &report, &doc, &csv)?;
         out.write("partnership.toml", loaded.text.as_bytes())?;
-        let run_json = serde_json::json!({
-            "lacsim_version": env!("CARGO_PKG_VERSION"),
-            "command": "partnership",
-            "mode": if a.paths.is_some() { "stochastic" } else { "expected" },
-            "paths": a.paths,
-            "seed": meta.seed,
-            "partnership_path": loaded.path,
-            "partnership_hash": loaded.hash,
-            "created_unix": output::unix_time(),
-        });
-        out.write(
-            "run.json",
-            serde_json::to_string_pretty(&run_json)?.as_bytes(),
-        )?;
+        let mut manifest =
+            RunManifest::new("partnership", output::unix_time()).mode(if a.paths.is_some() {
+                Mode::Stochastic
+            } else {
+                Mode::Expected
+            });
+        manifest.paths = a.paths;
+        manifest.seed = meta.seed;
+        manifest.partnership_path = Some(loaded.path.clone());
+        manifest.partnership_hash = Some(loaded.hash.clone());
+        out.write("run.json", manifest.to_json().as_bytes())?;
         let dir = out.finish()?;
         eprintln!("wrote {}", dir.display());
     }

@@ -4,6 +4,7 @@ use super::InputError;
 use super::export;
 use super::output::OutDir;
 use clap::Args;
+use lacsim::manifest::RunManifest;
 use lacsim::report::data::ReportData;
 use lacsim::report::{html, partnership as rp, xlsx};
 use std::path::PathBuf;
@@ -36,10 +37,10 @@ pub fn run(a: ReportArgs) -> anyhow::Result<()> {
     if !dir.join("run.json").is_file() {
         return Err(not_a_run("no run.json").into());
     }
-    let run: serde_json::Value = std::fs::read_to_string(dir.join("run.json"))
+    let run: RunManifest = std::fs::read_to_string(dir.join("run.json"))
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok())
-        .ok_or_else(|| not_a_run("run.json is not readable JSON"))?;
+        .ok_or_else(|| not_a_run("run.json is not a lacsim run manifest"))?;
     let text = std::fs::read_to_string(dir.join("report.json"))
         .map_err(|_| not_a_run("no readable report.json"))?;
     let mismatch = |e: serde_json::Error| {
@@ -47,7 +48,7 @@ pub fn run(a: ReportArgs) -> anyhow::Result<()> {
             "report.json does not match this lacsim version: {e}"
         ))
     };
-    let saved = if run["command"] == "partnership" {
+    let saved = if run.command == "partnership" {
         Saved::Partnership(serde_json::from_str(&text).map_err(mismatch)?)
     } else {
         Saved::Run(serde_json::from_str(&text).map_err(mismatch)?)

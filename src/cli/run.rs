@@ -4,6 +4,7 @@ use super::export;
 use super::input;
 use super::output::{self, OutDir};
 use clap::{Args, ValueEnum};
+use lacsim::manifest::{Mode, RunManifest};
 use lacsim::report::{self, json::Meta};
 use lacsim::results;
 use std::path::PathBuf;
@@ -69,18 +70,10 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
             serde_json::to_string_pretty(&doc)?.as_bytes(),
         )?;
         out.write("scenario.toml", loaded.merged_toml.as_bytes())?;
-        let run_json = serde_json::json!({
-            "lacsim_version": env!("CARGO_PKG_VERSION"),
-            "command": "run",
-            "mode": "deterministic",
-            "scenario_path": loaded.path,
-            "scenario_hash": loaded.hash,
-            "created_unix": output::unix_time(),
-        });
-        out.write(
-            "run.json",
-            serde_json::to_string_pretty(&run_json)?.as_bytes(),
-        )?;
+        let manifest = RunManifest::new("run", output::unix_time())
+            .scenario(&loaded.path, &loaded.hash)
+            .mode(Mode::Deterministic);
+        out.write("run.json", manifest.to_json().as_bytes())?;
         let dir = out.finish()?;
         eprintln!("wrote {}", dir.display());
     }

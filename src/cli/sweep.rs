@@ -10,6 +10,7 @@ use super::run::Format;
 use super::{InputError, input};
 use anyhow::Context;
 use clap::Args;
+use lacsim::manifest::RunManifest;
 use lacsim::report::{charts, csv as csv_out, data::Series, table};
 use lacsim::sensitivity::sweep::{self, Axis, Grid, Point};
 use rayon::prelude::*;
@@ -160,7 +161,10 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
                 .map_err(anyhow::Error::msg)?
                 .as_bytes(),
         )?;
-        out.write("run.json", serde_json::to_string_pretty(&serde_json::json!({"lacsim_version": env!("CARGO_PKG_VERSION"), "command": "sweep", "scenario_path": loaded.path, "scenario_hash": loaded.hash, "vary": a.vary, "created_unix": output::unix_time()}))?.as_bytes())?;
+        let mut manifest =
+            RunManifest::new("sweep", output::unix_time()).scenario(&loaded.path, &loaded.hash);
+        manifest.vary = Some(a.vary.clone());
+        out.write("run.json", manifest.to_json().as_bytes())?;
         eprintln!("wrote {}", out.finish()?.display());
     }
     let text = match a.format {

@@ -6,6 +6,7 @@ use super::output::{self, OutDir};
 use super::run::Format;
 use super::{InputError, input};
 use clap::Args;
+use lacsim::manifest::{Mode, RunManifest};
 use lacsim::report::{self, charts, table};
 use lacsim::results;
 use lacsim::sensitivity::ranges;
@@ -139,7 +140,10 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
             "tornado.json",
             serde_json::to_string_pretty(&doc)?.as_bytes(),
         )?;
-        out.write("run.json", serde_json::to_string_pretty(&serde_json::json!({"lacsim_version": env!("CARGO_PKG_VERSION"), "command": "tornado", "mode": "deterministic", "scenario_path": loaded.path, "scenario_hash": loaded.hash, "created_unix": output::unix_time()}))?.as_bytes())?;
+        let manifest = RunManifest::new("tornado", output::unix_time())
+            .scenario(&loaded.path, &loaded.hash)
+            .mode(Mode::Deterministic);
+        out.write("run.json", manifest.to_json().as_bytes())?;
         eprintln!("wrote {}", out.finish()?.display());
     }
     let text = match a.format {

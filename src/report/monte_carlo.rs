@@ -298,8 +298,10 @@ pub fn json(s: &Scenario, sum: &Summary, meta: &McMeta) -> Value {
 /// Tidy rows: one per year, metric, placement and statistic (`mean`, `p5` ...
 /// `p95`), plus probability rows (`break_even_probability` for the sustained
 /// rule, `break_even_first_negative_probability`, `within_budget_probability`
-/// and `do_nothing_within_budget_probability`) and the NPV (year `all`).
-pub fn tidy(s: &Scenario, sum: &Summary) -> Vec<TidyRow> {
+/// and `do_nothing_within_budget_probability`), the NPV (year `all`), and a
+/// `deterministic_break_even_outside_range` flag (1 when the deterministic
+/// break-even year lies outside the paths' 25-75% range).
+pub fn tidy(s: &Scenario, sum: &Summary, meta: &McMeta) -> Vec<TidyRow> {
     let labels = s.year_labels();
     let mut out = Vec::with_capacity(sum.metrics.len() * labels.len() * 8);
     let row = |year: &str, metric: &str, statistic: &str, value: f64, unit: &'static str| TidyRow {
@@ -347,6 +349,14 @@ pub fn tidy(s: &Scenario, sum: &Summary) -> Vec<TidyRow> {
         for (j, (k, _)) in PERCENTILES.iter().enumerate() {
             out.push(row("all", "npv", k, npv.percentiles[j], "£'000s"));
         }
+        let outside = break_even_warning(s, sum, meta).is_some();
+        out.push(row(
+            "all",
+            "deterministic_break_even_outside_range",
+            "flag",
+            f64::from(u8::from(outside)),
+            "flag",
+        ));
     }
     out
 }
@@ -459,38 +469,43 @@ pub fn probability_table(s: &Scenario, sum: &Summary, meta: &McMeta) -> Table {
         Unit::Percent,
         s.year_labels(),
     );
-    let pc = |v: &[f64]| v.iter().map(|p| p * 100.0).collect::<Vec<f64>>();
-    be.row(
-        RowKind::Total,
-        "break_even_by",
-        "Sustained break-even by the year",
-        pc(&sum.break_even_by),
-    );
-    be.row(
-        RowKind::Line,
-        "break_even_in",
-        "Sustained break-even in the year",
-        pc(&sum.break_even_in),
-    );
-    be.row(
-        RowKind::Line,
-        "first_negative_by",
-        "Paper's rule: impact first negative by the year",
-        pc(&sum.first_negative_by),
-    );
-    be.row(
-        RowKind::Line,
-        "within_budget",
-        "Plan within budget in the year (MTFS impact <= 0)",
-        pc(&sum.within_budget),
-    );
-    if !sum.comparator_within_budget.is_empty() {
-        be.row(
+    let rows: [(RowKind, &str, &str, &[f64]); 5] = [
+        (
+            RowKind::Total,
+            "break_even_by",
+            "Sustained break-even by the year",
+            &sum.break_even_by,
+        ),
+        (
+            RowKind::Line,
+            "break_even_in",
+            "Sustained break-even in the year",
+            &sum.break_even_in,
+        ),
+        (
+            RowKind::Line,
+            "first_negative_by",
+            "Paper's rule: impact first negative by the year",
+            &sum.first_negative_by,
+        ),
+        (
+            RowKind::Line,
+            "within_budget",
+            "Plan within budget in the year (MTFS impact <= 0)",
+            &sum.within_budget,
+        ),
+        (
             RowKind::Line,
             "do_nothing_within_budget",
             "Do nothing within budget (gap <= 0)",
-            pc(&sum.comparator_within_budget),
-        );
+            &sum.comparator_within_budget,
+        ),
+    ];
+    for (kind, id, label, v) in rows {
+        // The comparator's row is empty when it has no budget.
+        if !v.is_empty() {
+            be.row(kind, id, label, v.iter().map(|p| p * 100.0).collect());
+        }
     }
     be.notes.push("Sustained break-even: the first year from which a path's MTFS impact stays at or below zero to the end of the horizon. The paper's rule counts the first negative year even if the path returns to deficit.".into());
     if let Some(w) = break_even_warning(s, sum, meta) {

@@ -20,7 +20,7 @@ pub struct TidyRow {
     pub statistic: String,
     /// The value: children, pounds for `cost`, £'000s for finance lines.
     pub value: f64,
-    /// What `value` counts: `children`, `pounds`, `£'000s` or `probability`.
+    /// What `value` counts: `children`, `pounds`, `£'000s`, `probability` or `flag` (1 or 0).
     pub unit: &'static str,
 }
 

@@ -202,3 +202,36 @@ fn dearer_placements_worsen_the_do_nothing_gap_and_the_mtfs_while_the_saving_gro
         assert!(f1.mtfs_impact[t] > f0.mtfs_impact[t], "impact {t}");
     }
 }
+
+#[test]
+fn every_format_flags_a_deterministic_break_even_outside_the_middle_half_of_paths() {
+    use lacsim::report::monte_carlo::{self as rmc, McMeta};
+    let plan = staffordshire("investment-plan.toml").scenario;
+    let sum = engine::summarise(&run(&Setup::single(&plan).unwrap(), 400));
+    let flag = |meta: &McMeta| {
+        rmc::tidy(&plan, &sum, meta)
+            .iter()
+            .find(|r| r.metric == "deterministic_break_even_outside_range")
+            .map(|r| r.value)
+    };
+    // The paper's 2023/24 lies inside the paths' 25-75% range.
+    let inside = McMeta {
+        deterministic_break_even: Some(Some(4)),
+        ..McMeta::default()
+    };
+    assert_eq!(flag(&inside), Some(0.0));
+    assert!(rmc::break_even_warning(&plan, &sum, &inside).is_none());
+    // A deterministic model that never breaks even would be outside it.
+    let outside = McMeta {
+        deterministic_break_even: Some(None),
+        ..McMeta::default()
+    };
+    assert_eq!(flag(&outside), Some(1.0));
+    let warning = rmc::break_even_warning(&plan, &sum, &outside).unwrap();
+    assert!(warning.contains("outside the Monte Carlo's 25-75% range"));
+    assert!(rmc::terminal(&plan, &sum, &outside).contains(&warning));
+    assert_eq!(
+        rmc::json(&plan, &sum, &outside)["break_even_range"]["deterministic_outside_range"],
+        true
+    );
+}
