@@ -33,7 +33,7 @@ pub struct SweepArgs {
     /// Run more than 10,000 points, or write into a folder that has files.
     #[arg(long)]
     pub force: bool,
-    /// Monte Carlo flags: with `--paths N`, each point also reports the probability of breaking even.
+    /// Monte Carlo flags: with `--paths N`, each point also reports, across paths on common random numbers, the probability of a sustained break-even and P5/median/P95 of the net position, the children at the end and the NPV.
     #[command(flatten)]
     pub mc: super::monte_carlo::McArgs,
 }
@@ -52,9 +52,32 @@ fn header(grid: &Grid, mc: bool) -> Vec<String> {
         .map(String::from),
     );
     if mc {
-        h.push("break_even_probability".into());
+        h.extend(
+            [
+                "break_even_probability",
+                "net_position_p5",
+                "net_position_p50",
+                "net_position_p95",
+                "final_lac_p5",
+                "final_lac_p50",
+                "final_lac_p95",
+                "npv_p5",
+                "npv_p50",
+                "npv_p95",
+            ]
+            .map(String::from),
+        );
     }
     h
+}
+
+/// The Monte Carlo columns of a point, as numbers.
+fn mc_columns(m: &sweep::McPoint) -> [f64; 10] {
+    let s = |x: &sweep::Spread| [x.p5, x.p50, x.p95];
+    let [a, b, c] = s(&m.net_position);
+    let [d, e, f] = s(&m.final_lac);
+    let [g, h, i] = s(&m.npv);
+    [m.break_even_probability, a, b, c, d, e, f, g, h, i]
 }
 
 fn record(p: &Point) -> Vec<String> {
@@ -73,8 +96,8 @@ fn record(p: &Point) -> Vec<String> {
             .unwrap_or_default(),
     );
     r.push(csv_out::number(p.outcome.final_lac));
-    if let Some(prob) = p.break_even_probability {
-        r.push(csv_out::number(prob));
+    if let Some(m) = &p.monte_carlo {
+        r.extend(mc_columns(m).iter().map(|v| csv_out::number(*v)));
     }
     r
 }
@@ -215,15 +238,37 @@ fn render_table(grid: &Grid, points: &[Point]) -> String {
                 p.outcome.final_lac,
                 table::Unit::Children,
             ));
-            if let Some(prob) = p.break_even_probability {
-                r.push(format!("{:.1}%", prob * 100.0));
+            if let Some(m) = &p.monte_carlo {
+                let c = mc_columns(m);
+                r.push(format!("{:.1}%", c[0] * 100.0));
+                r.extend(
+                    c[1..4]
+                        .iter()
+                        .map(|v| table::format_value(*v, table::Unit::Thousands)),
+                );
+                r.extend(
+                    c[4..7]
+                        .iter()
+                        .map(|v| table::format_value(*v, table::Unit::Children)),
+                );
+                r.extend(
+                    c[7..]
+                        .iter()
+                        .map(|v| table::format_value(*v, table::Unit::Thousands)),
+                );
             }
             r
         })
         .collect();
     let mut s = String::from(
-        "Net position and lowest MTFS impact in £'000s (negative = surplus); break-even = first year from which the MTFS impact stays at or below zero (sustained).\n",
+        "Net position and lowest MTFS impact in £'000s (negative = surplus); break-even = first year from which the MTFS impact stays at or below zero (sustained). Without a suffix: the deterministic (paper) model.\n",
     );
+    if let Some(m) = points.first().and_then(|p| p.monte_carlo) {
+        s.push_str(&format!(
+            "Monte Carlo ({} paths a point, the same random numbers at every point): break_even_probability = share of paths with a sustained break-even; _p5/_p50/_p95 = percentiles across paths; npv = Green Book NPV against the plan's own do-nothing arm.\n",
+            m.paths
+        ));
+    }
     s.push_str(&lacsim::report::terminal::grid(&h, &rows, 0));
     s
 }

@@ -176,11 +176,55 @@ pub struct Point {
     pub index: usize,
     /// Value of each varied field.
     pub values: Vec<f64>,
-    /// What the scenario gives at these values.
+    /// What the deterministic (paper) model gives at these values.
     #[serde(flatten)]
     pub outcome: super::Outcome,
-    /// With Monte Carlo paths: the share of paths that break even within the horizon.
+    /// With Monte Carlo paths: the share of paths with a sustained break-even within the horizon.
     pub break_even_probability: Option<f64>,
+    /// With Monte Carlo paths: the statistics across them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monte_carlo: Option<McPoint>,
+}
+
+/// P5, median and P95 of one figure across paths.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Spread {
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+impl Spread {
+    fn of(values: &mut [f64]) -> Spread {
+        let st = crate::engine::stat(values);
+        // PERCENTILES: p5, p10, p25, p50, p75, p90, p95.
+        Spread {
+            p5: st.percentiles[0],
+            p50: st.percentiles[3],
+            p95: st.percentiles[6],
+        }
+    }
+}
+
+/// A grid point's Monte Carlo statistics, on the same random numbers at every
+/// point (common random numbers), so differences between points are the
+/// effect of the change, not noise.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct McPoint {
+    /// Paths run.
+    pub paths: u64,
+    /// Share of paths with a sustained break-even within the horizon.
+    pub break_even_probability: f64,
+    /// Net position over the horizon (paper's ledger: cumulative investment
+    /// less savings), £'000s.
+    pub net_position: Spread,
+    /// Children in care at the last 31 March.
+    pub final_lac: Spread,
+    /// Green Book NPV against the plan's own do-nothing arm, £'000s.
+    pub npv: Spread,
 }
 
 /// Monte Carlo settings for a sweep: every point uses the same seed, so neighbouring
@@ -193,17 +237,45 @@ pub struct Paths {
     pub seed: u64,
 }
 
+/// Runs `mc.paths` paths of `s` one after another (points run in parallel) and
+/// summarises them.
+pub fn monte_carlo(
+    s: &crate::scenario::Scenario,
+    mc: Paths,
+) -> Result<McPoint, crate::engine::EngineError> {
+    use crate::engine::{Metric, metrics};
+    let setup = crate::engine::Setup::single(s)?;
+    let n = setup.n_years();
+    let mut row = vec![0.0; n * metrics::N_METRICS];
+    let count = mc.paths as usize;
+    let (mut net, mut lac, mut npv) = (
+        Vec::with_capacity(count),
+        Vec::with_capacity(count),
+        Vec::with_capacity(count),
+    );
+    let mut hits = 0usize;
+    for p in 0..mc.paths {
+        let f = crate::engine::runner::run_path(&setup, mc.seed, p, &mut row);
+        hits += usize::from(f.break_even >= 0);
+        net.push(metrics::at(&row, n - 1, Metric::CumulativeNet));
+        lac.push(metrics::at(&row, n - 1, Metric::Lac));
+        npv.push(f.npv);
+    }
+    Ok(McPoint {
+        paths: mc.paths,
+        break_even_probability: hits as f64 / count.max(1) as f64,
+        net_position: Spread::of(&mut net),
+        final_lac: Spread::of(&mut lac),
+        npv: Spread::of(&mut npv),
+    })
+}
+
 /// Share of `paths` Monte Carlo paths with a sustained break-even within the horizon.
 pub fn break_even_probability(
     s: &crate::scenario::Scenario,
     mc: Paths,
 ) -> Result<f64, crate::engine::EngineError> {
-    let setup = crate::engine::Setup::single(s)?;
-    let mut row = vec![0.0; setup.n_years() * crate::engine::metrics::N_METRICS];
-    let hits = (0..mc.paths)
-        .filter(|&p| crate::engine::runner::run_path(&setup, mc.seed, p, &mut row).break_even >= 0)
-        .count();
-    Ok(hits as f64 / mc.paths.max(1) as f64)
+    monte_carlo(s, mc).map(|m| m.break_even_probability)
 }
 
 /// Evaluates grid point `k`, with Monte Carlo paths when `mc` is given.
@@ -221,8 +293,8 @@ pub fn evaluate(
         .map(|(a, v)| (a.field.clone(), Change::Set(*v)))
         .collect();
     let s = loaded.with_changes(&changes)?;
-    let break_even_probability = match mc {
-        Some(mc) => Some(break_even_probability(&s, mc).map_err(|e| {
+    let monte_carlo = match mc {
+        Some(mc) => Some(monte_carlo(&s, mc).map_err(|e| {
             Problems(vec![crate::scenario::Problem {
                 file: loaded.path.clone(),
                 line: None,
@@ -236,7 +308,8 @@ pub fn evaluate(
         index: k,
         values,
         outcome: super::outcome(&s),
-        break_even_probability,
+        break_even_probability: monte_carlo.map(|m| m.break_even_probability),
+        monte_carlo,
     })
 }
 

@@ -213,3 +213,51 @@ fn engine_tornado_swings_the_ranges_given_in_the_scenario() {
         );
     }
 }
+
+#[test]
+fn dearer_ifa_in_a_monte_carlo_sweep_lowers_the_chance_of_breaking_even_on_the_same_paths() {
+    let l = load_builtin("staffordshire-2019/investment-plan.toml");
+    let grid = Grid::new(
+        &l,
+        vec![Axis::parse("unit_costs.ifa=30000:50000:20000").unwrap()],
+        false,
+    )
+    .unwrap();
+    let mc = Some(sweep::Paths {
+        paths: 200,
+        seed: 11,
+    });
+    let cheap = sweep::evaluate(&l, &grid, 0, mc).unwrap();
+    let dear = sweep::evaluate(&l, &grid, 1, mc).unwrap();
+    let (c, d) = (cheap.monte_carlo.unwrap(), dear.monte_carlo.unwrap());
+    assert_eq!(cheap.break_even_probability, Some(c.break_even_probability));
+    // Prices move money, not children: on common random numbers every path
+    // keeps its children, so the spread of children at the end is identical.
+    assert_eq!(c.final_lac, d.final_lac);
+    // Dearer placements: the standstill overspend grows faster than the saving.
+    assert!(d.break_even_probability < c.break_even_probability);
+    // ...while every avoided IFA placement is worth more against doing nothing.
+    assert!(d.npv.p50 > c.npv.p50);
+    assert!(c.net_position.p5 <= c.net_position.p50 && c.net_position.p50 <= c.net_position.p95);
+}
+
+#[test]
+fn tornado_can_rank_by_how_far_break_even_moves() {
+    let l = load_builtin("staffordshire-2019/investment-plan.toml");
+    let mut t = tornado::tornado(&l, key_assumptions(&l)).unwrap();
+    tornado::rank(&mut t.bars, tornado::RankBy::BreakEven);
+    for w in t.bars.windows(2) {
+        assert!(w[0].break_even_swing_years >= w[1].break_even_swing_years);
+    }
+    let ifa = t
+        .bars
+        .iter()
+        .find(|b| b.assumption.name == "Unit cost: Foster Placement - Independent")
+        .unwrap();
+    // ±20% on IFA moves break-even from 2022/23 (cheaper) to 2024/25 (dearer).
+    assert_eq!(ifa.low.break_even.unwrap().label(), "2022/23");
+    assert_eq!(ifa.high.break_even.unwrap().label(), "2024/25");
+    assert_eq!(ifa.break_even_swing_years, 2);
+    // The switching value is where dearer IFA loses a lasting break-even.
+    assert!(ifa.switching_factor.unwrap() > 1.0);
+}
