@@ -13,6 +13,7 @@ mod report;
 mod returns;
 mod run;
 mod scenarios;
+mod serve;
 mod sweep;
 mod synth;
 mod tornado;
@@ -54,6 +55,8 @@ enum Command {
     Scenarios(scenarios::ScenariosArgs),
     /// Run a regional adoption partnership: contributions, inter-agency fees and each partner alone.
     Partnership(partnership::PartnershipArgs),
+    /// Serve a page on this machine (127.0.0.1) to edit, run and compare scenarios in a browser.
+    Serve(serve::ServeArgs),
 }
 
 /// A problem with what the user gave us: exit code 2.
@@ -77,6 +80,7 @@ pub fn main() -> anyhow::Result<()> {
         Command::Synth(a) => synth::run(a),
         Command::Scenarios(a) => scenarios::run(a),
         Command::Partnership(a) => partnership::run(a),
+        Command::Serve(a) => serve::run(a),
     }
 }
 

@@ -12,6 +12,8 @@ pub mod streams;
 pub mod summary;
 
 pub use metrics::{Metric, MetricUnit};
-pub use runner::{EngineError, Finance, MAX_PATHS, MonteCarlo, PathFinance, Setup, expected, run};
+pub use runner::{
+    EngineError, Finance, MAX_PATHS, MonteCarlo, PathFinance, Setup, expected, run, run_cancellable,
+};
 pub use streams::DEFAULT_SEED;
 pub use summary::{BreakEvenRange, PERCENTILES, Stat, Summary, quantile_type7, stat, summarise};

@@ -20,6 +20,7 @@ use crate::scenario::validate::MAX_YEARS;
 use crate::scenario::{Scenario, Stochastic};
 use crate::year::FinancialYear;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Most paths one run accepts.
 pub const MAX_PATHS: u64 = 10_000_000;
@@ -41,6 +42,9 @@ pub enum EngineError {
     /// The two arms of a comparison do not open from the same children.
     #[error("{0}")]
     CensusDiffers(String),
+    /// The run was cancelled before it finished.
+    #[error("the run was cancelled")]
+    Cancelled,
     /// The number of paths is outside what is allowed.
     #[error("--paths: must be between 1 and {MAX_PATHS}, got {0}")]
     Paths(u64),
@@ -298,6 +302,18 @@ pub fn run(
     seed: u64,
     progress: &(dyn Fn() + Sync),
 ) -> Result<MonteCarlo, EngineError> {
+    run_cancellable(setup, paths, seed, progress, &AtomicBool::new(false))
+}
+
+/// As [`run`], but paths not yet started are skipped once `cancel` is set, and
+/// the run then ends with [`EngineError::Cancelled`] (no partial results).
+pub fn run_cancellable(
+    setup: &Setup,
+    paths: u64,
+    seed: u64,
+    progress: &(dyn Fn() + Sync),
+    cancel: &AtomicBool,
+) -> Result<MonteCarlo, EngineError> {
     if paths == 0 || paths > MAX_PATHS {
         return Err(EngineError::Paths(paths));
     }
@@ -309,9 +325,15 @@ pub fn run(
         .zip(extra.par_iter_mut())
         .enumerate()
         .for_each(|(path, (row, ex))| {
+            if cancel.load(Ordering::Relaxed) {
+                return;
+            }
             *ex = run_path(setup, seed, path as u64, row);
             progress();
         });
+    if cancel.load(Ordering::Relaxed) {
+        return Err(EngineError::Cancelled);
+    }
     Ok(MonteCarlo {
         paths: n,
         seed,

@@ -338,6 +338,25 @@ impl Loaded {
         validate::resolve(&src).map_err(Problems)
     }
 
+    /// The merged scenario with numeric fields changed, as TOML that `lacsim run`
+    /// reads back to the same scenario (checked first: a change that makes the
+    /// scenario invalid is refused with its problems).
+    pub fn changed_toml(&self, changes: &[(String, fields::Change)]) -> Result<String, Problems> {
+        self.with_changes(changes)?;
+        let mut merged = self.source.merged.clone();
+        for (field, change) in changes {
+            // with_changes just applied the same changes without error.
+            let _ = fields::set(&mut merged, field, *change);
+        }
+        merged.remove("extends");
+        toml::to_string(&merged).map_err(|e| {
+            Problems(vec![Problem::file(
+                &self.path,
+                format!("cannot write TOML: {e}"),
+            )])
+        })
+    }
+
     /// Records, in a budget that does not say, the unit costs its lines were
     /// costed at (the file's own), so that a change of prices moves them.
     fn pin_budget_prices(&self, merged: &mut toml::Table) {

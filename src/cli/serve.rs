@@ -1,0 +1,829 @@
+//! `lacsim serve`: a page on the user's own machine for people who will not use
+//! a terminal, over the same library as the command line, so it shows exactly
+//! the figures `lacsim run` prints.
+//!
+//! The page and its script are compiled into the binary; nothing is fetched
+//! from outside. Safe by default: it listens on 127.0.0.1 only, refuses a
+//! request whose `Host` or `Origin` is not its own (DNS rebinding, cross-site
+//! posts), sends a strict Content-Security-Policy, limits request bodies and
+//! Monte Carlo paths, and keeps uploaded scenarios in memory only. Listening
+//! elsewhere needs a token that every request must carry.
+//!
+//! Handlers parse, call the library and render JSON; they compute no figure.
+
+use super::InputError;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use clap::Args;
+use lacsim::engine::{self, EngineError, Setup};
+use lacsim::report::monte_carlo::McMeta;
+use lacsim::report::{self, json::Meta};
+use lacsim::results;
+use lacsim::scenario::fields::{self, Change};
+use lacsim::scenario::{self as sc, Loaded, Problems, builtin};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Most Monte Carlo paths one request may ask for.
+pub const MAX_SERVE_PATHS: u64 = 200_000;
+/// Most Monte Carlo runs held at once (running or finished, not yet collected).
+pub const MAX_JOBS: usize = 4;
+/// Largest request body, bytes.
+pub const MAX_BODY: usize = 1 << 20;
+
+/// Arguments of `lacsim serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on instead of 127.0.0.1; other machines can then reach
+    /// the page, so every request must carry the token.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<IpAddr>,
+    /// The token requests must carry (`?token=` or the `x-lacsim-token` header);
+    /// generated when --listen is given without one.
+    #[arg(long)]
+    pub token: Option<String>,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    pub open: bool,
+}
+
+/// One Monte Carlo run of the page.
+struct Job {
+    total: u64,
+    done: Arc<AtomicU64>,
+    cancel: Arc<AtomicBool>,
+    result: Arc<Mutex<Option<Result<Value, String>>>>,
+}
+
+/// What every handler shares.
+pub struct App {
+    /// `Host` values accepted, e.g. `127.0.0.1:8080`.
+    hosts: Vec<String>,
+    /// The token every request must carry, if any.
+    token: Option<String>,
+    jobs: Mutex<BTreeMap<u64, Job>>,
+    next_job: AtomicU64,
+}
+
+impl App {
+    /// The state of a server reachable at `hosts`.
+    pub fn new(hosts: Vec<String>, token: Option<String>) -> Arc<App> {
+        Arc::new(App {
+            hosts,
+            token,
+            jobs: Mutex::new(BTreeMap::new()),
+            next_job: AtomicU64::new(1),
+        })
+    }
+}
+
+/// The routes, guards and limits.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/", get(index))
+        .route("/app.js", get(script))
+        .route("/app.css", get(style))
+        .route("/api/scenarios", get(scenarios))
+        .route("/api/scenario", post(scenario_form))
+        .route("/api/run", post(run_deterministic))
+        .route("/api/toml", post(download_toml))
+        .route("/api/mc", post(start_monte_carlo))
+        .route(
+            "/api/mc/{id}",
+            get(poll_monte_carlo).delete(cancel_monte_carlo),
+        )
+        .route("/api/mc/{id}/cancel", post(cancel_monte_carlo))
+        .layer(middleware::from_fn_with_state(app.clone(), guard))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(app)
+}
+
+/// Refuses foreign `Host`/`Origin` and missing tokens; adds the security headers.
+async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if !app.hosts.iter().any(|h| h == host) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            &format!("Host `{host}` is not this server's"),
+        );
+    }
+    if let Some(origin) = req.headers().get(header::ORIGIN) {
+        let ok = origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.strip_prefix("http://"))
+            .is_some_and(|o| app.hosts.iter().any(|h| h == o));
+        if !ok {
+            return refuse(StatusCode::FORBIDDEN, "cross-site request refused");
+        }
+    }
+    if let Some(token) = &app.token {
+        let given = req
+            .headers()
+            .get("x-lacsim-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .or_else(|| {
+                req.uri().query().and_then(|q| {
+                    q.split('&')
+                        .find_map(|kv| kv.strip_prefix("token=").map(str::to_string))
+                })
+            });
+        if given.as_deref() != Some(token.as_str()) {
+            return refuse(StatusCode::UNAUTHORIZED, "a valid token is required");
+        }
+    }
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+fn refuse(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(json!({ "error": message }))).into_response()
+}
+
+fn problems(p: &Problems) -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        axum::Json(json!({ "error": p.to_string(), "problems": p.0 })),
+    )
+        .into_response()
+}
+
+async fn index() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        include_str!("serve/index.html"),
+    )
+}
+
+async fn script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("serve/app.js"),
+    )
+}
+
+async fn style() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("serve/app.css"),
+    )
+}
+
+async fn scenarios() -> impl IntoResponse {
+    let list: Vec<Value> = builtin::names()
+        .iter()
+        .filter_map(|n| {
+            let l = sc::load(Path::new(n), &builtin::read).ok()?;
+            Some(json!({ "name": n, "title": l.scenario.title }))
+        })
+        .collect();
+    axum::Json(json!({ "scenarios": list }))
+}
+
+/// Where a scenario comes from: a built-in, or a file the user uploaded (its
+/// text, kept in memory for the request only; `extends` may name built-ins).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// `builtin:NAME`.
+    builtin: Option<String>,
+    /// The text of an uploaded scenario file.
+    toml: Option<String>,
+    /// Changes to numeric fields: field path -> value.
+    #[serde(default)]
+    changes: BTreeMap<String, f64>,
+}
+
+impl Source {
+    fn load(&self) -> Result<Loaded, Problems> {
+        match (&self.builtin, &self.toml) {
+            (Some(name), None) => sc::load(Path::new(name), &builtin::read),
+            (None, Some(text)) => {
+                let text = text.clone();
+                let read = move |p: &Path| -> std::io::Result<String> {
+                    if p == Path::new("uploaded.toml") {
+                        Ok(text.clone())
+                    } else if p.to_string_lossy().starts_with(builtin::PREFIX) {
+                        builtin::read(p)
+                    } else {
+                        Err(std::io::Error::new(
+                            std::io::ErrorKind::NotFound,
+                            "an uploaded scenario may extend only built-in scenarios (builtin:NAME)",
+                        ))
+                    }
+                };
+                sc::load(Path::new("uploaded.toml"), &read)
+            }
+            _ => Err(Problems(vec![sc::Problem::file(
+                "request",
+                "give either `builtin` (a built-in scenario's name) or `toml` (a scenario file's text)",
+            )])),
+        }
+    }
+
+    fn changes(&self) -> Vec<(String, Change)> {
+        self.changes
+            .iter()
+            .map(|(k, v)| (k.clone(), Change::Set(*v)))
+            .collect()
+    }
+
+    /// The scenario with the form's changes applied and checked.
+    fn resolve(&self) -> Result<(Loaded, sc::Scenario), Problems> {
+        let loaded = self.load()?;
+        let s = loaded.with_changes(&self.changes())?;
+        Ok((loaded, s))
+    }
+}
+
+/// The key assumptions of the form, grouped as the paper groups them.
+fn form_fields(l: &Loaded) -> Vec<Value> {
+    let mut out = Vec::new();
+    let merged = &l.source.merged;
+    let mut push = |group: &str, label: String, field: String| {
+        if let Ok(v) = fields::get(merged, &field) {
+            out.push(json!({ "group": group, "label": label, "field": field, "value": v }));
+        }
+    };
+    push(
+        "Growth",
+        "Do-nothing growth a year".into(),
+        "do_nothing.growth_rate".into(),
+    );
+    if merged
+        .get("stochastic")
+        .and_then(|s| s.get("start_total"))
+        .is_some()
+    {
+        push(
+            "Opening census",
+            "Children on 1 April of the first year".into(),
+            "stochastic.start_total".into(),
+        );
+    }
+    for p in lacsim::Placement::ALL {
+        push(
+            "Unit costs and uplift",
+            format!("{} (£ a year)", p.label()),
+            format!("unit_costs.yearly.{}", p.key()),
+        );
+    }
+    push(
+        "Unit costs and uplift",
+        "Uplift a year".into(),
+        "unit_costs.uplift".into(),
+    );
+    if l.scenario.plan.is_some() {
+        push(
+            "Plan",
+            "Share of the first year's drop saved".into(),
+            "plan.first_year_share".into(),
+        );
+        for (i, g) in l.scenario.investment.iter().enumerate() {
+            for (j, line) in g.lines.iter().enumerate() {
+                push(
+                    "Investment (every year, £'000s)",
+                    line.name.clone(),
+                    format!("investment[{i}].lines[{j}].amounts"),
+                );
+            }
+        }
+        push(
+            "Optimism bias",
+            "Investment uplift".into(),
+            "optimism_bias.investment".into(),
+        );
+        push(
+            "Optimism bias",
+            "Savings shortfall".into(),
+            "optimism_bias.savings".into(),
+        );
+        push(
+            "Optimism bias",
+            "Savings delay (months)".into(),
+            "optimism_bias.delay_months".into(),
+        );
+    }
+    out
+}
+
+async fn scenario_form(axum::Json(src): axum::Json<Source>) -> Response {
+    match src.load() {
+        Ok(l) => axum::Json(json!({
+            "title": l.scenario.title,
+            "authority": l.scenario.authority,
+            "fields": form_fields(&l),
+        }))
+        .into_response(),
+        Err(p) => problems(&p),
+    }
+}
+
+/// The deterministic model: the same JSON as `lacsim run --format json`, plus
+/// the paper-shaped tables as HTML.
+async fn run_deterministic(axum::Json(src): axum::Json<Source>) -> Response {
+    let (loaded, s) = match src.resolve() {
+        Ok(x) => x,
+        Err(p) => return problems(&p),
+    };
+    let r = results::run(&s);
+    let meta = Meta {
+        scenario_path: loaded.path.clone(),
+        scenario_hash: loaded.hash.clone(),
+    };
+    let doc = report::json::deterministic(&s, &r, &meta);
+    let tables: Vec<String> = report::tables::all(&s, &r)
+        .iter()
+        .map(report::html::table)
+        .collect();
+    axum::Json(json!({ "result": doc, "tables_html": tables })).into_response()
+}
+
+async fn download_toml(axum::Json(src): axum::Json<Source>) -> Response {
+    let loaded = match src.load() {
+        Ok(l) => l,
+        Err(p) => return problems(&p),
+    };
+    match loaded.changed_toml(&src.changes()) {
+        Ok(text) => (
+            [
+                (header::CONTENT_TYPE, "application/toml; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"scenario.toml\"",
+                ),
+            ],
+            text,
+        )
+            .into_response(),
+        Err(p) => problems(&p),
+    }
+}
+
+/// A Monte Carlo request: the scenario, paths and seed.
+#[derive(Debug, Deserialize)]
+pub struct McRequest {
+    #[serde(flatten)]
+    source: Source,
+    paths: u64,
+    #[serde(default = "default_seed")]
+    seed: u64,
+}
+
+fn default_seed() -> u64 {
+    engine::DEFAULT_SEED
+}
+
+async fn start_monte_carlo(
+    State(app): State<Arc<App>>,
+    axum::Json(req): axum::Json<McRequest>,
+) -> Response {
+    if req.paths == 0 || req.paths > MAX_SERVE_PATHS {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!(
+                "paths: must be between 1 and {MAX_SERVE_PATHS} on this page (the command line allows more), got {}",
+                req.paths
+            ),
+        );
+    }
+    let (loaded, s) = match req.source.resolve() {
+        Ok(x) => x,
+        Err(p) => return problems(&p),
+    };
+    if let Err(e) = Setup::single(&s) {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string());
+    }
+    let job = Job {
+        total: req.paths,
+        done: Arc::new(AtomicU64::new(0)),
+        cancel: Arc::new(AtomicBool::new(false)),
+        result: Arc::new(Mutex::new(None)),
+    };
+    let (done, cancel, result) = (job.done.clone(), job.cancel.clone(), job.result.clone());
+    let id = {
+        let mut jobs = app.jobs.lock().unwrap_or_else(|e| e.into_inner());
+        if jobs.len() >= MAX_JOBS {
+            return refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many Monte Carlo runs at once: wait for one to finish or cancel it",
+            );
+        }
+        let id = app.next_job.fetch_add(1, Ordering::Relaxed);
+        jobs.insert(id, job);
+        id
+    };
+    let (paths, seed) = (req.paths, req.seed);
+    tokio::task::spawn_blocking(move || {
+        let out = monte_carlo(&loaded, &s, paths, seed, &done, &cancel);
+        *result.lock().unwrap_or_else(|e| e.into_inner()) = Some(out);
+    });
+    (StatusCode::ACCEPTED, axum::Json(json!({ "job": id }))).into_response()
+}
+
+/// The run itself: the same JSON as `lacsim run --paths N --format json`.
+fn monte_carlo(
+    loaded: &Loaded,
+    s: &sc::Scenario,
+    paths: u64,
+    seed: u64,
+    done: &AtomicU64,
+    cancel: &AtomicBool,
+) -> Result<Value, String> {
+    let setup = Setup::single(s).map_err(|e| e.to_string())?;
+    let progress = || {
+        done.fetch_add(1, Ordering::Relaxed);
+    };
+    let mc =
+        engine::run_cancellable(&setup, paths, seed, &progress, cancel).map_err(|e| match e {
+            EngineError::Cancelled => "cancelled".to_string(),
+            other => other.to_string(),
+        })?;
+    let sum = engine::summarise(&mc);
+    let meta = McMeta {
+        scenario_path: loaded.path.clone(),
+        scenario_hash: loaded.hash.clone(),
+        do_nothing: None,
+        deterministic_break_even: results::run(s)
+            .plan
+            .map(|p| lacsim::finance::break_even::sustained_index(&p.mtfs_impact)),
+    };
+    let doc = report::monte_carlo::json(s, &sum, &meta);
+    let tables: Vec<String> = report::monte_carlo::fan_tables(s, &sum, &meta)
+        .iter()
+        .chain(
+            sum.npv
+                .is_some()
+                .then(|| report::monte_carlo::probability_table(s, &sum, &meta))
+                .as_ref(),
+        )
+        .map(report::html::table)
+        .collect();
+    Ok(json!({ "result": doc, "tables_html": tables }))
+}
+
+async fn poll_monte_carlo(State(app): State<Arc<App>>, UrlPath(id): UrlPath<u64>) -> Response {
+    let mut jobs = app.jobs.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(job) = jobs.get(&id) else {
+        return refuse(StatusCode::NOT_FOUND, "no such run");
+    };
+    let done = job.done.load(Ordering::Relaxed);
+    let finished = job.result.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let total = job.total;
+    match finished {
+        None => {
+            axum::Json(json!({ "state": "running", "done": done, "total": total })).into_response()
+        }
+        Some(out) => {
+            // Collected once: the run's memory goes with it.
+            jobs.remove(&id);
+            match out {
+                Ok(v) => axum::Json(
+                    json!({ "state": "finished", "done": total, "total": total, "output": v }),
+                )
+                .into_response(),
+                Err(e) if e == "cancelled" => {
+                    axum::Json(json!({ "state": "cancelled", "done": done, "total": total }))
+                        .into_response()
+                }
+                Err(e) => refuse(StatusCode::UNPROCESSABLE_ENTITY, &e),
+            }
+        }
+    }
+}
+
+async fn cancel_monte_carlo(State(app): State<Arc<App>>, UrlPath(id): UrlPath<u64>) -> Response {
+    let jobs = app.jobs.lock().unwrap_or_else(|e| e.into_inner());
+    match jobs.get(&id) {
+        Some(job) => {
+            job.cancel.store(true, Ordering::Relaxed);
+            axum::Json(json!({ "state": "cancelling" })).into_response()
+        }
+        None => refuse(StatusCode::NOT_FOUND, "no such run"),
+    }
+}
+
+/// A token for `--listen` without one: 128 bits from the OS's hasher keys and the clock.
+fn generated_token() -> String {
+    use std::hash::{BuildHasher, RandomState};
+    let a = RandomState::new().hash_one(super::output::unix_time());
+    let b = RandomState::new().hash_one(std::process::id());
+    format!("{a:016x}{b:016x}")
+}
+
+/// Runs the command: listens until Ctrl-C.
+pub fn run(a: ServeArgs) -> anyhow::Result<()> {
+    let ip = a.listen.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    let token = match (&a.listen, a.token) {
+        (Some(addr), None) if !addr.is_loopback() => Some(generated_token()),
+        (_, t) => t,
+    };
+    if let Some(addr) = a.listen
+        && !addr.is_loopback()
+    {
+        eprintln!(
+            "warning: listening on {addr}: other machines on the network can reach this page; every request must carry the token"
+        );
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(SocketAddr::new(ip, a.port))
+            .await
+            .map_err(|e| InputError(format!("--port {}: cannot listen on {ip}: {e}", a.port)))?;
+        let addr = listener.local_addr()?;
+        let port = addr.port();
+        let mut hosts = vec![format!("{}:{port}", addr.ip()), format!("localhost:{port}")];
+        if ip.is_loopback() {
+            hosts.push(format!("127.0.0.1:{port}"));
+        }
+        let app = App::new(hosts, token.clone());
+        let url = match &token {
+            Some(t) => format!("http://{addr}/?token={t}"),
+            None => format!("http://{addr}/"),
+        };
+        println!("lacsim is serving {url} (Ctrl-C to stop)");
+        if a.open {
+            let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+        }
+        axum::serve(listener, router(app))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        anyhow::Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request as HttpRequest;
+    use tower::ServiceExt;
+
+    const HOST: &str = "127.0.0.1:8080";
+
+    fn app() -> Router {
+        router(App::new(vec![HOST.into()], None))
+    }
+
+    async fn send(r: Router, req: HttpRequest<Body>) -> (StatusCode, Value) {
+        let res = r.oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    fn post(path: &str, body: Value) -> HttpRequest<Body> {
+        HttpRequest::post(path)
+            .header(header::HOST, HOST)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_foreign_host_or_origin_is_refused() {
+        let req = HttpRequest::get("/api/scenarios")
+            .header(header::HOST, "evil.example:8080")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(send(app(), req).await.0, StatusCode::FORBIDDEN);
+        let mut req = post(
+            "/api/run",
+            json!({"builtin": "builtin:staffordshire-2019/investment-plan.toml"}),
+        );
+        req.headers_mut().insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://evil.example"),
+        );
+        assert_eq!(send(app(), req).await.0, StatusCode::FORBIDDEN);
+    }
+
+    #[tokio::test]
+    async fn every_page_carries_a_strict_content_security_policy() {
+        let req = HttpRequest::get("/")
+            .header(header::HOST, HOST)
+            .body(Body::empty())
+            .unwrap();
+        let res = app().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let csp = res.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap();
+        assert!(csp.contains("default-src 'self'") && csp.contains("script-src 'self'"));
+    }
+
+    #[tokio::test]
+    async fn a_token_is_required_when_one_is_set() {
+        let r = router(App::new(vec![HOST.into()], Some("s3cret".into())));
+        let req = HttpRequest::get("/api/scenarios")
+            .header(header::HOST, HOST)
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(send(r.clone(), req).await.0, StatusCode::UNAUTHORIZED);
+        let req = HttpRequest::get("/api/scenarios?token=s3cret")
+            .header(header::HOST, HOST)
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(send(r, req).await.0, StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn an_oversize_body_is_refused() {
+        let big = "x".repeat(MAX_BODY + 10);
+        let (status, _) = send(app(), post("/api/run", json!({ "toml": big }))).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    }
+
+    #[tokio::test]
+    async fn the_page_gives_the_same_table_3_as_the_command_line_and_moves_with_an_edit() {
+        let plan = "builtin:staffordshire-2019/investment-plan.toml";
+        let (status, v) = send(app(), post("/api/run", json!({ "builtin": plan }))).await;
+        assert_eq!(status, StatusCode::OK);
+        let impact: Vec<f64> =
+            serde_json::from_value(v["result"]["plan"]["mtfs_impact"].clone()).unwrap();
+        assert_eq!(impact[4].round(), -1315.0);
+        assert_eq!(v["result"]["plan"]["break_even_year"], "2023/24");
+        assert!(v["tables_html"][0].as_str().unwrap().contains("<table"));
+        // The same edit as a sweep point: IFA at £50,000.
+        let (_, dear) = send(
+            app(),
+            post(
+                "/api/run",
+                json!({ "builtin": plan, "changes": { "unit_costs.yearly.ifa": 50000.0 } }),
+            ),
+        )
+        .await;
+        let l = sc::load(Path::new(plan), &builtin::read).unwrap();
+        let s = l
+            .with_changes(&[("unit_costs.yearly.ifa".into(), Change::Set(50000.0))])
+            .unwrap();
+        let want = results::run(&s).plan.unwrap().mtfs_impact;
+        let got: Vec<f64> =
+            serde_json::from_value(dear["result"]["plan"]["mtfs_impact"].clone()).unwrap();
+        for (g, w) in got.iter().zip(&want) {
+            assert!((g - w).abs() < 1e-3);
+        }
+        assert_eq!(dear["result"]["plan"]["break_even_year"], "2024/25");
+    }
+
+    #[tokio::test]
+    async fn a_broken_edit_gets_the_validators_message_and_a_4xx() {
+        let (status, v) = send(
+            app(),
+            post(
+                "/api/run",
+                json!({ "builtin": "builtin:staffordshire-2019/investment-plan.toml", "changes": { "do_nothing.growth_rate": 7.0 } }),
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(v["problems"][0]["field"], "do_nothing.growth_rate");
+        let (status, v) = send(
+            app(),
+            post("/api/run", json!({ "toml": "[years]\nfirst = 2019" })),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(v["error"].as_str().unwrap().contains("uploaded.toml"));
+        let (status, _) = send(
+            app(),
+            post("/api/mc", json!({ "builtin": "builtin:staffordshire-2019/investment-plan.toml", "paths": 1_000_000_000u64 })),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
+    #[tokio::test]
+    async fn the_downloaded_toml_runs_to_the_same_figures() {
+        let plan = "builtin:staffordshire-2019/investment-plan.toml";
+        let changes = json!({ "unit_costs.yearly.ifa": 45000.0 });
+        let res = app()
+            .oneshot(post(
+                "/api/toml",
+                json!({ "builtin": plan, "changes": changes }),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let text = String::from_utf8(
+            axum::body::to_bytes(res.into_body(), usize::MAX)
+                .await
+                .unwrap()
+                .to_vec(),
+        )
+        .unwrap();
+        let read = |_: &Path| Ok(text.clone());
+        let back = sc::load(Path::new("scenario.toml"), &read).unwrap();
+        let (_, v) = send(
+            app(),
+            post("/api/run", json!({ "builtin": plan, "changes": changes })),
+        )
+        .await;
+        let want: Vec<f64> =
+            serde_json::from_value(v["result"]["plan"]["mtfs_impact"].clone()).unwrap();
+        let got = results::run(&back.scenario).plan.unwrap().mtfs_impact;
+        for (g, w) in got.iter().zip(&want) {
+            assert!((g - w).abs() < 1e-3, "{g} vs {w}");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_monte_carlo_run_matches_the_command_line_and_can_be_cancelled() {
+        let r = app();
+        let plan = "builtin:staffordshire-2019/investment-plan.toml";
+        let (status, v) = send(
+            r.clone(),
+            post(
+                "/api/mc",
+                json!({ "builtin": plan, "paths": 200, "seed": 5 }),
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+        let id = v["job"].as_u64().unwrap();
+        let poll = |id: u64| {
+            HttpRequest::get(format!("/api/mc/{id}"))
+                .header(header::HOST, HOST)
+                .body(Body::empty())
+                .unwrap()
+        };
+        let out = loop {
+            let (_, v) = send(r.clone(), poll(id)).await;
+            if v["state"] == "finished" {
+                break v["output"]["result"].clone();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
+        // The library run the command line makes for `run --paths 200 --seed 5`.
+        let l = sc::load(Path::new(plan), &builtin::read).unwrap();
+        let mc = engine::run(&Setup::single(&l.scenario).unwrap(), 200, 5, &|| {}).unwrap();
+        let sum = engine::summarise(&mc);
+        let by: BTreeMap<String, f64> =
+            serde_json::from_value(out["break_even_probability"].clone()).unwrap();
+        assert_eq!(by["2025/26"], sum.break_even_by[6]);
+        assert_eq!(
+            out["npv"]["mean"],
+            json!((sum.npv.unwrap().mean * 1000.0).round() / 1000.0)
+        );
+        // A long run, cancelled: it ends as cancelled and leaves nothing behind.
+        let (_, v) = send(
+            r.clone(),
+            post("/api/mc", json!({ "builtin": plan, "paths": 200_000 })),
+        )
+        .await;
+        let id = v["job"].as_u64().unwrap();
+        let cancel = HttpRequest::delete(format!("/api/mc/{id}"))
+            .header(header::HOST, HOST)
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(send(r.clone(), cancel).await.0, StatusCode::OK);
+        let state = loop {
+            let (_, v) = send(r.clone(), poll(id)).await;
+            if v["state"] != "running" {
+                break v["state"].clone();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
+        assert_eq!(state, "cancelled");
+        assert_eq!(send(r, poll(id)).await.0, StatusCode::NOT_FOUND);
+    }
+}

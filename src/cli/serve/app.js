@@ -1,0 +1,176 @@
+// lacsim's page: every figure comes from the server, which calls the same
+// library as the command line; this script only sends edits and shows results.
+"use strict";
+
+const token = new URLSearchParams(location.search).get("token");
+const api = (path) => (token ? `${path}?token=${encodeURIComponent(token)}` : path);
+const $ = (id) => document.getElementById(id);
+
+let source = { builtin: null, toml: null };
+let changes = {};
+let job = null;
+let timer = null;
+
+function body(extra) {
+  const b = { changes };
+  if (source.toml !== null) b.toml = source.toml; else b.builtin = source.builtin;
+  return JSON.stringify(Object.assign(b, extra || {}));
+}
+
+async function call(path, options) {
+  const res = await fetch(api(path), Object.assign({ headers: { "content-type": "application/json" } }, options));
+  const type = res.headers.get("content-type") || "";
+  const data = type.includes("json") ? await res.json() : await res.text();
+  return { ok: res.ok, status: res.status, data };
+}
+
+function showProblems(data) {
+  document.querySelectorAll(".problem").forEach((p) => (p.textContent = ""));
+  const general = [];
+  for (const p of (data && data.problems) || []) {
+    const slot = p.field && document.querySelector(`.problem[data-field="${CSS.escape(p.field)}"]`);
+    if (slot) slot.textContent = p.message; else general.push(p.message);
+  }
+  $("source-error").textContent = general.length ? general.join("; ") : (data && !data.problems && data.error) || "";
+}
+
+async function loadScenario() {
+  changes = {};
+  const r = await call("/api/scenario", { method: "POST", body: body() });
+  if (!r.ok) { showProblems(r.data); $("form").replaceChildren(); return; }
+  $("title").textContent = `${r.data.authority}: ${r.data.title}`;
+  const form = $("form");
+  form.replaceChildren();
+  const groups = {};
+  for (const f of r.data.fields) {
+    if (!groups[f.group]) {
+      const fs = document.createElement("fieldset");
+      const lg = document.createElement("legend");
+      lg.textContent = f.group;
+      fs.appendChild(lg);
+      form.appendChild(fs);
+      groups[f.group] = fs;
+    }
+    const div = document.createElement("div");
+    div.className = "field";
+    const id = "f-" + f.field.replace(/[^a-z0-9]+/gi, "-");
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = f.label;
+    const input = document.createElement("input");
+    input.type = "number";
+    input.step = "any";
+    input.id = id;
+    input.name = f.field;
+    input.value = f.value;
+    input.addEventListener("input", () => {
+      const v = parseFloat(input.value);
+      if (Number.isFinite(v)) changes[f.field] = v; else delete changes[f.field];
+      clearTimeout(timer);
+      timer = setTimeout(runDeterministic, 250);
+    });
+    const problem = document.createElement("span");
+    problem.className = "problem";
+    problem.dataset.field = f.field;
+    div.append(label, input, problem);
+    groups[f.group].appendChild(div);
+  }
+  await runDeterministic();
+}
+
+function renderTables(target, html) {
+  // The tables are rendered by the library's HTML renderer (escaped there).
+  target.innerHTML = html.join("\n");
+}
+
+async function runDeterministic() {
+  const r = await call("/api/run", { method: "POST", body: body() });
+  showProblems(r.ok ? null : r.data);
+  if (!r.ok) return;
+  const plan = r.data.result.plan;
+  $("break-even").textContent = plan
+    ? (plan.break_even_year ? `Deterministic (paper) model: break-even in ${plan.break_even_year} (sustained)` : "Deterministic (paper) model: no sustained break-even within the horizon")
+    : "Do-nothing scenario: no plan to break even";
+  renderTables($("tables"), r.data.tables_html);
+}
+
+async function startMonteCarlo() {
+  $("mc-error").textContent = "";
+  const paths = parseInt($("paths").value, 10);
+  const seed = parseInt($("seed").value, 10);
+  const r = await call("/api/mc", { method: "POST", body: body({ paths, seed }) });
+  if (!r.ok) { $("mc-error").textContent = r.data.error || "refused"; return; }
+  job = r.data.job;
+  $("mc-start").disabled = true;
+  $("mc-cancel").disabled = false;
+  $("mc-state").textContent = "running";
+  poll();
+}
+
+async function poll() {
+  if (job === null) return;
+  const r = await call(`/api/mc/${job}`, { method: "GET" });
+  if (!r.ok) { $("mc-error").textContent = r.data.error || "failed"; finish(); return; }
+  $("mc-progress").value = r.data.total ? r.data.done / r.data.total : 0;
+  if (r.data.state === "running") { setTimeout(poll, 300); return; }
+  $("mc-state").textContent = r.data.state;
+  if (r.data.state === "finished") {
+    const out = r.data.output;
+    const by = out.result.break_even_probability;
+    const years = Object.keys(by || {});
+    $("mc-headline").textContent = years.length
+      ? `Monte Carlo, ${out.result.paths} paths: probability of a sustained break-even by ${years[years.length - 1]}: ${(100 * by[years[years.length - 1]]).toFixed(1)}%; NPV mean £${Math.round(out.result.npv.mean).toLocaleString("en-GB")}k`
+      : `Monte Carlo, ${out.result.paths} paths`;
+    renderTables($("mc-tables"), out.tables_html);
+  }
+  finish();
+}
+
+function finish() {
+  job = null;
+  $("mc-start").disabled = false;
+  $("mc-cancel").disabled = true;
+}
+
+async function cancelMonteCarlo() {
+  if (job !== null) await call(`/api/mc/${job}`, { method: "DELETE" });
+}
+
+async function downloadToml() {
+  const r = await call("/api/toml", { method: "POST", body: body() });
+  if (!r.ok) { showProblems(r.data); return; }
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([r.data], { type: "application/toml" }));
+  a.download = "scenario.toml";
+  a.click();
+}
+
+async function init() {
+  const r = await call("/api/scenarios", { method: "GET" });
+  const sel = $("scenario");
+  for (const s of r.data.scenarios) {
+    const o = document.createElement("option");
+    o.value = s.name;
+    o.textContent = s.title;
+    sel.appendChild(o);
+  }
+  sel.value = sel.querySelector('option[value$="investment-plan.toml"]') ? [...sel.options].find((o) => o.value.endsWith("investment-plan.toml")).value : sel.value;
+  source = { builtin: sel.value, toml: null };
+  sel.addEventListener("change", () => { source = { builtin: sel.value, toml: null }; loadScenario(); });
+  $("upload").addEventListener("change", async (e) => {
+    const file = e.target.files[0];
+    if (!file) return;
+    source = { builtin: null, toml: await file.text() };
+    loadScenario();
+  });
+  $("mc-start").addEventListener("click", startMonteCarlo);
+  $("mc-cancel").addEventListener("click", cancelMonteCarlo);
+  $("download-toml").addEventListener("click", downloadToml);
+  // Closing the page cancels its run.
+  window.addEventListener("pagehide", () => {
+    if (job !== null) navigator.sendBeacon(api(`/api/mc/${job}/cancel`));
+  });
+  await loadScenario();
+}
+
+init();
