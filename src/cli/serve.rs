@@ -221,6 +221,9 @@ pub struct Source {
     /// Changes to numeric fields: field path -> value.
     #[serde(default)]
     changes: BTreeMap<String, f64>,
+    /// Fields multiplied (every year of a line): field path -> factor.
+    #[serde(default)]
+    scale: BTreeMap<String, f64>,
 }
 
 impl Source {
@@ -251,10 +254,15 @@ impl Source {
     }
 
     fn changes(&self) -> Vec<(String, Change)> {
-        self.changes
+        let set = self
+            .changes
             .iter()
-            .map(|(k, v)| (k.clone(), Change::Set(*v)))
-            .collect()
+            .map(|(k, v)| (k.clone(), Change::Set(*v)));
+        let scale = self
+            .scale
+            .iter()
+            .map(|(k, v)| (k.clone(), Change::Scale(*v)));
+        set.chain(scale).collect()
     }
 
     /// The scenario with the form's changes applied and checked.
@@ -267,11 +275,12 @@ impl Source {
 
 /// The key assumptions of the form, grouped as the paper groups them.
 fn form_fields(l: &Loaded) -> Vec<Value> {
-    let mut out = Vec::new();
     let merged = &l.source.merged;
+    let mut scaled = Vec::new();
+    let mut fields_out = Vec::new();
     let mut push = |group: &str, label: String, field: String| {
         if let Ok(v) = fields::get(merged, &field) {
-            out.push(json!({ "group": group, "label": label, "field": field, "value": v }));
+            fields_out.push(json!({ "group": group, "label": label, "field": field, "value": v, "kind": "set" }));
         }
     };
     push(
@@ -310,11 +319,15 @@ fn form_fields(l: &Loaded) -> Vec<Value> {
         );
         for (i, g) in l.scenario.investment.iter().enumerate() {
             for (j, line) in g.lines.iter().enumerate() {
-                push(
-                    "Investment (every year, £'000s)",
-                    line.name.clone(),
-                    format!("investment[{i}].lines[{j}].amounts"),
-                );
+                // A line's years differ, so the form scales them all at once.
+                let total: f64 = line.amounts.iter().sum();
+                scaled.push(json!({
+                    "group": "Investment lines (× the planned amounts)",
+                    "label": format!("{} (£{}k in all)", line.name, lacsim::report::table::group_thousands(total, 0)),
+                    "field": format!("investment[{i}].lines[{j}].amounts"),
+                    "value": 1.0,
+                    "kind": "scale",
+                }));
             }
         }
         push(
@@ -333,7 +346,38 @@ fn form_fields(l: &Loaded) -> Vec<Value> {
             "optimism_bias.delay_months".into(),
         );
     }
-    out
+    // The investment lines sit with the plan, before optimism bias.
+    let at = fields_out
+        .iter()
+        .position(|f| f["group"] == "Optimism bias")
+        .unwrap_or(fields_out.len());
+    fields_out.splice(at..at, scaled);
+    fields_out
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Tables as HTML, each under its title, with its notes.
+fn tables_html<'a>(tables: impl Iterator<Item = &'a lacsim::report::table::Table>) -> Vec<String> {
+    tables
+        .map(|t| {
+            let notes: String = t
+                .notes
+                .iter()
+                .map(|n| format!("<p class=\"meta\">{}</p>", esc(n)))
+                .collect();
+            format!(
+                "<h3>{}</h3>{}{notes}",
+                esc(&t.title),
+                report::html::table(t)
+            )
+        })
+        .collect()
 }
 
 async fn scenario_form(axum::Json(src): axum::Json<Source>) -> Response {
@@ -361,10 +405,7 @@ async fn run_deterministic(axum::Json(src): axum::Json<Source>) -> Response {
         scenario_hash: loaded.hash.clone(),
     };
     let doc = report::json::deterministic(&s, &r, &meta);
-    let tables: Vec<String> = report::tables::all(&s, &r)
-        .iter()
-        .map(report::html::table)
-        .collect();
+    let tables = tables_html(report::tables::all(&s, &r).iter());
     axum::Json(json!({ "result": doc, "tables_html": tables })).into_response()
 }
 
@@ -478,16 +519,12 @@ fn monte_carlo(
             .map(|p| lacsim::finance::break_even::sustained_index(&p.mtfs_impact)),
     };
     let doc = report::monte_carlo::json(s, &sum, &meta);
-    let tables: Vec<String> = report::monte_carlo::fan_tables(s, &sum, &meta)
-        .iter()
-        .chain(
-            sum.npv
-                .is_some()
-                .then(|| report::monte_carlo::probability_table(s, &sum, &meta))
-                .as_ref(),
-        )
-        .map(report::html::table)
-        .collect();
+    let probability = sum
+        .npv
+        .is_some()
+        .then(|| report::monte_carlo::probability_table(s, &sum, &meta));
+    let fans = report::monte_carlo::fan_tables(s, &sum, &meta);
+    let tables = tables_html(probability.iter().chain(fans.iter()));
     Ok(json!({ "result": doc, "tables_html": tables }))
 }
 
@@ -730,6 +767,29 @@ mod tests {
         )
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
+    #[tokio::test]
+    async fn an_investment_line_is_scaled_over_all_its_years() {
+        let plan = "builtin:staffordshire-2019/investment-plan.toml";
+        let (_, base) = send(app(), post("/api/run", json!({ "builtin": plan }))).await;
+        let (status, half) = send(
+            app(),
+            post(
+                "/api/run",
+                json!({ "builtin": plan, "scale": { "investment[0].lines[0].amounts": 0.5 } }),
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let total = |v: &Value| -> Vec<f64> {
+            serde_json::from_value(v["result"]["plan"]["investment_total"].clone()).unwrap()
+        };
+        // Family Group Conferencing: 128, 510, ... halved in every year.
+        let fgc = [128.0, 510.0, 510.0, 510.0, 510.0, 510.0, 510.0];
+        for (t, f) in fgc.iter().enumerate() {
+            assert!((total(&base)[t] - total(&half)[t] - f / 2.0).abs() < 1e-9);
+        }
     }
 
     #[tokio::test]

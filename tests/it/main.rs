@@ -1,5 +1,6 @@
 //! Integration tests, compiled as one binary to save link time.
 
+mod browser;
 mod calibrate_cli;
 mod cli;
 mod common;

@@ -8,11 +8,12 @@ const $ = (id) => document.getElementById(id);
 
 let source = { builtin: null, toml: null };
 let changes = {};
+let scale = {};
 let job = null;
 let timer = null;
 
 function body(extra) {
-  const b = { changes };
+  const b = { changes, scale };
   if (source.toml !== null) b.toml = source.toml; else b.builtin = source.builtin;
   return JSON.stringify(Object.assign(b, extra || {}));
 }
@@ -29,13 +30,15 @@ function showProblems(data) {
   const general = [];
   for (const p of (data && data.problems) || []) {
     const slot = p.field && document.querySelector(`.problem[data-field="${CSS.escape(p.field)}"]`);
-    if (slot) slot.textContent = p.message; else general.push(p.message);
+    if (slot) slot.textContent = p.message;
+    else general.push(`${p.file}${p.line ? ":" + p.line : ""}: ${p.field ? p.field + ": " : ""}${p.message}`);
   }
   $("source-error").textContent = general.length ? general.join("; ") : (data && !data.problems && data.error) || "";
 }
 
 async function loadScenario() {
   changes = {};
+  scale = {};
   const r = await call("/api/scenario", { method: "POST", body: body() });
   if (!r.ok) { showProblems(r.data); $("form").replaceChildren(); return; }
   $("title").textContent = `${r.data.authority}: ${r.data.title}`;
@@ -65,7 +68,8 @@ async function loadScenario() {
     input.value = f.value;
     input.addEventListener("input", () => {
       const v = parseFloat(input.value);
-      if (Number.isFinite(v)) changes[f.field] = v; else delete changes[f.field];
+      const target = f.kind === "scale" ? scale : changes;
+      if (Number.isFinite(v)) target[f.field] = v; else delete target[f.field];
       clearTimeout(timer);
       timer = setTimeout(runDeterministic, 250);
     });
