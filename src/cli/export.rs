@@ -1,20 +1,150 @@
-//! Writing a report's files into an output folder: one call per kind of report.
+//! The files of an output folder, made in memory once: `--out` writes them and
+//! `lacsim serve` hands them out (one at a time or zipped), so both are the same.
 
 use super::output::OutDir;
-use lacsim::report::{csv, data::ReportData, html, partnership as rp, xlsx};
+use lacsim::engine::{MonteCarlo, Summary};
+use lacsim::manifest::{Mode, RunManifest};
+use lacsim::report::monte_carlo::McMeta;
+use lacsim::report::{self, csv, data::ReportData, html, partnership as rp, xlsx};
+use lacsim::results;
+use lacsim::scenario::Loaded;
+use std::io::Write;
+
+/// The UTF-8 byte-order mark that makes Excel read a CSV as UTF-8 (and keep "£'000s").
+const EXCEL_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
+/// An output folder's files, by name, in the order they are written.
+#[derive(Debug, Default)]
+pub struct Files(Vec<(String, Vec<u8>)>);
+
+impl Files {
+    /// Adds a file.
+    pub fn add(&mut self, name: &str, bytes: Vec<u8>) {
+        self.0.push((name.to_string(), bytes));
+    }
+
+    /// The bytes of the file `name`, if there is one.
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b.as_slice())
+    }
+
+    /// Writes every file into `out`.
+    pub fn write_to(&self, out: &OutDir) -> anyhow::Result<()> {
+        for (name, bytes) in &self.0 {
+            out.write(name, bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Every file in one zip, for a download.
+    pub fn zip(&self) -> anyhow::Result<Vec<u8>> {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, bytes) in &self.0 {
+            z.start_file(name.as_str(), options)?;
+            z.write_all(bytes)?;
+        }
+        Ok(z.finish()?.into_inner())
+    }
+}
+
+/// `report.html`, `report.xlsx`, `report.json` and one CSV per table.
+pub fn report_files(files: &mut Files, data: &ReportData) -> anyhow::Result<()> {
+    for t in &data.tables {
+        files.add(&format!("{}.csv", t.id), csv::wide(t)?);
+    }
+    files.add(
+        "report.json",
+        serde_json::to_string_pretty(data)?.into_bytes(),
+    );
+    files.add("report.html", html::render(data).into_bytes());
+    files.add("report.xlsx", xlsx::render(data)?);
+    Ok(())
+}
 
 /// Writes `report.html`, `report.xlsx`, `report.json` and one CSV per table.
 pub fn write_report(out: &OutDir, data: &ReportData) -> anyhow::Result<()> {
-    for t in &data.tables {
-        out.write(&format!("{}.csv", t.id), &csv::wide(t)?)?;
+    let mut files = Files::default();
+    report_files(&mut files, data)?;
+    files.write_to(out)
+}
+
+/// The folder of a deterministic `lacsim run --out`.
+pub fn deterministic_run(loaded: &Loaded, created_unix: u64) -> anyhow::Result<Files> {
+    let s = &loaded.scenario;
+    let r = results::run(s);
+    let meta = report::json::Meta {
+        scenario_path: loaded.path.clone(),
+        scenario_hash: loaded.hash.clone(),
+    };
+    let mut files = Files::default();
+    report_files(&mut files, &report::data::deterministic(loaded, &r))?;
+    let tidy = report::tidy::deterministic(s, &r);
+    files.add("results.csv", csv::tidy(&tidy)?);
+    let doc = report::json::deterministic(s, &r, &meta);
+    files.add(
+        "results.json",
+        serde_json::to_string_pretty(&doc)?.into_bytes(),
+    );
+    files.add("scenario.toml", loaded.merged_toml.clone().into_bytes());
+    let manifest = RunManifest::new("run", created_unix)
+        .scenario(&loaded.path, &loaded.hash)
+        .mode(Mode::Deterministic);
+    files.add("run.json", manifest.to_json().into_bytes());
+    Ok(files)
+}
+
+/// What a Monte Carlo run's folder is made from.
+pub struct McRun<'a> {
+    /// The (invest) scenario.
+    pub loaded: &'a Loaded,
+    /// Every path.
+    pub mc: &'a MonteCarlo,
+    /// The statistics across paths.
+    pub summary: &'a Summary,
+    /// Where it came from.
+    pub meta: &'a McMeta,
+    /// `run` or `compare`.
+    pub command: &'a str,
+    /// The comparator of `compare`.
+    pub comparator: Option<&'a Loaded>,
+}
+
+/// The folder of `lacsim run --paths N --out` or `lacsim compare --out`.
+pub fn monte_carlo_run(run: &McRun, created_unix: u64) -> anyhow::Result<Files> {
+    let (s, summary, meta) = (&run.loaded.scenario, run.summary, run.meta);
+    let mut files = Files::default();
+    let data = report::data::monte_carlo(run.loaded, &results::run(s), summary, meta);
+    report_files(&mut files, &data)?;
+    let excel = |bytes: Vec<u8>| [EXCEL_BOM.as_slice(), &bytes].concat();
+    let tidy = report::monte_carlo::tidy(s, summary, meta);
+    files.add("results.csv", excel(csv::tidy(&tidy)?));
+    files.add(
+        "paths.csv",
+        excel(report::monte_carlo::per_path_csv(s, run.mc)?),
+    );
+    let doc = report::monte_carlo::json(s, summary, meta);
+    files.add(
+        "results.json",
+        serde_json::to_string_pretty(&doc)?.into_bytes(),
+    );
+    files.add("scenario.toml", run.loaded.merged_toml.clone().into_bytes());
+    if let Some(c) = run.comparator {
+        files.add("comparator.toml", c.merged_toml.clone().into_bytes());
     }
-    out.write(
-        "report.json",
-        serde_json::to_string_pretty(data)?.as_bytes(),
-    )?;
-    out.write("report.html", html::render(data).as_bytes())?;
-    out.write("report.xlsx", &xlsx::render(data)?)?;
-    Ok(())
+    let mut manifest = RunManifest::new(run.command, created_unix)
+        .scenario(&meta.scenario_path, &meta.scenario_hash)
+        .mode(Mode::MonteCarlo);
+    manifest.paths = Some(summary.paths as u64);
+    manifest.seed = Some(summary.seed);
+    manifest.do_nothing = meta.do_nothing.as_ref().map(|(_, p)| p.clone());
+    manifest.comparator_file = run.comparator.map(|_| "comparator.toml".to_string());
+    files.add("run.json", manifest.to_json().into_bytes());
+    Ok(files)
 }
 
 /// Writes a partnership's tables (CSV), contributions chart, report.json, report.html and report.xlsx.

@@ -12,7 +12,6 @@ use super::run::{Format, RunArgs};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lacsim::engine::{self, DEFAULT_SEED, MAX_PATHS, MonteCarlo, Setup, Summary};
-use lacsim::manifest::{Mode, RunManifest};
 use lacsim::report::{self, monte_carlo::McMeta};
 use lacsim::results;
 use lacsim::scenario::Loaded;
@@ -20,9 +19,6 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-
-/// The UTF-8 byte-order mark that makes Excel read a CSV as UTF-8.
-const EXCEL_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
 /// Most worker threads accepted.
 const MAX_THREADS: usize = 1024;
@@ -132,31 +128,15 @@ pub fn finish(
     let doc = report::monte_carlo::json(s, summary, meta);
     let tidy = report::monte_carlo::tidy(s, summary, meta);
     if let Some(out) = out {
-        let data = report::data::monte_carlo(loaded, &results::run(s), summary, meta);
-        export::write_report(&out, &data)?;
-        // A byte-order mark: Excel then reads the files as UTF-8 and keeps "£'000s".
-        let excel = |bytes: Vec<u8>| [EXCEL_BOM.as_slice(), &bytes].concat();
-        out.write("results.csv", &excel(report::csv::tidy(&tidy)?))?;
-        out.write(
-            "paths.csv",
-            &excel(report::monte_carlo::per_path_csv(s, mc)?),
-        )?;
-        out.write(
-            "results.json",
-            serde_json::to_string_pretty(&doc)?.as_bytes(),
-        )?;
-        out.write("scenario.toml", loaded.merged_toml.as_bytes())?;
-        if let Some(c) = comparator {
-            out.write("comparator.toml", c.merged_toml.as_bytes())?;
-        }
-        let mut manifest = RunManifest::new(command, output::unix_time())
-            .scenario(&meta.scenario_path, &meta.scenario_hash)
-            .mode(Mode::MonteCarlo);
-        manifest.paths = Some(summary.paths as u64);
-        manifest.seed = Some(summary.seed);
-        manifest.do_nothing = meta.do_nothing.as_ref().map(|(_, p)| p.clone());
-        manifest.comparator_file = comparator.map(|_| "comparator.toml".to_string());
-        out.write("run.json", manifest.to_json().as_bytes())?;
+        let run = export::McRun {
+            loaded,
+            mc,
+            summary,
+            meta,
+            command,
+            comparator,
+        };
+        export::monte_carlo_run(&run, output::unix_time())?.write_to(&out)?;
         let dir = out.finish()?;
         eprintln!("wrote {}", dir.display());
     }

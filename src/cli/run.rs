@@ -4,7 +4,6 @@ use super::export;
 use super::input;
 use super::output::{self, OutDir};
 use clap::{Args, ValueEnum};
-use lacsim::manifest::{Mode, RunManifest};
 use lacsim::report::{self, json::Meta};
 use lacsim::results;
 use std::path::PathBuf;
@@ -63,17 +62,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     let tidy = report::tidy::deterministic(s, &r);
 
     if let Some(out) = out {
-        export::write_report(&out, &report::data::deterministic(&loaded, &r))?;
-        out.write("results.csv", &report::csv::tidy(&tidy)?)?;
-        out.write(
-            "results.json",
-            serde_json::to_string_pretty(&doc)?.as_bytes(),
-        )?;
-        out.write("scenario.toml", loaded.merged_toml.as_bytes())?;
-        let manifest = RunManifest::new("run", output::unix_time())
-            .scenario(&loaded.path, &loaded.hash)
-            .mode(Mode::Deterministic);
-        out.write("run.json", manifest.to_json().as_bytes())?;
+        export::deterministic_run(&loaded, output::unix_time())?.write_to(&out)?;
         let dir = out.finish()?;
         eprintln!("wrote {}", dir.display());
     }

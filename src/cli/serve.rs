@@ -12,6 +12,7 @@
 //! Handlers parse, call the library and render JSON; they compute no figure.
 
 use super::InputError;
+use super::export;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path as UrlPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -99,6 +100,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/scenario", post(scenario_form))
         .route("/api/run", post(run_deterministic))
         .route("/api/toml", post(download_toml))
+        .route("/api/download", post(download_run))
         .route("/api/mc", post(start_monte_carlo))
         .route(
             "/api/mc/{id}",
@@ -263,6 +265,18 @@ impl Source {
             .iter()
             .map(|(k, v)| (k.clone(), Change::Scale(*v)));
         set.chain(scale).collect()
+    }
+
+    /// The scenario with the form's changes applied, as if read from the edited
+    /// file: its inputs, hash and `scenario.toml` are the edited ones.
+    fn edited(&self) -> Result<Loaded, Problems> {
+        let loaded = self.load()?;
+        if self.changes.is_empty() && self.scale.is_empty() {
+            return Ok(loaded);
+        }
+        let text = loaded.changed_toml(&self.changes())?;
+        let read = move |_: &Path| -> std::io::Result<String> { Ok(text.clone()) };
+        sc::load(Path::new("edited.toml"), &read)
     }
 
     /// The scenario with the form's changes applied and checked.
@@ -430,6 +444,102 @@ async fn download_toml(axum::Json(src): axum::Json<Source>) -> Response {
     }
 }
 
+/// A download: what `--out` would write, one file or the whole folder zipped.
+#[derive(Debug, Deserialize)]
+pub struct DownloadRequest {
+    #[serde(flatten)]
+    source: Source,
+    /// `html`, `xlsx`, `csv` (the tidy results) or `zip` (the whole folder).
+    format: String,
+    /// Monte Carlo paths (none: the deterministic model).
+    paths: Option<u64>,
+    #[serde(default = "default_seed")]
+    seed: u64,
+}
+
+async fn download_run(axum::Json(req): axum::Json<DownloadRequest>) -> Response {
+    let (name, kind) = match req.format.as_str() {
+        "html" => ("report.html", "text/html; charset=utf-8"),
+        "xlsx" => (
+            "report.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        "csv" => ("results.csv", "text/csv; charset=utf-8"),
+        "zip" => ("lacsim-run.zip", "application/zip"),
+        other => {
+            return refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("format: `{other}` is not one of html, xlsx, csv, zip"),
+            );
+        }
+    };
+    if let Some(p) = req.paths
+        && (p == 0 || p > MAX_SERVE_PATHS)
+    {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("paths: must be between 1 and {MAX_SERVE_PATHS}, got {p}"),
+        );
+    }
+    let loaded = match req.source.edited() {
+        Ok(l) => l,
+        Err(p) => return problems(&p),
+    };
+    let (paths, seed) = (req.paths, req.seed);
+    let made = tokio::task::spawn_blocking(move || run_files(&loaded, paths, seed)).await;
+    let files = match made {
+        Ok(Ok(f)) => f,
+        Ok(Err(e)) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
+        Err(_) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, "the run failed"),
+    };
+    let bytes = if name == "lacsim-run.zip" {
+        match files.zip() {
+            Ok(b) => b,
+            Err(e) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        }
+    } else {
+        files.get(name).map(<[u8]>::to_vec).unwrap_or_default()
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The files `lacsim run [--paths N] --out` writes for this scenario.
+fn run_files(loaded: &Loaded, paths: Option<u64>, seed: u64) -> anyhow::Result<export::Files> {
+    let now = super::output::unix_time();
+    let Some(paths) = paths else {
+        return export::deterministic_run(loaded, now);
+    };
+    let s = &loaded.scenario;
+    let setup = Setup::single(s).map_err(|e| InputError(e.to_string()))?;
+    let mc = engine::run(&setup, paths, seed, &|| {}).map_err(|e| InputError(e.to_string()))?;
+    let summary = engine::summarise(&mc);
+    let meta = McMeta {
+        scenario_path: loaded.path.clone(),
+        scenario_hash: loaded.hash.clone(),
+        do_nothing: None,
+        deterministic_break_even: super::monte_carlo::deterministic_break_even(s),
+    };
+    let run = export::McRun {
+        loaded,
+        mc: &mc,
+        summary: &summary,
+        meta: &meta,
+        command: "run",
+        comparator: None,
+    };
+    export::monte_carlo_run(&run, now)
+}
+
 /// A Monte Carlo request: the scenario, paths and seed.
 #[derive(Debug, Deserialize)]
 pub struct McRequest {
@@ -514,9 +624,7 @@ fn monte_carlo(
         scenario_path: loaded.path.clone(),
         scenario_hash: loaded.hash.clone(),
         do_nothing: None,
-        deterministic_break_even: results::run(s)
-            .plan
-            .map(|p| lacsim::finance::break_even::sustained_index(&p.mtfs_impact)),
+        deterministic_break_even: super::monte_carlo::deterministic_break_even(s),
     };
     let doc = report::monte_carlo::json(s, &sum, &meta);
     let probability = sum
@@ -790,6 +898,66 @@ mod tests {
         for (t, f) in fgc.iter().enumerate() {
             assert!((total(&base)[t] - total(&half)[t] - f / 2.0).abs() < 1e-9);
         }
+    }
+
+    #[tokio::test]
+    async fn downloads_are_what_out_writes_for_the_edited_scenario() {
+        let plan = "builtin:staffordshire-2019/investment-plan.toml";
+        let changes = json!({ "unit_costs.yearly.ifa": 45000.0 });
+        let get = |format: &str| {
+            app().oneshot(post(
+                "/api/download",
+                json!({ "builtin": plan, "changes": changes, "format": format }),
+            ))
+        };
+        let bytes = |res: Response| async {
+            axum::body::to_bytes(res.into_body(), usize::MAX)
+                .await
+                .unwrap()
+                .to_vec()
+        };
+        let res = get("zip").await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let zipped = bytes(res).await;
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(zipped)).unwrap();
+        let names: Vec<String> = (0..z.len())
+            .map(|i| z.by_index(i).unwrap().name().unwrap().to_string())
+            .collect();
+        for want in [
+            "report.html",
+            "report.xlsx",
+            "results.json",
+            "scenario.toml",
+            "run.json",
+            "table3.csv",
+        ] {
+            assert!(
+                names.iter().any(|n| n == want),
+                "{want} missing from {names:?}"
+            );
+        }
+        // The folder is the edited scenario's: its results are the edit's figures.
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut z.by_name("results.json").unwrap(), &mut text).unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        let (_, page) = send(
+            app(),
+            post("/api/run", json!({ "builtin": plan, "changes": changes })),
+        )
+        .await;
+        assert_eq!(
+            doc["plan"]["mtfs_impact"],
+            page["result"]["plan"]["mtfs_impact"]
+        );
+        // One file alone is the same bytes as in the folder.
+        let xlsx = bytes(get("xlsx").await.unwrap()).await;
+        let mut inside = Vec::new();
+        std::io::Read::read_to_end(&mut z.by_name("report.xlsx").unwrap(), &mut inside).unwrap();
+        assert_eq!(xlsx.len(), inside.len());
+        assert_eq!(
+            get("pdf").await.unwrap().status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
     }
 
     #[tokio::test]

@@ -2,6 +2,7 @@
 //! WebDriver (Debian's chromium and chromium-driver, which `.ci/run` installs).
 //! Outside CI, without chromedriver, the test says so and skips.
 
+use calamine::Reader;
 use fantoccini::{Client, ClientBuilder, Locator};
 use lacsim::engine::{self, Setup};
 use lacsim::results;
@@ -173,6 +174,39 @@ async fn the_page_edits_runs_and_cancels_with_the_command_lines_figures() {
     let mc = engine::run(&Setup::single(&dear).unwrap(), 300, 5, &|| {}).unwrap();
     let p = engine::summarise(&mc).break_even_by[6];
     wait_for_text(&c, "#mc-headline", &format!("{:.1}%", p * 100.0)).await;
+
+    // The workbook the page hands out, fetched from the page and read back:
+    // its Table 3 has the edited scenario's 2025/26 impact.
+    let fetched = c
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               fetch("/api/download", { method: "POST", headers: { "content-type": "application/json" },
+                 body: JSON.stringify({ builtin: arguments[0], changes: { "unit_costs.yearly.ifa": 50000 }, format: "xlsx" }) })
+                 .then((r) => r.arrayBuffer())
+                 .then((b) => done(Array.from(new Uint8Array(b))));"#,
+            vec![serde_json::json!(PLAN)],
+        )
+        .await
+        .unwrap();
+    let bytes: Vec<u8> = serde_json::from_value(fetched).unwrap();
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("an xlsx workbook");
+    let range = wb.worksheet_range("Table 3").unwrap();
+    let impact_row = range
+        .rows()
+        .find(|r| matches!(r.first(), Some(calamine::Data::String(l)) if l.starts_with("Break Even Point")))
+        .expect("Table 3 has its impact row");
+    let last_cell = impact_row
+        .iter()
+        .rev()
+        .find_map(|d| match d {
+            calamine::Data::Float(v) => Some(*v),
+            _ => None,
+        })
+        .unwrap();
+    assert!(
+        (last_cell - f.mtfs_impact.last().unwrap()).abs() < 1.0,
+        "{last_cell}"
+    );
 
     // A broken scenario file: the validator's message, on the page.
     let broken = profile.path().join("broken.toml");

@@ -149,6 +149,31 @@ async function downloadToml() {
   a.click();
 }
 
+async function downloadRun(format) {
+  $("download-error").textContent = "";
+  const extra = { format };
+  if ($("with-mc").checked) {
+    extra.paths = parseInt($("paths").value, 10);
+    extra.seed = parseInt($("seed").value, 10);
+  }
+  const res = await fetch(api("/api/download"), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: body(extra),
+  });
+  if (!res.ok) {
+    const data = await res.json();
+    $("download-error").textContent = data.error || "refused";
+    return;
+  }
+  const disposition = res.headers.get("content-disposition") || "";
+  const name = (disposition.match(/filename="([^"]+)"/) || [null, "download"])[1];
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(await res.blob());
+  a.download = name;
+  a.click();
+}
+
 async function init() {
   const r = await call("/api/scenarios", { method: "GET" });
   const sel = $("scenario");
@@ -170,6 +195,8 @@ async function init() {
   $("mc-start").addEventListener("click", startMonteCarlo);
   $("mc-cancel").addEventListener("click", cancelMonteCarlo);
   $("download-toml").addEventListener("click", downloadToml);
+  document.querySelectorAll("#take-away button[data-format]").forEach((b) =>
+    b.addEventListener("click", () => downloadRun(b.dataset.format)));
   // Closing the page cancels its run.
   window.addEventListener("pagehide", () => {
     if (job !== null) navigator.sendBeacon(api(`/api/mc/${job}/cancel`));
