@@ -102,6 +102,9 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/toml", post(download_toml))
         .route("/api/download", post(download_run))
         .route("/api/mc", post(start_monte_carlo))
+        .route("/api/compare", post(start_compare))
+        .route("/api/sweep", post(run_sweep))
+        .route("/api/tornado", post(run_tornado))
         .route(
             "/api/mc/{id}",
             get(poll_monte_carlo).delete(cancel_monte_carlo),
@@ -574,8 +577,20 @@ async fn start_monte_carlo(
     if let Err(e) = Setup::single(&s) {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string());
     }
+    let (paths, seed) = (req.paths, req.seed);
+    spawn_job(&app, paths, move |done, cancel| {
+        monte_carlo(&loaded, &s, paths, seed, done, cancel)
+    })
+}
+
+/// Starts `work` on the blocking pool as run `id`, unless too many are held.
+fn spawn_job(
+    app: &Arc<App>,
+    total: u64,
+    work: impl FnOnce(&AtomicU64, &AtomicBool) -> Result<Value, String> + Send + 'static,
+) -> Response {
     let job = Job {
-        total: req.paths,
+        total,
         done: Arc::new(AtomicU64::new(0)),
         cancel: Arc::new(AtomicBool::new(false)),
         result: Arc::new(Mutex::new(None)),
@@ -593,12 +608,184 @@ async fn start_monte_carlo(
         jobs.insert(id, job);
         id
     };
-    let (paths, seed) = (req.paths, req.seed);
     tokio::task::spawn_blocking(move || {
-        let out = monte_carlo(&loaded, &s, paths, seed, &done, &cancel);
+        let out = work(&done, &cancel);
         *result.lock().unwrap_or_else(|e| e.into_inner()) = Some(out);
     });
     (StatusCode::ACCEPTED, axum::Json(json!({ "job": id }))).into_response()
+}
+
+/// Two scenarios on common random numbers: `lacsim compare`.
+#[derive(Debug, Deserialize)]
+pub struct CompareRequest {
+    /// The comparator (do nothing).
+    comparator: Source,
+    /// The invest scenario.
+    invest: Source,
+    paths: u64,
+    #[serde(default = "default_seed")]
+    seed: u64,
+}
+
+async fn start_compare(
+    State(app): State<Arc<App>>,
+    axum::Json(req): axum::Json<CompareRequest>,
+) -> Response {
+    if req.paths == 0 || req.paths > MAX_SERVE_PATHS {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!(
+                "paths: must be between 1 and {MAX_SERVE_PATHS}, got {}",
+                req.paths
+            ),
+        );
+    }
+    let (dn, inv) = match (req.comparator.edited(), req.invest.edited()) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(p), _) | (_, Err(p)) => return problems(&p),
+    };
+    if let Err(e) = engine::census::check(&dn, &inv) {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, &e);
+    }
+    if let Err(e) = Setup::paired(&dn.scenario, &inv.scenario) {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string());
+    }
+    let (paths, seed) = (req.paths, req.seed);
+    spawn_job(&app, paths, move |done, cancel| {
+        let setup = Setup::paired(&dn.scenario, &inv.scenario).map_err(|e| e.to_string())?;
+        let progress = || {
+            done.fetch_add(1, Ordering::Relaxed);
+        };
+        let mc =
+            engine::run_cancellable(&setup, paths, seed, &progress, cancel).map_err(
+                |e| match e {
+                    EngineError::Cancelled => "cancelled".to_string(),
+                    other => other.to_string(),
+                },
+            )?;
+        let sum = engine::summarise(&mc);
+        let s = &inv.scenario;
+        let meta = McMeta {
+            scenario_path: inv.path.clone(),
+            scenario_hash: inv.hash.clone(),
+            do_nothing: Some((dn.scenario.title.clone(), dn.path.clone())),
+            deterministic_break_even: super::monte_carlo::deterministic_break_even(s),
+        };
+        Ok(mc_output(s, &sum, &meta))
+    })
+}
+
+/// A sweep of one or two fields (`lacsim sweep`).
+#[derive(Debug, Deserialize)]
+pub struct SweepRequest {
+    #[serde(flatten)]
+    source: Source,
+    /// `PATH=START:STOP:STEP`, once or twice.
+    vary: Vec<String>,
+    /// Monte Carlo paths a point (none: the deterministic model only).
+    paths: Option<u64>,
+    #[serde(default = "default_seed")]
+    seed: u64,
+}
+
+/// Most grid points, and most paths over all points, one page request may run.
+const MAX_SWEEP_POINTS: usize = 400;
+
+async fn run_sweep(axum::Json(req): axum::Json<SweepRequest>) -> Response {
+    use lacsim::sensitivity::sweep::{self, Axis, Grid};
+    let loaded = match req.source.edited() {
+        Ok(l) => l,
+        Err(p) => return problems(&p),
+    };
+    let axes = match req
+        .vary
+        .iter()
+        .map(|v| Axis::parse(v))
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(a) if !a.is_empty() && a.len() <= 2 => a,
+        Ok(_) => {
+            return refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "vary: give one or two fields",
+            );
+        }
+        Err(e) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
+    };
+    let grid = match Grid::new(&loaded, axes, false) {
+        Ok(g) if g.len() <= MAX_SWEEP_POINTS => g,
+        Ok(g) => {
+            return refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!(
+                    "the grid has {} points; this page runs at most {MAX_SWEEP_POINTS}",
+                    g.len()
+                ),
+            );
+        }
+        Err(e) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
+    };
+    if let Some(p) = req.paths
+        && (p == 0 || p.saturating_mul(grid.len() as u64) > MAX_SERVE_PATHS)
+    {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!(
+                "paths: at most {MAX_SERVE_PATHS} over the whole grid ({} points)",
+                grid.len()
+            ),
+        );
+    }
+    let mc = req.paths.map(|paths| sweep::Paths {
+        paths,
+        seed: req.seed,
+    });
+    let made = tokio::task::spawn_blocking(move || {
+        let points = (0..grid.len())
+            .map(|k| sweep::evaluate(&loaded, &grid, k, mc))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok::<_, Problems>((grid, points))
+    })
+    .await;
+    let (grid, points) = match made {
+        Ok(Ok(x)) => x,
+        Ok(Err(p)) => return problems(&p),
+        Err(_) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, "the sweep failed"),
+    };
+    let head = super::sweep::header(&grid, mc.is_some());
+    let rows: Vec<Vec<String>> = points.iter().map(super::sweep::record).collect();
+    let svg = super::sweep::chart(&grid, &points).unwrap_or_default();
+    axum::Json(json!({ "header": head, "rows": rows, "points": points, "svg": svg }))
+        .into_response()
+}
+
+/// The tornado and its switching values (`lacsim tornado`).
+async fn run_tornado(axum::Json(src): axum::Json<Source>) -> Response {
+    use lacsim::sensitivity::tornado::{self, key_assumptions};
+    let loaded = match src.edited() {
+        Ok(l) => l,
+        Err(p) => return problems(&p),
+    };
+    if loaded.scenario.plan.is_none() {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the tornado needs a plan scenario (one with a [plan] section)",
+        );
+    }
+    let made = tokio::task::spawn_blocking(move || {
+        let t = tornado::tornado(&loaded, key_assumptions(&loaded))?;
+        Ok::<_, Problems>((loaded.scenario.title.clone(), t))
+    })
+    .await;
+    let (title, t) = match made {
+        Ok(Ok(x)) => x,
+        Ok(Err(p)) => return problems(&p),
+        Err(_) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, "the tornado failed"),
+    };
+    let data = report::data::tornado_data(&t);
+    let svg =
+        lacsim::report::charts::tornado(&format!("Tornado: {title}"), &data).unwrap_or_default();
+    axum::Json(json!({ "tornado": data, "bars": t.bars, "svg": svg })).into_response()
 }
 
 /// The run itself: the same JSON as `lacsim run --paths N --format json`.
@@ -626,14 +813,19 @@ fn monte_carlo(
         do_nothing: None,
         deterministic_break_even: super::monte_carlo::deterministic_break_even(s),
     };
-    let doc = report::monte_carlo::json(s, &sum, &meta);
+    Ok(mc_output(s, &sum, &meta))
+}
+
+/// The JSON of `run --paths N --format json` (or `compare`), with its tables as HTML.
+fn mc_output(s: &sc::Scenario, sum: &engine::Summary, meta: &McMeta) -> Value {
+    let doc = report::monte_carlo::json(s, sum, meta);
     let probability = sum
         .npv
         .is_some()
-        .then(|| report::monte_carlo::probability_table(s, &sum, &meta));
-    let fans = report::monte_carlo::fan_tables(s, &sum, &meta);
+        .then(|| report::monte_carlo::probability_table(s, sum, meta));
+    let fans = report::monte_carlo::fan_tables(s, sum, meta);
     let tables = tables_html(probability.iter().chain(fans.iter()));
-    Ok(json!({ "result": doc, "tables_html": tables }))
+    json!({ "result": doc, "tables_html": tables })
 }
 
 async fn poll_monte_carlo(State(app): State<Arc<App>>, UrlPath(id): UrlPath<u64>) -> Response {
@@ -958,6 +1150,172 @@ mod tests {
             get("pdf").await.unwrap().status(),
             StatusCode::UNPROCESSABLE_ENTITY
         );
+    }
+
+    async fn finished(r: &Router, id: u64) -> Value {
+        loop {
+            let req = HttpRequest::get(format!("/api/mc/{id}"))
+                .header(header::HOST, HOST)
+                .body(Body::empty())
+                .unwrap();
+            let (status, v) = send(r.clone(), req).await;
+            assert_eq!(status, StatusCode::OK, "{v}");
+            if v["state"] != "running" {
+                return v;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn compare_on_the_page_is_the_command_lines_compare() {
+        let r = app();
+        let dn = json!({ "builtin": "builtin:staffordshire-2019/do-nothing-11.toml" });
+        let plan = json!({ "builtin": "builtin:staffordshire-2019/investment-plan.toml" });
+        let (status, v) = send(
+            r.clone(),
+            post(
+                "/api/compare",
+                json!({ "comparator": dn, "invest": plan, "paths": 100, "seed": 3 }),
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+        let out = finished(&r, v["job"].as_u64().unwrap()).await;
+        let load = |n: &str| sc::load(Path::new(n), &builtin::read).unwrap().scenario;
+        let (d, p) = (
+            load("builtin:staffordshire-2019/do-nothing-11.toml"),
+            load("builtin:staffordshire-2019/investment-plan.toml"),
+        );
+        let mc = engine::run(&Setup::paired(&d, &p).unwrap(), 100, 3, &|| {}).unwrap();
+        let npv = engine::summarise(&mc).npv.unwrap().mean;
+        assert_eq!(
+            out["output"]["result"]["npv"]["mean"],
+            json!((npv * 1000.0).round() / 1000.0)
+        );
+        assert_eq!(
+            out["output"]["result"]["do_nothing_scenario"]["title"],
+            "Do nothing at 11% growth"
+        );
+        // A comparator that opens from other children is refused, as on the command line.
+        let other = json!({ "builtin": "builtin:staffordshire-2019/do-nothing-11.toml", "changes": { "stochastic.start_total": 1099.0 } });
+        let (status, v) = send(
+            r,
+            post(
+                "/api/compare",
+                json!({ "comparator": other, "invest": plan, "paths": 10 }),
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            v["error"]
+                .as_str()
+                .unwrap()
+                .contains("stochastic.start_total"),
+            "{v}"
+        );
+    }
+
+    #[tokio::test]
+    async fn sweep_and_tornado_on_the_page_are_the_libraries() {
+        let plan = "builtin:staffordshire-2019/investment-plan.toml";
+        let (status, v) = send(
+            app(),
+            post(
+                "/api/sweep",
+                json!({ "builtin": plan, "vary": ["unit_costs.ifa=30000:50000:10000"] }),
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        assert_eq!(v["rows"].as_array().unwrap().len(), 3);
+        assert_eq!(v["points"][0]["break_even"], "2022/23");
+        assert_eq!(v["points"][2]["break_even"], "2024/25");
+        assert!(
+            v["svg"].as_str().unwrap().starts_with("<svg")
+                || v["svg"].as_str().unwrap().contains("<svg")
+        );
+        let (status, _) = send(
+            app(),
+            post(
+                "/api/sweep",
+                json!({ "builtin": plan, "vary": ["unit_costs.ifa=0:100000:1"] }),
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, v) = send(app(), post("/api/tornado", json!({ "builtin": plan }))).await;
+        assert_eq!(status, StatusCode::OK);
+        let l = sc::load(Path::new(plan), &builtin::read).unwrap();
+        let t = lacsim::sensitivity::tornado::tornado(
+            &l,
+            lacsim::sensitivity::tornado::key_assumptions(&l),
+        )
+        .unwrap();
+        assert_eq!(v["bars"].as_array().unwrap().len(), t.bars.len());
+        assert_eq!(
+            v["tornado"]["rows"][0]["name"],
+            json!(t.bars[0].assumption.name)
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn twenty_clients_at_once_each_get_their_own_figures_and_nothing_is_left_held() {
+        let app_state = App::new(vec![HOST.into()], None);
+        let r = router(app_state.clone());
+        let plan = "builtin:staffordshire-2019/investment-plan.toml";
+        let mut tasks = Vec::new();
+        for k in 0..20 {
+            let r = r.clone();
+            let ifa = 30000.0 + 1000.0 * k as f64;
+            tasks.push(tokio::spawn(async move {
+                let (status, v) = send(
+                    r,
+                    post(
+                        "/api/run",
+                        json!({ "builtin": plan, "changes": { "unit_costs.yearly.ifa": ifa } }),
+                    ),
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK);
+                (ifa, v["result"]["plan"]["mtfs_impact"].clone())
+            }));
+        }
+        let l = sc::load(Path::new(plan), &builtin::read).unwrap();
+        for t in tasks {
+            let (ifa, got) = t.await.unwrap();
+            let s = l
+                .with_changes(&[("unit_costs.yearly.ifa".into(), Change::Set(ifa))])
+                .unwrap();
+            let want = results::run(&s).plan.unwrap().mtfs_impact;
+            let got: Vec<f64> = serde_json::from_value(got).unwrap();
+            for (g, w) in got.iter().zip(&want) {
+                assert!((g - w).abs() < 1e-3, "IFA {ifa}: {g} vs {w}");
+            }
+        }
+        // Monte Carlo runs beyond the limit are refused, not queued without end.
+        let mut ids = Vec::new();
+        for _ in 0..MAX_JOBS {
+            let (status, v) = send(
+                r.clone(),
+                post("/api/mc", json!({ "builtin": plan, "paths": 20 })),
+            )
+            .await;
+            assert_eq!(status, StatusCode::ACCEPTED);
+            ids.push(v["job"].as_u64().unwrap());
+        }
+        let (status, _) = send(
+            r.clone(),
+            post("/api/mc", json!({ "builtin": plan, "paths": 20 })),
+        )
+        .await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        for id in ids {
+            assert_eq!(finished(&r, id).await["state"], "finished");
+        }
+        // Every collected run has let go of its results.
+        assert!(app_state.jobs.lock().unwrap().is_empty());
     }
 
     #[tokio::test]

@@ -40,7 +40,7 @@ pub struct SweepArgs {
 
 const CHUNK: usize = 64;
 
-fn header(grid: &Grid, mc: bool) -> Vec<String> {
+pub(super) fn header(grid: &Grid, mc: bool) -> Vec<String> {
     let mut h: Vec<String> = grid.axes.iter().map(|a| a.field.clone()).collect();
     h.extend(
         [
@@ -80,7 +80,7 @@ fn mc_columns(m: &sweep::McPoint) -> [f64; 10] {
     [m.break_even_probability, a, b, c, d, e, f, g, h, i]
 }
 
-fn record(p: &Point) -> Vec<String> {
+pub(super) fn record(p: &Point) -> Vec<String> {
     let mut r: Vec<String> = p.values.iter().map(|v| csv_out::number(*v)).collect();
     r.push(p.outcome.break_even.map(|y| y.label()).unwrap_or_default());
     r.push(
@@ -273,7 +273,7 @@ fn render_table(grid: &Grid, points: &[Point]) -> String {
     s
 }
 
-fn chart(grid: &Grid, points: &[Point]) -> Result<String, String> {
+pub(super) fn chart(grid: &Grid, points: &[Point]) -> Result<String, String> {
     let a0 = &grid.axes[0];
     if grid.axes.len() == 1 {
         let xs: Vec<f64> = points.iter().map(|p| p.values[0]).collect();

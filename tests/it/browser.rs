@@ -175,6 +175,42 @@ async fn the_page_edits_runs_and_cancels_with_the_command_lines_figures() {
     let p = engine::summarise(&mc).break_even_by[6];
     wait_for_text(&c, "#mc-headline", &format!("{:.1}%", p * 100.0)).await;
 
+    // Compare against doing nothing at 11%: the tables name the comparator.
+    c.find(Locator::Css(
+        "#comparator option[value$='do-nothing-11.toml']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.find(Locator::Css("#mc-start"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&c, "#mc-tables", "against Do nothing at 11% growth").await;
+
+    // A sweep and the tornado, drawn and tabled.
+    c.find(Locator::Css("#sweep-run"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&c, "#sensitivity-out", "break_even_year").await;
+    c.find(Locator::Css("#sensitivity-out img.chart"))
+        .await
+        .unwrap();
+    c.find(Locator::Css("#tornado-run"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&c, "#sensitivity-out", "Switching value").await;
+
     // The workbook the page hands out, fetched from the page and read back:
     // its Table 3 has the edited scenario's 2025/26 impact.
     let fetched = c

@@ -10,6 +10,7 @@ let source = { builtin: null, toml: null };
 let changes = {};
 let scale = {};
 let job = null;
+let formFields = [];
 let timer = null;
 
 function body(extra) {
@@ -42,6 +43,16 @@ async function loadScenario() {
   const r = await call("/api/scenario", { method: "POST", body: body() });
   if (!r.ok) { showProblems(r.data); $("form").replaceChildren(); return; }
   $("title").textContent = `${r.data.authority}: ${r.data.title}`;
+  formFields = r.data.fields.filter((f) => f.kind === "set");
+  const sf = $("sweep-field");
+  sf.replaceChildren();
+  for (const f of formFields) {
+    const o = document.createElement("option");
+    o.value = f.field;
+    o.textContent = `${f.group}: ${f.label}`;
+    sf.appendChild(o);
+  }
+  sweepDefaults();
   const form = $("form");
   form.replaceChildren();
   const groups = {};
@@ -102,7 +113,10 @@ async function startMonteCarlo() {
   $("mc-error").textContent = "";
   const paths = parseInt($("paths").value, 10);
   const seed = parseInt($("seed").value, 10);
-  const r = await call("/api/mc", { method: "POST", body: body({ paths, seed }) });
+  const comparator = $("comparator").value;
+  const r = comparator
+    ? await call("/api/compare", { method: "POST", body: JSON.stringify({ comparator: { builtin: comparator }, invest: JSON.parse(body()), paths, seed }) })
+    : await call("/api/mc", { method: "POST", body: body({ paths, seed }) });
   if (!r.ok) { $("mc-error").textContent = r.data.error || "refused"; return; }
   job = r.data.job;
   $("mc-start").disabled = true;
@@ -149,6 +163,56 @@ async function downloadToml() {
   a.click();
 }
 
+function sweepDefaults() {
+  const f = formFields.find((x) => x.field === $("sweep-field").value);
+  if (!f) return;
+  const v = Number(f.value);
+  const lo = v === 0 ? 0 : v * 0.8, hi = v === 0 ? 1 : v * 1.2;
+  $("sweep-from").value = +lo.toPrecision(4);
+  $("sweep-to").value = +hi.toPrecision(4);
+  $("sweep-step").value = +((hi - lo) / 8).toPrecision(3);
+}
+
+function svgImage(svg, alt) {
+  const img = document.createElement("img");
+  img.alt = alt;
+  img.src = "data:image/svg+xml;base64," + btoa(unescape(encodeURIComponent(svg)));
+  img.className = "chart";
+  return img;
+}
+
+function textTable(head, rows) {
+  const t = document.createElement("table");
+  const tr = document.createElement("tr");
+  for (const h of head) { const th = document.createElement("th"); th.textContent = h; tr.appendChild(th); }
+  t.appendChild(tr);
+  for (const r of rows) {
+    const row = document.createElement("tr");
+    for (const c of r) { const td = document.createElement("td"); td.textContent = c; row.appendChild(td); }
+    t.appendChild(row);
+  }
+  return t;
+}
+
+async function runSweep() {
+  $("sensitivity-error").textContent = "";
+  const vary = [`${$("sweep-field").value}=${$("sweep-from").value}:${$("sweep-to").value}:${$("sweep-step").value}`];
+  const extra = { vary };
+  if ($("sweep-mc").checked) extra.paths = 200;
+  const r = await call("/api/sweep", { method: "POST", body: body(extra) });
+  if (!r.ok) { $("sensitivity-error").textContent = r.data.error || "refused"; return; }
+  $("sensitivity-out").replaceChildren(svgImage(r.data.svg, "sweep chart"), textTable(r.data.header, r.data.rows));
+}
+
+async function runTornado() {
+  $("sensitivity-error").textContent = "";
+  const r = await call("/api/tornado", { method: "POST", body: body() });
+  if (!r.ok) { $("sensitivity-error").textContent = r.data.error || "refused"; return; }
+  const rows = r.data.tornado.rows.map((x) => [x.name, x.range, Math.round(x.low_net).toLocaleString("en-GB"), Math.round(x.high_net).toLocaleString("en-GB"), x.low_break_even || "none", x.high_break_even || "none", x.switching || "none found"]);
+  const head = ["Assumption", "Range", "Net low (£'000s)", "Net high (£'000s)", "Break-even low", "Break-even high", "Switching value"];
+  $("sensitivity-out").replaceChildren(svgImage(r.data.svg, "tornado chart"), textTable(head, rows));
+}
+
 async function downloadRun(format) {
   $("download-error").textContent = "";
   const extra = { format };
@@ -186,6 +250,16 @@ async function init() {
   sel.value = sel.querySelector('option[value$="investment-plan.toml"]') ? [...sel.options].find((o) => o.value.endsWith("investment-plan.toml")).value : sel.value;
   source = { builtin: sel.value, toml: null };
   sel.addEventListener("change", () => { source = { builtin: sel.value, toml: null }; loadScenario(); });
+  for (const s of r.data.scenarios) {
+    if (!s.name.includes("do-nothing")) continue;
+    const o = document.createElement("option");
+    o.value = s.name;
+    o.textContent = s.title;
+    $("comparator").appendChild(o);
+  }
+  $("sweep-field").addEventListener("change", sweepDefaults);
+  $("sweep-run").addEventListener("click", runSweep);
+  $("tornado-run").addEventListener("click", runTornado);
   $("upload").addEventListener("change", async (e) => {
     const file = e.target.files[0];
     if (!file) return;
