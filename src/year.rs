@@ -65,6 +65,30 @@ impl FromStr for FinancialYear {
     }
 }
 
+impl FinancialYear {
+    /// The collection year the DfE names by the calendar year it ends in: 2022 is
+    /// the year ending 31 March 2022, 2021/22.
+    pub const fn ending_in(year: i32) -> FinancialYear {
+        FinancialYear(year - 1)
+    }
+
+    /// Reads a year written as a financial year (`2021/22`, `2021-22`) or as a
+    /// four-digit collection year the DfE way (`2022` is 2021/22); says which with
+    /// `true` for the collection-year form.
+    pub fn parse_label_or_collection(s: &str) -> Result<(FinancialYear, bool), ParseYearError> {
+        let t = s.trim();
+        if let Ok(y) = t.parse::<FinancialYear>() {
+            return Ok((y, false));
+        }
+        match t.parse::<i32>() {
+            Ok(y) if t.len() == 4 && (1901..=2201).contains(&y) => {
+                Ok((FinancialYear::ending_in(y), true))
+            }
+            _ => Err(ParseYearError(s.to_string())),
+        }
+    }
+}
+
 impl Serialize for FinancialYear {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.label())
@@ -95,5 +119,11 @@ mod tests {
         assert!("2019/21".parse::<FinancialYear>().is_err());
         assert!("19/20".parse::<FinancialYear>().is_err());
         assert!("2019".parse::<FinancialYear>().is_err());
+        let loose = |s: &str| FinancialYear::parse_label_or_collection(s);
+        assert_eq!(loose("2022"), Ok((FinancialYear(2021), true)));
+        assert_eq!(loose("2021/22"), Ok((FinancialYear(2021), false)));
+        assert_eq!(loose("2021-22"), Ok((FinancialYear(2021), false)));
+        assert!(loose("22").is_err());
+        assert!(loose("20222").is_err());
     }
 }

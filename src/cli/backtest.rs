@@ -1,7 +1,7 @@
 //! `lacsim backtest`: fit on the returns up to 31 March of one year, forecast each
 //! later 31 March with the Monte Carlo engine, and compare with what happened.
 
-use super::calibrate::fitted_scenario;
+use super::calibrate::{YearArg, fitted_scenario, year_or_date};
 use super::monte_carlo::{self, McArgs};
 use super::output::{self, OutDir};
 use super::run::Format;
@@ -20,9 +20,9 @@ use std::path::{Path, PathBuf};
 pub struct BacktestArgs {
     /// Folder of SSDA903 returns.
     pub dir: PathBuf,
-    /// Last collection year the fit may see, e.g. 2021/22 (its 31 March is the forecast's start).
-    #[arg(long, value_name = "YEAR", required = true)]
-    pub fit_to: FinancialYear,
+    /// Last collection year the fit may see (its 31 March is the forecast's start): 2021/22, 2021-22, the DfE's 2022 (the year ending 31 March 2022) or a date in it.
+    #[arg(long, value_name = "YEAR|DATE", required = true, value_parser = year_or_date)]
+    pub fit_to: YearArg,
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -63,6 +63,10 @@ impl Cell {
 pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
     let paths = a.mc.paths.unwrap_or(DEFAULT_PATHS);
     monte_carlo::check(paths, a.mc.threads)?;
+    if let Some(note) = a.fit_to.note("--fit-to") {
+        eprintln!("{note}");
+    }
+    let fit_to = a.fit_to.year;
     let data = returns::load(&a.dir, a.strict, None)?;
     let (first, last) = data.report.years.ok_or_else(|| {
         InputError(format!(
@@ -70,8 +74,8 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
             a.dir.display()
         ))
     })?;
-    if a.fit_to < first.plus(1) || a.fit_to >= last {
-        return Err(InputError(format!("--fit-to {}: must leave at least two years to fit on and one to forecast; the data covers {first} to {last}", a.fit_to)).into());
+    if fit_to < first.plus(1) || fit_to >= last {
+        return Err(InputError(format!("--fit-to {}: must leave at least two years to fit on and one to forecast; the data covers {first} to {last}", fit_to)).into());
     }
     let out = a
         .out
@@ -79,17 +83,17 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
         .map(|d| OutDir::create(d, a.force))
         .transpose()?;
     let source = a.dir.display().to_string();
-    let horizon = (last.0 - a.fit_to.0) as usize;
+    let horizon = (last.0 - fit_to.0) as usize;
     let target = calibrate::Target {
         authority: "Backtest",
         source: &source,
-        first_year: a.fit_to.plus(1),
+        first_year: fit_to.plus(1),
         years: horizon,
         costs: None,
         bands: None,
     };
     // Only the months up to 31 March of --fit-to enter the fit; later years are only compared.
-    let (_, text) = fitted_scenario(&data, first, a.fit_to, &target)?;
+    let (_, text) = fitted_scenario(&data, first, fit_to, &target)?;
     let loaded =
         lacsim::scenario::load(Path::new("backtest-fit.toml"), &|_: &Path| Ok(text.clone()))
             .map_err(|e| {
@@ -98,7 +102,7 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
     let setup = Setup::single(&loaded.scenario).map_err(|e| InputError(e.to_string()))?;
     let (_, summary) = monte_carlo::execute(&setup, &a.mc, paths)?;
     let census = occupancy::march31(&data);
-    let years: Vec<FinancialYear> = (1..=horizon as i32).map(|k| a.fit_to.plus(k)).collect();
+    let years: Vec<FinancialYear> = (1..=horizon as i32).map(|k| fit_to.plus(k)).collect();
     let mut cells = Vec::new();
     for (t, y) in years.iter().enumerate() {
         let c = census
@@ -130,7 +134,7 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
     let n = cells.len() as f64;
     let in50 = cells.iter().filter(|c| c.inside(2, 4)).count();
     let in90 = cells.iter().filter(|c| c.inside(0, 6)).count();
-    let doc = json_doc(&years, &cells, paths, a.mc.seed, a.fit_to, in50, in90);
+    let doc = json_doc(&years, &cells, paths, a.mc.seed, fit_to, in50, in90);
     let csv_bytes = csv_doc(&cells)?;
     if let Some(out) = out {
         out.write("backtest.csv", &csv_bytes)?;
@@ -154,7 +158,7 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
         Format::Table => {
             let mut s = format!(
                 "Backtest: fitted on {first} to {}, forecast {} to {} ({paths} paths, seed {}).\nActuals inside the 50% band (P25-P75): {in50} of {} cells ({:.0}%); inside the 90% band (P5-P95): {in90} ({:.0}%).\n\n",
-                a.fit_to,
+                fit_to,
                 years[0],
                 years[years.len() - 1],
                 a.mc.seed,

@@ -18,12 +18,12 @@ use std::path::PathBuf;
 pub struct CalibrateArgs {
     /// Folder of SSDA903 returns: header and episodes CSV files (one per collection year, or combined).
     pub dir: PathBuf,
-    /// First collection year to fit on: a year (2016/17) or a date in it (01/04/2016, 2016-04-01); default the first in the data.
+    /// First collection year to fit on: 2016/17, 2016-17, the DfE's 2017 (the year ending 31 March 2017) or a date in it (01/04/2016, 2016-04-01); default the first in the data.
     #[arg(long, value_name = "YEAR|DATE", value_parser = year_or_date)]
-    pub from: Option<FinancialYear>,
-    /// Last collection year to fit on: a year (2023/24) or a date in it (31/03/2024); default the last in the data.
+    pub from: Option<YearArg>,
+    /// Last collection year to fit on: 2023/24, 2023-24, the DfE's 2024 or a date in it (31/03/2024); default the last in the data.
     #[arg(long, value_name = "YEAR|DATE", value_parser = year_or_date)]
-    pub to: Option<FinancialYear>,
+    pub to: Option<YearArg>,
     /// Treat any rejected row as an error.
     #[arg(long)]
     pub strict: bool,
@@ -47,18 +47,95 @@ pub struct CalibrateArgs {
     pub force: bool,
 }
 
-/// A financial year written as "2019/20", or the financial year containing a date
-/// written `dd/mm/yyyy` or `yyyy-mm-dd`.
-pub fn year_or_date(text: &str) -> Result<FinancialYear, String> {
-    if let Ok(y) = text.parse::<FinancialYear>() {
-        return Ok(y);
+/// A collection year given on the command line, and how it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearArg {
+    /// The financial (collection) year.
+    pub year: FinancialYear,
+    /// What it was read from, when not written as a financial year.
+    pub read_from: Option<String>,
+}
+
+impl YearArg {
+    /// Says which financial year a collection year or a date was read as (for stderr).
+    pub fn note(&self, flag: &str) -> Option<String> {
+        self.read_from
+            .as_ref()
+            .map(|how| format!("{flag} {how}: read as {}", self.year))
     }
-    match lacsim::ssda903::parse_date(text.trim()) {
-        Some(d) => Ok(lacsim::ssda903::codes::year_of(d)),
+}
+
+/// A financial year written as "2019/20" or "2019-20", a collection year written the
+/// DfE's way ("2020", the year ending 31 March 2020, 2019/20), or the financial year
+/// containing a date written `dd/mm/yyyy` or `yyyy-mm-dd`.
+pub fn year_or_date(text: &str) -> Result<YearArg, String> {
+    let t = text.trim();
+    if let Ok((year, collection)) = FinancialYear::parse_label_or_collection(t) {
+        let read_from = collection.then(|| {
+            format!(
+                "{t} (the DfE's collection year ending 31 March {t}, 1 April {} to 31 March {t})",
+                year.0
+            )
+        });
+        return Ok(YearArg { year, read_from });
+    }
+    match lacsim::ssda903::parse_date(t) {
+        Some(d) => {
+            let year = lacsim::ssda903::codes::year_of(d);
+            Ok(YearArg {
+                year,
+                read_from: Some(format!(
+                    "{t} (the financial year containing that date, 1 April {} to 31 March {})",
+                    year.0,
+                    year.0 + 1
+                )),
+            })
+        }
         None => Err(format!(
-            "`{text}` is neither a financial year (2019/20) nor a date (31/03/2020 or 2020-03-31)"
+            "`{text}` is neither a financial year (2019/20 or 2019-20), a DfE collection year (2020, the year ending 31 March 2020) nor a date (31/03/2020 or 2020-03-31)"
         )),
     }
+}
+
+/// UASC children in the returns: how they were found and how many were looked
+/// after on each 31 March, for estimates.json.
+pub fn uasc_json(data: &lacsim::ssda903::Ssda903Data) -> serde_json::Value {
+    let r = &data.report;
+    serde_json::json!({
+        "from_uasc_table": r.uasc_table_files > 0,
+        "from_header_column": r.uasc_header_files > 0,
+        "children": occupancy::uasc_children(data),
+        "at_31_march": occupancy::uasc_march31(data),
+    })
+}
+
+fn uasc_table(data: &lacsim::ssda903::Ssda903Data) -> String {
+    let r = &data.report;
+    let source = match (r.uasc_table_files > 0, r.uasc_header_files > 0) {
+        (false, false) => {
+            return "\nNo UASC table and no UASC column in the header files: unaccompanied asylum-seeking children are in the totals but cannot be counted apart.\n".into();
+        }
+        (true, false) => "the UASC table",
+        (false, true) => "the header's UASC column",
+        (true, true) => "the UASC table and the header's UASC column",
+    };
+    let head = ["31 March", "looked after", "UASC", "excluding UASC"].map(String::from);
+    let rows: Vec<Vec<String>> = occupancy::uasc_march31(data)
+        .iter()
+        .map(|c| {
+            vec![
+                c.year.march_label(),
+                c.looked_after.to_string(),
+                c.uasc.to_string(),
+                c.excluding_uasc.to_string(),
+            ]
+        })
+        .collect();
+    format!(
+        "\nUnaccompanied asylum-seeking children (UASC), from {source}: {} children in all\n{}",
+        occupancy::uasc_children(data),
+        lacsim::report::terminal::grid(&head, &rows, 2)
+    )
 }
 
 /// Reads and checks a costs file.
@@ -167,6 +244,11 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
             }
         }
     }
+    for (flag, arg) in [("--from", &a.from), ("--to", &a.to)] {
+        if let Some(note) = arg.as_ref().and_then(|y| y.note(flag)) {
+            eprintln!("{note}");
+        }
+    }
     let data = returns::load(&a.dir, a.strict, None)?;
     let (first, last) = data.report.years.ok_or_else(|| {
         InputError(format!(
@@ -174,8 +256,8 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
             a.dir.display()
         ))
     })?;
-    let from = a.from.unwrap_or(first);
-    let to = a.to.unwrap_or(last);
+    let from = a.from.as_ref().map_or(first, |y| y.year);
+    let to = a.to.as_ref().map_or(last, |y| y.year);
     if from > to {
         return Err(InputError(format!("--from {from} is after --to {to}")).into());
     }
@@ -195,6 +277,10 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
         bands: None,
     };
     let (est, text) = fitted_scenario(&data, from, to, &target)?;
+    let mut doc = serde_json::to_value(&est)?;
+    if let Some(m) = doc.as_object_mut() {
+        m.insert("uasc".into(), uasc_json(&data));
+    }
     // The written scenario must load: check it before anything is written.
     let out_name = a
         .out
@@ -216,7 +302,7 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
         )?;
         write_atomically(
             &dir.join("estimates.json"),
-            serde_json::to_string_pretty(&est)?.as_bytes(),
+            serde_json::to_string_pretty(&doc)?.as_bytes(),
         )?;
         write_atomically(out, text.as_bytes())?;
         eprintln!(
@@ -226,9 +312,9 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
         );
     }
     let text = match a.format {
-        Format::Json => serde_json::to_string_pretty(&est)? + "\n",
-        Format::Csv => estimates_csv(&est)?,
-        Format::Table => estimates_table(&est),
+        Format::Json => serde_json::to_string_pretty(&doc)? + "\n",
+        Format::Csv => estimates_csv(&est, &data)?,
+        Format::Table => estimates_table(&est) + &uasc_table(&data),
     };
     output::print(&text)
 }
@@ -307,11 +393,23 @@ fn rows(est: &Estimates) -> Vec<[String; 5]> {
     out
 }
 
-fn estimates_csv(est: &Estimates) -> anyhow::Result<String> {
+fn estimates_csv(est: &Estimates, data: &lacsim::ssda903::Ssda903Data) -> anyhow::Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["parameter", "group", "mean", "lower_95", "upper_95"])?;
     for r in rows(est) {
         w.write_record(&r)?;
+    }
+    let r = &data.report;
+    if r.uasc_table_files > 0 || r.uasc_header_files > 0 {
+        for c in occupancy::uasc_march31(data) {
+            for (what, n) in [
+                ("looked after at 31 March", c.looked_after),
+                ("UASC looked after at 31 March", c.uasc),
+                ("looked after at 31 March excluding UASC", c.excluding_uasc),
+            ] {
+                w.write_record([what, &c.year.label(), &n.to_string(), "-", "-"])?;
+            }
+        }
     }
     Ok(String::from_utf8(
         w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?,
@@ -335,9 +433,18 @@ mod tests {
 
     #[test]
     fn years_and_dates_name_a_collection_year() {
-        assert_eq!(year_or_date("2020/21"), Ok(FinancialYear(2020)));
-        assert_eq!(year_or_date("31/03/2021"), Ok(FinancialYear(2020)));
-        assert_eq!(year_or_date("2021-04-01"), Ok(FinancialYear(2021)));
-        assert!(year_or_date("next year").is_err());
+        let y = |s: &str| year_or_date(s).map(|y| y.year);
+        assert_eq!(y("2020/21"), Ok(FinancialYear(2020)));
+        assert_eq!(y("2020-21"), Ok(FinancialYear(2020)));
+        assert_eq!(y("2021"), Ok(FinancialYear(2020)));
+        assert_eq!(y("31/03/2021"), Ok(FinancialYear(2020)));
+        assert_eq!(y("2021-03-31"), Ok(FinancialYear(2020)));
+        assert_eq!(y("2021-04-01"), Ok(FinancialYear(2021)));
+        assert!(y("next year").is_err());
+        assert_eq!(year_or_date("2020/21").unwrap().note("--to"), None);
+        assert_eq!(
+            year_or_date("2022").unwrap().note("--fit-to").unwrap(),
+            "--fit-to 2022 (the DfE's collection year ending 31 March 2022, 1 April 2021 to 31 March 2022): read as 2021/22"
+        );
     }
 }

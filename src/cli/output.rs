@@ -114,9 +114,21 @@ impl OutDir {
             .with_context(|| format!("cannot write {}", path.display()))
     }
 
-    /// Writes one file into the folder.
+    /// Writes one file into the folder; `name` may lie in a subfolder
+    /// (`2020/header.csv`), which is made, but never outside the folder.
     pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
-        let path = self.staging.join(name);
+        let relative = Path::new(name);
+        if relative
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            anyhow::bail!("cannot write {name}: not a plain path inside the output folder");
+        }
+        let path = self.staging.join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot make the folder for {name}"))?;
+        }
         fs::write(&path, bytes).with_context(|| {
             format!(
                 "cannot write {}",

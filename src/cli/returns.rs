@@ -1,105 +1,242 @@
-//! Reading a folder of SSDA903 returns: header and episodes CSV files, told apart
-//! by name, streamed from disk; the read report summarised on stderr.
+//! Reading SSDA903 returns as councils hold them: a folder (CSV files at any
+//! depth: year subfolders, files named by year, combined files) or a zip of one.
+//! Each file's collection year comes from the nearest part of its path that names
+//! one (`2019/`, `2019-20/`, `header_2019.csv`, `episodes_2019-20.csv`; a lone year
+//! is the DfE's collection year ending 31 March of it); the library tells the
+//! tables apart by name or columns and dates an unnamed episodes file from its own
+//! dates. Files are streamed from disk (zip members are read into memory); the read
+//! report is summarised on stderr.
 
 use super::InputError;
 use anyhow::Context;
-use lacsim::ssda903::{self, Options, Ssda903Data};
+use lacsim::FinancialYear;
+use lacsim::ssda903::{self, Loader, Options, Ssda903Data, Table};
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-/// The CSV files of a returns folder, sorted by name.
-pub struct ReturnFiles {
-    /// Header files (one row a child).
-    pub headers: Vec<PathBuf>,
-    /// Episodes files (one row an episode).
-    pub episodes: Vec<PathBuf>,
+/// Where a file's bytes are.
+enum Body {
+    Disk(PathBuf),
+    Memory(Vec<u8>),
 }
 
-/// Finds the header and episodes files in `dir` (names containing "header" / "episode").
-pub fn find(dir: &Path) -> anyhow::Result<ReturnFiles> {
-    if !dir.is_dir() {
-        let why = if dir.exists() {
-            "it is a file: give the folder that holds the header and episodes files"
+/// One CSV file of the returns.
+struct Source {
+    /// The name shown in messages and rejected.csv.
+    shown: String,
+    /// Path inside the folder or zip, `/`-separated.
+    rel: String,
+    /// Collection year from the path, if any part of it names one.
+    year: Option<FinancialYear>,
+    body: Body,
+}
+
+/// The collection year named by the nearest part of a relative path (file name first).
+fn year_in_path(rel: &str) -> Option<FinancialYear> {
+    named_part(rel).and_then(ssda903::collection_year_in_name)
+}
+
+/// The nearest part of a relative path that names a collection year.
+fn named_part(rel: &str) -> Option<&str> {
+    rel.rsplit('/')
+        .map(|part| part.trim_end_matches(".csv"))
+        .find(|part| ssda903::collection_year_in_name(part).is_some())
+}
+
+/// True when the year in a path is a lone DfE-style year (`2020`), not a pair.
+fn lone_year(rel: &str) -> bool {
+    named_part(rel).is_some_and(|p| ssda903::year_in_file_name(p).is_none())
+}
+
+fn is_csv(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".csv")
+}
+
+/// Hidden files and folders, and the resource forks macOS puts in zips.
+fn ignored(part: &str) -> bool {
+    part.starts_with('.') || part == "__MACOSX"
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<Source>) -> anyhow::Result<()> {
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    for e in entries {
+        let e = e.with_context(|| format!("cannot read {}", dir.display()))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if ignored(&name) {
+            continue;
+        }
+        let path = e.path();
+        if path.is_dir() {
+            walk(root, &path, out)?;
+        } else if is_csv(&name) && path.is_file() {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push(Source {
+                shown: path.display().to_string(),
+                year: year_in_path(&rel),
+                rel,
+                body: Body::Disk(path),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn is_zip(path: &Path) -> bool {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+    {
+        return true;
+    }
+    let mut magic = [0u8; 4];
+    File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && magic == *b"PK\x03\x04"
+}
+
+fn unzip(path: &Path) -> anyhow::Result<Vec<Source>> {
+    let shown = path.display().to_string();
+    let bad = |e: &dyn std::fmt::Display| {
+        InputError(format!(
+            "{shown}: not a readable zip file ({e}); give a folder of SSDA903 CSV files or a zip of one"
+        ))
+    };
+    let f = File::open(path).map_err(|e| bad(&e))?;
+    let mut z = zip::ZipArchive::new(BufReader::new(f)).map_err(|e| bad(&e))?;
+    let mut out = Vec::new();
+    for i in 0..z.len() {
+        let mut entry = z.by_index(i).map_err(|e| bad(&e))?;
+        if entry.is_dir() {
+            continue;
+        }
+        let Some(rel) = entry.enclosed_name() else {
+            continue;
+        };
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let rel = parts.join("/");
+        if parts.iter().any(|p| ignored(p)) || !is_csv(&rel) {
+            continue;
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(entry.size()).unwrap_or(0));
+        entry.read_to_end(&mut bytes).map_err(|e| {
+            InputError(format!(
+                "{shown}: {rel} inside it cannot be read ({e}); the zip is damaged"
+            ))
+        })?;
+        out.push(Source {
+            shown: format!("{shown}:{rel}"),
+            year: year_in_path(&rel),
+            rel,
+            body: Body::Memory(bytes),
+        });
+    }
+    Ok(out)
+}
+
+/// The CSV files of a returns folder or zip, in collection-year then path order.
+fn find(path: &Path) -> anyhow::Result<Vec<Source>> {
+    let mut files = Vec::new();
+    if path.is_dir() {
+        walk(path, path, &mut files)?;
+    } else if path.is_file() && is_zip(path) {
+        files = unzip(path)?;
+    } else {
+        let why = if path.exists() {
+            "it is a file: give the folder that holds the header and episodes files, or a zip of it"
         } else {
             "no such folder"
         };
         return Err(InputError(format!(
             "{}: not a folder of SSDA903 returns ({why})",
-            dir.display()
+            path.display()
         ))
         .into());
     }
-    let mut headers = Vec::new();
-    let mut episodes = Vec::new();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for p in entries {
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
-        if !name.ends_with(".csv") {
-            continue;
-        }
-        if name.contains("header") {
-            headers.push(p);
-        } else if name.contains("episode") {
-            episodes.push(p);
-        }
-    }
-    if headers.is_empty() || episodes.is_empty() {
-        return Err(InputError(format!(
-            "{}: needs SSDA903 header and episodes CSV files (names containing \"header\" and \"episodes\", e.g. header_2019-20.csv); found {} header and {} episodes files",
-            dir.display(),
-            headers.len(),
-            episodes.len()
-        ))
-        .into());
-    }
-    Ok(ReturnFiles { headers, episodes })
+    // Earliest year first, so that of two copies of an episode the later one wins.
+    files.sort_by(|a, b| (a.year, &a.rel).cmp(&(b.year, &b.rel)));
+    Ok(files)
 }
 
-/// Reads every file, streaming, and prints the row tally and rejections summary on stderr.
+/// Reads every file, streaming, and prints what was read and the row tally on stderr.
 pub fn load(
-    dir: &Path,
+    path: &Path,
     strict: bool,
-    years: Option<(lacsim::FinancialYear, lacsim::FinancialYear)>,
+    years: Option<(FinancialYear, FinancialYear)>,
 ) -> anyhow::Result<Ssda903Data> {
-    let files = find(dir)?;
-    let open = |p: &PathBuf| -> anyhow::Result<BufReader<File>> {
-        let f = File::open(p).with_context(|| format!("cannot open {}", p.display()))?;
-        Ok(BufReader::with_capacity(1 << 16, f))
-    };
-    let header_names: Vec<String> = files
-        .headers
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
-    let episode_names: Vec<String> = files
-        .episodes
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
-    let headers = files
-        .headers
-        .iter()
-        .map(open)
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let episodes = files
-        .episodes
-        .iter()
-        .map(open)
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let data = ssda903::load(
-        header_names.iter().map(String::as_str).zip(headers),
-        episode_names.iter().map(String::as_str).zip(episodes),
-        Options { strict, years },
-    )
-    .map_err(|e| InputError(e.to_string()))?;
+    let files = find(path)?;
+    let mut loader = Loader::new(Options { strict, years });
+    let (mut headers, mut episodes, mut uasc) = (0, 0, 0);
+    let mut skipped = Vec::new();
+    let mut dated = Vec::new();
+    let mut named_years = std::collections::BTreeSet::new();
+    let mut lone = false;
+    for f in &files {
+        let added = match &f.body {
+            Body::Disk(p) => {
+                let file = File::open(p).with_context(|| format!("cannot open {}", p.display()))?;
+                loader.add(&f.shown, f.year, BufReader::with_capacity(1 << 16, file))
+            }
+            Body::Memory(bytes) => loader.add(&f.shown, f.year, bytes.as_slice()),
+        }
+        .map_err(|e| InputError(e.to_string()))?;
+        match added.table {
+            Table::Header => headers += 1,
+            Table::Episodes => episodes += 1,
+            Table::Uasc => uasc += 1,
+            Table::Other(what) => skipped.push(format!("{} ({what})", f.shown)),
+        }
+        if let Some(y) = f.year
+            && !matches!(added.table, Table::Other(_))
+        {
+            named_years.insert(y);
+            lone |= lone_year(&f.rel);
+        }
+        if added.table == Table::Episodes
+            && f.year.is_none()
+            && let Some(y) = added.year
+        {
+            dated.push(format!("{} ({y}, from its dates)", f.shown));
+        }
+    }
+    if headers == 0 || episodes == 0 {
+        return Err(InputError(format!(
+            "{}: needs SSDA903 header and episodes CSV files (told apart by name, e.g. header_2019-20.csv or 2020/episodes.csv, or by their columns); found {headers} header and {episodes} episodes files",
+            path.display(),
+        ))
+        .into());
+    }
+    let mut said = format!("found {headers} header, {episodes} episodes and {uasc} UASC files");
+    if let (Some(a), Some(b)) = (named_years.first(), named_years.last()) {
+        said.push_str(&format!("; collection years {a} to {b} from their names"));
+        if lone {
+            said.push_str(
+                " (a lone year is the DfE's: 2020 is the year ending 31 March 2020, 2019/20)",
+            );
+        }
+    }
+    eprintln!("{said}");
+    if !dated.is_empty() {
+        eprintln!(
+            "  no year in the name, dated by their episodes: {}",
+            dated.join(", ")
+        );
+    }
+    if !skipped.is_empty() {
+        eprintln!("  not used: {}", skipped.join(", "));
+    }
+    let data = loader.finish().map_err(|e| InputError(e.to_string()))?;
     let r = &data.report;
     eprintln!(
         "read {} header rows ({} used, {} rejected, {} duplicates) and {} episode rows ({} used, {} rejected, {} duplicates, {} short breaks excluded)",
@@ -113,6 +250,12 @@ pub fn load(
         r.episodes.duplicates,
         r.episodes.short_breaks
     );
+    if r.uasc_table_files > 0 {
+        eprintln!(
+            "read {} UASC rows ({} used, {} rejected)",
+            r.uasc.read, r.uasc.used, r.uasc.rejected
+        );
+    }
     for rej in r.rejections.iter().take(10) {
         eprintln!(
             "  rejected {}:{} {} = {:?}: {}",
@@ -140,7 +283,7 @@ const LOUD_REJECTION_SHARE: f64 = 0.05;
 
 /// A warning when many rows were rejected, naming the files most of them came from.
 fn rejection_warning(r: &ssda903::ReadReport) -> Option<String> {
-    let read = r.header.read + r.episodes.read;
+    let read = r.header.read + r.episodes.read + r.uasc.read;
     let rejected = r.rejections.len();
     if read == 0 || (rejected as f64) <= LOUD_REJECTION_SHARE * read as f64 {
         return None;
@@ -161,4 +304,19 @@ fn rejection_warning(r: &ssda903::ReadReport) -> Option<String> {
         100.0 * rejected as f64 / read as f64,
         worst.join(", ")
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_come_from_the_nearest_part_of_the_path() {
+        let y = |s: &str| year_in_path(s).map(|y| y.0);
+        assert_eq!(y("2019/header.csv"), Some(2018));
+        assert_eq!(y("data/2019-20/episodes.csv"), Some(2019));
+        assert_eq!(y("2019/episodes_2020-21.csv"), Some(2020));
+        assert_eq!(y("header_2019.csv"), Some(2018));
+        assert_eq!(y("a/b.csv"), None);
+    }
 }

@@ -19,12 +19,105 @@ pub struct SynthArgs {
     /// Seed of every random stream.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Folder to write header_YYYY-YY.csv, episodes_YYYY-YY.csv and truth.json into.
+    /// Folder to write the returns and truth.json into.
     #[arg(long, value_name = "DIR", required = true)]
     pub out: PathBuf,
+    /// How to lay the returns out: `flat` (header_2019-20.csv, episodes_2019-20.csv),
+    /// `year-folders` (one folder per collection year named the DfE way, 2020/header.csv
+    /// for 2019/20), `combined` (every year in one header.csv and one episodes.csv) or
+    /// `zip` (returns.zip holding the year folders).
+    #[arg(long, value_enum, default_value_t = Layout::Flat)]
+    pub layout: Layout,
     /// Replace the --out folder if it already has files (only a folder lacsim wrote).
     #[arg(long)]
     pub force: bool,
+}
+
+/// How `synth` lays out the returns it writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Layout {
+    /// One header and one episodes file per year, named by year.
+    Flat,
+    /// One folder per collection year, named by the year it ends (2020 for 2019/20).
+    YearFolders,
+    /// Every year in one header and one episodes file.
+    Combined,
+    /// A zip of the year folders.
+    Zip,
+}
+
+/// The returns as (relative path, bytes) in the layout asked for.
+fn laid_out(
+    returns: &[synth::SynthReturn],
+    layout: Layout,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let folder = |r: &synth::SynthReturn, table: &str, text: &str| {
+        (
+            format!("{}/{table}.csv", r.year.0 + 1),
+            text.as_bytes().to_vec(),
+        )
+    };
+    Ok(match layout {
+        Layout::Flat => returns
+            .iter()
+            .flat_map(|r| {
+                let tag = r.year.label().replace('/', "-");
+                [
+                    (
+                        format!("header_{tag}.csv"),
+                        r.header_csv.as_bytes().to_vec(),
+                    ),
+                    (
+                        format!("episodes_{tag}.csv"),
+                        r.episodes_csv.as_bytes().to_vec(),
+                    ),
+                    (format!("uasc_{tag}.csv"), r.uasc_csv.as_bytes().to_vec()),
+                ]
+            })
+            .collect(),
+        Layout::YearFolders => returns
+            .iter()
+            .flat_map(|r| {
+                [
+                    folder(r, "header", &r.header_csv),
+                    folder(r, "episodes", &r.episodes_csv),
+                    folder(r, "uasc", &r.uasc_csv),
+                ]
+            })
+            .collect(),
+        Layout::Combined => {
+            // One column line, then every year's rows in year order.
+            let join = |text: fn(&synth::SynthReturn) -> &str| {
+                let mut out = Vec::new();
+                for (i, r) in returns.iter().enumerate() {
+                    let t = text(r);
+                    let body = if i == 0 {
+                        t
+                    } else {
+                        t.split_once('\n').map_or("", |(_, rest)| rest)
+                    };
+                    out.extend_from_slice(body.as_bytes());
+                }
+                out
+            };
+            vec![
+                ("header.csv".into(), join(|r| &r.header_csv)),
+                ("episodes.csv".into(), join(|r| &r.episodes_csv)),
+                ("uasc.csv".into(), join(|r| &r.uasc_csv)),
+            ]
+        }
+        Layout::Zip => {
+            use std::io::Write as _;
+            let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            for (name, bytes) in laid_out(returns, Layout::YearFolders)? {
+                z.start_file(name, opts)?;
+                z.write_all(&bytes)?;
+            }
+            vec![("returns.zip".into(), z.finish()?.into_inner())]
+        }
+    })
 }
 
 fn parse_years(text: &str) -> Result<(FinancialYear, FinancialYear), InputError> {
@@ -90,10 +183,8 @@ pub fn run(a: SynthArgs) -> anyhow::Result<()> {
     }
     let out = OutDir::create(&a.out, a.force)?;
     let s = synth::generate(&cfg).map_err(|e| InputError(e.to_string()))?;
-    for r in &s.returns {
-        let tag = r.year.label().replace('/', "-");
-        out.write(&format!("header_{tag}.csv"), r.header_csv.as_bytes())?;
-        out.write(&format!("episodes_{tag}.csv"), r.episodes_csv.as_bytes())?;
+    for (name, bytes) in laid_out(&s.returns, a.layout)? {
+        out.write(&name, &bytes)?;
     }
     out.write(
         "truth.json",

@@ -9,7 +9,7 @@
 
 use super::codes::{self, ExitRoute, PlaceKind, Rec, Sex};
 use super::read::{Loader, RawEpisode, format_date};
-use super::{ReadReport, RejectReason, Ssda903Error, add_years};
+use super::{ReadReport, RejectReason, Ssda903Error, Table, add_years};
 use crate::placement::Placement;
 use crate::year::FinancialYear;
 use jiff::civil::Date;
@@ -57,6 +57,22 @@ pub struct Child {
     pub dob: Date,
     /// Periods of care in date order.
     pub periods: Vec<Period>,
+    /// UASC status, when a UASC table or a header UASC flag names the child.
+    pub uasc: Option<Uasc>,
+}
+
+/// An unaccompanied asylum-seeking child's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Uasc {
+    /// Day UASC status ceased (DUC, the latest given); `None` while it lasts.
+    pub ceased: Option<Date>,
+}
+
+impl Uasc {
+    /// True when the child is UASC on `on` (status ceases on DUC).
+    pub fn on(&self, on: Date) -> bool {
+        self.ceased.is_none_or(|c| c > on)
+    }
 }
 
 impl Child {
@@ -118,6 +134,7 @@ impl Loader {
                         sex: h.sex,
                         dob: h.dob,
                         periods,
+                        uasc: self.uasc.get(child as usize).copied().flatten(),
                     });
                 }
             }
@@ -126,7 +143,14 @@ impl Loader {
         self.rejections.sort_by_key(|(src, _)| *src);
         self.warnings.sort_by_key(|(src, _)| *src);
         self.report.years = self.opts.years.or_else(|| {
-            let file_years: Vec<_> = self.files.iter().map(|f| f.year).collect();
+            // Episodes files say which years the data covers; header and UASC files
+            // may be combined while the episodes are yearly, or the other way round.
+            let file_years: Vec<_> = self
+                .files
+                .iter()
+                .filter(|f| f.table == Table::Episodes)
+                .map(|f| f.year)
+                .collect();
             if !file_years.is_empty() && file_years.iter().all(Option::is_some) {
                 let ys = file_years.into_iter().flatten();
                 let (lo, hi) = ys.fold(

@@ -8,7 +8,10 @@
 //!
 //! The module never opens files, prints or reads the clock: callers hand it
 //! `(file name, reader)` pairs and get values back, plus a report of every row it
-//! could not use. Typical use:
+//! could not use. [`Loader::add`] takes a file of any table (header, episodes,
+//! UASC; told apart by name or columns, see [`Table`]) and dates an episodes file
+//! from its own dates when the caller knows no year ([`collection_year_in_name`]
+//! reads one from a file or folder name). Typical use:
 //!
 //! ```
 //! use lacsim::ssda903::{Loader, Options};
@@ -30,10 +33,10 @@ pub mod occupancy;
 pub mod read;
 pub mod synth;
 
-pub use clean::{Child, Period, Ssda903Data, Stay};
+pub use clean::{Child, Period, Ssda903Data, Stay, Uasc};
 pub use codes::{ExitRoute, PlaceKind, Sex};
-pub use occupancy::{Census, Occupancy, PeriodCounts};
-pub use read::{Loader, format_date, parse_date};
+pub use occupancy::{Census, Occupancy, PeriodCounts, UascCount};
+pub use read::{Added, Loader, format_date, parse_date};
 
 use crate::year::FinancialYear;
 use jiff::civil::Date;
@@ -99,6 +102,134 @@ pub fn year_in_file_name(name: &str) -> Option<FinancialYear> {
         }
     }
     found
+}
+
+/// The collection year a file or folder name says, in any of the ways councils and
+/// the DfE write one: a pair of years as [`year_in_file_name`] reads them
+/// (`episodes_2019-20.csv`, `2019-20`), or a lone four-digit year, which the DfE
+/// uses for the collection year *ending* 31 March of it (`2020/header.csv` and
+/// `header_2020.csv` are 2019/20). Two different lone years say nothing.
+pub fn collection_year_in_name(name: &str) -> Option<FinancialYear> {
+    if let Some(y) = year_in_file_name(name) {
+        return Some(y);
+    }
+    let b = name.as_bytes();
+    let mut found = None;
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i - start != 4 {
+            continue;
+        }
+        let Some(y) = name
+            .get(start..i)
+            .and_then(|t| t.parse::<i32>().ok())
+            .filter(|y| (1991..=2199).contains(y))
+        else {
+            continue;
+        };
+        let year = FinancialYear(y - 1);
+        if found.is_some_and(|f| f != year) {
+            return None;
+        }
+        found = Some(year);
+    }
+    found
+}
+
+/// The kind of SSDA903 table a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// One row a child: CHILD, SEX, DOB (and optionally a UASC flag or DUC).
+    Header,
+    /// One row an episode of care.
+    Episodes,
+    /// Unaccompanied asylum-seeking children: CHILD, SEX, DOB, DUC.
+    Uasc,
+    /// Another table of the return (reviews, missing, OC2, ...) or a file lacsim wrote: not used.
+    Other(&'static str),
+}
+
+impl Table {
+    /// The table a file name says (`header`, `episode`, `uasc` in its last part), if any.
+    pub fn from_name(name: &str) -> Option<Table> {
+        let last = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        let lower = last.to_ascii_lowercase();
+        if lower.contains("header") {
+            Some(Table::Header)
+        } else if lower.contains("episode") {
+            Some(Table::Episodes)
+        } else if lower.contains("uasc") {
+            Some(Table::Uasc)
+        } else {
+            None
+        }
+    }
+
+    /// The table a column header line (upper-cased names) belongs to, if any.
+    pub fn from_columns<S: AsRef<str>>(columns: &[S]) -> Option<Table> {
+        let has = |name: &str| columns.iter().any(|c| c.as_ref() == name);
+        if !has("CHILD") {
+            if has("FILE") && has("LINE") && has("REASON") {
+                return Some(Table::Other("rows lacsim rejected"));
+            }
+            if has("PLACEMENT") && has("ACTUAL") {
+                return Some(Table::Other("a lacsim backtest"));
+            }
+            return None;
+        }
+        if has("DECOM") {
+            return Some(Table::Episodes);
+        }
+        if has("DUC") && !has("ETHNIC") {
+            return Some(Table::Uasc);
+        }
+        if has("SEX") && has("DOB") {
+            return Some(Table::Header);
+        }
+        const OTHERS: [(&str, &str); 9] = [
+            ("REVIEW", "reviews"),
+            ("MISSING", "missing"),
+            ("MIS_START", "missing"),
+            ("SDQ_SCORE", "OC2 outcomes"),
+            ("IN_TOUCH", "OC3 care leavers"),
+            ("DATE_INT", "AD1 adoption"),
+            ("DATE_PLACED", "placed for adoption"),
+            ("PREV_PERM", "previous permanence"),
+            ("SW_ID", "social worker episodes"),
+        ];
+        OTHERS
+            .iter()
+            .find(|(c, _)| has(c))
+            .map(|(_, what)| Table::Other(what))
+    }
+
+    /// The columns the table must have, comma separated.
+    pub fn required(self) -> String {
+        match self {
+            Table::Header => read::HEADER_COLUMNS.join(","),
+            Table::Episodes => read::EPISODE_COLUMNS.join(","),
+            Table::Uasc => read::UASC_COLUMNS.join(","),
+            Table::Other(_) => "CHILD".into(),
+        }
+    }
+
+    /// The table in words, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Table::Header => "header",
+            Table::Episodes => "episodes",
+            Table::Uasc => "UASC",
+            Table::Other(what) => what,
+        }
+    }
 }
 
 /// How strictly to treat unusable rows.
@@ -208,6 +339,9 @@ pub enum RejectReason {
         /// Line of the earlier header row.
         other_line: u64,
     },
+    /// A header UASC flag that is not 1/0, Y/N or true/false; the row is kept, read as not UASC.
+    #[error("UASC flag is not 1/0, Y/N or true/false; read as not UASC")]
+    UascFlagUnknown,
     /// X1 (not an exit) but no episode of the child starts on DEC; kept, read as an exit of route Other.
     #[error("REC is X1 but no episode starts on DEC; read as an exit (other)")]
     BrokenX1Chain,
@@ -242,6 +376,12 @@ pub struct ReadReport {
     pub header: RowTally,
     /// Episodes file rows.
     pub episodes: RowTally,
+    /// UASC table rows.
+    pub uasc: RowTally,
+    /// UASC tables read.
+    pub uasc_table_files: u32,
+    /// Header files with a UASC flag or DUC column.
+    pub uasc_header_files: u32,
     /// Rows not used, in file then line order.
     pub rejections: Vec<Rejection>,
     /// Rows used but read with an assumption (see [`RejectReason::BrokenX1Chain`]).
@@ -296,6 +436,16 @@ pub enum Ssda903Error {
         file: String,
         /// The separator found, described in words.
         found: &'static str,
+    },
+    /// The columns match no SSDA903 table and the name says none.
+    #[error(
+        "{file}: its columns ({columns}) match no SSDA903 table: a header file needs CHILD,SEX,DOB, an episodes file CHILD,DECOM,RNE,LS,PLACE,PLACE_PROVIDER,DEC,REC and a UASC file CHILD,DUC"
+    )]
+    UnknownTable {
+        /// File name.
+        file: String,
+        /// The columns found, comma separated.
+        columns: String,
     },
     /// Required columns are absent from the header line.
     #[error("{file}: missing column(s) {missing}; expected at least {expected}")]
@@ -399,6 +549,43 @@ mod tests {
         assert_eq!(y("2019-20 and 2020-21.csv"), None);
         assert_eq!(y("x12019-20.csv"), None);
         assert_eq!(y(""), None);
+    }
+
+    #[test]
+    fn collection_years_in_names() {
+        let y = |s: &str| collection_year_in_name(s).map(|y| y.0);
+        assert_eq!(y("header_2019.csv"), Some(2018));
+        assert_eq!(y("2022"), Some(2021));
+        assert_eq!(y("2019-20"), Some(2019));
+        assert_eq!(y("episodes_2019-20.csv"), Some(2019));
+        assert_eq!(y("header.csv"), None);
+        assert_eq!(y("2019 and 2021"), None);
+        assert_eq!(y("LA_12345.csv"), None);
+    }
+
+    #[test]
+    fn tables_from_names_and_columns() {
+        let cols = |s: &str| s.split(',').map(String::from).collect::<Vec<_>>();
+        assert_eq!(Table::from_name("x/2019/Header.csv"), Some(Table::Header));
+        assert_eq!(Table::from_name("uasc.csv"), Some(Table::Uasc));
+        assert_eq!(Table::from_name("header/a.csv"), None);
+        assert_eq!(
+            Table::from_columns(&cols("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB")),
+            Some(Table::Header)
+        );
+        assert_eq!(
+            Table::from_columns(&cols("CHILD,SEX,DOB,DUC")),
+            Some(Table::Uasc)
+        );
+        assert_eq!(
+            Table::from_columns(&cols("CHILD,DECOM,RNE")),
+            Some(Table::Episodes)
+        );
+        assert_eq!(
+            Table::from_columns(&cols("CHILD,DOB,REVIEW,REVIEW_CODE")),
+            Some(Table::Other("reviews"))
+        );
+        assert_eq!(Table::from_columns(&cols("A,B")), None);
     }
 
     #[test]

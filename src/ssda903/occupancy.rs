@@ -76,6 +76,56 @@ pub fn march31(data: &Ssda903Data) -> Vec<Census> {
         .collect()
 }
 
+/// Children looked after on one 31 March, and how many of them were UASC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct UascCount {
+    /// Collection year whose 31 March this is.
+    pub year: FinancialYear,
+    /// Children looked after on that day.
+    pub looked_after: u32,
+    /// Of them, unaccompanied asylum-seeking children (UASC status not yet ceased).
+    pub uasc: u32,
+    /// Of them, children who were not UASC (the paper's "exc UASC").
+    pub excluding_uasc: u32,
+}
+
+/// Children looked after and UASC on each 31 March the data covers.
+pub fn uasc_march31(data: &Ssda903Data) -> Vec<UascCount> {
+    let Some((first, last)) = data.years() else {
+        return Vec::new();
+    };
+    (first.0..=last.0)
+        .map(|y| {
+            let on = Date::new(i16::try_from(y + 1).unwrap_or(i16::MAX), 3, 31)
+                .unwrap_or(date(2000, 3, 31));
+            let (mut looked_after, mut uasc) = (0, 0);
+            for c in &data.children {
+                let in_care = c
+                    .periods
+                    .iter()
+                    .any(|p| p.start() <= on && p.end().is_none_or(|e| e > on));
+                if in_care {
+                    looked_after += 1;
+                    if c.uasc.is_some_and(|u| u.on(on)) {
+                        uasc += 1;
+                    }
+                }
+            }
+            UascCount {
+                year: FinancialYear(y),
+                looked_after,
+                uasc,
+                excluding_uasc: looked_after - uasc,
+            }
+        })
+        .collect()
+}
+
+/// Children who were ever UASC in the data.
+pub fn uasc_children(data: &Ssda903Data) -> usize {
+    data.children.iter().filter(|c| c.uasc.is_some()).count()
+}
+
 /// Exposure and events over some span of time (a month, or a sum of months).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PeriodCounts {

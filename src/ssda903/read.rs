@@ -6,8 +6,9 @@
 //! whole file. Checks that need every file (header look-ups, duplicates, overlaps,
 //! X1 chains) happen in [`Loader::finish`] (see [`super::clean`]).
 
+use super::clean::Uasc;
 use super::codes::{self, PlaceKind, PlaceProblem, Rec, Sex};
-use super::{Options, ReadReport, RejectReason, Rejection, Ssda903Error};
+use super::{Options, ReadReport, RejectReason, Rejection, Ssda903Error, Table};
 use crate::year::FinancialYear;
 use jiff::civil::Date;
 use std::collections::HashMap;
@@ -28,6 +29,9 @@ pub const EPISODE_COLUMNS: [&str; 8] = [
     "DEC",
     "REC",
 ];
+
+/// Columns a UASC table must have (it also has SEX and DOB, which are not used).
+pub const UASC_COLUMNS: [&str; 2] = ["CHILD", "DUC"];
 
 /// Where a row came from: index into the loader's file list and line number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -60,6 +64,11 @@ pub(super) struct RawEpisode {
 pub(super) struct FileInfo {
     pub name: String,
     pub year: Option<FinancialYear>,
+    pub table: Table,
+    /// Latest DECOM or DEC of the file's usable episodes.
+    pub latest: Option<Date>,
+    /// Earliest DEC of the file's usable episodes.
+    pub earliest_dec: Option<Date>,
 }
 
 /// Collects rows from any number of header and episodes files, then cleans them.
@@ -74,6 +83,8 @@ pub struct Loader {
     pub(super) child_ids: HashMap<Box<str>, u32, BuildHasherDefault<DefaultHasher>>,
     pub(super) child_names: Vec<Box<str>>,
     pub(super) headers: Vec<Option<HeaderRow>>,
+    /// UASC status by child index, from UASC tables and header flags.
+    pub(super) uasc: Vec<Option<Uasc>>,
     pub(super) episodes: Vec<RawEpisode>,
     pub(super) rejections: Vec<(Src, Rejection)>,
     pub(super) warnings: Vec<(Src, Rejection)>,
@@ -128,14 +139,21 @@ struct Columns<const N: usize> {
     width: usize,
 }
 
-/// Reads and checks the column header line of a file.
-fn read_columns<const N: usize, R: Read>(
+fn csv_reader<R: Read>(reader: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(reader)
+}
+
+/// Reads the column header line of a file: trimmed, upper-cased names, BOM removed.
+/// `expected` names the columns wanted, for the message when there is no line.
+fn column_line<R: Read>(
     file: &str,
     rdr: &mut csv::Reader<R>,
     record: &mut csv::ByteRecord,
-    names: [&'static str; N],
-) -> Result<Columns<N>, Ssda903Error> {
-    let expected = names.join(",");
+    expected: impl FnOnce() -> String,
+) -> Result<Vec<String>, Ssda903Error> {
     let has = rdr
         .read_byte_record(record)
         .map_err(|source| Ssda903Error::Io {
@@ -145,7 +163,7 @@ fn read_columns<const N: usize, R: Read>(
     if !has || record.iter().all(|f| f.trim_ascii().is_empty()) {
         return Err(Ssda903Error::Empty {
             file: file.to_string(),
-            expected,
+            expected: expected(),
         });
     }
     let mut columns = Vec::with_capacity(record.len());
@@ -160,6 +178,29 @@ fn read_columns<const N: usize, R: Read>(
         })?;
         columns.push(text.trim().to_ascii_uppercase());
     }
+    Ok(columns)
+}
+
+/// A file read as one column holding a semicolon, tab or bar: the wrong separator.
+fn wrong_delimiter(file: &str, columns: &[String]) -> Option<Ssda903Error> {
+    if columns.len() != 1 {
+        return None;
+    }
+    [(';', "semicolons"), ('\t', "tabs"), ('|', "vertical bars")]
+        .into_iter()
+        .find(|(c, _)| columns[0].contains(*c))
+        .map(|(_, found)| Ssda903Error::WrongDelimiter {
+            file: file.to_string(),
+            found,
+        })
+}
+
+/// Finds the required columns in a column header line.
+fn match_columns<const N: usize>(
+    file: &str,
+    columns: &[String],
+    names: [&'static str; N],
+) -> Result<Columns<N>, Ssda903Error> {
     let mut index = [0; N];
     let mut missing = Vec::new();
     for (k, name) in names.iter().enumerate() {
@@ -169,21 +210,13 @@ fn read_columns<const N: usize, R: Read>(
         }
     }
     if !missing.is_empty() {
-        if columns.len() == 1 {
-            let found = [(';', "semicolons"), ('\t', "tabs"), ('|', "vertical bars")]
-                .into_iter()
-                .find(|(c, _)| columns[0].contains(*c));
-            if let Some((_, found)) = found {
-                return Err(Ssda903Error::WrongDelimiter {
-                    file: file.to_string(),
-                    found,
-                });
-            }
+        if let Some(e) = wrong_delimiter(file, columns) {
+            return Err(e);
         }
         return Err(Ssda903Error::MissingColumns {
             file: file.to_string(),
             missing: missing.join(", "),
-            expected,
+            expected: names.join(","),
         });
     }
     Ok(Columns {
@@ -191,6 +224,37 @@ fn read_columns<const N: usize, R: Read>(
         names,
         width: columns.len(),
     })
+}
+
+/// What [`Loader::add`] made of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Added {
+    /// The table the file holds (from its columns, or its name when they do not say).
+    pub table: Table,
+    /// Its collection year: the one given, or for an episodes file without one, the
+    /// year its dates fall in when they all fall in one (`None` for a combined file).
+    pub year: Option<FinancialYear>,
+}
+
+/// Optional columns of a header file that say a child is UASC.
+#[derive(Debug, Clone, Copy, Default)]
+struct UascColumns {
+    flag: Option<usize>,
+    duc: Option<usize>,
+}
+
+/// Reads a header UASC flag: `Some(true)` for 1/Y/yes/true, `Some(false)` for
+/// 0/N/no/false or blank, `None` for anything else.
+fn uasc_flag(raw: &[u8]) -> Option<bool> {
+    let t = raw.trim_ascii();
+    let is = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w.as_bytes()));
+    if is(&["1", "y", "yes", "true", "t"]) {
+        Some(true)
+    } else if t.is_empty() || is(&["0", "n", "no", "false", "f"]) {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// A rejected row before the file name is attached.
@@ -258,10 +322,13 @@ impl Loader {
         }
     }
 
-    fn add_file(&mut self, name: &str, year: Option<FinancialYear>) -> u32 {
+    fn add_file(&mut self, name: &str, year: Option<FinancialYear>, table: Table) -> u32 {
         self.files.push(FileInfo {
             name: name.to_string(),
             year,
+            table,
+            latest: None,
+            earliest_dec: None,
         });
         u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX)
     }
@@ -286,7 +353,18 @@ impl Loader {
         self.child_ids.insert(name.into(), id);
         self.child_names.push(name.into());
         self.headers.push(None);
+        self.uasc.push(None);
         id
+    }
+
+    /// Marks a child as UASC, keeping the latest date the status ceased.
+    fn mark_uasc(&mut self, id: u32, ceased: Option<Date>) {
+        if let Some(slot) = self.uasc.get_mut(id as usize) {
+            let old = slot.and_then(|u| u.ceased);
+            *slot = Some(Uasc {
+                ceased: old.max(ceased),
+            });
+        }
     }
 
     pub(super) fn rejection(
@@ -330,25 +408,22 @@ impl Loader {
 
     /// Streams the data rows of one file through `row`, with each row's file and line;
     /// one record buffer is reused for the whole file.
-    fn each_row<const N: usize>(
+    #[allow(clippy::too_many_arguments)]
+    fn each_row<const N: usize, R: Read>(
         &mut self,
         file: &str,
         year: Option<FinancialYear>,
-        reader: impl Read,
-        names: [&'static str; N],
+        table: Table,
+        rdr: &mut csv::Reader<R>,
+        record: &mut csv::ByteRecord,
+        cols: &Columns<N>,
         mut row: impl FnMut(&mut Self, Src, &csv::ByteRecord, &Columns<N>),
-    ) -> Result<(), Ssda903Error> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(reader);
-        let mut record = csv::ByteRecord::new();
-        let cols = read_columns(file, &mut rdr, &mut record, names)?;
-        let fi = self.add_file(file, year);
+    ) -> Result<u32, Ssda903Error> {
+        let fi = self.add_file(file, year, table);
         loop {
-            match rdr.read_byte_record(&mut record) {
+            match rdr.read_byte_record(record) {
                 Ok(true) => {}
-                Ok(false) => return Ok(()),
+                Ok(false) => return Ok(fi),
                 Err(source) => {
                     return Err(Ssda903Error::Io {
                         file: file.to_string(),
@@ -360,11 +435,71 @@ impl Loader {
                 file: fi,
                 line: record.position().map_or(0, |p| p.line()),
             };
-            row(self, src, &record, &cols);
+            row(self, src, record, cols);
         }
     }
 
-    /// Reads a header file (CHILD, SEX, DOB; other columns ignored).
+    /// Reads a file of any SSDA903 table: header, episodes or UASC, told apart by
+    /// the file's name when it says and its columns fit, otherwise by its columns.
+    /// Other tables of the return (reviews, missing, OC2, ...) are recognised and
+    /// skipped; a file whose columns match no table is an error naming it.
+    ///
+    /// `year` is the collection year when the caller knows it (from a file or folder
+    /// name); for an episodes file without one, the year its dates fall in is used
+    /// when they all fall in one collection year.
+    pub fn add(
+        &mut self,
+        file: &str,
+        year: Option<FinancialYear>,
+        reader: impl Read,
+    ) -> Result<Added, Ssda903Error> {
+        let mut rdr = csv_reader(reader);
+        let mut record = csv::ByteRecord::new();
+        let by_name = Table::from_name(file);
+        let columns = column_line(file, &mut rdr, &mut record, || match by_name {
+            Some(t) => t.required(),
+            None => format!(
+                "{} (header), {} (episodes) or {} (UASC)",
+                HEADER_COLUMNS.join(","),
+                EPISODE_COLUMNS.join(","),
+                UASC_COLUMNS.join(",")
+            ),
+        })?;
+        let fits = |t: Table| {
+            let need = t.required();
+            need.split(',').all(|c| columns.iter().any(|k| k == c))
+        };
+        let table = match by_name {
+            Some(t) if fits(t) => t,
+            _ => match Table::from_columns(&columns).or(by_name) {
+                Some(t) => t,
+                None => {
+                    return Err(wrong_delimiter(file, &columns).unwrap_or_else(|| {
+                        Ssda903Error::UnknownTable {
+                            file: file.to_string(),
+                            columns: columns.join(","),
+                        }
+                    }));
+                }
+            },
+        };
+        let year = match table {
+            Table::Header => {
+                self.header_rows(file, year, &columns, &mut rdr, &mut record)?;
+                year
+            }
+            Table::Episodes => self.episode_rows(file, year, &columns, &mut rdr, &mut record)?,
+            Table::Uasc => {
+                self.uasc_rows(file, year, &columns, &mut rdr, &mut record)?;
+                year
+            }
+            Table::Other(_) => year,
+        };
+        Ok(Added { table, year })
+    }
+
+    /// Reads a header file (CHILD, SEX, DOB; other columns ignored, except a UASC
+    /// flag or DUC column, which mark the child as UASC).
     ///
     /// `year` is the collection year of a yearly file, which fixes the SEX codes
     /// (1/2 up to 2023/24, M/F/U from 2024/25); `None` accepts either.
@@ -374,11 +509,35 @@ impl Loader {
         year: Option<FinancialYear>,
         reader: impl Read,
     ) -> Result<(), Ssda903Error> {
+        let mut rdr = csv_reader(reader);
+        let mut record = csv::ByteRecord::new();
+        let columns = column_line(file, &mut rdr, &mut record, || HEADER_COLUMNS.join(","))?;
+        self.header_rows(file, year, &columns, &mut rdr, &mut record)
+    }
+
+    fn header_rows<R: Read>(
+        &mut self,
+        file: &str,
+        year: Option<FinancialYear>,
+        columns: &[String],
+        rdr: &mut csv::Reader<R>,
+        record: &mut csv::ByteRecord,
+    ) -> Result<(), Ssda903Error> {
+        let cols = match_columns(file, columns, HEADER_COLUMNS)?;
+        let uasc = UascColumns {
+            flag: columns.iter().position(|c| c == "UASC"),
+            duc: columns.iter().position(|c| c == "DUC"),
+        };
+        if uasc.flag.is_some() || uasc.duc.is_some() {
+            self.report.uasc_header_files += 1;
+        }
         self.each_row(
             file,
             year,
-            reader,
-            HEADER_COLUMNS,
+            Table::Header,
+            rdr,
+            record,
+            &cols,
             |this, src, record, cols| {
                 this.report.header.read += 1;
                 match parse_header_row(record, cols, year) {
@@ -400,11 +559,97 @@ impl Loader {
                                 let value = super::read::format_date(row.dob);
                                 this.report.header.rejected += 1;
                                 this.push_reject(src, reject("DOB", &value, reason));
+                                return;
                             }
                         }
+                        this.header_uasc(id, src, record, uasc);
                     }
                     Err(r) => {
                         this.report.header.rejected += 1;
+                        this.push_reject(src, r);
+                    }
+                }
+            },
+        )?;
+        self.check_strict()
+    }
+
+    /// Reads the UASC flag and DUC of a header row that was used.
+    fn header_uasc(&mut self, id: u32, src: Src, record: &csv::ByteRecord, uasc: UascColumns) {
+        let duc = uasc
+            .duc
+            .and_then(|i| record.get(i))
+            .and_then(|raw| std::str::from_utf8(raw).ok())
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        let ceased = duc.and_then(parse_date);
+        let flag = match uasc.flag.and_then(|i| record.get(i)) {
+            None => false,
+            Some(raw) => match uasc_flag(raw) {
+                Some(f) => f,
+                None => {
+                    let value = String::from_utf8_lossy(raw).into_owned();
+                    let w = self.rejection(src, "UASC", value, RejectReason::UascFlagUnknown);
+                    self.warnings.push(w);
+                    false
+                }
+            },
+        };
+        if flag || duc.is_some() {
+            self.mark_uasc(id, ceased);
+        }
+    }
+
+    /// Reads a UASC table (CHILD and DUC, the date UASC status ceased, blank while
+    /// it lasts; other columns ignored). Every child in it is counted as UASC until DUC.
+    pub fn add_uasc(
+        &mut self,
+        file: &str,
+        year: Option<FinancialYear>,
+        reader: impl Read,
+    ) -> Result<(), Ssda903Error> {
+        let mut rdr = csv_reader(reader);
+        let mut record = csv::ByteRecord::new();
+        let columns = column_line(file, &mut rdr, &mut record, || UASC_COLUMNS.join(","))?;
+        self.uasc_rows(file, year, &columns, &mut rdr, &mut record)
+    }
+
+    fn uasc_rows<R: Read>(
+        &mut self,
+        file: &str,
+        year: Option<FinancialYear>,
+        columns: &[String],
+        rdr: &mut csv::Reader<R>,
+        record: &mut csv::ByteRecord,
+    ) -> Result<(), Ssda903Error> {
+        let cols = match_columns(file, columns, UASC_COLUMNS)?;
+        self.report.uasc_table_files += 1;
+        self.each_row(
+            file,
+            year,
+            Table::Uasc,
+            rdr,
+            record,
+            &cols,
+            |this, src, record, cols| {
+                this.report.uasc.read += 1;
+                let row = fields(record, cols).and_then(|[child, duc]| {
+                    let child = required("CHILD", child)?;
+                    let ceased = if duc.is_empty() {
+                        None
+                    } else {
+                        Some(date_field("DUC", duc)?)
+                    };
+                    Ok((child, ceased))
+                });
+                match row {
+                    Ok((child, ceased)) => {
+                        let id = this.child_id(child);
+                        this.mark_uasc(id, ceased);
+                        this.report.uasc.used += 1;
+                    }
+                    Err(r) => {
+                        this.report.uasc.rejected += 1;
                         this.push_reject(src, r);
                     }
                 }
@@ -421,17 +666,44 @@ impl Loader {
         year: Option<FinancialYear>,
         reader: impl Read,
     ) -> Result<(), Ssda903Error> {
-        self.each_row(
+        let mut rdr = csv_reader(reader);
+        let mut record = csv::ByteRecord::new();
+        let columns = column_line(file, &mut rdr, &mut record, || EPISODE_COLUMNS.join(","))?;
+        self.episode_rows(file, year, &columns, &mut rdr, &mut record)
+            .map(|_| ())
+    }
+
+    /// Reads the rows of an episodes file; returns its collection year, the one given
+    /// or the one all its dates fall in.
+    fn episode_rows<R: Read>(
+        &mut self,
+        file: &str,
+        year: Option<FinancialYear>,
+        columns: &[String],
+        rdr: &mut csv::Reader<R>,
+        record: &mut csv::ByteRecord,
+    ) -> Result<Option<FinancialYear>, Ssda903Error> {
+        let cols = match_columns(file, columns, EPISODE_COLUMNS)?;
+        let fi = self.each_row(
             file,
             year,
-            reader,
-            EPISODE_COLUMNS,
+            Table::Episodes,
+            rdr,
+            record,
+            &cols,
             |this, src, record, cols| {
                 this.report.episodes.read += 1;
                 match parse_episode_row(record, cols) {
                     Ok(None) => this.report.episodes.short_breaks += 1,
                     Ok(Some((child, ep))) => {
                         let child = this.child_id(child);
+                        if let Some(f) = this.files.get_mut(src.file as usize) {
+                            let last = ep.dec.unwrap_or(ep.decom);
+                            f.latest = f.latest.max(Some(last));
+                            if let Some(d) = ep.dec {
+                                f.earliest_dec = Some(f.earliest_dec.map_or(d, |e| e.min(d)));
+                            }
+                        }
                         this.episodes.push(RawEpisode { child, src, ..ep });
                     }
                     Err(r) => {
@@ -441,7 +713,15 @@ impl Loader {
                 }
             },
         )?;
-        self.check_strict()
+        self.check_strict()?;
+        let f = &mut self.files[fi as usize];
+        if f.year.is_none() {
+            f.year = f
+                .latest
+                .map(codes::year_of)
+                .filter(|&last| f.earliest_dec.is_none_or(|d| codes::year_of(d) == last));
+        }
+        Ok(f.year)
     }
 }
 

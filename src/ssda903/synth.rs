@@ -67,6 +67,9 @@ pub struct SynthConfig {
     pub status_change_hazard: f64,
     /// Children having short breaks only (LS V3/V4), per month.
     pub short_break_children_per_month: f64,
+    /// Share of children entering care aged 16 or over who are unaccompanied asylum
+    /// seekers (UASC until their 18th birthday; listed in each year's UASC table).
+    pub uasc_share_16_plus: f64,
 }
 
 fn map<K: Ord + Copy, const N: usize>(pairs: [(K, f64); N]) -> BTreeMap<K, f64> {
@@ -177,6 +180,7 @@ impl Default for SynthConfig {
             temporary_hazard: 0.005,
             status_change_hazard: 0.01,
             short_break_children_per_month: 1.0,
+            uasc_share_16_plus: 0.25,
         }
     }
 }
@@ -249,6 +253,12 @@ impl SynthConfig {
             for (r, v) in routes {
                 check(&format!("exit_routes.{p}.{r}"), *v);
             }
+        }
+        if !(0.0..=1.0).contains(&self.uasc_share_16_plus) {
+            problems.push(format!(
+                "uasc_share_16_plus must be a share from 0 to 1, not {}",
+                self.uasc_share_16_plus
+            ));
         }
         if !(self.entry_growth.is_finite() && self.entry_growth > -1.0) {
             problems.push(format!(
@@ -331,6 +341,8 @@ pub struct SynthReturn {
     pub header_csv: String,
     /// Episodes file text (CHILD, DECOM, RNE, LS, CIN, PLACE, PLACE_PROVIDER, DEC, REC, ...).
     pub episodes_csv: String,
+    /// UASC table text (CHILD, SEX, DOB, DUC): UASC children looked after during the year.
+    pub uasc_csv: String,
 }
 
 /// What the generator knows for one collection year.
@@ -348,6 +360,9 @@ pub struct YearTruth {
     pub exits: u32,
     /// Episode rows written to the year's file (short breaks included).
     pub episode_rows: u32,
+    /// Of the children looked after on 31 March, those who were UASC.
+    #[serde(default)]
+    pub uasc: u32,
 }
 
 /// The generating rates and the counts the generator produced.
@@ -384,6 +399,7 @@ struct SynthChild {
     sex: Sex,
     dob: Date,
     episodes: Vec<Ep>,
+    uasc: bool,
 }
 
 fn pick(weights: &[f64], u: f64) -> usize {
@@ -574,7 +590,16 @@ pub fn generate(cfg: &SynthConfig) -> Result<Synth, SynthError> {
             };
             let mut rng = stream(cfg.seed, 2, children.len() as u64);
             let episodes = simulate_child(&rates, &mut rng, entry, dob, first, end);
-            children.push(SynthChild { sex, dob, episodes });
+            // Its own stream, so that adding UASC changed no other draw.
+            let uasc = band == AgeBand::Age16To17
+                && stream(cfg.seed, 3, children.len() as u64).random::<f64>()
+                    < cfg.uasc_share_16_plus;
+            children.push(SynthChild {
+                sex,
+                dob,
+                episodes,
+                uasc,
+            });
         }
         for _ in 0..poisson(&mut entry_rng, cfg.short_break_children_per_month) {
             let start = entry_rng.random_range(m0..m1);
@@ -603,6 +628,7 @@ pub fn generate(cfg: &SynthConfig) -> Result<Synth, SynthError> {
                     sex: Sex::Female,
                     dob,
                     episodes,
+                    uasc: false,
                 });
             }
         }
@@ -634,7 +660,9 @@ pub fn generate(cfg: &SynthConfig) -> Result<Synth, SynthError> {
             entries: 0,
             exits: 0,
             episode_rows: 0,
+            uasc: 0,
         };
+        let mut uasc = String::from("CHILD,SEX,DOB,DUC\n");
         for (id, c, short_break) in &named {
             let mut any = false;
             for e in c
@@ -665,6 +693,7 @@ pub fn generate(cfg: &SynthConfig) -> Result<Synth, SynthError> {
                 }
                 if e.decom <= ye && e.dec.is_none_or(|d| d > ye) {
                     truth.total += 1;
+                    truth.uasc += u32::from(c.uasc);
                     *truth.by_placement.entry(e.placement).or_default() += 1;
                 }
                 if e.rne == "S" && (ys..=ye).contains(&e.decom) {
@@ -682,11 +711,26 @@ pub fn generate(cfg: &SynthConfig) -> Result<Synth, SynthError> {
                     format_date(c.dob)
                 );
             }
+            if any && c.uasc {
+                let eighteen = add_years(c.dob, 18);
+                let duc = if epoch_day(eighteen) <= ye {
+                    format_date(eighteen)
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(
+                    uasc,
+                    "{id},{},{},{duc}",
+                    codes::sex_code(c.sex, year),
+                    format_date(c.dob)
+                );
+            }
         }
         returns.push(SynthReturn {
             year,
             header_csv: header,
             episodes_csv: episodes,
+            uasc_csv: uasc,
         });
         years.push(truth);
     }

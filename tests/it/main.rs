@@ -8,6 +8,7 @@ mod engine;
 mod engine_cli;
 mod finance_ledger;
 mod finance_props;
+mod layouts;
 mod optimism_bias;
 mod paper;
 mod partnership;

@@ -672,3 +672,124 @@ fn synthetic_returns_after_the_z1_split_have_no_rejections() {
     );
     assert_eq!(data.report.episodes.rejected, 0);
 }
+
+/// UASC children are counted from a UASC table and from a header UASC column, on
+/// each 31 March until their status ceases (DUC).
+#[test]
+fn uasc_is_counted_from_the_uasc_table_and_the_header_column() {
+    use lacsim::ssda903::{Table, occupancy::uasc_march31};
+    let episodes = "CHILD,DECOM,RNE,LS,PLACE,PLACE_PROVIDER,DEC,REC\n\
+                    A,01/06/2019,S,C2,U4,PR1,,\n\
+                    B,01/06/2019,S,C2,K2,PR1,,\n\
+                    C,01/06/2019,S,C2,U4,PR1,,\n\
+                    D,01/06/2019,S,C2,U4,PR1,,\n";
+    // Header with a UASC flag column: B is flagged, D's flag is unreadable.
+    let header = "CHILD,SEX,DOB,UASC\nA,1,01/05/2003,0\nB,1,01/05/2003,1\nC,2,01/05/2010,\nD,1,01/05/2004,maybe\n";
+    // UASC table: A's status ceases on 01/01/2021 (before the second 31 March).
+    let uasc = "CHILD,SEX,DOB,DUC\nA,1,01/05/2003,01/01/2021\n";
+    let mut loader = Loader::new(Options::default());
+    let add = |l: &mut Loader, name: &str, text: &str| l.add(name, None, text.as_bytes()).unwrap();
+    // Names that say nothing: the tables come from the columns.
+    assert_eq!(add(&mut loader, "x/1.csv", header).table, Table::Header);
+    let ep = add(&mut loader, "x/2.csv", episodes);
+    assert_eq!(ep.table, Table::Episodes);
+    // No DEC and every DECOM in 2019/20: the file is dated 2019/20.
+    assert_eq!(ep.year, Some(FinancialYear(2019)));
+    assert_eq!(add(&mut loader, "x/3.csv", uasc).table, Table::Uasc);
+    let data = loader.finish().unwrap();
+    let r = &data.report;
+    assert!(r.uasc.adds_up() && r.uasc.read == 1 && r.uasc.used == 1);
+    assert_eq!((r.uasc_table_files, r.uasc_header_files), (1, 1));
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    assert_eq!(r.warnings[0].column, "UASC");
+    assert_eq!(r.warnings[0].line, 5);
+    let by_id = |id: &str| data.children.iter().find(|c| c.id == id).unwrap().uasc;
+    assert!(by_id("A").is_some() && by_id("B").is_some());
+    assert!(by_id("C").is_none() && by_id("D").is_none());
+    assert_eq!(
+        data.years(),
+        Some((FinancialYear(2019), FinancialYear(2019)))
+    );
+    let counts = uasc_march31(&data);
+    assert_eq!(counts.len(), 1);
+    assert_eq!(
+        (
+            counts[0].looked_after,
+            counts[0].uasc,
+            counts[0].excluding_uasc
+        ),
+        (4, 2, 2)
+    );
+
+    // With the next year's return, A has ceased to be UASC by its 31 March.
+    let next = "CHILD,DECOM,RNE,LS,PLACE,PLACE_PROVIDER,DEC,REC\n\
+                A,01/06/2019,S,C2,U4,PR1,,\n\
+                B,01/06/2019,S,C2,K2,PR1,,\n";
+    let mut loader = Loader::new(Options::default());
+    loader.add("h.csv", None, header.as_bytes()).unwrap();
+    loader
+        .add("e19.csv", Some(FinancialYear(2019)), episodes.as_bytes())
+        .unwrap();
+    loader
+        .add("e20.csv", Some(FinancialYear(2020)), next.as_bytes())
+        .unwrap();
+    loader.add("u.csv", None, uasc.as_bytes()).unwrap();
+    let data = loader.finish().unwrap();
+    let uasc: Vec<u32> = uasc_march31(&data).iter().map(|c| c.uasc).collect();
+    assert_eq!(uasc, [2, 1]);
+}
+
+#[test]
+fn files_are_told_apart_by_name_then_columns_and_unknown_ones_are_errors() {
+    use lacsim::ssda903::Table;
+    let mut loader = Loader::new(Options::default());
+    // Other tables of the return are recognised and skipped.
+    let reviews = "CHILD,DOB,REVIEW,REVIEW_CODE\nA,01/01/2010,01/06/2019,PN1\n";
+    let added = loader
+        .add("2020/reviews.csv", None, reviews.as_bytes())
+        .unwrap();
+    assert_eq!(added.table, Table::Other("reviews"));
+    // A file named as a header but holding episodes is read as episodes.
+    let episodes = "CHILD,DECOM,RNE,LS,PLACE,PLACE_PROVIDER,DEC,REC\n\
+                    A,01/06/2018,S,C2,U4,PR1,01/06/2019,E11\n\
+                    B,01/06/2017,S,C2,U4,PR1,01/06/2018,E11\n";
+    let added = loader.add("header.csv", None, episodes.as_bytes()).unwrap();
+    assert_eq!(added.table, Table::Episodes);
+    // Episodes that ended in 2018/19 and in 2019/20: a combined file, no single year.
+    assert_eq!(added.year, None);
+    // Columns of no table: an error naming the file.
+    let err = loader
+        .add("notes.csv", None, "A,B\n1,2\n".as_bytes())
+        .unwrap_err();
+    assert!(matches!(err, Ssda903Error::UnknownTable { .. }));
+    assert!(
+        err.to_string()
+            .starts_with("notes.csv: its columns (A,B) match no SSDA903 table"),
+        "{err}"
+    );
+    // A file named as a table keeps the error of that table's missing columns.
+    let err = loader
+        .add("episodes_2019-20.csv", None, "CHILD,DECOM\n".as_bytes())
+        .unwrap_err();
+    assert!(matches!(err, Ssda903Error::MissingColumns { .. }), "{err}");
+    let err = loader
+        .add("uasc.csv", None, "CHILD;SEX;DOB;DUC\n".as_bytes())
+        .unwrap_err();
+    assert!(matches!(err, Ssda903Error::WrongDelimiter { .. }), "{err}");
+    // A bad DUC in a UASC table is a rejected row with its line.
+    let mut loader = Loader::new(Options::default());
+    loader
+        .add(
+            "uasc.csv",
+            None,
+            "CHILD,SEX,DOB,DUC\nA,1,01/01/2005,\nB,1,01/01/2005,31/02/2020\n".as_bytes(),
+        )
+        .unwrap();
+    let data = loader.finish().unwrap();
+    let r = &data.report;
+    assert!(r.uasc.adds_up() && r.uasc.rejected == 1);
+    assert_eq!(
+        (r.rejections[0].line, r.rejections[0].column.as_str()),
+        (3, "DUC")
+    );
+}
