@@ -481,3 +481,541 @@ pub fn monte_carlo(
     data.break_even_warning = super::monte_carlo::break_even_warning(s, sum, meta);
     data
 }
+
+/// A table of the scenario's inputs as the report prints them: labelled, not dotted keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputTable {
+    /// What the table holds.
+    pub caption: String,
+    /// Column headings; the first names the rows.
+    pub columns: Vec<String>,
+    /// Cells, row by row, formatted for reading.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A group of the scenario's inputs, e.g. "Unit costs and uplift".
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputGroup {
+    /// Anchor id (`inputs-…`).
+    pub id: String,
+    /// Heading.
+    pub title: String,
+    /// Its tables.
+    pub tables: Vec<InputTable>,
+}
+
+/// Which group each scenario field belongs to: (id, title, field prefixes), first match wins.
+const INPUT_GROUPS: [(&str, &str, &[&str]); 11] = [
+    ("scenario", "Scenario", &["authority.", "years.", "report."]),
+    (
+        "census",
+        "Opening census",
+        &["cohort.", "do_nothing.start_", "stochastic.start_"],
+    ),
+    (
+        "growth",
+        "Growth",
+        &["do_nothing.", "stochastic.growth_from"],
+    ),
+    (
+        "unit-costs",
+        "Unit costs and uplift",
+        &["unit_costs.", "stochastic.post_care."],
+    ),
+    ("budget", "Budget lines", &["budget.", "mtfs."]),
+    ("investment", "Investment lines", &["investment["]),
+    ("plan", "The plan and given savings", &["plan.", "savings."]),
+    (
+        "interventions",
+        "Interventions",
+        &["stochastic.interventions[", "stochastic.caps["],
+    ),
+    ("optimism-bias", "Optimism bias", &["optimism_bias."]),
+    ("flows", "Rates of the stochastic engine", &["stochastic."]),
+    ("other", "Other inputs", &[""]),
+];
+
+/// Labels of field-name segments that read better than their humanised form.
+fn segment_label(seg: &str) -> String {
+    if let Some(p) = Placement::from_key(seg) {
+        return p.label().into();
+    }
+    if let Some(a) = crate::age::AgeBand::ALL.iter().find(|a| a.key() == seg) {
+        return a.label().into();
+    }
+    let known = match seg {
+        "name" => "Name",
+        "title" => "Scenario title",
+        "source" => "Source",
+        "first" => "First financial year",
+        "growth_rate" => "Growth in children in care a year (do nothing)",
+        "compare_rates" => "Do-nothing growth rates also shown",
+        "rounding" => "Rounding",
+        "start_total" => "Children in care at the start",
+        "start_uasc" => "Of whom unaccompanied asylum-seeking children",
+        "total" => "Children in care (total)",
+        "by_type" => "Children by placement type",
+        "yearly" => "Yearly unit cost (£)",
+        "price_year" => "Price year of the unit costs",
+        "uplift" => "Yearly uplift of unit costs",
+        "base" => "Base budget (£'000s)",
+        "costed_at_unit_costs" => "Budget costed at unit costs (£)",
+        "growth_costed_at" => "Growth costed at (rate a year)",
+        "growth_in_numbers" => "Growth in numbers (£'000s)",
+        "one_off_grants" => "One-off grants (£'000s)",
+        "price_pressure" => "Price pressure (£'000s)",
+        "underlying_overspend" => "Underlying overspend (£'000s)",
+        "undelivered_savings" => "MTFS savings still to be delivered (£'000s)",
+        "totals" => "Children in care at 31 March (plan)",
+        "first_year_share" => "Share of the first year's saving booked",
+        "mix" => "Placement mix",
+        "start_by_age" => "Share of children by age at the start",
+        "growth_from" => "Engine growth from",
+        "ramp_months" => "Ramp (months)",
+        "delay_months" => "Delay (months)",
+        "line" => "Paid for by line",
+        "overflow_to" => "Overflow to",
+        "absorbed_by" => "Absorbed by",
+        "count" => "Number of children",
+        "id" => "Id",
+        "kind" => "Kind",
+        "start" => "Start",
+        "from" => "From",
+        "placement" => "Placement type",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.into();
+    }
+    let words: Vec<String> = seg
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| match w {
+            "lac" | "mtfs" | "npv" | "sgo" | "ifa" | "uasc" | "fgc" => w.to_uppercase(),
+            _ => w.to_string(),
+        })
+        .collect();
+    let text = words.join(" ");
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
+/// Labels of whole field names that their last segment alone would leave ambiguous.
+fn field_label(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "years.count" => "Number of years",
+        "do_nothing.start_total" => "Children in care at the start (do-nothing projection)",
+        "stochastic.start_total" => "Children in care at the start (stochastic engine)",
+        "optimism_bias.investment" => "Uplift of every investment line",
+        "optimism_bias.savings" => "Shortfall of the plan's savings",
+        "optimism_bias.delay_months" => "Months by which savings arrive later",
+        "budget.name" => "Budget line",
+        "plan.name" => "Plan",
+        "stochastic.interventions" => "Interventions of the stochastic engine",
+        "stochastic.caps" => "Caps on placements (stochastic engine)",
+        "plan.hold" => "Placement numbers the plan holds",
+        "savings.given" => "Given savings (£'000s)",
+        _ => return None,
+    })
+}
+
+/// A path of field-name segments as a label: "Exits: return home".
+fn path_label(segs: &[&str]) -> String {
+    segs.iter()
+        .map(|s| segment_label(s))
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+/// A value for reading: rates as percentages, large whole numbers grouped.
+fn input_value(field: &str, v: &str) -> String {
+    let rate = ["growth_rate", "compare_rates", "uplift", "growth_costed_at"]
+        .iter()
+        .any(|f| field.ends_with(f))
+        || field.starts_with("optimism_bias.investment")
+        || field.starts_with("optimism_bias.savings");
+    let one = |x: &str| -> String {
+        let x = x.trim();
+        match x.parse::<f64>() {
+            Ok(n) if rate => format!("{}%", fmt_rate(n)),
+            Ok(n) if n.abs() >= 1000.0 && n.fract() == 0.0 => {
+                let body = super::table::group_thousands(n.abs(), 0);
+                if n < 0.0 { format!("-{body}") } else { body }
+            }
+            _ => {
+                let x = x.trim_matches('"');
+                Placement::from_key(x)
+                    .map(|p| p.label().to_string())
+                    .unwrap_or_else(|| x.to_string())
+            }
+        }
+    };
+    match v.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        Some(inner) => inner.split(',').map(one).collect::<Vec<_>>().join(", "),
+        None => one(v),
+    }
+}
+
+/// Numbers of a by-year array, or `None` when `v` is not one.
+fn year_array(field: &str, v: &str, years: usize) -> Option<Vec<String>> {
+    if field.ends_with("compare_rates") {
+        return None;
+    }
+    let inner = v.strip_prefix('[')?.strip_suffix(']')?;
+    let cells: Vec<&str> = inner.split(',').map(str::trim).collect();
+    if cells.is_empty() || cells.len() > years || cells.iter().any(|c| c.parse::<f64>().is_err()) {
+        return None;
+    }
+    let mut out: Vec<String> = cells.iter().map(|c| input_value(field, c)).collect();
+    out.resize(years, "–".into());
+    Some(out)
+}
+
+/// Collapses a distribution's fields (`x.dist`, `x.min`, `x.mode`, `x.max`, …) into one text.
+fn distributions(fields: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (k, v) in &fields {
+        let (parent, last) = match k.rsplit_once('.') {
+            Some((p, l)) => (p.to_string(), l),
+            None => (String::new(), k.as_str()),
+        };
+        let has_dist = fields.iter().any(|(f, _)| *f == format!("{parent}.dist"));
+        if parent.is_empty() || !has_dist {
+            out.push((k.clone(), v.clone()));
+            continue;
+        }
+        if last != "dist" {
+            continue;
+        }
+        let params: Vec<String> = ["min", "mode", "max", "mean", "sd", "alpha", "beta"]
+            .iter()
+            .filter_map(|p| {
+                fields
+                    .iter()
+                    .find(|(f, _)| *f == format!("{parent}.{p}"))
+                    .map(|(_, x)| format!("{p} {x}"))
+            })
+            .collect();
+        out.push((parent.clone(), format!("{v} ({})", params.join(", "))));
+    }
+    out
+}
+
+/// The scenario's inputs grouped and labelled as a cabinet paper's appendix groups
+/// them: growth, opening census, unit costs and uplift, budget lines, investment
+/// lines, interventions, optimism bias, and the rest; each group as tables
+/// (placement types down the side, years across, one row per line or intervention).
+pub fn grouped_inputs(inputs: &[(String, String)], years: &[String]) -> Vec<InputGroup> {
+    let mut groups: Vec<InputGroup> = Vec::new();
+    for (id, title, _) in INPUT_GROUPS {
+        let mine: Vec<(String, String)> = inputs
+            .iter()
+            .filter(|(k, _)| {
+                INPUT_GROUPS
+                    .iter()
+                    .find(|(_, _, p)| p.iter().any(|p| k.starts_with(p)))
+                    .map(|g| g.0)
+                    == Some(id)
+            })
+            .cloned()
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        groups.push(InputGroup {
+            id: format!("inputs-{id}"),
+            title: title.into(),
+            tables: input_tables(title, &mine, years),
+        });
+    }
+    groups
+}
+
+fn is_dimension(seg: &str) -> bool {
+    Placement::from_key(seg).is_some() || crate::age::AgeBand::ALL.iter().any(|a| a.key() == seg)
+}
+
+fn input_tables(title: &str, fields: &[(String, String)], years: &[String]) -> Vec<InputTable> {
+    let mut tables = Vec::new();
+    let mut scalars: Vec<Vec<String>> = Vec::new();
+    let mut by_year: Vec<Vec<String>> = Vec::new();
+    // Dimension maps: (dimension is placement?, parent label, key, value).
+    let mut pivots: Vec<(bool, String, String, String)> = Vec::new();
+    // Records: family (the field before "[i]"), record prefix, field, value.
+    let mut records: Vec<(String, String, String, String)> = Vec::new();
+    for (k, v) in fields {
+        if let Some(open) = k.rfind('[') {
+            let close = k[open..].find(']').map(|c| open + c + 1).unwrap_or(k.len());
+            // investment[0].lines and investment[1].lines are one family.
+            let family = k[..open]
+                .split('.')
+                .map(|s| s.split('[').next().unwrap_or(s))
+                .collect::<Vec<_>>()
+                .join(".");
+            let field = k[close..].trim_start_matches('.').to_string();
+            records.push((family, k[..close].to_string(), field, v.clone()));
+            continue;
+        }
+        let segs: Vec<&str> = k.split('.').collect();
+        let last = segs[segs.len() - 1];
+        if segs.len() > 1 && is_dimension(last) {
+            pivots.push((
+                Placement::from_key(last).is_some(),
+                path_label(&segs[1..segs.len() - 1])
+                    .if_empty(|| path_label(&segs[..segs.len() - 1])),
+                last.to_string(),
+                input_value(k, v),
+            ));
+        } else if let Some(cells) = year_array(k, v, years.len()) {
+            let mut row = vec![
+                field_label(k)
+                    .map(String::from)
+                    .unwrap_or_else(|| path_label(&segs[1..]).if_empty(|| path_label(&segs))),
+            ];
+            row.extend(cells);
+            by_year.push(row);
+        } else {
+            scalars.push(vec![
+                field_label(k)
+                    .map(String::from)
+                    .unwrap_or_else(|| path_label(&segs[1..]).if_empty(|| path_label(&segs))),
+                input_value(k, v),
+            ]);
+        }
+    }
+    if !scalars.is_empty() {
+        tables.push(InputTable {
+            caption: title.into(),
+            columns: vec!["Setting".into(), "Value".into()],
+            rows: scalars,
+        });
+    }
+    for placement in [true, false] {
+        let these: Vec<&(bool, String, String, String)> =
+            pivots.iter().filter(|p| p.0 == placement).collect();
+        if these.is_empty() {
+            continue;
+        }
+        let mut columns: Vec<String> = Vec::new();
+        for p in &these {
+            if !columns.contains(&p.1) {
+                columns.push(p.1.clone());
+            }
+        }
+        let keys: Vec<(&str, &str)> = if placement {
+            Placement::ALL
+                .iter()
+                .map(|p| (p.key(), p.label()))
+                .collect()
+        } else {
+            crate::age::AgeBand::ALL
+                .iter()
+                .map(|a| (a.key(), a.label()))
+                .collect()
+        };
+        let rows = keys
+            .iter()
+            .filter(|(key, _)| these.iter().any(|p| p.2 == *key))
+            .map(|(key, label)| {
+                let mut row = vec![label.to_string()];
+                for c in &columns {
+                    row.push(
+                        these
+                            .iter()
+                            .find(|p| p.1 == *c && p.2 == *key)
+                            .map(|p| p.3.clone())
+                            .unwrap_or_else(|| "–".into()),
+                    );
+                }
+                row
+            })
+            .collect();
+        let mut head = vec![if placement { "Placement type" } else { "Age" }.to_string()];
+        head.extend(columns);
+        tables.push(InputTable {
+            caption: format!(
+                "{title}: by {}",
+                if placement { "placement type" } else { "age" }
+            ),
+            columns: head,
+            rows,
+        });
+    }
+    if !by_year.is_empty() {
+        let mut columns = vec!["By financial year".to_string()];
+        columns.extend(years.iter().cloned());
+        tables.push(InputTable {
+            caption: format!("{title}: by financial year"),
+            columns,
+            rows: by_year,
+        });
+    }
+    tables.extend(record_tables(&records, years));
+    tables
+}
+
+trait IfEmpty {
+    fn if_empty(self, f: impl FnOnce() -> String) -> String;
+}
+
+impl IfEmpty for String {
+    fn if_empty(self, f: impl FnOnce() -> String) -> String {
+        if self.is_empty() { f() } else { self }
+    }
+}
+
+/// Tables of repeated records: lines with amounts by year (investment, given
+/// savings) one row each with years across; other records (interventions,
+/// caps, holds) one row each with a column per field.
+fn record_tables(
+    records: &[(String, String, String, String)],
+    years: &[String],
+) -> Vec<InputTable> {
+    let mut tables = Vec::new();
+    let mut families: Vec<&str> = Vec::new();
+    for r in records {
+        if !families.contains(&r.0.as_str()) {
+            families.push(&r.0);
+        }
+    }
+    // Investment groups name their lines' group: investment[i].group.
+    let group_of = |prefix: &str| -> Option<String> {
+        let outer = &prefix[..prefix.find(']')? + 1];
+        records
+            .iter()
+            .find(|r| r.1 == outer && r.2 == "group")
+            .map(|r| r.3.clone())
+    };
+    for family in families {
+        let mine: Vec<&(String, String, String, String)> =
+            records.iter().filter(|r| r.0 == family).collect();
+        let mut prefixes: Vec<&str> = Vec::new();
+        for r in &mine {
+            if !prefixes.contains(&r.1.as_str()) {
+                prefixes.push(&r.1);
+            }
+        }
+        let field = |p: &str, f: &str| {
+            mine.iter()
+                .find(|r| r.1 == p && r.2 == f)
+                .map(|r| r.3.clone())
+        };
+        let segs: Vec<&str> = family
+            .split(['.', '[', ']'])
+            .filter(|s| !s.is_empty())
+            .collect();
+        let caption = field_label(family)
+            .map(String::from)
+            .unwrap_or_else(|| path_label(&segs));
+        let lined = prefixes.iter().all(|p| field(p, "amounts").is_some());
+        if lined {
+            let grouped = prefixes.iter().any(|p| group_of(p).is_some());
+            let mut columns = Vec::new();
+            if grouped {
+                columns.push("Group".to_string());
+            }
+            columns.push("Line (£'000s)".to_string());
+            columns.extend(years.iter().cloned());
+            let rows = prefixes
+                .iter()
+                .map(|p| {
+                    let mut row = Vec::new();
+                    if grouped {
+                        row.push(group_of(p).unwrap_or_default());
+                    }
+                    row.push(
+                        field(p, "name")
+                            .or_else(|| field(p, "id"))
+                            .unwrap_or_default(),
+                    );
+                    let amounts = field(p, "amounts").unwrap_or_default();
+                    row.extend(
+                        year_array("amounts", &amounts, years.len())
+                            .unwrap_or_else(|| vec![amounts; 1]),
+                    );
+                    row
+                })
+                .collect();
+            tables.push(InputTable {
+                caption: if grouped {
+                    "Investment lines by group".into()
+                } else {
+                    caption
+                },
+                columns,
+                rows,
+            });
+            continue;
+        }
+        // A family of lines' groups (investment[i].group and total_label) is shown with its lines.
+        if records
+            .iter()
+            .any(|r| r.0.starts_with(&format!("{family}.")))
+        {
+            continue;
+        }
+        let mut cols: Vec<String> = Vec::new();
+        let mut cells: Vec<Vec<(String, String)>> = Vec::new();
+        for p in &prefixes {
+            let fields: Vec<(String, String)> = mine
+                .iter()
+                .filter(|r| r.1 == *p)
+                .map(|r| (r.2.clone(), r.3.clone()))
+                .collect();
+            let fields = distributions(fields);
+            // One column per top-level field; nested fields joined in one cell.
+            let mut row: Vec<(String, String)> = Vec::new();
+            for (f, v) in fields {
+                let (top, rest) = f.split_once('.').unwrap_or((f.as_str(), ""));
+                let text = if rest.is_empty() {
+                    input_value(&f, &v)
+                } else {
+                    format!(
+                        "{}: {}",
+                        path_label(&rest.split('.').collect::<Vec<_>>()),
+                        input_value(&f, &v)
+                    )
+                };
+                if !cols.contains(&top.to_string()) {
+                    cols.push(top.to_string());
+                }
+                match row.iter_mut().find(|(c, _)| c == top) {
+                    Some(cell) => {
+                        cell.1.push_str("; ");
+                        cell.1.push_str(&text);
+                    }
+                    None => row.push((top.to_string(), text)),
+                }
+            }
+            cells.push(row);
+        }
+        // Who the record is first: its id or name.
+        for first in ["name", "id"] {
+            if let Some(i) = cols.iter().position(|c| c == first) {
+                let c = cols.remove(i);
+                cols.insert(0, c);
+            }
+        }
+        tables.push(InputTable {
+            caption,
+            columns: cols.iter().map(|c| segment_label(c)).collect(),
+            rows: cells
+                .iter()
+                .map(|row| {
+                    cols.iter()
+                        .map(|c| {
+                            row.iter()
+                                .find(|(k, _)| k == c)
+                                .map(|(_, v)| v.clone())
+                                .unwrap_or_else(|| "–".into())
+                        })
+                        .collect()
+                })
+                .collect(),
+        });
+    }
+    tables
+}

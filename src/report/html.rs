@@ -3,18 +3,33 @@
 //! partnership's page with its tables and contributions chart.
 
 use super::charts;
-use super::data::{DETERMINISTIC, ReportData};
+use super::data::{DETERMINISTIC, InputGroup, ReportData, grouped_inputs};
 use super::partnership::Report as PartnershipReport;
 use super::table::{RowKind, Table, Unit, format_value};
 
+/// Screen and print styles. In print (A4, 20 mm margins: 170 mm of text width)
+/// every section starts a page, tables, rows and figures are not split, the
+/// contents list loses its link colours, and every chart fills the 170 mm its
+/// text is sized for (see [`charts::min_font_size`]).
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Arial,sans-serif;color:#212529;max-width:1100px;margin:2rem auto;padding:0 1rem;line-height:1.4}\
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:2px solid #005ea5;padding-bottom:.2rem}\
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:2px solid #005ea5;padding-bottom:.2rem}h3{font-size:1.05rem;margin:1.4rem 0 .3rem}\
 .meta{color:#555;font-size:.9rem}table{border-collapse:collapse;margin:.6rem 0;font-size:.85rem;font-variant-numeric:tabular-nums}\
+caption{text-align:left;font-weight:600;padding:.2rem 0}\
 th,td{padding:.18rem .55rem;border-bottom:1px solid #e3e3e3}th{background:#f2f5f8;text-align:right}th:first-child{text-align:left}\
 td.num{text-align:right;white-space:nowrap}tr.heading td{font-weight:600;background:#fafafa}tr.subtotal td{font-weight:600}\
 tr.total td{font-weight:700;border-top:2px solid #333}td.indent{padding-left:1.4rem}p.note{font-weight:600;margin:.3rem 0}\
-figure{margin:1rem 0}figure svg{max-width:100%;height:auto}.callout{background:#eef6fb;border-left:4px solid #005ea5;padding:.6rem 1rem;font-size:1.05rem}\
-.warning{background:#fdf0ef;border-left:6px solid #c82828;padding:.6rem 1rem;font-size:1.1rem;font-weight:700}";
+table.inputs th{text-align:left}table.inputs td{vertical-align:top}\
+figure{margin:1rem 0}figure svg{width:100%;max-width:760px;height:auto;display:block}.callout{background:#eef6fb;border-left:4px solid #005ea5;padding:.6rem 1rem;font-size:1.05rem}\
+.warning{background:#fdf0ef;border-left:6px solid #c82828;padding:.6rem 1rem;font-size:1.1rem;font-weight:700}\
+nav.contents{border:1px solid #d0d7de;padding:.4rem 1rem;margin:1rem 0}nav.contents p{font-weight:700;margin:.3rem 0}nav.contents ol{margin:.2rem 0 .4rem;padding-left:1.4rem}nav.contents ol ol{list-style:lower-alpha}\
+@page{size:A4;margin:20mm}\
+@media print{body{max-width:none;margin:0;padding:0;font-size:10.5pt}\
+section{break-before:page;page-break-before:always}\
+table,figure,tr,.callout,.warning,nav.contents{break-inside:avoid;page-break-inside:avoid}\
+thead{display:table-header-group}h2,h3,caption{break-after:avoid;page-break-after:avoid}\
+table{font-size:9.5pt}figure svg{width:100%;max-width:none}\
+a{color:inherit;text-decoration:none}.no-print{display:none}\
+.callout,.warning,th,tr.heading td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -138,18 +153,21 @@ pub fn render(d: &ReportData) -> String {
             esc(&npv.basis)
         ));
     }
+    let mut sections = Sections::default();
     for id in ["table1", "table3"] {
         if let Some(t) = d.table(id) {
-            body.push_str(&format!("<h2>{}</h2>{}", esc(&t.title), table(t)));
+            sections.push(&format!("sec-{id}"), &t.title, table(t));
         }
     }
-    body.push_str("<h2>Children in care</h2>");
-    body.push_str(&figure(
-        charts::lac_fan("Children in care at 31 March", &d.years, &d.lac),
-        "Fan chart of children in care by year",
-    ));
+    sections.push(
+        "sec-children-in-care",
+        "Children in care",
+        figure(
+            charts::lac_fan("Children in care at 31 March", &d.years, &d.lac),
+            "Fan chart of children in care by year",
+        ),
+    );
     if let Some(net) = &d.net {
-        body.push_str("<h2>Net position and break-even</h2>");
         let title = if net.statistic.is_empty() {
             "MTFS impact and cumulative net position".to_string()
         } else {
@@ -158,17 +176,20 @@ pub fn render(d: &ReportData) -> String {
                 net.statistic
             )
         };
-        body.push_str(&figure(
-            charts::net_position(&title, &d.years, net),
-            if net.break_even_probability.is_empty() {
-                "Net position by year"
-            } else {
-                "Net position by year with the probability of a sustained break-even"
-            },
-        ));
+        sections.push(
+            "sec-net-position",
+            "Net position and break-even",
+            figure(
+                charts::net_position(&title, &d.years, net),
+                if net.break_even_probability.is_empty() {
+                    "Net position by year"
+                } else {
+                    "Net position by year with the probability of a sustained break-even"
+                },
+            ),
+        );
     }
-    body.push_str("<h2>Placement mix (deterministic (paper) model)</h2>");
-    body.push_str(&figure(
+    let mut mix = figure(
         charts::stacked(
             "Children by placement type at 31 March",
             "Children, deterministic (paper) model",
@@ -177,8 +198,8 @@ pub fn render(d: &ReportData) -> String {
             1.0,
         ),
         "Stacked bars of children by placement type",
-    ));
-    body.push_str(&figure(
+    );
+    mix.push_str(&figure(
         charts::stacked(
             "Annual cost of placements at 31 March",
             "£m a year, deterministic (paper) model",
@@ -188,38 +209,57 @@ pub fn render(d: &ReportData) -> String {
         ),
         "Stacked bars of placement cost by type",
     ));
+    sections.push(
+        "sec-placement-mix",
+        "Placement mix (deterministic (paper) model)",
+        mix,
+    );
     if let Some(t) = &d.tornado {
-        body.push_str("<h2>Sensitivity: tornado and switching values</h2>");
-        body.push_str(&figure(
+        let mut h = figure(
             charts::tornado("What moves the net position most", t),
             "Tornado chart of assumptions",
-        ));
-        body.push_str(&tornado_table(t));
+        );
+        h.push_str(&tornado_table(t));
+        sections.push(
+            "sec-tornado",
+            "Sensitivity: tornado and switching values",
+            h,
+        );
     }
     if let Some(t) = &d.engine_tornado {
-        body.push_str("<h2>Sensitivity of the engine to the ranges in the scenario</h2><p class=\"meta\">Each range swung alone on the engine's expected-value model, the other ranged assumptions at their means.</p>");
-        body.push_str(&figure(
+        let mut h = String::from(
+            "<p class=\"meta\">Each range swung alone on the engine's expected-value model, the other ranged assumptions at their means.</p>",
+        );
+        h.push_str(&figure(
             charts::tornado("Ranges in the scenario: effect on the net position", t),
             "Tornado chart of the scenario's ranges",
         ));
-        body.push_str(&tornado_table(t));
+        h.push_str(&tornado_table(t));
+        sections.push(
+            "sec-engine-tornado",
+            "Sensitivity of the engine to the ranges in the scenario",
+            h,
+        );
     }
     for t in d
         .tables
         .iter()
         .filter(|t| t.id != "table1" && t.id != "table3")
     {
-        body.push_str(&format!("<h2>{}</h2>{}", esc(&t.title), table(t)));
+        sections.push(&format!("sec-{}", t.id), &t.title, table(t));
     }
-    body.push_str("<h2>Scenario inputs</h2><table><thead><tr><th>field</th><th>value</th></tr></thead><tbody>");
-    for (k, v) in &d.inputs {
-        body.push_str(&format!(
-            "<tr><td><code>{}</code></td><td>{}</td></tr>",
-            esc(k),
-            esc(v)
-        ));
-    }
-    body.push_str("</tbody></table>");
+    let groups = grouped_inputs(&d.inputs, &d.years);
+    sections.push_with(
+        "sec-inputs",
+        "Scenario inputs",
+        inputs_html(&groups),
+        groups
+            .iter()
+            .map(|g| (g.id.clone(), g.title.clone()))
+            .collect(),
+    );
+    body.push_str(&sections.contents());
+    body.push_str(&sections.body);
     page(&format!("{} — {}", d.authority, d.heading()), &body)
 }
 
@@ -255,14 +295,20 @@ pub fn partnership(r: &PartnershipReport) -> String {
     if let Some(source) = &r.source {
         body.push_str(&format!("<p class=\"meta\">Source: {}.</p>", esc(source)));
     }
-    body.push_str("<h2>Contributions by partner</h2>");
-    body.push_str(&figure(
-        super::partnership::contributions_svg(r),
-        "Line chart of each partner's contribution by year",
-    ));
+    let mut sections = Sections::default();
+    sections.push(
+        "sec-contributions",
+        "Contributions by partner",
+        figure(
+            super::partnership::contributions_svg(r),
+            "Line chart of each partner's contribution by year",
+        ),
+    );
     for t in &r.tables {
-        body.push_str(&format!("<h2>{}</h2>{}", esc(&t.title), table(t)));
+        sections.push(&format!("sec-{}", t.id), &t.title, table(t));
     }
+    body.push_str(&sections.contents());
+    body.push_str(&sections.body);
     page(&r.title, &body)
 }
 
@@ -284,5 +330,98 @@ fn tornado_table(t: &super::data::TornadoData) -> String {
         ));
     }
     h.push_str("</tbody></table><p class=\"meta\">Switching value: the value at which the plan no longer breaks even within the horizon (HM Treasury Green Book), found by bisection on the deterministic model.</p>");
+    h
+}
+
+/// A contents entry: anchor, title, and its sub-entries' (anchor, title).
+type Entry = (String, String, Vec<(String, String)>);
+
+/// The page's sections, each starting a printed page, and the contents list that links to them.
+#[derive(Default)]
+struct Sections {
+    /// (anchor, title, sub-entries) in order.
+    entries: Vec<Entry>,
+    body: String,
+}
+
+impl Sections {
+    fn push(&mut self, id: &str, title: &str, html: String) {
+        self.push_with(id, title, html, Vec::new());
+    }
+
+    fn push_with(&mut self, id: &str, title: &str, html: String, subs: Vec<(String, String)>) {
+        self.body.push_str(&format!(
+            "<section id=\"{}\"><h2>{}</h2>{html}</section>",
+            esc(id),
+            esc(title)
+        ));
+        self.entries.push((id.into(), title.into(), subs));
+    }
+
+    /// The contents list: a link to every section (and to the input groups).
+    fn contents(&self) -> String {
+        let mut h = String::from(
+            "<nav class=\"contents\" id=\"contents\" aria-label=\"Contents\"><p>Contents</p><ol>",
+        );
+        for (id, title, subs) in &self.entries {
+            h.push_str(&format!("<li><a href=\"#{}\">{}</a>", esc(id), esc(title)));
+            if !subs.is_empty() {
+                h.push_str("<ol>");
+                for (sid, stitle) in subs {
+                    h.push_str(&format!(
+                        "<li><a href=\"#{}\">{}</a></li>",
+                        esc(sid),
+                        esc(stitle)
+                    ));
+                }
+                h.push_str("</ol>");
+            }
+            h.push_str("</li>");
+        }
+        h.push_str("</ol></nav>");
+        h
+    }
+}
+
+/// The scenario's inputs as labelled tables, group by group.
+fn inputs_html(groups: &[InputGroup]) -> String {
+    let mut h = String::from(
+        "<p class=\"meta\">The scenario's assumptions, grouped as the paper groups them. The field names as typed in the scenario file are in <code>report.json</code> and on the Inputs sheet of <code>report.xlsx</code>.</p>",
+    );
+    for g in groups {
+        h.push_str(&format!(
+            "<div class=\"input-group\" id=\"{}\"><h3>{}</h3>",
+            esc(&g.id),
+            esc(&g.title)
+        ));
+        for t in &g.tables {
+            h.push_str(&format!(
+                "<table class=\"inputs\"><caption>{}</caption><thead><tr>",
+                esc(&t.caption)
+            ));
+            for c in &t.columns {
+                h.push_str(&format!("<th>{}</th>", esc(c)));
+            }
+            h.push_str("</tr></thead><tbody>");
+            for row in &t.rows {
+                h.push_str("<tr>");
+                for (i, cell) in row.iter().enumerate() {
+                    let numeric = i > 0
+                        && !cell.is_empty()
+                        && cell
+                            .chars()
+                            .all(|c| c.is_ascii_digit() || ",.-–%£ ".contains(c));
+                    h.push_str(&if numeric {
+                        format!("<td class=\"num\">{}</td>", esc(cell))
+                    } else {
+                        format!("<td>{}</td>", esc(cell))
+                    });
+                }
+                h.push_str("</tr>");
+            }
+            h.push_str("</tbody></table>");
+        }
+        h.push_str("</div>");
+    }
     h
 }

@@ -3,10 +3,69 @@
 //! and of the net position; and a sheet of the scenario's inputs. A partnership's
 //! workbook has its tables, a line chart of contributions by partner and an "About" sheet.
 
+use super::charts::{self, Dash, LineStyle, Marker, Role};
 use super::data::{DETERMINISTIC, ReportData, Series};
 use super::partnership::Report as PartnershipReport;
 use super::table::{RowKind, Table, Unit};
-use rust_xlsxwriter::{Chart, ChartType, Format, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartFont, ChartFormat, ChartLegendPosition, ChartLine, ChartLineDashType, ChartMarker,
+    ChartMarkerType, ChartType, Format, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+/// A series drawn as the SVG charts draw the same role: colour, dash and marker.
+fn styled(series: &mut rust_xlsxwriter::ChartSeries, s: LineStyle) {
+    let dash = match s.dash {
+        Dash::Solid => ChartLineDashType::Solid,
+        Dash::Dash => ChartLineDashType::Dash,
+        Dash::Dot => ChartLineDashType::RoundDot,
+        Dash::LongDash => ChartLineDashType::LongDash,
+        Dash::ShortDash => ChartLineDashType::SquareDot,
+    };
+    let colour = charts::hex(s.colour);
+    series.set_format(
+        ChartFormat::new().set_line(
+            ChartLine::new()
+                .set_color(colour.as_str())
+                .set_width(s.width as f64 * 0.75)
+                .set_dash_type(dash),
+        ),
+    );
+    let mut marker = ChartMarker::new();
+    match s.marker {
+        Marker::None => marker.set_none(),
+        m => marker
+            .set_type(match m {
+                Marker::Circle => ChartMarkerType::Circle,
+                Marker::Triangle => ChartMarkerType::Triangle,
+                Marker::Square => ChartMarkerType::Square,
+                Marker::Diamond => ChartMarkerType::Diamond,
+                _ => ChartMarkerType::X,
+            })
+            .set_size(7)
+            .set_format(
+                ChartFormat::new()
+                    .set_solid_fill(
+                        rust_xlsxwriter::ChartSolidFill::new().set_color(colour.as_str()),
+                    )
+                    .set_line(ChartLine::new().set_color(colour.as_str())),
+            ),
+    };
+    series.set_marker(&marker);
+}
+
+/// Print-legible chart furniture: 11 pt axis text and legend, the legend below
+/// the plot area, and a size that fills an A4 page's width.
+fn print_ready(chart: &mut Chart) {
+    let mut text = ChartFont::new();
+    text.set_size(11);
+    chart.x_axis().set_font(&text).set_name_font(&text);
+    chart.y_axis().set_font(&text).set_name_font(&text);
+    chart
+        .legend()
+        .set_position(ChartLegendPosition::Bottom)
+        .set_font(&text);
+    chart.set_width(860).set_height(480);
+}
 
 fn number_format(unit: Unit) -> &'static str {
     match unit {
@@ -200,6 +259,16 @@ fn write_summary(ws: &mut Worksheet, d: &ReportData) -> Result<(), XlsxError> {
     Ok(())
 }
 
+/// The yearly MTFS impact's line: the colour of the SVG chart's saving bars.
+fn impact_style() -> LineStyle {
+    LineStyle {
+        colour: charts::okabe_ito::BLUISH_GREEN,
+        width: 2,
+        dash: Dash::ShortDash,
+        marker: Marker::Square,
+    }
+}
+
 /// Renders the workbook.
 pub fn render(d: &ReportData) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
@@ -292,12 +361,16 @@ pub fn render(d: &ReportData) -> Result<Vec<u8>, XlsxError> {
     lac.title().set_name("Children in care at 31 March");
     lac.x_axis().set_name("Financial year");
     lac.y_axis().set_name("Children");
-    for (r, name) in &lac_rows {
-        lac.add_series()
+    let roles = charts::roles(&d.lac.lines);
+    for ((r, name), role) in lac_rows.iter().zip(roles) {
+        let series = lac
+            .add_series()
             .set_name(name.as_str())
             .set_categories(("Chart data", 0, 1, 0, n))
             .set_values(("Chart data", *r, 1, *r, n));
+        styled(series, charts::style(role));
     }
+    print_ready(&mut lac);
     let mut net_chart = Chart::new(ChartType::Line);
     net_chart.title().set_name(&match d.net.as_ref() {
         Some(net) if !net.statistic.is_empty() => {
@@ -308,17 +381,37 @@ pub fn render(d: &ReportData) -> Result<Vec<u8>, XlsxError> {
     net_chart.x_axis().set_name("Financial year");
     net_chart.y_axis().set_name("£'000s (negative = saving)");
     for (r, name) in &net_rows {
-        net_chart
+        // The same looks as the SVG chart: the yearly impact in the bars' green,
+        // the cumulative line as its statistic, the deterministic impact as the plan.
+        let look = if name.starts_with(DETERMINISTIC) && !name.contains("cumulative") {
+            if d.net
+                .as_ref()
+                .is_some_and(|n| !n.deterministic_impact.is_empty())
+            {
+                charts::style(Role::Plan)
+            } else {
+                impact_style()
+            }
+        } else if name.contains("cumulative") {
+            charts::role_of(name)
+                .map(charts::style)
+                .unwrap_or(charts::style(Role::Plan))
+        } else {
+            impact_style()
+        };
+        let series = net_chart
             .add_series()
             .set_name(name.as_str())
             .set_categories(("Chart data", 0, 1, 0, n))
             .set_values(("Chart data", *r, 1, *r, n));
+        styled(series, look);
     }
+    print_ready(&mut net_chart);
     let charts = wb.add_worksheet();
     charts.set_name("Charts")?;
     charts.insert_chart(1, 1, &lac)?;
     if !net_rows.is_empty() {
-        charts.insert_chart(18, 1, &net_chart)?;
+        charts.insert_chart(28, 1, &net_chart)?;
     }
 
     for (name, t) in [
@@ -427,12 +520,14 @@ fn contributions_chart(r: &PartnershipReport) -> Chart {
     chart.y_axis().set_name("£'000s");
     for (i, s) in r.contributions.iter().enumerate() {
         let row = i as u32 + 1;
-        chart
+        let series = chart
             .add_series()
             .set_name(s.name.as_str())
             .set_categories(("Chart data", 0, 1, 0, n))
             .set_values(("Chart data", row, 1, row, n));
+        styled(series, charts::style(Role::Nth(i)));
     }
+    print_ready(&mut chart);
     chart
 }
 

@@ -414,10 +414,17 @@ fn sweep_with_paths_reports_break_even_probability_reproducibly() {
     );
     let text = String::from_utf8(one).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].ends_with(",break_even_probability"));
+    let head: Vec<&str> = lines[0].split(',').collect();
+    let col = head
+        .iter()
+        .position(|h| *h == "break_even_probability")
+        .expect("a break_even_probability column");
+    for stat in ["net_position_p50", "final_lac_p5", "npv_p95"] {
+        assert!(head.contains(&stat), "{stat} column");
+    }
     assert_eq!(lines.len(), 4);
     for l in &lines[1..] {
-        let p: f64 = l.rsplit(',').next().unwrap().parse().unwrap();
+        let p: f64 = l.split(',').nth(col).unwrap().parse().unwrap();
         assert!((0.0..=1.0).contains(&p));
         assert!(
             (p * 30.0 - (p * 30.0).round()).abs() < 1e-4,
@@ -721,5 +728,304 @@ fn the_break_even_warning_is_shown_in_html_and_xlsx() {
     assert!(
         summary.iter().take(12).any(|r| r[0] == warning),
         "warning near the top of the Summary sheet: {summary:?}"
+    );
+}
+
+/// Every `<svg>` in a text, with its width in user units (from its viewBox).
+fn svgs(text: &str) -> Vec<(f64, &str)> {
+    text.split("<svg")
+        .skip(1)
+        .map(|s| {
+            let s = &s[..s.find("</svg>").expect("closed svg")];
+            let vb = &s[s.find("viewBox=\"").expect("viewBox") + 9..];
+            let width: f64 = vb[..vb.find('"').unwrap()]
+                .split_whitespace()
+                .nth(2)
+                .unwrap()
+                .parse()
+                .unwrap();
+            (width, s)
+        })
+        .collect()
+}
+
+/// Every font-size attribute of an SVG.
+fn font_sizes(svg: &str) -> Vec<f64> {
+    svg.split("font-size=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].parse().unwrap())
+        .collect()
+}
+
+/// Text at least 11 pt when a chart `width` units wide is printed across the
+/// 170 mm text width of A4 with 20 mm margins: 11 pt = 11 × 25.4 / 72 mm, one
+/// unit prints at 170 / width mm.
+fn assert_prints_at_11pt(svg: &str, width: f64, what: &str) {
+    let min = 11.0 * 25.4 / 72.0 * width / 170.0;
+    assert!(
+        (lacsim::report::charts::min_font_size(width as u32) - min).abs() < 1e-9,
+        "the library's minimum is the same arithmetic"
+    );
+    let sizes = font_sizes(svg);
+    assert!(sizes.len() >= 8, "{what}: too few texts ({})", sizes.len());
+    for s in sizes {
+        assert!(
+            s + 1e-6 >= min,
+            "{what}: font-size {s} prints below 11 pt (needs {min:.2} at width {width})"
+        );
+    }
+}
+
+#[test]
+fn chart_text_prints_at_eleven_points_or_more_at_a4_width() {
+    let d = tempfile::tempdir().unwrap();
+    let mc = d.path().join("mc");
+    lacsim()
+        .args(["run", "--paths", "30", "--seed", "3", "--quiet", "--out"])
+        .arg(&mc)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(mc.join("report.html")).unwrap();
+    // Printed, each chart fills the 170 mm text width its fonts are sized for.
+    assert!(
+        html.contains("@page{size:A4;margin:20mm}"),
+        "A4 page, 20 mm margins"
+    );
+    assert!(html.contains("figure svg{width:100%;max-width:none}"));
+    let charts = svgs(&html);
+    assert_eq!(charts.len(), 4);
+    for (i, (width, svg)) in charts.iter().enumerate() {
+        assert_prints_at_11pt(svg, *width, &format!("report.html chart {i}"));
+    }
+    // The heatmap (with its colour bar) and the one-way sweep, written as files.
+    for (name, vary) in [
+        (
+            "two",
+            vec![
+                "plan.first_year_share=0:1:0.5",
+                "unit_costs.ifa=30000:50000:10000",
+            ],
+        ),
+        ("one", vec!["unit_costs.ifa=30000:50000:10000"]),
+    ] {
+        let out = d.path().join(name);
+        let mut cmd = lacsim();
+        cmd.args(["sweep", "builtin:staffordshire-2019/investment-plan.toml"]);
+        for v in vary {
+            cmd.args(["--vary", v]);
+        }
+        cmd.args(["--quiet", "--out"]).arg(&out).assert().success();
+        let text = std::fs::read_to_string(out.join("sweep.svg")).unwrap();
+        let (width, svg) = svgs(&text)[0];
+        assert_prints_at_11pt(svg, width, &format!("{name}-way sweep.svg"));
+    }
+    let part = d.path().join("part");
+    lacsim()
+        .arg("partnership")
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("scenarios/bexley-kent-medway/partnership.toml"),
+        )
+        .arg("--out")
+        .arg(&part)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(part.join("contributions.svg")).unwrap();
+    let (width, svg) = svgs(&text)[0];
+    assert_prints_at_11pt(svg, width, "contributions.svg");
+}
+
+#[test]
+fn the_palette_gives_each_scenario_role_one_look_in_every_chart_and_format() {
+    use lacsim::report::charts::{Role, hex, role_of, roles, style};
+    use lacsim::report::data::Series;
+    let line = |name: &str| Series {
+        name: name.into(),
+        values: vec![1.0, 2.0],
+    };
+    // The plan's chart and a do-nothing-at-11% run's chart list the lines in other orders.
+    let plan = roles(&[
+        line("Plan: Deterministic (paper) model"),
+        line("Median (P50) across paths"),
+        line("Do nothing at 3.4%: Deterministic (paper) model"),
+        line("Do nothing at 11%: Deterministic (paper) model"),
+    ]);
+    let do_nothing = roles(&[
+        line("Do nothing at 11%: Deterministic (paper) model"),
+        line("Median (P50) across paths"),
+        line("Do nothing at 3.4%: Deterministic (paper) model"),
+    ]);
+    assert_eq!(style(plan[3]), style(do_nothing[0]), "11% looks the same");
+    assert_eq!(style(plan[2]), style(do_nothing[2]), "3.4% looks the same");
+    assert_eq!(
+        style(plan[1]),
+        style(do_nothing[1]),
+        "the median looks the same"
+    );
+    // Distinct in colour and in dash or marker (so distinct in greyscale too).
+    let looks = [
+        Role::Plan,
+        Role::DoNothingLow,
+        Role::DoNothingHigh,
+        Role::Median,
+        Role::Mean,
+        Role::Comparator,
+    ]
+    .map(style);
+    for (i, a) in looks.iter().enumerate() {
+        for b in &looks[i + 1..] {
+            assert!(a.colour != b.colour || a.dash != b.dash, "{a:?} vs {b:?}");
+            assert!(
+                a.dash != b.dash || a.marker != b.marker,
+                "greyscale: {a:?} vs {b:?}"
+            );
+        }
+    }
+    // Partners: Bexley and Kent are not two blues.
+    let (bexley, kent) = (style(Role::Nth(0)), style(Role::Nth(1)));
+    assert_ne!(hex(bexley.colour), hex(kent.colour));
+    assert_ne!(bexley.dash, kent.dash);
+    assert_eq!(
+        role_of("Comparator (Do nothing): median (P50) across paths"),
+        Some(Role::Comparator)
+    );
+
+    // The same colours in the SVG of two reports and in the XLSX chart.
+    let d = tempfile::tempdir().unwrap();
+    let (plan_out, dn_out) = (d.path().join("plan"), d.path().join("dn"));
+    lacsim()
+        .args(["run", "--quiet", "--out"])
+        .arg(&plan_out)
+        .assert()
+        .success();
+    lacsim()
+        .args([
+            "run",
+            "builtin:staffordshire-2019/do-nothing-11.toml",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&dn_out)
+        .assert()
+        .success();
+    let fan = |dir: &Path| {
+        let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+        svgs(&html)[0].1.to_string()
+    };
+    let (a, b) = (fan(&plan_out), fan(&dn_out));
+    for role in [Role::DoNothingLow, Role::DoNothingHigh] {
+        let stroke = format!("stroke=\"{}\"", hex(style(role).colour));
+        assert!(
+            a.contains(&stroke) && b.contains(&stroke),
+            "{role:?}: {stroke} in both fan charts"
+        );
+    }
+    assert!(a.contains(&format!("stroke=\"{}\"", hex(style(Role::Plan).colour))));
+    let file = std::fs::File::open(plan_out.join("report.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/charts/chart1.xml").unwrap(), &mut xml)
+        .unwrap();
+    for role in [Role::Plan, Role::DoNothingLow, Role::DoNothingHigh] {
+        let val = format!("val=\"{}\"", &hex(style(role).colour)[1..]);
+        assert!(
+            xml.contains(&val),
+            "{role:?} colour {val} in the XLSX chart"
+        );
+    }
+}
+
+#[test]
+fn html_prints_with_contents_sections_and_readable_inputs() {
+    let (_d, out) = run_out();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for want in [
+        "@media print",
+        "section{break-before:page;page-break-before:always}",
+        "break-inside:avoid",
+        "thead{display:table-header-group}",
+    ] {
+        assert!(html.contains(want), "print styles lack {want}");
+    }
+    // The contents list comes before the first section and links to every one.
+    let nav = &html[html.find("<nav class=\"contents\"").expect("contents list")..];
+    let nav = &nav[..nav.find("</nav>").unwrap()];
+    assert!(html.find("<nav").unwrap() < html.find("<section").unwrap());
+    let sections: Vec<&str> = html
+        .split("<section id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert!(sections.len() >= 8, "{sections:?}");
+    for id in &sections {
+        assert!(
+            nav.contains(&format!("href=\"#{id}\"")),
+            "contents lack {id}"
+        );
+    }
+    // The tables keep their ids.
+    for id in ["id=\"table1\"", "id=\"table3\""] {
+        assert!(html.contains(id));
+    }
+
+    // The inputs: grouped, labelled tables, no dotted field names as labels.
+    let inputs = &html[html.find("<h2>Scenario inputs</h2>").unwrap()..];
+    let inputs = &inputs[..inputs.find("</section>").unwrap()];
+    for group in [
+        "Growth",
+        "Opening census",
+        "Unit costs and uplift",
+        "Budget lines",
+        "Investment lines",
+        "Interventions",
+    ] {
+        assert!(
+            inputs.contains(&format!("<h3>{group}</h3>")),
+            "group {group} missing"
+        );
+    }
+    assert!(!inputs.contains("unit_costs.yearly.ifa"));
+    let cells: Vec<&str> = inputs
+        .split("<td")
+        .chain(inputs.split("<th"))
+        .skip(1)
+        .filter_map(|c| {
+            let c = &c[c.find('>')? + 1..];
+            c.find('<').map(|e| &c[..e])
+        })
+        .collect();
+    assert!(cells.len() > 100);
+    for c in &cells {
+        let dotted = c.contains('.')
+            && c.chars()
+                .all(|ch| ch.is_ascii_lowercase() || "._[]0123456789".contains(ch))
+            && c.chars().any(|ch| ch.is_ascii_lowercase());
+        assert!(!dotted, "a dotted key as a label: {c}");
+    }
+    // Unit costs by placement type, labelled as the paper labels them.
+    let row = "<tr><td>Foster Placement - Independent</td><td class=\"num\">39,613</td></tr>";
+    assert!(inputs.contains(row), "IFA unit cost row");
+    assert!(inputs.contains("<td>Family Group Conferencing</td>"));
+    assert!(
+        inputs
+            .contains("Growth in children in care a year (do nothing)</td><td class=\"num\">3.4%")
+    );
+
+    // Optimism bias gets its own group, rates as percentages.
+    let groups = lacsim::report::data::grouped_inputs(
+        &[
+            ("optimism_bias.investment".into(), "0.2".into()),
+            ("optimism_bias.savings".into(), "0.25".into()),
+        ],
+        &["2019/20".into()],
+    );
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].title, "Optimism bias");
+    assert_eq!(
+        groups[0].tables[0].rows,
+        vec![
+            vec!["Uplift of every investment line".to_string(), "20%".into()],
+            vec!["Shortfall of the plan's savings".to_string(), "25%".into()],
+        ]
     );
 }
