@@ -52,7 +52,8 @@ impl Files {
     }
 }
 
-/// `report.html`, `report.xlsx`, `report.json` and one CSV per table.
+/// `report.html`, `report.xlsx`, `report.docx`, `report.json`, one CSV per
+/// table, and every chart as SVG and PNG.
 pub fn report_files(files: &mut Files, data: &ReportData) -> anyhow::Result<()> {
     for t in &data.tables {
         files.add(&format!("{}.csv", t.id), csv::wide(t)?);
@@ -63,7 +64,66 @@ pub fn report_files(files: &mut Files, data: &ReportData) -> anyhow::Result<()> 
     );
     files.add("report.html", html::render(data).into_bytes());
     files.add("report.xlsx", xlsx::render(data)?);
+    // Each chart drawn once: as SVG and PNG in the folder, the PNG in the document.
+    let mut pictures = Vec::new();
+    for f in report::figures::all(data) {
+        if let Some((png, width, height)) = rasterise(&f.svg) {
+            files.add(&format!("{}.png", f.id), png.clone());
+            pictures.push(report::docx::Picture {
+                caption: f.caption,
+                png,
+                width,
+                height,
+            });
+        }
+        files.add(&format!("{}.svg", f.id), f.svg.into_bytes());
+    }
+    files.add(
+        "report.docx",
+        report::docx::render(data, &today(), &pictures).map_err(anyhow::Error::msg)?,
+    );
     Ok(())
+}
+
+/// Today's date as a report prints it, e.g. "30 November 2026".
+fn today() -> String {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .strftime("%-d %B %Y")
+        .to_string()
+}
+
+/// Pixels per chart unit: charts are 680 units wide and print 170 mm wide, so
+/// 3 gives about 300 dots an inch.
+const PNG_SCALE: f32 = 3.0;
+
+/// A chart's SVG as PNG at print resolution, with its size in pixels; `None`
+/// if it cannot be drawn. Fonts are the system's (Debian: DejaVu, Liberation),
+/// loaded once.
+pub fn rasterise(svg: &str) -> Option<(Vec<u8>, u32, u32)> {
+    use resvg::{tiny_skia, usvg};
+    static FONTS: std::sync::OnceLock<std::sync::Arc<usvg::fontdb::Database>> =
+        std::sync::OnceLock::new();
+    let fonts = FONTS.get_or_init(|| {
+        let mut db = usvg::fontdb::Database::new();
+        db.load_system_fonts();
+        db.set_sans_serif_family("DejaVu Sans");
+        std::sync::Arc::new(db)
+    });
+    let options = usvg::Options {
+        fontdb: fonts.clone(),
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &options).ok()?;
+    let size = tree.size().to_int_size().scale_by(PNG_SCALE)?;
+    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(PNG_SCALE, PNG_SCALE),
+        &mut pixmap.as_mut(),
+    );
+    Some((pixmap.encode_png().ok()?, size.width(), size.height()))
 }
 
 /// Writes `report.html`, `report.xlsx`, `report.json` and one CSV per table.

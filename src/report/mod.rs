@@ -5,6 +5,8 @@
 pub mod charts;
 pub mod csv;
 pub mod data;
+pub mod docx;
+pub mod figures;
 pub mod html;
 pub mod json;
 pub mod monte_carlo;

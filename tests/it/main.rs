@@ -4,6 +4,7 @@ mod browser;
 mod calibrate_cli;
 mod cli;
 mod common;
+mod docx;
 mod engine;
 mod engine_cli;
 mod finance_ledger;

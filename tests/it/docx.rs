@@ -1,0 +1,70 @@
+//! `report.docx`: the Word appendix holds every table and figure the run has.
+
+use super::common::lacsim;
+use std::io::Read;
+use std::path::Path;
+
+fn document_xml(path: &Path) -> (String, Vec<String>) {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).expect("a docx is a zip");
+    let mut xml = String::new();
+    z.by_name("word/document.xml")
+        .expect("word/document.xml")
+        .read_to_string(&mut xml)
+        .unwrap();
+    let media = (0..z.len())
+        .map(|i| z.by_index(i).unwrap().name().unwrap().to_string())
+        .filter(|n| n.starts_with("word/media/") && n.ends_with(".png"))
+        .collect();
+    (xml, media)
+}
+
+#[test]
+fn the_word_appendix_has_every_table_and_figure_of_the_run() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("mc");
+    lacsim()
+        .args(["run", "--paths", "200", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let (xml, media) = document_xml(&out.join("report.docx"));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let tables = report["tables"].as_array().unwrap();
+    // Every table of the run, by title, as a real Word table.
+    for t in tables {
+        let title = t["title"]
+            .as_str()
+            .unwrap()
+            .replace('&', "&amp;")
+            .replace('\'', "&apos;");
+        assert!(
+            xml.contains(&title) || xml.contains(t["title"].as_str().unwrap()),
+            "table `{title}` missing"
+        );
+    }
+    assert!(xml.matches("<w:tbl>").count() >= tables.len());
+    // Table 3 to the pound and the paper's break-even, and the Monte Carlo NPV.
+    assert!(xml.contains("(3,453)"));
+    assert!(xml.contains("Break-even in 2023/24"));
+    let npv = report["npv"]["mean"].as_f64().unwrap();
+    let shown = lacsim::report::table::format_value(npv, lacsim::report::table::Unit::Thousands);
+    assert!(xml.contains(&shown), "NPV {shown}");
+    // Every chart the folder has is a picture in the document, and also a PNG and an SVG.
+    let pngs: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "png"))
+        .collect();
+    assert!(pngs.len() >= 3, "{} charts", pngs.len());
+    assert_eq!(media.len(), pngs.len());
+    for p in &pngs {
+        let svg = p.path().with_extension("svg");
+        assert!(svg.exists(), "{} has no SVG", p.path().display());
+        let bytes = std::fs::read(p.path()).unwrap();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    }
+    // The assumptions, grouped and labelled as in report.html, and the method note.
+    assert!(xml.contains("Unit costs and uplift"));
+    assert!(xml.contains("Green Book rate of 3.5%"));
+}
