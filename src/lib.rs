@@ -5,6 +5,7 @@
 //! command line, tests and benchmarks all drive the same code.
 
 pub mod age;
+pub mod backtest;
 pub mod calibrate;
 pub mod engine;
 pub mod finance;

@@ -1,5 +1,6 @@
 //! `lacsim backtest`: fit on the returns up to 31 March of one year, forecast each
 //! later 31 March with the Monte Carlo engine, and compare with what happened.
+//! The scoring is the library's ([`lacsim::backtest`]); this parses, calls and renders.
 
 use super::calibrate::{YearArg, fitted_scenario, year_or_date};
 use super::monte_carlo::{self, McArgs};
@@ -7,11 +8,12 @@ use super::output::{self, OutDir};
 use super::run::Format;
 use super::{InputError, returns};
 use clap::Args;
-use lacsim::engine::{Metric, PERCENTILES, Setup, Stat};
+use lacsim::backtest::{self, Backtest, Cell, Scores};
+use lacsim::engine::{PERCENTILES, Setup};
 use lacsim::report::charts;
 use lacsim::report::data::{Band, LacChart, Series};
 use lacsim::ssda903::occupancy;
-use lacsim::{FinancialYear, Placement, calibrate};
+use lacsim::{FinancialYear, calibrate};
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 
@@ -41,23 +43,6 @@ pub struct BacktestArgs {
 }
 
 const DEFAULT_PATHS: u64 = 2_000;
-
-/// One compared cell: a placement type (or all) in a year.
-struct Cell {
-    year: FinancialYear,
-    key: String,
-    actual: f64,
-    stat: Stat,
-}
-
-impl Cell {
-    fn error(&self) -> f64 {
-        self.stat.mean - self.actual
-    }
-    fn inside(&self, lo: usize, hi: usize) -> bool {
-        self.stat.percentiles[lo] <= self.actual && self.actual <= self.stat.percentiles[hi]
-    }
-}
 
 /// Runs the command.
 pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
@@ -100,54 +85,27 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
                 anyhow::anyhow!("the fitted scenario does not validate (a lacsim bug): {e}")
             })?;
     let setup = Setup::single(&loaded.scenario).map_err(|e| InputError(e.to_string()))?;
-    let (_, summary) = monte_carlo::execute(&setup, &a.mc, paths)?;
+    let (mc, _) = monte_carlo::execute(&setup, &a.mc, paths)?;
     let census = occupancy::march31(&data);
-    let years: Vec<FinancialYear> = (1..=horizon as i32).map(|k| fit_to.plus(k)).collect();
-    let mut cells = Vec::new();
-    for (t, y) in years.iter().enumerate() {
-        let c = census
-            .iter()
-            .find(|c| c.year == *y)
-            .ok_or_else(|| InputError(format!("no 31 March census for {y}")))?;
-        let stat = |m: Metric| {
-            summary
-                .get(m)
-                .map(|v| v[t])
-                .ok_or_else(|| anyhow::anyhow!("metric {} missing", m.key()))
-        };
-        cells.push(Cell {
-            year: *y,
-            key: "total".into(),
-            actual: f64::from(c.total()),
-            stat: stat(Metric::Lac)?,
-        });
-        let by = c.by_placement();
-        for p in Placement::ALL {
-            cells.push(Cell {
-                year: *y,
-                key: p.key().into(),
-                actual: f64::from(by[p]),
-                stat: stat(Metric::LacBy(p))?,
-            });
-        }
-    }
+    let bt = backtest::compare(&mc, &census).map_err(|e| InputError(e.to_string()))?;
+    let (years, cells) = (&bt.years, &bt.cells);
+    let overall = &bt.overall;
+    let (in50, in90) = (overall.inside_50, overall.inside_90);
     let n = cells.len() as f64;
-    let in50 = cells.iter().filter(|c| c.inside(2, 4)).count();
-    let in90 = cells.iter().filter(|c| c.inside(0, 6)).count();
-    let doc = json_doc(&years, &cells, paths, a.mc.seed, fit_to, in50, in90);
-    let csv_bytes = csv_doc(&cells)?;
+    let doc = json_doc(&bt, paths, a.mc.seed, fit_to);
+    let csv_bytes = csv_doc(cells)?;
+    let summary_csv = summary_csv(&bt)?;
     if let Some(out) = out {
         out.write("backtest.csv", &csv_bytes)?;
         out.write(
             "backtest.json",
             serde_json::to_string_pretty(&doc)?.as_bytes(),
         )?;
+        out.write("backtest-summary.csv", &summary_csv)?;
         out.write("fitted-scenario.toml", text.as_bytes())?;
         out.write(
             "backtest.svg",
-            chart(&years, &cells)
-                .map_err(anyhow::Error::msg)?
-                .as_bytes(),
+            chart(years, cells).map_err(anyhow::Error::msg)?.as_bytes(),
         )?;
         out.write("rejected.csv", data.report.rejected_csv().as_bytes())?;
         eprintln!("wrote {}", out.finish()?.display());
@@ -177,6 +135,7 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
                 "error %",
                 "in 50%",
                 "in 90%",
+                "CRPS",
             ]
             .map(String::from);
             let rows: Vec<Vec<String>> = cells
@@ -190,17 +149,17 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
                         format!("{:.0}", c.stat.percentiles[0]),
                         format!("{:.0}", c.stat.percentiles[6]),
                         format!("{:+.1}", c.error()),
-                        if c.actual > 0.0 {
-                            format!("{:+.1}%", 100.0 * c.error() / c.actual)
-                        } else {
-                            "-".into()
-                        },
-                        yes(c.inside(2, 4)),
-                        yes(c.inside(0, 6)),
+                        c.percent_error()
+                            .map_or("-".into(), |p| format!("{p:+.1}%")),
+                        yes(c.inside_50()),
+                        yes(c.inside_90()),
+                        format!("{:.2}", c.crps),
                     ]
                 })
                 .collect();
             s.push_str(&lacsim::report::terminal::grid(&head, &rows, 2));
+            s.push_str("\n\nSummary by placement type (errors in children: forecast mean minus actual; percentage error over cells with children; CRPS of the paths' sample, lower is better):\n");
+            s.push_str(&summary_grid(&bt));
             s
         }
     };
@@ -211,23 +170,27 @@ fn yes(b: bool) -> String {
     if b { "yes".into() } else { "no".into() }
 }
 
-fn json_doc(
-    years: &[FinancialYear],
-    cells: &[Cell],
-    paths: u64,
-    seed: u64,
-    fit_to: FinancialYear,
-    in50: usize,
-    in90: usize,
-) -> Value {
-    let keys: Vec<String> = std::iter::once("total".to_string())
-        .chain(Placement::ALL.iter().map(|p| p.key().to_string()))
-        .collect();
+fn scores_json(s: &Scores) -> Value {
+    json!({
+        "cells": s.cells,
+        "bias": s.bias,
+        "mean_absolute_error": s.mean_absolute_error,
+        "mean_absolute_percentage_error": s.mean_absolute_percentage_error,
+        "percentage_cells": s.percentage_cells,
+        "inside_50": s.inside_50,
+        "inside_90": s.inside_90,
+        "coverage_50": s.coverage_50,
+        "coverage_90": s.coverage_90,
+        "crps": s.crps,
+    })
+}
+
+fn json_doc(bt: &Backtest, paths: u64, seed: u64, fit_to: FinancialYear) -> Value {
     let mut forecast = Map::new();
     let mut actual = Map::new();
     let mut error = Map::new();
-    for k in &keys {
-        let mine: Vec<&Cell> = cells.iter().filter(|c| &c.key == k).collect();
+    for k in Backtest::keys() {
+        let mine = bt.row(&k);
         let mut f = Map::new();
         f.insert(
             "mean".into(),
@@ -248,23 +211,34 @@ fn json_doc(
             k.clone(),
             json!(mine.iter().map(|c| c.actual).collect::<Vec<_>>()),
         );
-        error.insert(k.clone(), json!({
-            "absolute": mine.iter().map(|c| c.error()).collect::<Vec<_>>(),
-            "percent": mine.iter().map(|c| if c.actual > 0.0 { Some(100.0 * c.error() / c.actual) } else { None }).collect::<Vec<_>>(),
-            "inside_50": mine.iter().map(|c| c.inside(2, 4)).collect::<Vec<_>>(),
-            "inside_90": mine.iter().map(|c| c.inside(0, 6)).collect::<Vec<_>>(),
-        }));
+        error.insert(
+            k.clone(),
+            json!({
+                "absolute": mine.iter().map(|c| c.error()).collect::<Vec<_>>(),
+                "percent": mine.iter().map(|c| c.percent_error()).collect::<Vec<_>>(),
+                "inside_50": mine.iter().map(|c| c.inside_50()).collect::<Vec<_>>(),
+                "inside_90": mine.iter().map(|c| c.inside_90()).collect::<Vec<_>>(),
+                "crps": mine.iter().map(|c| c.crps).collect::<Vec<_>>(),
+            }),
+        );
     }
+    let by_type: Map<String, Value> = bt
+        .by_type
+        .iter()
+        .map(|(k, s)| (k.clone(), scores_json(s)))
+        .collect();
+    let o = &bt.overall;
     json!({
         "lacsim_version": env!("CARGO_PKG_VERSION"),
         "fit_to": fit_to.label(),
         "paths": paths,
         "seed": seed,
-        "years": years.iter().map(|y| y.label()).collect::<Vec<_>>(),
+        "years": bt.years.iter().map(|y| y.label()).collect::<Vec<_>>(),
         "forecast": forecast,
         "actual": actual,
         "error": error,
-        "coverage": { "cells": cells.len(), "inside_50": in50, "inside_90": in90 },
+        "coverage": { "cells": o.cells, "inside_50": o.inside_50, "inside_90": o.inside_90 },
+        "summary": { "overall": scores_json(o), "by_type": by_type },
     })
 }
 
@@ -286,6 +260,7 @@ fn csv_doc(cells: &[Cell]) -> anyhow::Result<Vec<u8>> {
         "error_pct",
         "inside_50",
         "inside_90",
+        "crps",
     ])?;
     for c in cells {
         let mut r = vec![
@@ -296,16 +271,101 @@ fn csv_doc(cells: &[Cell]) -> anyhow::Result<Vec<u8>> {
         ];
         r.extend(c.stat.percentiles.iter().map(|v| format!("{v:.3}")));
         r.push(format!("{:.3}", c.error()));
-        r.push(if c.actual > 0.0 {
-            format!("{:.3}", 100.0 * c.error() / c.actual)
-        } else {
-            String::new()
-        });
-        r.push(c.inside(2, 4).to_string());
-        r.push(c.inside(0, 6).to_string());
+        r.push(
+            c.percent_error()
+                .map_or(String::new(), |p| format!("{p:.3}")),
+        );
+        r.push(c.inside_50().to_string());
+        r.push(c.inside_90().to_string());
+        r.push(format!("{:.3}", c.crps));
         w.write_record(&r)?;
     }
     w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// The summary rows: each placement type (and the total), then every cell together.
+fn summary_rows(bt: &Backtest) -> Vec<(String, &Scores)> {
+    bt.by_type
+        .iter()
+        .map(|(k, s)| (k.clone(), s))
+        .chain(std::iter::once(("all cells".to_string(), &bt.overall)))
+        .collect()
+}
+
+fn summary_csv(bt: &Backtest) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "placement",
+        "cells",
+        "bias",
+        "mean_absolute_error",
+        "mean_absolute_percentage_error",
+        "percentage_cells",
+        "inside_50",
+        "inside_90",
+        "coverage_50",
+        "coverage_90",
+        "crps",
+    ])?;
+    for (k, s) in summary_rows(bt) {
+        w.write_record([
+            if k == "all cells" {
+                "all".to_string()
+            } else {
+                k
+            },
+            s.cells.to_string(),
+            format!("{:.3}", s.bias),
+            format!("{:.3}", s.mean_absolute_error),
+            s.mean_absolute_percentage_error
+                .map_or(String::new(), |p| format!("{p:.3}")),
+            s.percentage_cells.to_string(),
+            s.inside_50.to_string(),
+            s.inside_90.to_string(),
+            format!("{:.4}", s.coverage_50),
+            format!("{:.4}", s.coverage_90),
+            format!("{:.3}", s.crps),
+        ])?;
+    }
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn summary_grid(bt: &Backtest) -> String {
+    let head = [
+        "placement",
+        "cells",
+        "bias",
+        "mean abs. error",
+        "mean abs. % error",
+        "in 50%",
+        "in 90%",
+        "CRPS",
+    ]
+    .map(String::from);
+    let pct = |k: usize, n: usize| {
+        if n == 0 {
+            "-".to_string()
+        } else {
+            format!("{k} ({:.0}%)", 100.0 * k as f64 / n as f64)
+        }
+    };
+    let rows: Vec<Vec<String>> = summary_rows(bt)
+        .into_iter()
+        .map(|(k, s)| {
+            vec![
+                k,
+                s.cells.to_string(),
+                format!("{:+.1}", s.bias),
+                format!("{:.1}", s.mean_absolute_error),
+                s.mean_absolute_percentage_error
+                    .map_or("-".into(), |p| format!("{p:.1}%")),
+                pct(s.inside_50, s.cells),
+                pct(s.inside_90, s.cells),
+                format!("{:.2}", s.crps),
+            ]
+        })
+        .collect();
+    lacsim::report::terminal::grid(&head, &rows, 1)
 }
 
 fn chart(years: &[FinancialYear], cells: &[Cell]) -> Result<String, String> {

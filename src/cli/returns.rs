@@ -105,13 +105,20 @@ fn is_zip(path: &Path) -> bool {
 
 fn unzip(path: &Path) -> anyhow::Result<Vec<Source>> {
     let shown = path.display().to_string();
-    let bad = |e: &dyn std::fmt::Display| {
-        InputError(format!(
-            "{shown}: not a readable zip file ({e}); give a folder of SSDA903 CSV files or a zip of one"
-        ))
-    };
-    let f = File::open(path).map_err(|e| bad(&e))?;
-    let mut z = zip::ZipArchive::new(BufReader::new(f)).map_err(|e| bad(&e))?;
+    let f = File::open(path).map_err(|e| bad_zip(&shown, &e))?;
+    unzip_from(&shown, BufReader::new(f))
+}
+
+fn bad_zip(shown: &str, e: &dyn std::fmt::Display) -> InputError {
+    InputError(format!(
+        "{shown}: not a readable zip file ({e}); give a folder of SSDA903 CSV files or a zip of one"
+    ))
+}
+
+/// The CSV files inside a zip, read into memory, named `shown:path/in/zip`.
+fn unzip_from<R: Read + std::io::Seek>(shown: &str, reader: R) -> anyhow::Result<Vec<Source>> {
+    let bad = |e: &dyn std::fmt::Display| bad_zip(shown, e);
+    let mut z = zip::ZipArchive::new(reader).map_err(|e| bad(&e))?;
     let mut out = Vec::new();
     for i in 0..z.len() {
         let mut entry = z.by_index(i).map_err(|e| bad(&e))?;
@@ -176,6 +183,36 @@ pub fn load(
     years: Option<(FinancialYear, FinancialYear)>,
 ) -> anyhow::Result<Ssda903Data> {
     let files = find(path)?;
+    load_sources(
+        &path.display().to_string(),
+        files,
+        strict,
+        years,
+        &mut |line| eprintln!("{line}"),
+    )
+}
+
+/// Reads a zip of returns held in memory (an upload), saying what was read
+/// through `say` instead of printing it: returns are personal data, and only
+/// counts and file names are said.
+pub fn load_zip_bytes(
+    name: &str,
+    bytes: &[u8],
+    strict: bool,
+    say: &mut dyn FnMut(String),
+) -> anyhow::Result<Ssda903Data> {
+    let mut files = unzip_from(name, std::io::Cursor::new(bytes))?;
+    files.sort_by(|a, b| (a.year, &a.rel).cmp(&(b.year, &b.rel)));
+    load_sources(name, files, strict, None, say)
+}
+
+fn load_sources(
+    shown_root: &str,
+    files: Vec<Source>,
+    strict: bool,
+    years: Option<(FinancialYear, FinancialYear)>,
+    say: &mut dyn FnMut(String),
+) -> anyhow::Result<Ssda903Data> {
     let mut loader = Loader::new(Options { strict, years });
     let (mut headers, mut episodes, mut uasc) = (0, 0, 0);
     let mut skipped = Vec::new();
@@ -212,8 +249,7 @@ pub fn load(
     }
     if headers == 0 || episodes == 0 {
         return Err(InputError(format!(
-            "{}: needs SSDA903 header and episodes CSV files (told apart by name, e.g. header_2019-20.csv or 2020/episodes.csv, or by their columns); found {headers} header and {episodes} episodes files",
-            path.display(),
+            "{shown_root}: needs SSDA903 header and episodes CSV files (told apart by name, e.g. header_2019-20.csv or 2020/episodes.csv, or by their columns); found {headers} header and {episodes} episodes files",
         ))
         .into());
     }
@@ -226,19 +262,19 @@ pub fn load(
             );
         }
     }
-    eprintln!("{said}");
+    say(said);
     if !dated.is_empty() {
-        eprintln!(
+        say(format!(
             "  no year in the name, dated by their episodes: {}",
             dated.join(", ")
-        );
+        ));
     }
     if !skipped.is_empty() {
-        eprintln!("  not used: {}", skipped.join(", "));
+        say(format!("  not used: {}", skipped.join(", ")));
     }
     let data = loader.finish().map_err(|e| InputError(e.to_string()))?;
     let r = &data.report;
-    eprintln!(
+    say(format!(
         "read {} header rows ({} used, {} rejected, {} duplicates) and {} episode rows ({} used, {} rejected, {} duplicates, {} short breaks excluded)",
         r.header.read,
         r.header.used,
@@ -249,31 +285,31 @@ pub fn load(
         r.episodes.rejected,
         r.episodes.duplicates,
         r.episodes.short_breaks
-    );
+    ));
     if r.uasc_table_files > 0 {
-        eprintln!(
+        say(format!(
             "read {} UASC rows ({} used, {} rejected)",
             r.uasc.read, r.uasc.used, r.uasc.rejected
-        );
+        ));
     }
     for rej in r.rejections.iter().take(10) {
-        eprintln!(
+        say(format!(
             "  rejected {}:{} {} = {:?}: {}",
             rej.file,
             rej.line,
             rej.column,
             rej.value,
             rej.why()
-        );
+        ));
     }
     if r.rejections.len() > 10 {
-        eprintln!(
+        say(format!(
             "  ... and {} more (all listed in rejected.csv)",
             r.rejections.len() - 10
-        );
+        ));
     }
     if let Some(w) = rejection_warning(r) {
-        eprintln!("{w}");
+        say(w);
     }
     Ok(data)
 }

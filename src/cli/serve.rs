@@ -40,6 +40,8 @@ pub const MAX_SERVE_PATHS: u64 = 200_000;
 pub const MAX_JOBS: usize = 4;
 /// Largest request body, bytes.
 pub const MAX_BODY: usize = 1 << 20;
+/// Largest upload of SSDA903 returns (a zip), bytes.
+pub const MAX_RETURNS: usize = 64 << 20;
 
 /// Arguments of `lacsim serve`.
 #[derive(Debug, Args)]
@@ -105,6 +107,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/compare", post(start_compare))
         .route("/api/sweep", post(run_sweep))
         .route("/api/tornado", post(run_tornado))
+        .route(
+            "/api/calibrate",
+            post(calibrate_upload).layer(DefaultBodyLimit::max(MAX_RETURNS)),
+        )
         .route(
             "/api/mc/{id}",
             get(poll_monte_carlo).delete(cancel_monte_carlo),
@@ -869,6 +875,118 @@ async fn cancel_monte_carlo(State(app): State<Arc<App>>, UrlPath(id): UrlPath<u6
     }
 }
 
+/// How to fit an uploaded zip of returns.
+#[derive(Debug, Deserialize)]
+pub struct CalibrateQuery {
+    /// Council name for the written scenario.
+    #[serde(default = "default_authority")]
+    authority: String,
+    /// First collection year fitted (any form `lacsim calibrate --from` takes).
+    from: Option<String>,
+    /// Last collection year fitted.
+    to: Option<String>,
+    /// Years forecast.
+    #[serde(default = "default_horizon")]
+    horizon: usize,
+    /// The token, when the server needs one (checked by the guard).
+    #[allow(dead_code)]
+    token: Option<String>,
+}
+
+fn default_authority() -> String {
+    "Calibrated authority".into()
+}
+
+fn default_horizon() -> usize {
+    5
+}
+
+/// `lacsim calibrate` on a zip of returns uploaded as the request body. The
+/// returns are personal data: they stay in this request's memory, are never
+/// written to disk or logged, and are dropped when the answer is sent.
+async fn calibrate_upload(
+    axum::extract::Query(q): axum::extract::Query<CalibrateQuery>,
+    body: axum::body::Bytes,
+) -> Response {
+    if q.horizon == 0 || q.horizon > 50 {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("horizon: must be between 1 and 50 years, got {}", q.horizon),
+        );
+    }
+    let year = |v: &Option<String>, flag: &str| -> Result<Option<FinancialYearArg>, Response> {
+        v.as_deref()
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| {
+                super::calibrate::year_or_date(t)
+                    .map_err(|e| refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("{flag}: {e}")))
+            })
+            .transpose()
+    };
+    let (from, to) = match (year(&q.from, "from"), year(&q.to, "to")) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    let made = tokio::task::spawn_blocking(move || calibrate_in_memory(&body, &q, from, to)).await;
+    match made {
+        Ok(Ok(v)) => axum::Json(v).into_response(),
+        Ok(Err(e)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("{e:#}")),
+        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "the calibration failed"),
+    }
+}
+
+type FinancialYearArg = super::calibrate::YearArg;
+
+/// Reads, fits and writes the scenario, as `lacsim calibrate` does; returns the
+/// estimates, the rejected rows and the scenario text (checked to load).
+fn calibrate_in_memory(
+    zip: &[u8],
+    q: &CalibrateQuery,
+    from: Option<FinancialYearArg>,
+    to: Option<FinancialYearArg>,
+) -> anyhow::Result<Value> {
+    let mut said = Vec::new();
+    let data =
+        super::returns::load_zip_bytes("upload.zip", zip, false, &mut |line| said.push(line))?;
+    let (first, last) = data.report.years.ok_or_else(|| {
+        InputError("upload.zip: the returns hold no usable collection years".into())
+    })?;
+    let from_year = from.as_ref().map_or(first, |y| y.year);
+    let to_year = to.as_ref().map_or(last, |y| y.year);
+    if from_year > to_year || from_year < first || to_year > last {
+        return Err(InputError(format!(
+            "from {from_year} to {to_year}: the data covers {first} to {last}"
+        ))
+        .into());
+    }
+    said.extend(from.and_then(|y| y.note("from")));
+    said.extend(to.and_then(|y| y.note("to")));
+    let target = lacsim::calibrate::Target {
+        authority: &q.authority,
+        source: "returns uploaded to lacsim serve",
+        first_year: to_year.plus(1),
+        years: q.horizon,
+        costs: None,
+        bands: None,
+    };
+    let (est, text) = super::calibrate::fitted_scenario(&data, from_year, to_year, &target)?;
+    sc::load(Path::new("calibrated.toml"), &|_: &Path| Ok(text.clone())).map_err(|e| {
+        anyhow::anyhow!("the calibrated scenario does not validate (a lacsim bug): {e}")
+    })?;
+    let mut estimates = serde_json::to_value(&est)?;
+    if let Some(m) = estimates.as_object_mut() {
+        m.insert("uasc".into(), super::calibrate::uasc_json(&data));
+    }
+    let rejected = data.report.rejections.len();
+    Ok(json!({
+        "messages": said,
+        "estimates": estimates,
+        "rejected_count": rejected,
+        "rejected_csv": data.report.rejected_csv(),
+        "scenario_toml": text,
+    }))
+}
+
 /// A token for `--listen` without one: 128 bits from the OS's hasher keys and the clock.
 fn generated_token() -> String {
     use std::hash::{BuildHasher, RandomState};
@@ -1316,6 +1434,71 @@ mod tests {
         }
         // Every collected run has let go of its results.
         assert!(app_state.jobs.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn uploaded_returns_calibrate_like_the_command_line_and_bad_zips_get_a_message() {
+        let cfg = lacsim::ssda903::synth::SynthConfig {
+            seed: 3,
+            first_year: lacsim::FinancialYear(2016),
+            years: 6,
+            ..Default::default()
+        };
+        let returns = lacsim::ssda903::synth::generate(&cfg).unwrap().returns;
+        let files =
+            super::super::synth::laid_out(&returns, super::super::synth::Layout::Zip).unwrap();
+        let zip = files[0].1.clone();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("returns.zip"), &zip).unwrap();
+        let req = HttpRequest::post("/api/calibrate?authority=Testshire&to=2021")
+            .header(header::HOST, HOST)
+            .header(header::CONTENT_TYPE, "application/zip")
+            .body(Body::from(zip))
+            .unwrap();
+        let (status, v) = send(app(), req).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        // The same fit as `lacsim calibrate returns.zip --to 2021 --authority Testshire`.
+        let data =
+            super::super::returns::load(&dir.path().join("returns.zip"), false, None).unwrap();
+        let target = lacsim::calibrate::Target {
+            authority: "Testshire",
+            source: "returns uploaded to lacsim serve",
+            first_year: lacsim::FinancialYear(2021),
+            years: 5,
+            costs: None,
+            bands: None,
+        };
+        let (est, text) = super::super::calibrate::fitted_scenario(
+            &data,
+            data.report.years.unwrap().0,
+            lacsim::FinancialYear(2020),
+            &target,
+        )
+        .unwrap();
+        let mut want = serde_json::to_value(&est).unwrap();
+        want.as_object_mut()
+            .unwrap()
+            .insert("uasc".into(), super::super::calibrate::uasc_json(&data));
+        assert_eq!(v["estimates"], want);
+        assert_eq!(v["scenario_toml"], json!(text));
+        assert!(v["scenario_toml"].as_str().unwrap().contains("Testshire"));
+        // The calibrated scenario runs on the page.
+        let (status, _) = send(
+            app(),
+            post("/api/run", json!({ "toml": v["scenario_toml"] })),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let req = HttpRequest::post("/api/calibrate")
+            .header(header::HOST, HOST)
+            .body(Body::from("not a zip"))
+            .unwrap();
+        let (status, v) = send(app(), req).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            v["error"].as_str().unwrap().contains("not a readable zip"),
+            "{v}"
+        );
     }
 
     #[tokio::test]

@@ -47,7 +47,7 @@ pub enum Layout {
 }
 
 /// The returns as (relative path, bytes) in the layout asked for.
-fn laid_out(
+pub(super) fn laid_out(
     returns: &[synth::SynthReturn],
     layout: Layout,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {

@@ -25,6 +25,16 @@ impl Problem {
             message: message.into(),
         }
     }
+
+    /// A problem with `field`, written at `line` of `file` (when it is written there).
+    pub fn at(file: &str, line: Option<usize>, field: &str, message: impl Into<String>) -> Problem {
+        Problem {
+            file: file.to_string(),
+            line,
+            field: Some(field.to_string()),
+            message: message.into(),
+        }
+    }
 }
 
 impl fmt::Display for Problem {

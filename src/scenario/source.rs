@@ -7,6 +7,7 @@
 
 use super::builtin;
 use super::problem::Problem;
+use std::collections::BTreeMap;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use toml::de::{DeTable, DeValue};
@@ -39,6 +40,105 @@ pub struct Loaded {
     pub merged: toml::Table,
     /// The files, the one named by the user first, then what it extends.
     pub files: Vec<LoadedFile>,
+    /// Where each value of `merged` was written, shaped like it.
+    pub origins: Origins,
+}
+
+/// Where a merged value was written: a file of the chain and the value's path
+/// in that file's own document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origin {
+    /// Index of the file in [`Loaded::files`].
+    pub file: usize,
+    /// The value's path in that file, e.g. `investment[1].lines[0]`: after a
+    /// merge by name it can differ from the value's path in the merged document.
+    pub path: String,
+}
+
+/// The origin of every value of a merged document, shaped like the document.
+#[derive(Debug, Clone)]
+pub struct Origins {
+    /// Where this value was written (for a table merged from several files,
+    /// the last file that wrote it: the one nearest the user's).
+    pub origin: Origin,
+    children: Children,
+}
+
+#[derive(Debug, Clone)]
+enum Children {
+    Leaf,
+    Table(BTreeMap<String, Origins>),
+    Array(Vec<Origins>),
+}
+
+impl Origins {
+    /// Every value of `value` as written at `path` in file `file`.
+    fn of(value: &toml::Value, file: usize, path: String) -> Origins {
+        let children = match value {
+            toml::Value::Table(t) => Children::Table(Self::entries(t, file, &path)),
+            toml::Value::Array(a) => Children::Array(
+                a.iter()
+                    .enumerate()
+                    .map(|(i, v)| Origins::of(v, file, format!("{path}[{i}]")))
+                    .collect(),
+            ),
+            _ => Children::Leaf,
+        };
+        Origins {
+            origin: Origin { file, path },
+            children,
+        }
+    }
+
+    /// A whole file's document.
+    fn of_file(table: &toml::Table, file: usize) -> Origins {
+        Origins {
+            origin: Origin {
+                file,
+                path: String::new(),
+            },
+            children: Children::Table(Self::entries(table, file, "")),
+        }
+    }
+
+    fn entries(t: &toml::Table, file: usize, path: &str) -> BTreeMap<String, Origins> {
+        t.iter()
+            .map(|(k, v)| (k.clone(), Origins::of(v, file, join(path, k))))
+            .collect()
+    }
+
+    fn key_mut(&mut self, key: &str) -> Option<&mut Origins> {
+        match &mut self.children {
+            Children::Table(m) => m.get_mut(key),
+            _ => None,
+        }
+    }
+
+    /// The origin of the value at `steps` in the merged document, or of its
+    /// deepest parent there, and how many steps were followed.
+    fn find(&self, steps: &[Step]) -> (&Origin, usize) {
+        let mut here = self;
+        let mut used = 0;
+        for step in steps {
+            let next = match (step, &here.children) {
+                (Step::Key(k), Children::Table(m)) => m.get(*k),
+                (Step::Index(i), Children::Array(a)) => a.get(*i),
+                _ => None,
+            };
+            let Some(next) = next else { break };
+            here = next;
+            used += 1;
+        }
+        (&here.origin, used)
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 const MAX_EXTENDS_DEPTH: usize = 8;
@@ -72,12 +172,12 @@ pub fn load(path: &Path, files: &dyn SourceFiles) -> Result<Loaded, Vec<Problem>
             };
             // A missing base is the fault of the file that names it.
             match chain.last() {
-                Some(child) => vec![Problem {
-                    file: child.path.display().to_string(),
-                    line: field_line(&child.text, "extends"),
-                    field: Some("extends".into()),
-                    message: format!("cannot read the base scenario {shown}: {why}"),
-                }],
+                Some(child) => vec![Problem::at(
+                    &child.path.display().to_string(),
+                    field_line(&child.text, "extends"),
+                    "extends",
+                    format!("cannot read the base scenario {shown}: {why}"),
+                )],
                 None => vec![Problem::file(
                     &shown,
                     format!("cannot read the scenario file: {why}"),
@@ -96,14 +196,12 @@ pub fn load(path: &Path, files: &dyn SourceFiles) -> Result<Loaded, Vec<Problem>
         if let Some(ext) = table.get("extends") {
             let Some(rel) = ext.as_str() else {
                 let line = field_line(&text, "extends");
-                return Err(vec![Problem {
-                    file: shown,
+                return Err(vec![Problem::at(
+                    &shown,
                     line,
-                    field: Some("extends".into()),
-                    message:
-                        "must be a string: the path of the base scenario, relative to this file"
-                            .into(),
-                }]);
+                    "extends",
+                    "must be a string: the path of the base scenario, relative to this file",
+                )]);
             };
             // A built-in base is named the same from anywhere.
             let base = if rel.starts_with(builtin::PREFIX) {
@@ -124,13 +222,29 @@ pub fn load(path: &Path, files: &dyn SourceFiles) -> Result<Loaded, Vec<Problem>
         tables.push(table);
     }
     let mut merged = toml::Table::new();
-    for table in tables.into_iter().rev() {
-        merge(&mut merged, table);
+    let mut origins = Origins::of_file(&merged, tables.len() - 1);
+    let mut problems = Vec::new();
+    for (i, mut table) in tables.into_iter().enumerate().rev() {
+        // What a file removes, it removes from what its bases give.
+        if let Some(remove) = table.remove(REMOVE) {
+            problems.extend(apply_removals(
+                &mut merged,
+                &mut origins,
+                &remove,
+                &chain[i],
+            ));
+        }
+        let over = Origins::of_file(&table, i);
+        merge_table(&mut merged, &mut origins, table, over, "");
+    }
+    if !problems.is_empty() {
+        return Err(problems);
     }
     merged.remove("extends");
     Ok(Loaded {
         merged,
         files: chain,
+        origins,
     })
 }
 
@@ -161,16 +275,293 @@ fn rebase_partner_scenarios(table: &mut toml::Table, file: &Path) {
     }
 }
 
-/// Deep-merges `over` into `base`: tables merge key by key, anything else is replaced.
-fn merge(base: &mut toml::Table, over: toml::Table) {
+/// How an array of tables merges by name: the key that names an element,
+/// whether two elements of the same name merge key by key (investment groups,
+/// whose lines then merge by id) or the file's element replaces the base's whole,
+/// and where the file's elements go.
+#[derive(Debug, Clone, Copy)]
+struct Named {
+    key: &'static str,
+    deep: bool,
+    /// The file's own elements first, in its order, then the base's others:
+    /// for arrays whose order means nothing (interventions, caps, holds), so
+    /// that in a file extending one base `interventions[0]` in a problem is the
+    /// file's own first. Otherwise (rows of Table 1) a replaced element keeps
+    /// the base's place and a new one goes at the end.
+    own_first: bool,
+}
+
+/// The arrays of named tables, by their path in the document (`[]`: each element).
+fn named(shape: &str) -> Option<Named> {
+    let (key, deep, own_first) = match shape {
+        "investment" => ("group", true, false),
+        "investment[].lines" | "savings.given" => ("id", false, false),
+        "stochastic.interventions" => ("id", false, true),
+        "stochastic.caps" | "plan.hold" => ("placement", false, true),
+        _ => return None,
+    };
+    Some(Named {
+        key,
+        deep,
+        own_first,
+    })
+}
+
+/// The top-level table of names to drop from the base files.
+pub const REMOVE: &str = "remove";
+
+/// `[remove]` keys: the array they drop from, the key that names its elements, and what they are.
+const REMOVABLE: [(&str, &str, &str, &str); 6] = [
+    (
+        "investment_groups",
+        "investment",
+        "group",
+        "investment group",
+    ),
+    ("investment", "investment[].lines", "id", "investment line"),
+    ("savings", "savings.given", "id", "given savings line"),
+    (
+        "interventions",
+        "stochastic.interventions",
+        "id",
+        "intervention",
+    ),
+    ("caps", "stochastic.caps", "placement", "cap"),
+    ("holds", "plan.hold", "placement", "hold"),
+];
+
+fn name_of(v: &toml::Value, key: &str) -> Option<String> {
+    v.get(key).and_then(|n| n.as_str()).map(str::to_string)
+}
+
+/// Deep-merges `over` into `base`: tables merge key by key, arrays of named
+/// tables merge by name, anything else is replaced; `origins` follows.
+fn merge_table(
+    base: &mut toml::Table,
+    origins: &mut Origins,
+    over: toml::Table,
+    over_origins: Origins,
+    shape: &str,
+) {
+    origins.origin = over_origins.origin.clone();
+    let mut theirs = match over_origins.children {
+        Children::Table(m) => m,
+        _ => BTreeMap::new(),
+    };
+    if !matches!(origins.children, Children::Table(_)) {
+        origins.children = Children::Table(BTreeMap::new());
+    }
+    let Children::Table(mine) = &mut origins.children else {
+        return;
+    };
     for (key, value) in over {
-        match (base.get_mut(&key), value) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
-            (_, v) => {
-                base.insert(key, v);
+        let here = join(shape, &key);
+        let o = theirs.remove(&key).unwrap_or_else(|| {
+            Origins::of(
+                &value,
+                over_origins.origin.file,
+                join(&over_origins.origin.path, &key),
+            )
+        });
+        let rule = named(&here);
+        match (base.get_mut(&key), mine.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), Some(bo), toml::Value::Table(v)) => {
+                merge_table(b, bo, v, o, &here)
+            }
+            (Some(toml::Value::Array(b)), Some(bo), toml::Value::Array(v))
+                if rule.is_some() && b.iter().chain(&v).all(toml::Value::is_table) =>
+            {
+                if let Some(rule) = rule {
+                    merge_named(b, bo, v, o, &here, rule);
+                }
+            }
+            (_, _, v) => {
+                base.insert(key.clone(), v);
+                mine.insert(key, o);
             }
         }
     }
+}
+
+/// Merges an array of named tables: a new name is added at the end, a name the
+/// base has replaces (or, for investment groups, merges into) the base's element.
+fn merge_named(
+    base: &mut Vec<toml::Value>,
+    origins: &mut Origins,
+    over: Vec<toml::Value>,
+    over_origins: Origins,
+    shape: &str,
+    rule: Named,
+) {
+    origins.origin = over_origins.origin.clone();
+    let theirs = match over_origins.children {
+        Children::Array(a) => a,
+        _ => Vec::new(),
+    };
+    let Children::Array(mine) = &mut origins.children else {
+        return;
+    };
+    // An element is matched once: two of one name in a file both stay, and validation names them.
+    let mut taken = vec![false; base.len()];
+    let mut landed = Vec::new();
+    for (v, o) in over.into_iter().zip(theirs) {
+        let name = name_of(&v, rule.key);
+        let at = name.as_deref().and_then(|n| {
+            (0..base.len())
+                .find(|&i| !taken[i] && name_of(&base[i], rule.key).as_deref() == Some(n))
+        });
+        match at {
+            Some(i) => {
+                taken[i] = true;
+                landed.push(i);
+                match (&mut base[i], v) {
+                    (toml::Value::Table(b), toml::Value::Table(t)) if rule.deep => {
+                        merge_table(b, &mut mine[i], t, o, &format!("{shape}[]"));
+                    }
+                    (slot, v) => {
+                        *slot = v;
+                        mine[i] = o;
+                    }
+                }
+            }
+            None => {
+                landed.push(base.len());
+                base.push(v);
+                mine.push(o);
+                taken.push(true);
+            }
+        }
+    }
+    if rule.own_first {
+        let order: Vec<usize> = landed
+            .iter()
+            .copied()
+            .chain((0..base.len()).filter(|i| !taken[*i]))
+            .collect();
+        let mut values: Vec<Option<toml::Value>> = base.drain(..).map(Some).collect();
+        let mut origins: Vec<Option<Origins>> = mine.drain(..).map(Some).collect();
+        for i in order {
+            if let (Some(v), Some(o)) = (values[i].take(), origins[i].take()) {
+                base.push(v);
+                mine.push(o);
+            }
+        }
+    }
+}
+
+/// Applies one file's `[remove]` table to what its bases give.
+fn apply_removals(
+    merged: &mut toml::Table,
+    origins: &mut Origins,
+    remove: &toml::Value,
+    file: &LoadedFile,
+) -> Vec<Problem> {
+    let shown = file.path.display().to_string();
+    let allowed = REMOVABLE
+        .iter()
+        .map(|r| format!("`{}` ({}s)", r.0, r.3))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let problem = |field: &str, message: String| {
+        Problem::at(&shown, field_line(&file.text, field), field, message)
+    };
+    let Some(table) = remove.as_table() else {
+        return vec![problem(
+            REMOVE,
+            format!(
+                "must be a table of lists of names, e.g. `[remove]` then `investment = [\"digital_review\"]`; keys: {allowed}"
+            ),
+        )];
+    };
+    let mut problems = Vec::new();
+    for (key, names) in table {
+        let field = format!("{REMOVE}.{key}");
+        let Some(&(_, shape, name_key, what)) = REMOVABLE.iter().find(|r| r.0 == key) else {
+            problems.push(problem(
+                &field,
+                format!("unknown list `{key}`; allowed: {allowed}"),
+            ));
+            continue;
+        };
+        let Some(names) = names.as_array() else {
+            problems.push(problem(
+                &field,
+                format!("must be a list of {what} names, e.g. [\"name\"]"),
+            ));
+            continue;
+        };
+        let shape: Vec<&str> = shape.split('.').collect();
+        for (j, n) in names.iter().enumerate() {
+            let field = format!("{field}[{j}]");
+            let Some(n) = n.as_str() else {
+                problems.push(problem(
+                    &field,
+                    format!("must be the name of a {what} (a string), got {n}"),
+                ));
+                continue;
+            };
+            if !remove_named(merged, origins, &shape, name_key, n) {
+                problems.push(problem(
+                    &field,
+                    format!(
+                        "no {what} with {name_key} `{n}` in the scenarios this file extends, so nothing to remove"
+                    ),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// Drops the elements named `name` from the array at `shape`; whether any was.
+fn remove_named(
+    table: &mut toml::Table,
+    origins: &mut Origins,
+    shape: &[&str],
+    key: &str,
+    name: &str,
+) -> bool {
+    let Some((first, rest)) = shape.split_first() else {
+        return false;
+    };
+    let (k, each) = match first.strip_suffix("[]") {
+        Some(k) => (k, true),
+        None => (*first, false),
+    };
+    let (Some(value), Some(o)) = (table.get_mut(k), origins.key_mut(k)) else {
+        return false;
+    };
+    if !each && !rest.is_empty() {
+        return match value {
+            toml::Value::Table(t) => remove_named(t, o, rest, key, name),
+            _ => false,
+        };
+    }
+    let (toml::Value::Array(a), Children::Array(oa)) = (value, &mut o.children) else {
+        return false;
+    };
+    if rest.is_empty() {
+        let before = a.len();
+        let mut i = 0;
+        while i < a.len() {
+            if name_of(&a[i], key).as_deref() == Some(name) {
+                a.remove(i);
+                if i < oa.len() {
+                    oa.remove(i);
+                }
+            } else {
+                i += 1;
+            }
+        }
+        return a.len() < before;
+    }
+    let mut any = false;
+    for (e, eo) in a.iter_mut().zip(oa.iter_mut()) {
+        if let toml::Value::Table(t) = e {
+            any |= remove_named(t, eo, rest, key, name);
+        }
+    }
+    any
 }
 
 /// Removes `.` and resolves `..` without touching the file system.
@@ -267,20 +658,27 @@ pub fn field_line(text: &str, field: &str) -> Option<usize> {
 }
 
 impl Loaded {
-    /// The file and line where `path` (or its deepest written parent) is written.
+    /// The file and line where `path` (or its deepest written parent) is
+    /// written: the file each merged value came from, through any depth of
+    /// `extends`, and the value's own place in that file (after a merge by
+    /// name, `investment[2]` here may be `investment[0]` there).
     pub fn locate(&self, path: &str) -> (String, Option<usize>) {
-        let mut best: Option<(&LoadedFile, usize, usize)> = None;
-        for f in &self.files {
-            if let Some((line, depth)) = locate(&f.text, path) {
-                if best.is_none_or(|(_, _, d)| depth > d) {
-                    best = Some((f, line, depth));
-                }
+        let steps = steps(path);
+        let (origin, used) = self.origins.find(&steps);
+        let mut local = origin.path.clone();
+        for step in &steps[used..] {
+            match step {
+                Step::Key(k) => local = join(&local, k),
+                Step::Index(i) => local.push_str(&format!("[{i}]")),
             }
         }
-        match best {
-            Some((f, line, _)) => (f.path.display().to_string(), Some(line)),
-            None => (self.files[0].path.display().to_string(), None),
-        }
+        let Some(f) = self.files.get(origin.file).or(self.files.first()) else {
+            return (String::new(), None);
+        };
+        (
+            f.path.display().to_string(),
+            locate(&f.text, &local).map(|(line, _)| line),
+        )
     }
 }
 
@@ -311,6 +709,61 @@ mod tests {
             Some(9)
         );
         assert_eq!(locate(text, "cohort.by_type.nope"), Some((2, 2)));
+    }
+
+    fn chain(files: &[(&str, &str)]) -> Result<Loaded, Vec<Problem>> {
+        let files: Vec<(String, String)> = files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect();
+        let read = move |p: &Path| -> io::Result<String> {
+            files
+                .iter()
+                .find(|(name, _)| Path::new(name) == p)
+                .map(|(_, t)| t.clone())
+                .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
+        };
+        load(Path::new("c.toml"), &read)
+    }
+
+    #[test]
+    fn named_tables_merge_by_name_and_keep_their_origins() {
+        let base = "[[stochastic.interventions]]\nid = \"a\"\nx = 1\n\n[[stochastic.interventions]]\nid = \"b\"\nx = 2\n";
+        let mid = "extends = \"b.toml\"\n[[stochastic.interventions]]\nid = \"c\"\nx = 3\n";
+        let child = "extends = \"m.toml\"\n[[stochastic.interventions]]\nid = \"b\"\ny = 4\n[remove]\ninterventions = [\"a\"]\n";
+        let l = chain(&[("b.toml", base), ("m.toml", mid), ("c.toml", child)]).unwrap();
+        let ids: Vec<&str> = l.merged["stochastic"]["interventions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["id"].as_str().unwrap())
+            .collect();
+        // The child's own first, then what its bases give that it does not replace.
+        assert_eq!(ids, ["b", "c"]);
+        assert!(
+            l.merged["stochastic"]["interventions"][0]
+                .get("x")
+                .is_none()
+        );
+        assert!(!l.merged.contains_key(REMOVE));
+        assert_eq!(
+            l.locate("stochastic.interventions[0].y"),
+            ("c.toml".into(), Some(4))
+        );
+        assert_eq!(
+            l.locate("stochastic.interventions[1].x"),
+            ("m.toml".into(), Some(4))
+        );
+        // A field not written anywhere points at its deepest written parent,
+        // here the `[[stochastic.interventions]]` header of the element.
+        assert_eq!(
+            l.locate("stochastic.interventions[1].kind"),
+            ("m.toml".into(), Some(2))
+        );
+        let bad = "extends = \"m.toml\"\n[remove]\ninterventions = [\"zz\"]\n";
+        let e = chain(&[("b.toml", base), ("m.toml", mid), ("c.toml", bad)]).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!((e[0].file.as_str(), e[0].line), ("c.toml", Some(3)));
     }
 
     #[test]

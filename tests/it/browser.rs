@@ -244,6 +244,52 @@ async fn the_page_edits_runs_and_cancels_with_the_command_lines_figures() {
         "{last_cell}"
     );
 
+    // Calibrate from uploaded returns, then continue with the calibrated scenario.
+    let returns = profile.path().join("returns");
+    let made = Command::new(env!("CARGO_BIN_EXE_lacsim"))
+        .args([
+            "synth",
+            "--years",
+            "2016-2021",
+            "--seed",
+            "4",
+            "--layout",
+            "zip",
+            "--out",
+        ])
+        .arg(&returns)
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    c.find(Locator::Css("#calibrate summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("#returns"))
+        .await
+        .unwrap()
+        .send_keys(&returns.join("returns.zip").display().to_string())
+        .await
+        .unwrap();
+    set_input(&c, "#cal-authority", "Testshire").await;
+    c.find(Locator::Css("#cal-run"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&c, "#cal-messages", "rows rejected").await;
+    c.find(Locator::Css("#cal-use"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&c, "#title", "Testshire").await;
+    wait_for_text(&c, "#tables", "children").await;
+
     // A broken scenario file: the validator's message, on the page.
     let broken = profile.path().join("broken.toml");
     std::fs::write(&broken, "[years]\nfirst = \"2019/20\"\ncount = 0\n").unwrap();

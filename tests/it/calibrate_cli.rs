@@ -370,6 +370,46 @@ fn backtest_bands_cover_most_actuals_over_several_seeds() {
         );
         assert_eq!(doc["forecast"]["total"]["p95"].as_array().unwrap().len(), 3);
         assert_eq!(doc["actual"]["ifa"].as_array().unwrap().len(), 3);
+        // The summary figures: by type and over every cell, agreeing with the cells.
+        let overall = &doc["summary"]["overall"];
+        assert_eq!(overall["cells"], doc["coverage"]["cells"]);
+        assert_eq!(overall["inside_90"], doc["coverage"]["inside_90"]);
+        assert_eq!(overall["inside_50"], doc["coverage"]["inside_50"]);
+        let by_type = doc["summary"]["by_type"].as_object().unwrap();
+        assert_eq!(by_type.len(), 11, "the total and ten placement types");
+        let crps: Vec<f64> = doc["error"]["total"]["crps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        assert_eq!(crps.len(), 3);
+        for c in &crps {
+            assert!(c.is_finite() && *c > 0.0, "CRPS {c}");
+        }
+        let abs: Vec<f64> = doc["error"]["total"]["absolute"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap().abs())
+            .collect();
+        let mean_total = |key: &str| by_type["total"][key].as_f64().unwrap();
+        let errs: Vec<f64> = doc["error"]["total"]["absolute"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        assert!((mean_total("bias") - errs.iter().sum::<f64>() / 3.0).abs() < 1e-9);
+        assert!((mean_total("mean_absolute_error") - abs.iter().sum::<f64>() / 3.0).abs() < 1e-9);
+        assert!((mean_total("crps") - crps.iter().sum::<f64>() / 3.0).abs() < 1e-9);
+        for key in [
+            "mean_absolute_percentage_error",
+            "coverage_50",
+            "coverage_90",
+        ] {
+            assert!(overall[key].as_f64().is_some(), "summary.overall.{key}");
+        }
         inside += doc["coverage"]["inside_90"].as_u64().unwrap();
         inside_50 += doc["coverage"]["inside_50"].as_u64().unwrap();
         cells += doc["coverage"]["cells"].as_u64().unwrap();

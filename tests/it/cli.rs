@@ -273,6 +273,41 @@ fn validate_accepts_the_reference_scenarios() {
         .stdout(predicate::str::contains("OK").count(3));
 }
 
+#[test]
+fn validate_reads_partnership_files_and_says_which_kind_it_read() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    lacsim()
+        .arg("validate")
+        .arg(root.join("together4children/partnership.toml"))
+        .arg(root.join("bexley-kent-medway/partnership.toml"))
+        .arg(root.join("staffordshire-2019/investment-plan.toml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("partnership.toml: OK, partnership file (").count(2))
+        .stdout(predicate::str::contains("4 partners"))
+        .stdout(predicate::str::contains(
+            "investment-plan.toml: OK, scenario file (Children and Families System Transformation Part 2",
+        ));
+    // A partnership that extends a built-in one is a partnership too, and its
+    // problems name its own file and line.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mine.toml");
+    std::fs::write(
+        &file,
+        "extends = \"builtin:together4children/partnership.toml\"\n\n[fees]\ninteragency = -5\n",
+    )
+    .unwrap();
+    lacsim()
+        .arg("validate")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "mine.toml: read as a partnership file",
+        ))
+        .stderr(predicate::str::contains("mine.toml:4: fees.interagency"));
+}
+
 /// Each bad file: its message names the file, line and field; exit 2; no output folder.
 fn assert_rejected(file: &str, expected: &[&str]) {
     let dir = tempfile::tempdir().unwrap();

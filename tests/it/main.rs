@@ -7,6 +7,7 @@ mod common;
 mod docx;
 mod engine;
 mod engine_cli;
+mod extends;
 mod finance_ledger;
 mod finance_props;
 mod layouts;

@@ -238,6 +238,33 @@ async function downloadRun(format) {
   a.click();
 }
 
+let calibrated = null;
+
+async function calibrate() {
+  $("cal-error").textContent = "";
+  const file = $("returns").files[0];
+  if (!file) { $("cal-error").textContent = "choose a zip of SSDA903 returns first"; return; }
+  const q = new URLSearchParams({ authority: $("cal-authority").value });
+  if ($("cal-from").value) q.set("from", $("cal-from").value);
+  if ($("cal-to").value) q.set("to", $("cal-to").value);
+  if (token) q.set("token", token);
+  $("cal-messages").textContent = "reading and fitting ...";
+  const res = await fetch(`/api/calibrate?${q}`, { method: "POST", headers: { "content-type": "application/zip" }, body: await file.arrayBuffer() });
+  const data = await res.json();
+  if (!res.ok) { $("cal-messages").textContent = ""; $("cal-error").textContent = data.error || "refused"; return; }
+  calibrated = data;
+  $("cal-messages").textContent = data.messages.join("\n") + `\n${data.rejected_count} rows rejected (download them to see why).`;
+  $("cal-rejected").disabled = false;
+  $("cal-use").disabled = false;
+}
+
+function save(name, text, type) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([text], { type }));
+  a.download = name;
+  a.click();
+}
+
 async function init() {
   const r = await call("/api/scenarios", { method: "GET" });
   const sel = $("scenario");
@@ -258,6 +285,13 @@ async function init() {
     $("comparator").appendChild(o);
   }
   $("sweep-field").addEventListener("change", sweepDefaults);
+  $("cal-run").addEventListener("click", calibrate);
+  $("cal-rejected").addEventListener("click", () => calibrated && save("rejected.csv", calibrated.rejected_csv, "text/csv"));
+  $("cal-use").addEventListener("click", () => {
+    if (!calibrated) return;
+    source = { builtin: null, toml: calibrated.scenario_toml };
+    loadScenario();
+  });
   $("sweep-run").addEventListener("click", runSweep);
   $("tornado-run").addEventListener("click", runTornado);
   $("upload").addEventListener("change", async (e) => {
