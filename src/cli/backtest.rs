@@ -37,12 +37,12 @@ pub struct BacktestArgs {
     /// Treat any rejected row as an error.
     #[arg(long)]
     pub strict: bool,
-    /// Monte Carlo flags (default 2,000 paths).
+    /// Monte Carlo flags (default 10,000 paths).
     #[command(flatten)]
     pub mc: McArgs,
 }
 
-const DEFAULT_PATHS: u64 = 2_000;
+const DEFAULT_PATHS: u64 = 10_000;
 
 /// Runs the command.
 pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
