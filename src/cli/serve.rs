@@ -68,6 +68,22 @@ struct Job {
     done: Arc<AtomicU64>,
     cancel: Arc<AtomicBool>,
     result: Arc<Mutex<Option<Result<Value, String>>>>,
+    /// The browser session (page) that started it, from `x-lacsim-session`.
+    session: Option<String>,
+    /// When it finished, so a result nobody collects is dropped in time.
+    finished_at: Arc<Mutex<Option<std::time::Instant>>>,
+}
+
+/// A finished run nobody collects is dropped after this long.
+const UNCOLLECTED_TTL: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// The page's session id, if it sent one.
+fn session_of(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get("x-lacsim-session")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 64)
+        .map(str::to_string)
 }
 
 /// What every handler shares.
@@ -565,6 +581,7 @@ fn default_seed() -> u64 {
 
 async fn start_monte_carlo(
     State(app): State<Arc<App>>,
+    headers: axum::http::HeaderMap,
     axum::Json(req): axum::Json<McRequest>,
 ) -> Response {
     if req.paths == 0 || req.paths > MAX_SERVE_PATHS {
@@ -584,7 +601,7 @@ async fn start_monte_carlo(
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string());
     }
     let (paths, seed) = (req.paths, req.seed);
-    spawn_job(&app, paths, move |done, cancel| {
+    spawn_job(&app, session_of(&headers), paths, move |done, cancel| {
         monte_carlo(&loaded, &s, paths, seed, done, cancel)
     })
 }
@@ -592,6 +609,7 @@ async fn start_monte_carlo(
 /// Starts `work` on the blocking pool as run `id`, unless too many are held.
 fn spawn_job(
     app: &Arc<App>,
+    session: Option<String>,
     total: u64,
     work: impl FnOnce(&AtomicU64, &AtomicBool) -> Result<Value, String> + Send + 'static,
 ) -> Response {
@@ -600,10 +618,31 @@ fn spawn_job(
         done: Arc::new(AtomicU64::new(0)),
         cancel: Arc::new(AtomicBool::new(false)),
         result: Arc::new(Mutex::new(None)),
+        session,
+        finished_at: Arc::new(Mutex::new(None)),
     };
     let (done, cancel, result) = (job.done.clone(), job.cancel.clone(), job.result.clone());
+    let finished_at = job.finished_at.clone();
     let id = {
         let mut jobs = app.jobs.lock().unwrap_or_else(|e| e.into_inner());
+        // Results nobody came back for are dropped, so they cannot fill the queue.
+        jobs.retain(|_, j| {
+            j.finished_at
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .is_none_or(|t| t.elapsed() < UNCOLLECTED_TTL)
+        });
+        let running_here = job.session.is_some()
+            && jobs.values().any(|j| {
+                j.session == job.session
+                    && j.result.lock().unwrap_or_else(|e| e.into_inner()).is_none()
+            });
+        if running_here {
+            return refuse(
+                StatusCode::CONFLICT,
+                "this page already has a Monte Carlo run going: wait for it to finish or cancel it",
+            );
+        }
         if jobs.len() >= MAX_JOBS {
             return refuse(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -617,6 +656,7 @@ fn spawn_job(
     tokio::task::spawn_blocking(move || {
         let out = work(&done, &cancel);
         *result.lock().unwrap_or_else(|e| e.into_inner()) = Some(out);
+        *finished_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(std::time::Instant::now());
     });
     (StatusCode::ACCEPTED, axum::Json(json!({ "job": id }))).into_response()
 }
@@ -635,6 +675,7 @@ pub struct CompareRequest {
 
 async fn start_compare(
     State(app): State<Arc<App>>,
+    headers: axum::http::HeaderMap,
     axum::Json(req): axum::Json<CompareRequest>,
 ) -> Response {
     if req.paths == 0 || req.paths > MAX_SERVE_PATHS {
@@ -657,7 +698,7 @@ async fn start_compare(
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string());
     }
     let (paths, seed) = (req.paths, req.seed);
-    spawn_job(&app, paths, move |done, cancel| {
+    spawn_job(&app, session_of(&headers), paths, move |done, cancel| {
         let setup = Setup::paired(&dn.scenario, &inv.scenario).map_err(|e| e.to_string())?;
         let progress = || {
             done.fetch_add(1, Ordering::Relaxed);
@@ -914,18 +955,15 @@ async fn calibrate_upload(
             &format!("horizon: must be between 1 and 50 years, got {}", q.horizon),
         );
     }
-    let year = |v: &Option<String>, flag: &str| -> Result<Option<FinancialYearArg>, Response> {
+    let year = |v: &Option<String>, flag: &str| -> Result<Option<FinancialYearArg>, String> {
         v.as_deref()
             .filter(|t| !t.trim().is_empty())
-            .map(|t| {
-                super::calibrate::year_or_date(t)
-                    .map_err(|e| refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("{flag}: {e}")))
-            })
+            .map(|t| super::calibrate::year_or_date(t).map_err(|e| format!("{flag}: {e}")))
             .transpose()
     };
     let (from, to) = match (year(&q.from, "from"), year(&q.to, "to")) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(r), _) | (_, Err(r)) => return r,
+        (Err(e), _) | (_, Err(e)) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &e),
     };
     let made = tokio::task::spawn_blocking(move || calibrate_in_memory(&body, &q, from, to)).await;
     match made {
@@ -1412,6 +1450,26 @@ mod tests {
                 assert!((g - w).abs() < 1e-3, "IFA {ifa}: {g} vs {w}");
             }
         }
+        // One run at a time per page: a second start from the same session is refused.
+        let with_session = |paths: u64| {
+            let mut req = post("/api/mc", json!({ "builtin": plan, "paths": paths }));
+            req.headers_mut()
+                .insert("x-lacsim-session", HeaderValue::from_static("page-1"));
+            req
+        };
+        let (status, first) = send(r.clone(), with_session(100_000)).await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+        assert_eq!(
+            send(r.clone(), with_session(10)).await.0,
+            StatusCode::CONFLICT
+        );
+        let first = first["job"].as_u64().unwrap();
+        let cancel = HttpRequest::delete(format!("/api/mc/{first}"))
+            .header(header::HOST, HOST)
+            .body(Body::empty())
+            .unwrap();
+        send(r.clone(), cancel).await;
+        assert_eq!(finished(&r, first).await["state"], "cancelled");
         // Monte Carlo runs beyond the limit are refused, not queued without end.
         let mut ids = Vec::new();
         for _ in 0..MAX_JOBS {

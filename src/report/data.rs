@@ -8,8 +8,8 @@ use super::tables;
 use crate::placement::Placement;
 use crate::projection::grow;
 use crate::results::Deterministic;
-use crate::scenario::Loaded;
 use crate::scenario::validate::fmt_rate;
+use crate::scenario::{Loaded, ReportTitles};
 use crate::sensitivity::tornado::Tornado;
 use serde::{Deserialize, Serialize};
 
@@ -170,6 +170,119 @@ pub struct ReportData {
     /// 25-75% range of sustained break-even years: the sentence to show.
     #[serde(default)]
     pub break_even_warning: Option<String>,
+    /// The scenario's `[report]` table: title, subtitle, author, date and summary
+    /// of the council's own (empty in a report saved by an earlier lacsim).
+    #[serde(default)]
+    pub report: ReportTitles,
+    /// The assumptions behind Table 1 and Table 3, for the workbook's formulas
+    /// (plan scenarios; absent in a report saved by an earlier lacsim, whose
+    /// workbook then shows the tables as values).
+    #[serde(default)]
+    pub workbook: Option<WorkbookInputs>,
+}
+
+/// A line of £'000s by year as the scenario gives it (before optimism bias).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct InputLine {
+    /// Identifier (the Table 1 row is `investment.ID` or `savings.ID`).
+    pub id: String,
+    /// Label.
+    pub name: String,
+    /// £'000s, one per year.
+    pub amounts: Vec<f64>,
+}
+
+/// A group of investment lines as the scenario gives it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct InvestmentInputs {
+    /// Heading.
+    pub name: String,
+    /// Subtotal label.
+    pub total_label: String,
+    /// Lines.
+    pub lines: Vec<InputLine>,
+}
+
+/// The assumptions Table 1 and Table 3 are computed from, as the workbook's
+/// Inputs sheet holds them (£'000s unless stated).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct WorkbookInputs {
+    /// Optimism bias: uplift of every investment line (0.2 = 20% more).
+    pub investment_uplift: f64,
+    /// Optimism bias: shortfall of the placement and given savings.
+    pub savings_shortfall: f64,
+    /// Optimism bias: months by which placement savings arrive later.
+    pub delay_months: f64,
+    /// Share of the first year's placement saving booked.
+    pub first_year_share: f64,
+    /// Annual cost of today's placements, pounds (the baseline).
+    pub baseline_cost: f64,
+    /// Annual cost of the plan's placements at each 31 March, pounds (computed
+    /// by lacsim from the plan's numbers, mix rule and unit costs).
+    pub plan_cost: Vec<f64>,
+    /// Investment groups and their lines.
+    pub investment: Vec<InvestmentInputs>,
+    /// Savings given as figures.
+    pub given: Vec<InputLine>,
+    /// Existing MTFS savings still to be delivered.
+    pub undelivered: Vec<f64>,
+    /// Underlying overspend.
+    pub underlying_overspend: Vec<f64>,
+    /// One-off grants set against the overspend.
+    pub one_off_grants: Vec<f64>,
+    /// New price pressure.
+    pub price_pressure: Vec<f64>,
+    /// Cost of growth in numbers at the scenario's growth rate.
+    pub growth_in_numbers: Vec<f64>,
+}
+
+impl WorkbookInputs {
+    /// The inputs of a plan scenario; `None` for a do-nothing one.
+    pub fn new(s: &crate::scenario::Scenario, r: &Deterministic) -> Option<WorkbookInputs> {
+        let plan = s.plan.as_ref()?;
+        let n = s.n_years();
+        let line = |l: &crate::scenario::MoneyLine| InputLine {
+            id: l.id.clone(),
+            name: l.name.clone(),
+            amounts: (0..n)
+                .map(|t| l.amounts.get(t).copied().unwrap_or(0.0))
+                .collect(),
+        };
+        let budget = |f: fn(&crate::scenario::Budget) -> &Vec<f64>| match &s.budget {
+            Some(b) => f(b).clone(),
+            None => vec![0.0; n],
+        };
+        Some(WorkbookInputs {
+            investment_uplift: s.optimism_bias.investment,
+            savings_shortfall: s.optimism_bias.savings,
+            delay_months: s.optimism_bias.delay_months,
+            first_year_share: plan.first_year_share,
+            baseline_cost: r.projection.baseline_cost,
+            plan_cost: r.projection.cost_total.clone(),
+            investment: s
+                .investment
+                .iter()
+                .map(|g| InvestmentInputs {
+                    name: g.name.clone(),
+                    total_label: g.total_label.clone(),
+                    lines: g.lines.iter().map(line).collect(),
+                })
+                .collect(),
+            given: s.given_savings.iter().map(line).collect(),
+            undelivered: s
+                .mtfs
+                .as_ref()
+                .map_or(vec![0.0; n], |m| m.undelivered_savings.clone()),
+            underlying_overspend: budget(|b| &b.underlying_overspend),
+            one_off_grants: budget(|b| &b.one_off_grants),
+            price_pressure: budget(|b| &b.price_pressure),
+            growth_in_numbers: if s.budget.is_some() {
+                crate::finance::growth_cost(s)
+            } else {
+                vec![0.0; n]
+            },
+        })
+    }
 }
 
 impl ReportData {
@@ -189,6 +302,20 @@ impl ReportData {
     /// Whether the report is of a Monte Carlo run.
     pub fn is_monte_carlo(&self) -> bool {
         self.mode != "deterministic"
+    }
+
+    /// The title every format shows first: `[report] title`, or by default
+    /// "COUNCIL — SCENARIO TITLE" (for `compare`, "INVEST against COMPARATOR").
+    pub fn paper_title(&self) -> String {
+        match &self.report.title {
+            Some(t) => t.clone(),
+            None => format!("{} — {}", self.authority, self.heading()),
+        }
+    }
+
+    /// The author: `[report] author`, or the council.
+    pub fn author(&self) -> &str {
+        self.report.author.as_deref().unwrap_or(&self.authority)
     }
 }
 
@@ -270,6 +397,8 @@ pub fn deterministic(loaded: &Loaded, r: &Deterministic) -> ReportData {
         npv: None,
         headline: Vec::new(),
         break_even_warning: None,
+        report: s.report.clone(),
+        workbook: WorkbookInputs::new(s, r),
     }
 }
 

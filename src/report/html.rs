@@ -13,7 +13,7 @@ use super::table::{RowKind, Table, Unit, format_value};
 /// text is sized for (see [`charts::min_font_size`]).
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Arial,sans-serif;color:#212529;max-width:1100px;margin:2rem auto;padding:0 1rem;line-height:1.4}\
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:2px solid #005ea5;padding-bottom:.2rem}h3{font-size:1.05rem;margin:1.4rem 0 .3rem}\
-.meta{color:#555;font-size:.9rem}table{border-collapse:collapse;margin:.6rem 0;font-size:.85rem;font-variant-numeric:tabular-nums}\
+.meta{color:#555;font-size:.9rem}.subtitle{font-size:1.15rem;margin:.2rem 0}.byline{color:#444}.summary{max-width:48rem;font-size:1.02rem}table{border-collapse:collapse;margin:.6rem 0;font-size:.85rem;font-variant-numeric:tabular-nums}\
 caption{text-align:left;font-weight:600;padding:.2rem 0}\
 th,td{padding:.18rem .55rem;border-bottom:1px solid #e3e3e3}th{background:#f2f5f8;text-align:right}th:first-child{text-align:left}\
 td.num{text-align:right;white-space:nowrap}tr.heading td{font-weight:600;background:#fafafa}tr.subtotal td{font-weight:600}\
@@ -105,11 +105,34 @@ fn strip_xml_header(svg: &str) -> &str {
 /// The whole report page.
 pub fn render(d: &ReportData) -> String {
     let mut body = String::new();
-    body.push_str(&format!(
-        "<h1>{} — {}</h1>",
-        esc(&d.authority),
-        esc(&d.heading())
-    ));
+    body.push_str(&format!("<h1>{}</h1>", esc(&d.paper_title())));
+    let r = &d.report;
+    if let Some(sub) = &r.subtitle {
+        body.push_str(&format!("<p class=\"subtitle\">{}</p>", esc(sub)));
+    }
+    // The council's own title page: author and the paper's date, and the
+    // scenario still named under a title of the council's own.
+    let mut byline: Vec<String> = Vec::new();
+    if r.author.is_some() || r.date.is_some() {
+        byline.extend([d.author().to_string()]);
+        byline.extend(r.date.clone());
+    }
+    if r.title.is_some() {
+        byline.push(format!("{} — {}", d.authority, d.heading()));
+    }
+    if !byline.is_empty() {
+        body.push_str(&format!(
+            "<p class=\"byline\">{}</p>",
+            byline
+                .iter()
+                .map(|b| esc(b))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        ));
+    }
+    if let Some(summary) = &r.summary {
+        body.push_str(&format!("<p class=\"summary\">{}</p>", esc(summary)));
+    }
     body.push_str(&provenance(
         "Scenario",
         &d.scenario_path,
@@ -260,7 +283,7 @@ pub fn render(d: &ReportData) -> String {
     );
     body.push_str(&sections.contents());
     body.push_str(&sections.body);
-    page(&format!("{} — {}", d.authority, d.heading()), &body)
+    page(&d.paper_title(), &body)
 }
 
 /// The page around a report's body: head, inline CSS, nothing fetched.

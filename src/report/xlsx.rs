@@ -4,13 +4,29 @@
 //! workbook has its tables, a line chart of contributions by partner and an "About" sheet.
 
 use super::charts::{self, Dash, LineStyle, Marker, Role};
-use super::data::{DETERMINISTIC, ReportData, Series};
+use super::data::{DETERMINISTIC, ReportData, Series, WorkbookInputs};
 use super::partnership::Report as PartnershipReport;
 use super::table::{RowKind, Table, Unit};
+use rust_xlsxwriter::utility::{row_col_to_cell, row_col_to_cell_absolute};
 use rust_xlsxwriter::{
     Chart, ChartFont, ChartFormat, ChartLegendPosition, ChartLine, ChartLineDashType, ChartMarker,
-    ChartMarkerType, ChartType, Format, FormatBorder, Workbook, Worksheet, XlsxError,
+    ChartMarkerType, ChartType, Format, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
+
+/// What marks a sheet whose figures are Monte Carlo results typed in as values.
+pub const MC_VALUES: &str = "Monte Carlo values (not formulas)";
+
+/// Print setup of every sheet: A4 landscape, one page wide, the header row
+/// repeated on every printed page.
+fn print_setup(ws: &mut Worksheet, repeat_header: bool) -> Result<(), XlsxError> {
+    ws.set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0);
+    if repeat_header {
+        ws.set_repeat_rows(0, 0)?;
+    }
+    Ok(())
+}
 
 /// A series drawn as the SVG charts draw the same role: colour, dash and marker.
 fn styled(series: &mut rust_xlsxwriter::ChartSeries, s: LineStyle) {
@@ -137,7 +153,7 @@ pub fn sheet_names(tables: &[Table], reserved: &[&str]) -> Vec<String> {
     names
 }
 
-fn write_table(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
+fn write_table(ws: &mut Worksheet, t: &Table, mc_values: bool) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold();
     let header = Format::new()
         .set_bold()
@@ -181,12 +197,20 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
             ws.write_number_with_format(row, c as u16 + 1, *v, f)?;
         }
     }
-    for (k, n) in t.notes.iter().enumerate() {
+    let mut notes = t.notes.clone();
+    if mc_values {
+        notes.insert(
+            0,
+            format!("{MC_VALUES}: each figure is a statistic across paths, typed in."),
+        );
+    }
+    for (k, n) in notes.iter().enumerate() {
         ws.write_string_with_format(t.rows.len() as u32 + 2 + k as u32, 0, n, &bold)?;
     }
     ws.set_column_width(0, 48)?;
     ws.set_column_range_width(1, t.columns.len() as u16, 13)?;
     ws.set_freeze_panes(1, 1)?;
+    print_setup(ws, true)?;
     Ok(())
 }
 
@@ -202,8 +226,44 @@ fn write_summary(ws: &mut Worksheet, d: &ReportData) -> Result<(), XlsxError> {
         .set_font_color("#C82828")
         .set_background_color("#FDF0EF");
     let money = Format::new().set_num_format(number_format(Unit::Thousands));
-    ws.write_string_with_format(0, 0, format!("{} — {}", d.authority, d.heading()), &title)?;
-    let mut row = 2u32;
+    ws.write_string_with_format(0, 0, d.paper_title(), &title)?;
+    let mut row = 1u32;
+    let r = &d.report;
+    for line in [
+        r.subtitle.as_deref(),
+        r.author.as_deref(),
+        r.date.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        ws.write_string_with_format(row, 0, line, &bold)?;
+        row += 1;
+    }
+    if r.title.is_some() {
+        // The council's own title replaces the default; the run's scenario stays named.
+        ws.write_string(row, 0, format!("{} — {}", d.authority, d.heading()))?;
+        row += 1;
+    }
+    if let Some(summary) = &r.summary {
+        row += 1;
+        ws.merge_range(
+            row,
+            0,
+            row,
+            4,
+            summary,
+            &Format::new()
+                .set_text_wrap()
+                .set_align(rust_xlsxwriter::FormatAlign::Top),
+        )?;
+        ws.set_row_height(
+            row,
+            15.0 * (summary.chars().count() as f64 / 110.0).ceil().max(1.0),
+        )?;
+        row += 1;
+    }
+    row += 1;
     let mut pair = |ws: &mut Worksheet, k: &str, v: &str| -> Result<(), XlsxError> {
         ws.write_string_with_format(row, 0, k, &bold)?;
         ws.write_string(row, 1, v)?;
@@ -240,7 +300,10 @@ fn write_summary(ws: &mut Worksheet, d: &ReportData) -> Result<(), XlsxError> {
         ws.write_string_with_format(
             row,
             0,
-            format!("Economic ledger: NPV against {} (£'000s)", npv.against),
+            format!(
+                "Economic ledger: NPV against {} (£'000s); {MC_VALUES}",
+                npv.against
+            ),
             &bold,
         )?;
         for (c, h) in ["Mean", "P5", "Median (P50)", "P95"].iter().enumerate() {
@@ -256,6 +319,7 @@ fn write_summary(ws: &mut Worksheet, d: &ReportData) -> Result<(), XlsxError> {
     }
     ws.set_column_width(0, 60)?;
     ws.set_column_range_width(1, 4, 14)?;
+    print_setup(ws, false)?;
     Ok(())
 }
 
@@ -274,11 +338,20 @@ pub fn render(d: &ReportData) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     write_summary(wb.add_worksheet(), d)?;
     let names = sheet_names(&d.tables, &["Summary", "Chart data", "Charts", "Inputs"]);
-    for (t, name) in d.tables.iter().zip(names) {
+    let deterministic_mark = DETERMINISTIC.to_lowercase();
+    for (t, name) in d.tables.iter().zip(&names) {
         let ws = wb.add_worksheet();
         ws.set_name(name)?;
-        write_table(ws, t)?;
+        // In a Monte Carlo run the deterministic tables say so in their titles.
+        let mc_values = d.is_monte_carlo() && !t.title.contains(&deterministic_mark);
+        write_table(ws, t, mc_values)?;
     }
+    let sheet_of = |id: &str| {
+        d.tables
+            .iter()
+            .position(|t| t.id == id)
+            .map(|i| names[i].clone())
+    };
 
     // Chart data: the lines and bands behind the LAC fan chart, and the net position.
     let n = d.years.len() as u16;
@@ -354,8 +427,18 @@ pub fn render(d: &ReportData) -> Result<Vec<u8>, XlsxError> {
             }
         }
     }
+    if d.is_monte_carlo() {
+        row += 2;
+        data.write_string_with_format(
+            row,
+            0,
+            format!("{MC_VALUES}: the bands, medians and probabilities above are typed in."),
+            &bold,
+        )?;
+    }
     data.set_column_width(0, 40)?;
     data.set_freeze_panes(1, 1)?;
+    print_setup(data, true)?;
 
     let mut lac = Chart::new(ChartType::Line);
     lac.title().set_name("Children in care at 31 March");
@@ -413,6 +496,7 @@ pub fn render(d: &ReportData) -> Result<Vec<u8>, XlsxError> {
     if !net_rows.is_empty() {
         charts.insert_chart(28, 1, &net_chart)?;
     }
+    print_setup(charts, false)?;
 
     for (name, t) in [
         ("Tornado", &d.tornado),
@@ -448,26 +532,553 @@ pub fn render(d: &ReportData) -> Result<Vec<u8>, XlsxError> {
         ws.set_column_width(0, 44)?;
         ws.set_column_width(1, 34)?;
         ws.set_freeze_panes(1, 1)?;
+        print_setup(ws, true)?;
     }
 
     let inputs = wb.add_worksheet();
     inputs.set_name("Inputs")?;
-    inputs.write_string_with_format(0, 0, "Scenario field", &bold)?;
-    inputs.write_string_with_format(0, 1, "Value", &bold)?;
-    inputs.write_string(1, 0, "(scenario file)")?;
-    inputs.write_string(1, 1, &d.scenario_path)?;
+    let cells = match &d.workbook {
+        Some(w) if sheet_of("table1").is_some() && sheet_of("table3").is_some() => {
+            Some(write_assumptions(inputs, w, &d.years)?)
+        }
+        _ => None,
+    };
+    let first = cells.as_ref().map_or(0, |c| c.next_row);
+    inputs.write_string_with_format(first, 0, "Scenario field", &bold)?;
+    inputs.write_string_with_format(first, 1, "Value", &bold)?;
+    inputs.write_string(first + 1, 0, "(scenario file)")?;
+    inputs.write_string(first + 1, 1, &d.scenario_path)?;
     for (i, (k, v)) in d.inputs.iter().enumerate() {
-        let row = i as u32 + 2;
+        let row = first + i as u32 + 2;
         inputs.write_string(row, 0, k)?;
         match v.parse::<f64>() {
             Ok(x) => inputs.write_number(row, 1, x)?,
             Err(_) => inputs.write_string(row, 1, v)?,
         };
     }
-    inputs.set_column_width(0, 44)?;
-    inputs.set_column_width(1, 60)?;
-    inputs.set_freeze_panes(1, 0)?;
+    inputs.set_column_width(0, 60)?;
+    inputs.set_column_range_width(1, n.max(1), 13)?;
+    inputs.set_freeze_panes(1, 1)?;
+    print_setup(inputs, true)?;
+    if let (Some(c), Some(t1), Some(t3)) = (&cells, sheet_of("table1"), sheet_of("table3")) {
+        let (Some(table1), Some(table3)) = (d.table("table1"), d.table("table3")) else {
+            unreachable!("sheets exist only for tables")
+        };
+        let roi = table1_formulas(wb.worksheet_from_name(&t1)?, table1, c, d.workbook.as_ref())?;
+        table3_formulas(wb.worksheet_from_name(&t3)?, table3, c, &t1, roi)?;
+    }
     wb.save_to_buffer()
+}
+
+/// Where the Inputs sheet holds each assumption of Table 1 and Table 3.
+struct AssumptionCells {
+    uplift: String,
+    shortfall: String,
+    delay: String,
+    share: String,
+    baseline: String,
+    /// Row of the plan's placement cost at each 31 March.
+    plan_cost: u32,
+    /// Rows of the investment lines, by line id.
+    investment: Vec<(String, u32)>,
+    /// Rows of the given savings lines, by line id.
+    given: Vec<(String, u32)>,
+    undelivered: u32,
+    overspend: u32,
+    grants: u32,
+    prices: u32,
+    growth: u32,
+    /// The first free row after the assumptions.
+    next_row: u32,
+}
+
+impl AssumptionCells {
+    /// `Inputs!C7`: the cell of year `t` (0-based) in `row`.
+    fn at(&self, row: u32, t: usize) -> String {
+        format!("Inputs!{}", row_col_to_cell(row, t as u16 + 1))
+    }
+}
+
+/// The Inputs sheet's first block: every assumption Table 1 and Table 3 are
+/// computed from, years across, which the tables' formulas read.
+fn write_assumptions(
+    ws: &mut Worksheet,
+    w: &WorkbookInputs,
+    years: &[String],
+) -> Result<AssumptionCells, XlsxError> {
+    let bold = Format::new().set_bold();
+    let header = Format::new()
+        .set_bold()
+        .set_background_color("#F2F5F8")
+        .set_border_bottom(FormatBorder::Thin);
+    let input = Format::new()
+        .set_num_format("#,##0.##;(#,##0.##);\"-\"")
+        .set_background_color("#FFF8DC");
+    let share = Format::new()
+        .set_num_format("0.00##")
+        .set_background_color("#FFF8DC");
+    let note = Format::new().set_italic();
+    ws.write_string_with_format(
+        0,
+        0,
+        "Assumptions behind Table 1 and Table 3 (£'000s unless stated)",
+        &header,
+    )?;
+    for (c, y) in years.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16 + 1, y, &header)?;
+    }
+    ws.write_string_with_format(
+        1,
+        0,
+        "Table 1 and Table 3 are formulas over the shaded cells: change one and they recalculate.",
+        &note,
+    )?;
+    let mut row = 2u32;
+    let mut scalar = |ws: &mut Worksheet, label: &str, v: f64, f: &Format| {
+        ws.write_string(row, 0, label)?;
+        ws.write_number_with_format(row, 1, v, f)?;
+        row += 1;
+        Ok::<String, XlsxError>(format!("Inputs!{}", row_col_to_cell_absolute(row - 1, 1)))
+    };
+    let uplift = scalar(
+        ws,
+        "Optimism bias: uplift of every investment line (share)",
+        w.investment_uplift,
+        &share,
+    )?;
+    let shortfall = scalar(
+        ws,
+        "Optimism bias: shortfall of the plan's savings (share)",
+        w.savings_shortfall,
+        &share,
+    )?;
+    let delay = scalar(
+        ws,
+        "Optimism bias: months by which placement savings arrive later",
+        w.delay_months,
+        &share,
+    )?;
+    let first_share = scalar(
+        ws,
+        "Share of the first year's placement saving booked",
+        w.first_year_share,
+        &share,
+    )?;
+    let baseline = scalar(
+        ws,
+        "Annual cost of today's placements (£)",
+        w.baseline_cost,
+        &input,
+    )?;
+    let line = |ws: &mut Worksheet, row: &mut u32, label: &str, values: Option<&[f64]>| {
+        match values {
+            Some(values) => {
+                ws.write_string(*row, 0, label)?;
+                for (c, v) in values.iter().enumerate() {
+                    ws.write_number_with_format(*row, c as u16 + 1, *v, &input)?;
+                }
+            }
+            None => {
+                ws.write_string_with_format(*row, 0, label, &bold)?;
+            }
+        }
+        *row += 1;
+        Ok::<u32, XlsxError>(*row - 1)
+    };
+    let plan_cost = line(
+        ws,
+        &mut row,
+        "Annual cost of the plan's placements at 31 March (£; lacsim's placement mix at the unit costs)",
+        Some(&w.plan_cost),
+    )?;
+    let mut investment = Vec::new();
+    for g in &w.investment {
+        let head = format!("Investment: {} (before optimism bias)", g.name);
+        line(ws, &mut row, &head, None)?;
+        for l in &g.lines {
+            let at = line(ws, &mut row, &format!("  {}", l.name), Some(&l.amounts))?;
+            investment.push((l.id.clone(), at));
+        }
+    }
+    let mut given = Vec::new();
+    if !w.given.is_empty() {
+        let head = "Savings given as figures (before optimism bias)";
+        line(ws, &mut row, head, None)?;
+        for l in &w.given {
+            let at = line(ws, &mut row, &format!("  {}", l.name), Some(&l.amounts))?;
+            given.push((l.id.clone(), at));
+        }
+    }
+    line(ws, &mut row, "Budget and MTFS", None)?;
+    let undelivered = line(
+        ws,
+        &mut row,
+        "  MTFS savings still to be delivered",
+        Some(&w.undelivered),
+    )?;
+    let overspend = line(
+        ws,
+        &mut row,
+        "  Underlying overspend",
+        Some(&w.underlying_overspend),
+    )?;
+    let grants = line(
+        ws,
+        &mut row,
+        "  One-off grants set against the overspend",
+        Some(&w.one_off_grants),
+    )?;
+    let prices = line(
+        ws,
+        &mut row,
+        "  New price pressure",
+        Some(&w.price_pressure),
+    )?;
+    let growth = line(
+        ws,
+        &mut row,
+        "  Cost of growth in numbers at the do-nothing growth rate",
+        Some(&w.growth_in_numbers),
+    )?;
+    Ok(AssumptionCells {
+        uplift,
+        shortfall,
+        delay,
+        share: first_share,
+        baseline,
+        plan_cost,
+        investment,
+        given,
+        undelivered,
+        overspend,
+        grants,
+        prices,
+        growth,
+        next_row: row + 1,
+    })
+}
+
+/// A number as a formula's cached result: exact, so a reader that does not
+/// recalculate shows lacsim's figure.
+fn cached(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v}")
+    } else {
+        "0".into()
+    }
+}
+
+/// The number formats `write_table` gives each kind of row.
+fn row_format(t: &Table, kind: RowKind) -> Format {
+    let f = Format::new().set_num_format(number_format(t.unit));
+    match kind {
+        RowKind::Total => f.set_bold().set_border_top(FormatBorder::Thin),
+        RowKind::Subtotal => f.set_bold(),
+        _ => f,
+    }
+}
+
+/// Replaces each year's value of a row with `formula(t)`, caching the value.
+fn formula_row(
+    ws: &mut Worksheet,
+    t: &Table,
+    i: usize,
+    formula: impl Fn(usize) -> String,
+) -> Result<(), XlsxError> {
+    let r = &t.rows[i];
+    let f = row_format(t, r.kind);
+    for (c, v) in r.values.iter().enumerate() {
+        ws.write_formula_with_format(
+            i as u32 + 1,
+            c as u16 + 1,
+            Formula::new(formula(c)).set_result(cached(*v)),
+            &f,
+        )?;
+    }
+    Ok(())
+}
+
+/// The cell of year `t` in the table's row `i` (sheet row `i + 1`).
+fn here(i: usize, t: usize) -> String {
+    row_col_to_cell(i as u32 + 1, t as u16 + 1)
+}
+
+/// Table 1 as formulas over the Inputs sheet: lines with optimism bias,
+/// subtotals, totals, savings, return on investment and the cumulative net
+/// position. Returns the row of the return on investment.
+fn table1_formulas(
+    ws: &mut Worksheet,
+    t: &Table,
+    c: &AssumptionCells,
+    w: Option<&WorkbookInputs>,
+) -> Result<Option<usize>, XlsxError> {
+    let n = t.columns.len();
+    // Workings below the notes: the placement saving before and after the delay.
+    let work = (t.rows.len() + t.notes.len() + 3) as u32;
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format(number_format(t.unit));
+    ws.write_string_with_format(work, 0, "Workings (formulas)", &bold)?;
+    ws.write_string(
+        work + 1,
+        0,
+        "  Placement saving before delay and optimism bias",
+    )?;
+    ws.write_string(work + 2, 0, "  Placement saving after the delay")?;
+    let raw_range = format!(
+        "{}:{}",
+        row_col_to_cell_absolute(work + 1, 1),
+        row_col_to_cell_absolute(work + 1, n as u16)
+    );
+    let placements = delay_applied(w, n);
+    for y in 0..n {
+        let cost = c.at(c.plan_cost, y);
+        let raw = if y == 0 {
+            format!("={}*({}-{cost})/1000", c.share, c.baseline)
+        } else {
+            format!(
+                "=({}-({}+{cost})/2)/1000",
+                c.baseline,
+                c.at(c.plan_cost, y - 1)
+            )
+        };
+        let (before, after) = placements.get(y).copied().unwrap_or((0.0, 0.0));
+        ws.write_formula_with_format(
+            work + 1,
+            y as u16 + 1,
+            Formula::new(raw).set_result(cached(before)),
+            &money,
+        )?;
+        // Each year takes what the line held DELAY/12 years before, interpolated.
+        let k = y + 1;
+        let whole = format!("INT({}/12)", c.delay);
+        let frac = format!("MOD({}/12,1)", c.delay);
+        let take =
+            |back: &str| format!("IF({k}{back}-{whole}>=1,INDEX({raw_range},{k}{back}-{whole}),0)");
+        ws.write_formula_with_format(
+            work + 2,
+            y as u16 + 1,
+            Formula::new(format!("=(1-{frac})*{}+{frac}*{}", take(""), take("-1")))
+                .set_result(cached(after)),
+            &money,
+        )?;
+    }
+    let mut lines: Vec<usize> = Vec::new();
+    let mut subtotals: Vec<usize> = Vec::new();
+    let mut savings: Vec<usize> = Vec::new();
+    let (mut total, mut savings_total, mut roi) = (None, None, None);
+    for (i, r) in t.rows.iter().enumerate() {
+        let id = r.id.as_str();
+        if let Some(line) = id.strip_prefix("investment.") {
+            let Some((_, at)) = c.investment.iter().find(|(l, _)| l == line) else {
+                continue;
+            };
+            let at = *at;
+            formula_row(ws, t, i, |y| format!("={}*(1+{})", c.at(at, y), c.uplift))?;
+            lines.push(i);
+        } else if id.starts_with("investment_group.") {
+            let group = std::mem::take(&mut lines);
+            formula_row(ws, t, i, |y| match (group.first(), group.last()) {
+                (Some(a), Some(b)) => format!("=SUM({}:{})", here(*a, y), here(*b, y)),
+                _ => "=0".into(),
+            })?;
+            subtotals.push(i);
+        } else if id == "investment_total" {
+            formula_row(ws, t, i, |y| {
+                let cells: Vec<String> = subtotals.iter().map(|s| here(*s, y)).collect();
+                if cells.is_empty() {
+                    "=0".into()
+                } else {
+                    format!("={}", cells.join("+"))
+                }
+            })?;
+            total = Some(i);
+        } else if id == "savings.avoided_growth" {
+            formula_row(ws, t, i, |y| {
+                format!("=-({}+{})", c.at(c.growth, y), c.at(c.prices, y))
+            })?;
+            savings.push(i);
+        } else if id == "savings.placements" {
+            formula_row(ws, t, i, |y| {
+                format!(
+                    "=-({}*(1-{}))",
+                    row_col_to_cell(work + 2, y as u16 + 1),
+                    c.shortfall
+                )
+            })?;
+            savings.push(i);
+        } else if id == "savings_total" {
+            formula_row(ws, t, i, |y| match (savings.first(), savings.last()) {
+                (Some(a), Some(b)) => format!("=SUM({}:{})", here(*a, y), here(*b, y)),
+                _ => "=0".into(),
+            })?;
+            savings_total = Some(i);
+        } else if let Some(line) = id.strip_prefix("savings.") {
+            let Some((_, at)) = c.given.iter().find(|(l, _)| l == line) else {
+                continue;
+            };
+            let at = *at;
+            formula_row(ws, t, i, |y| {
+                format!("=-({}*(1-{}))", c.at(at, y), c.shortfall)
+            })?;
+            savings.push(i);
+        } else if id == "return_on_investment" {
+            if let (Some(a), Some(b)) = (total, savings_total) {
+                formula_row(ws, t, i, |y| format!("={}+{}", here(a, y), here(b, y)))?;
+                roi = Some(i);
+            }
+        } else if id == "cumulative_net" {
+            if let Some(r) = roi {
+                formula_row(ws, t, i, |y| {
+                    if y == 0 {
+                        format!("={}", here(r, 0))
+                    } else {
+                        format!("={}+{}", here(i, y - 1), here(r, y))
+                    }
+                })?;
+            }
+        }
+    }
+    Ok(roi)
+}
+
+/// Lacsim's placement saving by year before and after the optimism-bias delay
+/// (the workings' cached values).
+fn delay_applied(w: Option<&WorkbookInputs>, n: usize) -> Vec<(f64, f64)> {
+    let Some(w) = w else { return Vec::new() };
+    let raw = crate::finance::placement_savings(w.baseline_cost, &w.plan_cost, w.first_year_share);
+    let after = crate::finance::delay(&raw, w.delay_months);
+    raw.into_iter().zip(after).take(n).collect()
+}
+
+/// Table 3 as formulas: the return on investment from Table 1, the pressures
+/// from the Inputs sheet, the MTFS impact their sum, and the sustained
+/// break-even year over a helper row (years in deficit from each year to the end).
+fn table3_formulas(
+    ws: &mut Worksheet,
+    t: &Table,
+    c: &AssumptionCells,
+    table1: &str,
+    roi: Option<usize>,
+) -> Result<(), XlsxError> {
+    let n = t.columns.len();
+    let mut parts = Vec::new();
+    let mut impact = None;
+    for (i, r) in t.rows.iter().enumerate() {
+        match r.id.as_str() {
+            "return_on_investment" => {
+                let Some(roi) = roi else { continue };
+                formula_row(ws, t, i, |y| format!("='{table1}'!{}", here(roi, y)))?;
+                parts.push(i);
+            }
+            "mtfs_undelivered" => {
+                formula_row(ws, t, i, |y| format!("={}", c.at(c.undelivered, y)))?;
+                parts.push(i);
+            }
+            "forecast_overspend" => {
+                formula_row(ws, t, i, |y| {
+                    format!("={}-{}", c.at(c.overspend, y), c.at(c.grants, y))
+                })?;
+                parts.push(i);
+            }
+            "growth" => {
+                formula_row(ws, t, i, |y| {
+                    format!("={}+{}", c.at(c.growth, y), c.at(c.prices, y))
+                })?;
+                parts.push(i);
+            }
+            "mtfs_impact" if parts.len() == 4 => {
+                formula_row(ws, t, i, |y| {
+                    let cells: Vec<String> = parts.iter().map(|p| here(*p, y)).collect();
+                    format!("={}", cells.join("+"))
+                })?;
+                impact = Some(i);
+            }
+            _ => {}
+        }
+    }
+    let Some(impact) = impact else { return Ok(()) };
+    let values = &t.rows[impact].values;
+    let index = crate::finance::break_even::sustained_index(values);
+    let bold = Format::new().set_bold();
+    // Below the notes: the break-even year and its workings.
+    let at = (t.rows.len() + t.notes.len() + 3) as u32;
+    let helper = at + 3;
+    let range = format!(
+        "{}:{}",
+        row_col_to_cell_absolute(helper, 1),
+        row_col_to_cell_absolute(helper, n as u16)
+    );
+    let years = format!(
+        "{}:{}",
+        row_col_to_cell_absolute(0, 1),
+        row_col_to_cell_absolute(0, n as u16)
+    );
+    let deficits = format!("COUNTIF({range},\">0\")");
+    ws.write_string_with_format(
+        at,
+        0,
+        "Break-even year (sustained: from then on the impact stays at or below zero)",
+        &bold,
+    )?;
+    let year_cell = row_col_to_cell(at, 1);
+    ws.write_formula_with_format(
+        at,
+        1,
+        Formula::new(format!(
+            "=IF({deficits}>={n},\"none\",INDEX({years},{deficits}+1))"
+        ))
+        .set_result(index.map_or("none".to_string(), |i| t.columns[i].clone())),
+        &bold,
+    )?;
+    ws.write_string(at + 1, 0, "Years after the first year")?;
+    let after_cell = row_col_to_cell(at + 1, 1);
+    ws.write_formula(
+        at + 1,
+        1,
+        Formula::new(format!("=IF({deficits}>={n},\"-\",{deficits})"))
+            .set_result(index.map_or("-".to_string(), |i| i.to_string())),
+    )?;
+    ws.write_string(
+        helper,
+        0,
+        "  Workings: years in deficit (impact > 0) from this year to the end",
+    )?;
+    let mut later = 0usize;
+    let mut counts = vec![0usize; n];
+    for y in (0..n).rev() {
+        later += usize::from(values.get(y).is_some_and(|v| *v > 0.0 || v.is_nan()));
+        counts[y] = later;
+    }
+    for (y, count) in counts.iter().enumerate() {
+        let this = format!("IF({}>0,1,0)", here(impact, y));
+        let formula = if y + 1 == n {
+            format!("={this}")
+        } else {
+            format!("={this}+{}", row_col_to_cell(helper, y as u16 + 2))
+        };
+        ws.write_formula(
+            helper,
+            y as u16 + 1,
+            Formula::new(formula).set_result(count.to_string()),
+        )?;
+    }
+    // The sentence under the table follows the formulas too.
+    if let Some(first) = t
+        .notes
+        .first()
+        .filter(|n| n.starts_with("Break-even in ") || n.starts_with("No sustained break-even"))
+    {
+        ws.write_formula_with_format(
+            t.rows.len() as u32 + 2,
+            0,
+            Formula::new(format!(
+                "=IF({year_cell}=\"none\",\"No sustained break-even within the horizon\",\"Break-even in \"&{year_cell}&\", after \"&{after_cell}&\" year\"&IF({after_cell}=1,\"\",\"s\"))"
+            ))
+            .set_result(first.clone()),
+            &bold,
+        )?;
+    }
+    Ok(())
 }
 
 /// Renders a partnership's workbook: one sheet per table, the contributions by
@@ -478,12 +1089,13 @@ pub fn partnership(r: &PartnershipReport) -> Result<Vec<u8>, XlsxError> {
     for (t, name) in r.tables.iter().zip(names) {
         let ws = wb.add_worksheet();
         ws.set_name(name)?;
-        write_table(ws, t)?;
+        write_table(ws, t, false)?;
     }
     write_series(wb.add_worksheet(), &r.years, &r.contributions)?;
     let charts = wb.add_worksheet();
     charts.set_name("Charts")?;
     charts.insert_chart(1, 1, &contributions_chart(r))?;
+    print_setup(charts, false)?;
     write_about(wb.add_worksheet(), r)?;
     wb.save_to_buffer()
 }
@@ -506,6 +1118,7 @@ fn write_series(ws: &mut Worksheet, years: &[String], series: &[Series]) -> Resu
     }
     ws.set_column_width(0, 40)?;
     ws.set_freeze_panes(1, 1)?;
+    print_setup(ws, true)?;
     Ok(())
 }
 
@@ -549,6 +1162,7 @@ fn write_about(ws: &mut Worksheet, r: &PartnershipReport) -> Result<(), XlsxErro
     }
     ws.set_column_width(0, 20)?;
     ws.set_column_width(1, 80)?;
+    print_setup(ws, false)?;
     Ok(())
 }
 

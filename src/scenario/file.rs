@@ -39,6 +39,25 @@ pub struct ScenarioFile {
     pub stochastic: Option<super::stochastic::StochasticFile>,
     /// HM Treasury Green Book optimism-bias adjustments of a plan.
     pub optimism_bias: Option<OptimismBiasFile>,
+    /// The reports' title page and summary in the council's own words.
+    pub report: Option<ReportFile>,
+}
+
+/// `[report]`: the title, subtitle, author, the paper's date and a summary
+/// paragraph of the reports; what is left out comes from `[authority]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportFile {
+    /// Title of the paper (default: the council and the scenario's title).
+    pub title: Option<String>,
+    /// Subtitle, e.g. "Appendix 3: finance".
+    pub subtitle: Option<String>,
+    /// Author (default: the council).
+    pub author: Option<String>,
+    /// The paper's date, as text, e.g. "20 November 2019".
+    pub date: Option<String>,
+    /// A summary paragraph shown before the computed summary.
+    pub summary: Option<String>,
 }
 
 /// `[authority]`: names for titles and provenance.

@@ -52,6 +52,30 @@ pub struct Scenario {
     pub stochastic: Option<Stochastic>,
     /// Optimism-bias adjustments applied to the plan's finance.
     pub optimism_bias: OptimismBias,
+    /// The reports' title page and summary, as the `[report]` table gives them.
+    pub report: ReportTitles,
+}
+
+/// The `[report]` table: titles and narrative of the council's own. Each is
+/// `None` when not given; the reports then fall back on `[authority]` (the
+/// council as author, "council — scenario title" as title).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct ReportTitles {
+    /// Title of the paper.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Subtitle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    /// Author.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// The paper's date, as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// A summary paragraph.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
 }
 
 /// Compound growth from a starting count (Appendix 5).

@@ -8,7 +8,8 @@ use super::file::{LineFile, PlacementTableFile, RoundingFile, ScenarioFile};
 use super::problem::Problem;
 use super::source::Loaded;
 use super::{
-    Budget, DoNothing, Hold, InvestmentGroup, MoneyLine, Mtfs, OptimismBias, Plan, Scenario,
+    Budget, DoNothing, Hold, InvestmentGroup, MoneyLine, Mtfs, OptimismBias, Plan, ReportTitles,
+    Scenario,
 };
 use crate::placement::{ByPlacement, Placement};
 use crate::year::FinancialYear;
@@ -553,6 +554,30 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
         }
     }
 
+    let report = file.report.clone().unwrap_or_default();
+    for (field, v) in [
+        ("title", &report.title),
+        ("subtitle", &report.subtitle),
+        ("author", &report.author),
+        ("date", &report.date),
+        ("summary", &report.summary),
+    ] {
+        if v.as_ref().is_some_and(|t| t.trim().is_empty()) {
+            c.push(
+                &format!("report.{field}"),
+                "must not be empty: leave it out to use the default from [authority]",
+            );
+        }
+    }
+    let trimmed = |v: Option<String>| v.map(|t| t.trim().to_string());
+    let report = ReportTitles {
+        title: trimmed(report.title),
+        subtitle: trimmed(report.subtitle),
+        author: trimmed(report.author),
+        date: trimmed(report.date),
+        summary: trimmed(report.summary),
+    };
+
     if !c.problems.is_empty() {
         sort_problems(loaded, &mut c.problems);
         return Err(c.problems);
@@ -576,6 +601,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
         mtfs,
         stochastic,
         optimism_bias,
+        report,
     })
 }
 

@@ -17,3 +17,4 @@ mod partnership;
 mod report;
 mod sensitivity;
 mod ssda903;
+mod xlsx_formulas;

@@ -5,6 +5,8 @@
 const token = new URLSearchParams(location.search).get("token");
 const api = (path) => (token ? `${path}?token=${encodeURIComponent(token)}` : path);
 const $ = (id) => document.getElementById(id);
+// This page's session: the server runs at most one Monte Carlo run per page at a time.
+const session = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 
 let source = { builtin: null, toml: null };
 let changes = {};
@@ -20,7 +22,7 @@ function body(extra) {
 }
 
 async function call(path, options) {
-  const res = await fetch(api(path), Object.assign({ headers: { "content-type": "application/json" } }, options));
+  const res = await fetch(api(path), Object.assign({ headers: { "content-type": "application/json", "x-lacsim-session": session } }, options));
   const type = res.headers.get("content-type") || "";
   const data = type.includes("json") ? await res.json() : await res.text();
   return { ok: res.ok, status: res.status, data };
