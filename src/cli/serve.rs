@@ -445,7 +445,20 @@ async fn run_deterministic(axum::Json(src): axum::Json<Source>) -> Response {
     };
     let doc = report::json::deterministic(&s, &r, &meta);
     let tables = tables_html(report::tables::all(&s, &r).iter());
-    axum::Json(json!({ "result": doc, "tables_html": tables })).into_response()
+    // The charts of report.html, drawn from the edited scenario.
+    let charts = match src.edited() {
+        Ok(edited) => charts_json(&report::data::deterministic(&edited, &r)),
+        Err(_) => Vec::new(),
+    };
+    axum::Json(json!({ "result": doc, "tables_html": tables, "charts": charts })).into_response()
+}
+
+/// A report's charts, as the page shows them: caption and SVG.
+fn charts_json(d: &report::data::ReportData) -> Vec<Value> {
+    report::figures::all(d)
+        .into_iter()
+        .map(|f| json!({ "id": f.id, "caption": f.caption, "svg": f.svg }))
+        .collect()
 }
 
 async fn download_toml(axum::Json(src): axum::Json<Source>) -> Response {
@@ -593,10 +606,11 @@ async fn start_monte_carlo(
             ),
         );
     }
-    let (loaded, s) = match req.source.resolve() {
+    let loaded = match req.source.edited() {
         Ok(x) => x,
         Err(p) => return problems(&p),
     };
+    let s = loaded.scenario.clone();
     if let Err(e) = Setup::single(&s) {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string());
     }
@@ -860,7 +874,10 @@ fn monte_carlo(
         do_nothing: None,
         deterministic_break_even: super::monte_carlo::deterministic_break_even(s),
     };
-    Ok(mc_output(s, &sum, &meta))
+    let mut out = mc_output(s, &sum, &meta);
+    let data = report::data::monte_carlo(loaded, &results::run(s), &sum, &meta);
+    out["charts"] = json!(charts_json(&data));
+    Ok(out)
 }
 
 /// The JSON of `run --paths N --format json` (or `compare`), with its tables as HTML.

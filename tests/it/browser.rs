@@ -128,6 +128,8 @@ async fn the_page_edits_runs_and_cancels_with_the_command_lines_figures() {
     c.goto(&url).await.unwrap();
     wait_for_text(&c, "#break-even", "2023/24").await;
     wait_for_text(&c, "#tables", "(3,453)").await;
+    wait_for_text(&c, "#charts", "Children in care at 31 March").await;
+    c.find(Locator::Css("#charts img.chart")).await.unwrap();
 
     // Edit the IFA unit cost: Table 3 becomes what `lacsim run` gives for the same edit.
     let l = lacsim::scenario::load(Path::new(PLAN), &lacsim::scenario::builtin::read).unwrap();

@@ -95,6 +95,16 @@ async function loadScenario() {
   await runDeterministic();
 }
 
+function renderCharts(target, charts) {
+  target.replaceChildren(...(charts || []).map((c) => {
+    const fig = document.createElement("figure");
+    const cap = document.createElement("figcaption");
+    cap.textContent = c.caption;
+    fig.append(svgImage(c.svg, c.caption), cap);
+    return fig;
+  }));
+}
+
 function renderTables(target, html) {
   // The tables are rendered by the library's HTML renderer (escaped there).
   target.innerHTML = html.join("\n");
@@ -108,6 +118,7 @@ async function runDeterministic() {
   $("break-even").textContent = plan
     ? (plan.break_even_year ? `Deterministic (paper) model: break-even in ${plan.break_even_year} (sustained)` : "Deterministic (paper) model: no sustained break-even within the horizon")
     : "Do-nothing scenario: no plan to break even";
+  renderCharts($("charts"), r.data.charts);
   renderTables($("tables"), r.data.tables_html);
 }
 
@@ -141,6 +152,7 @@ async function poll() {
     $("mc-headline").textContent = years.length
       ? `Monte Carlo, ${out.result.paths} paths: probability of a sustained break-even by ${years[years.length - 1]}: ${(100 * by[years[years.length - 1]]).toFixed(1)}%; NPV mean £${Math.round(out.result.npv.mean).toLocaleString("en-GB")}k`
       : `Monte Carlo, ${out.result.paths} paths`;
+    renderCharts($("mc-charts"), out.charts);
     renderTables($("mc-tables"), out.tables_html);
   }
   finish();
