@@ -116,6 +116,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/app.css", get(style))
         .route("/api/scenarios", get(scenarios))
         .route("/api/scenario", post(scenario_form))
+        .route("/api/partnership", post(run_partnership))
         .route("/api/run", post(run_deterministic))
         .route("/api/toml", post(download_toml))
         .route("/api/download", post(download_run))
@@ -233,7 +234,47 @@ async fn scenarios() -> impl IntoResponse {
             Some(json!({ "name": n, "title": l.scenario.title }))
         })
         .collect();
-    axum::Json(json!({ "scenarios": list }))
+    let partnerships: Vec<Value> = builtin::partnerships()
+        .iter()
+        .filter_map(|n| {
+            let l = lacsim::partnership::load(Path::new(n), &builtin::read).ok()?;
+            Some(json!({ "name": n, "title": l.partnership.name }))
+        })
+        .collect();
+    axum::Json(json!({ "scenarios": list, "partnerships": partnerships }))
+}
+
+/// A built-in partnership (`lacsim partnership NAME`) on expected values: its
+/// tables, as the command line prints them.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnershipRequest {
+    /// `builtin:NAME`.
+    builtin: String,
+}
+
+async fn run_partnership(axum::Json(req): axum::Json<PartnershipRequest>) -> Response {
+    use lacsim::report::partnership as rp;
+    let loaded = match lacsim::partnership::load(Path::new(&req.builtin), &builtin::read) {
+        Ok(l) => l,
+        Err(p) => return problems(&p),
+    };
+    let p = &loaded.partnership;
+    let expected = lacsim::partnership::run_expected(p);
+    let meta = rp::RunMeta {
+        path: loaded.path.clone(),
+        hash: loaded.hash.clone(),
+        seed: None,
+    };
+    let report = rp::report(p, &expected, None, &meta);
+    let doc = rp::json(p, &expected, None, &meta);
+    axum::Json(json!({
+        "title": p.name,
+        "result": doc,
+        "tables_html": tables_html(report.tables.iter()),
+        "charts": rp::contributions_svg(&report).ok().map(|svg| vec![json!({ "id": "contributions", "caption": "Contributions by partner", "svg": svg })]).unwrap_or_default(),
+    }))
+    .into_response()
 }
 
 /// Where a scenario comes from: a built-in, or a file the user uploaded (its
@@ -367,6 +408,41 @@ fn form_fields(l: &Loaded) -> Vec<Value> {
                     "value": 1.0,
                     "kind": "scale",
                 }));
+            }
+        }
+        // Each intervention's most likely effect, delay and ramp (what the plan's
+        // evidence sets); the validator checks each against its distribution.
+        if let Some(st) = &l.scenario.stochastic {
+            for (i, iv) in st.interventions.iter().enumerate() {
+                let base = format!("stochastic.interventions[{i}]");
+                let effects = merged
+                    .get("stochastic")
+                    .and_then(|s| s.get("interventions"))
+                    .and_then(|a| a.get(i))
+                    .and_then(|t| t.get("effects"))
+                    .and_then(|e| e.as_table());
+                for key in effects
+                    .map(|e| e.keys().cloned().collect::<Vec<_>>())
+                    .unwrap_or_default()
+                {
+                    for (part, what) in [("mode", "most likely"), ("value", "fixed")] {
+                        push(
+                            "Interventions",
+                            format!("{}: effect on {} ({what})", iv.id, key.replace('_', " ")),
+                            format!("{base}.effects.{key}.{part}"),
+                        );
+                    }
+                }
+                push(
+                    "Interventions",
+                    format!("{}: months to full strength", iv.id),
+                    format!("{base}.ramp_months"),
+                );
+                push(
+                    "Interventions",
+                    format!("{}: longest delay (months)", iv.id),
+                    format!("{base}.delay_months.max"),
+                );
             }
         }
         push(
@@ -1574,6 +1650,31 @@ mod tests {
             v["error"].as_str().unwrap().contains("not a readable zip"),
             "{v}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_built_in_partnership_shows_the_command_lines_tables() {
+        let name = "builtin:together4children/partnership.toml";
+        let (status, v) = send(app(), post("/api/partnership", json!({ "builtin": name }))).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        let l = lacsim::partnership::load(Path::new(name), &builtin::read).unwrap();
+        let e = lacsim::partnership::run_expected(&l.partnership);
+        let meta = lacsim::report::partnership::RunMeta {
+            path: l.path.clone(),
+            hash: l.hash.clone(),
+            seed: None,
+        };
+        assert_eq!(
+            v["result"],
+            lacsim::report::partnership::json(&l.partnership, &e, None, &meta)
+        );
+        assert!(!v["tables_html"].as_array().unwrap().is_empty());
+        let (status, _) = send(
+            app(),
+            post("/api/partnership", json!({ "builtin": "builtin:nope" })),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 
     #[tokio::test]

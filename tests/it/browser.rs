@@ -292,6 +292,17 @@ async fn the_page_edits_runs_and_cancels_with_the_command_lines_figures() {
     wait_for_text(&c, "#title", "Testshire").await;
     wait_for_text(&c, "#tables", "children").await;
 
+    // A built-in partnership: its tables.
+    c.find(Locator::Css(
+        "#scenario option[value$='together4children/partnership.toml']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_for_text(&c, "#title", "Together4Children").await;
+
     // A broken scenario file: the validator's message, on the page.
     let broken = profile.path().join("broken.toml");
     std::fs::write(&broken, "[years]\nfirst = \"2019/20\"\ncount = 0\n").unwrap();

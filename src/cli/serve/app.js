@@ -279,6 +279,16 @@ function save(name, text, type) {
   a.click();
 }
 
+async function runPartnership(name) {
+  const r = await call("/api/partnership", { method: "POST", body: JSON.stringify({ builtin: name }) });
+  if (!r.ok) { showProblems(r.data); return; }
+  $("title").textContent = r.data.title;
+  $("form").replaceChildren();
+  $("break-even").textContent = "Partnership on expected values (lacsim partnership; --paths on the command line for Monte Carlo)";
+  renderCharts($("charts"), r.data.charts);
+  renderTables($("tables"), r.data.tables_html);
+}
+
 async function init() {
   const r = await call("/api/scenarios", { method: "GET" });
   const sel = $("scenario");
@@ -290,7 +300,21 @@ async function init() {
   }
   sel.value = sel.querySelector('option[value$="investment-plan.toml"]') ? [...sel.options].find((o) => o.value.endsWith("investment-plan.toml")).value : sel.value;
   source = { builtin: sel.value, toml: null };
-  sel.addEventListener("change", () => { source = { builtin: sel.value, toml: null }; loadScenario(); });
+  const group = document.createElement("optgroup");
+  group.label = "Partnerships";
+  for (const p of r.data.partnerships || []) {
+    const o = document.createElement("option");
+    o.value = p.name;
+    o.textContent = p.title;
+    o.dataset.partnership = "1";
+    group.appendChild(o);
+  }
+  sel.appendChild(group);
+  sel.addEventListener("change", () => {
+    if (sel.selectedOptions[0] && sel.selectedOptions[0].dataset.partnership) { runPartnership(sel.value); return; }
+    source = { builtin: sel.value, toml: null };
+    loadScenario();
+  });
   for (const s of r.data.scenarios) {
     if (!s.name.includes("do-nothing")) continue;
     const o = document.createElement("option");
