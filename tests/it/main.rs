@@ -14,6 +14,7 @@ mod layouts;
 mod optimism_bias;
 mod paper;
 mod partnership;
+mod print;
 mod report;
 mod sensitivity;
 mod ssda903;
