@@ -214,6 +214,21 @@ pub fn write_partnership(out: &OutDir, report: &rp::Report) -> anyhow::Result<()
     }
     let svg = rp::contributions_svg(report).map_err(anyhow::Error::msg)?;
     out.write("contributions.svg", svg.as_bytes())?;
+    let mut pictures = Vec::new();
+    if let Some((png, width, height)) = rasterise(&svg) {
+        out.write("contributions.png", &png)?;
+        pictures.push(report::docx::Picture {
+            caption: "Contributions by partner".into(),
+            png,
+            width,
+            height,
+        });
+    }
+    out.write(
+        "report.docx",
+        &report::docx::render_partnership(report, env!("CARGO_PKG_VERSION"), &today(), &pictures)
+            .map_err(anyhow::Error::msg)?,
+    )?;
     // Kept so `lacsim report DIR` can re-render without re-running the paths.
     out.write(
         "report.json",

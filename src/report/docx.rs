@@ -161,25 +161,9 @@ pub fn render(d: &ReportData, date: &str, pictures: &[Picture]) -> Result<Vec<u8
         doc = doc.add_paragraph(text(&s));
     }
     doc = doc.add_paragraph(heading("Tables", 32));
-    for t in &d.tables {
-        doc = doc
-            .add_paragraph(heading(&t.title, 24))
-            .add_table(word_table(t));
-        for n in &t.notes {
-            doc = doc.add_paragraph(text(n));
-        }
-    }
+    doc = add_tables(doc, &d.tables);
     doc = doc.add_paragraph(heading("Charts", 32));
-    for p in pictures {
-        let height =
-            (u64::from(CHART_WIDTH_EMU) * u64::from(p.height) / u64::from(p.width.max(1))) as u32;
-        doc = doc
-            .add_paragraph(
-                Paragraph::new()
-                    .add_run(Run::new().add_image(Pic::new(&p.png).size(CHART_WIDTH_EMU, height))),
-            )
-            .add_paragraph(text(&format!("Figure: {}", p.caption)));
-    }
+    doc = add_pictures(doc, pictures);
     // The same groups and labels as report.html's inputs.
     doc = doc.add_paragraph(heading("Assumptions", 32));
     for g in super::data::grouped_inputs(&d.inputs, &d.years) {
@@ -203,6 +187,70 @@ pub fn render(d: &ReportData, date: &str, pictures: &[Picture]) -> Result<Vec<u8
     for m in METHOD {
         doc = doc.add_paragraph(text(m));
     }
+    let mut out = std::io::Cursor::new(Vec::new());
+    doc.build().pack(&mut out).map_err(|e| e.to_string())?;
+    Ok(out.into_inner())
+}
+
+/// Adds each table under its title, with its notes.
+fn add_tables(mut doc: Docx, tables: &[Table]) -> Docx {
+    for t in tables {
+        doc = doc
+            .add_paragraph(heading(&t.title, 24))
+            .add_table(word_table(t));
+        for n in &t.notes {
+            doc = doc.add_paragraph(text(n));
+        }
+    }
+    doc
+}
+
+/// Adds each picture at the chart width, with its caption.
+fn add_pictures(mut doc: Docx, pictures: &[Picture]) -> Docx {
+    for p in pictures {
+        let height =
+            (u64::from(CHART_WIDTH_EMU) * u64::from(p.height) / u64::from(p.width.max(1))) as u32;
+        doc = doc
+            .add_paragraph(
+                Paragraph::new()
+                    .add_run(Run::new().add_image(Pic::new(&p.png).size(CHART_WIDTH_EMU, height))),
+            )
+            .add_paragraph(text(&format!("Figure: {}", p.caption)));
+    }
+    doc
+}
+
+/// The Word document of a regional adoption partnership (`lacsim partnership
+/// --out`): title page, its tables as Word tables, the contributions chart and
+/// a method note.
+pub fn render_partnership(
+    r: &super::partnership::Report,
+    version: &str,
+    date: &str,
+    pictures: &[Picture],
+) -> Result<Vec<u8>, String> {
+    let mut doc = Docx::new()
+        .add_paragraph(heading(&r.name, 32))
+        .add_paragraph(heading(&r.title, 44))
+        .add_paragraph(text("Regional adoption partnership: contributions, inter-agency fees and each partner alone"))
+        .add_paragraph(text(&format!("Date: {date}")))
+        .add_paragraph(text(&format!("Model: {}", r.mode)));
+    if let Some(s) = &r.source {
+        doc = doc.add_paragraph(text(&format!("Source: {s}")));
+    }
+    doc = doc
+        .add_paragraph(text(&format!(
+            "Produced by lacsim {version} from {} (SHA-256 {}).",
+            r.path, r.hash
+        )))
+        .add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
+        .add_paragraph(heading("Tables", 32));
+    doc = add_tables(doc, &r.tables);
+    doc = doc.add_paragraph(heading("Charts", 32));
+    doc = add_pictures(doc, pictures);
+    doc = doc.add_paragraph(heading("Method", 32)).add_paragraph(text(
+        "Each partner's contribution follows the partnership's agreed formula (a share of its in-scope budget, or in proportion to demand), central overspends are split as the agreement says, and inter-agency fees are charged between partners and with outside agencies at the rates the file gives. Figures are expected values unless the model line says Monte Carlo, when tables give means and percentiles across paths.",
+    ));
     let mut out = std::io::Cursor::new(Vec::new());
     doc.build().pack(&mut out).map_err(|e| e.to_string())?;
     Ok(out.into_inner())

@@ -68,3 +68,26 @@ fn the_word_appendix_has_every_table_and_figure_of_the_run() {
     assert!(xml.contains("Unit costs and uplift"));
     assert!(xml.contains("Green Book rate of 3.5%"));
 }
+
+#[test]
+fn a_partnership_writes_its_word_document_with_its_tables_and_chart() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("p");
+    lacsim()
+        .args([
+            "partnership",
+            "builtin:together4children/partnership.toml",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let (xml, media) = document_xml(&out.join("report.docx"));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let tables = report["tables"].as_array().unwrap();
+    assert!(xml.matches("<w:tbl>").count() >= tables.len());
+    assert!(xml.contains("Together4Children"));
+    assert_eq!(media.len(), 1, "the contributions chart");
+    assert!(out.join("contributions.png").exists());
+}
