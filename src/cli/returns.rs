@@ -109,6 +109,10 @@ fn unzip(path: &Path) -> anyhow::Result<Vec<Source>> {
     unzip_from(&shown, BufReader::new(f))
 }
 
+/// Most bytes of CSV files a zip of returns may unpack to (a county's ten years
+/// of episodes are a few hundred megabytes at most).
+const MAX_UNZIPPED: u64 = 2 << 30;
+
 fn bad_zip(shown: &str, e: &dyn std::fmt::Display) -> InputError {
     InputError(format!(
         "{shown}: not a readable zip file ({e}); give a folder of SSDA903 CSV files or a zip of one"
@@ -119,6 +123,7 @@ fn bad_zip(shown: &str, e: &dyn std::fmt::Display) -> InputError {
 fn unzip_from<R: Read + std::io::Seek>(shown: &str, reader: R) -> anyhow::Result<Vec<Source>> {
     let bad = |e: &dyn std::fmt::Display| bad_zip(shown, e);
     let mut z = zip::ZipArchive::new(reader).map_err(|e| bad(&e))?;
+    let mut unzipped: u64 = 0;
     let mut out = Vec::new();
     for i in 0..z.len() {
         let mut entry = z.by_index(i).map_err(|e| bad(&e))?;
@@ -136,12 +141,27 @@ fn unzip_from<R: Read + std::io::Seek>(shown: &str, reader: R) -> anyhow::Result
         if parts.iter().any(|p| ignored(p)) || !is_csv(&rel) {
             continue;
         }
-        let mut bytes = Vec::with_capacity(usize::try_from(entry.size()).unwrap_or(0));
-        entry.read_to_end(&mut bytes).map_err(|e| {
-            InputError(format!(
-                "{shown}: {rel} inside it cannot be read ({e}); the zip is damaged"
+        // The sizes in a zip's directory are the zip's word, not a fact: never
+        // reserve from them, and stop reading at the total a council's returns
+        // can need (a "zip bomb" is refused, not unpacked).
+        let room = MAX_UNZIPPED.saturating_sub(unzipped);
+        let mut bytes = Vec::with_capacity(usize::try_from(entry.size()).unwrap_or(0).min(1 << 20));
+        (&mut entry)
+            .take(room + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| {
+                InputError(format!(
+                    "{shown}: {rel} inside it cannot be read ({e}); the zip is damaged"
+                ))
+            })?;
+        unzipped += bytes.len() as u64;
+        if unzipped > MAX_UNZIPPED {
+            return Err(InputError(format!(
+                "{shown}: unpacks to more than {} MB of CSV files; SSDA903 returns are far smaller, so this zip is refused",
+                MAX_UNZIPPED >> 20
             ))
-        })?;
+            .into());
+        }
         out.push(Source {
             shown: format!("{shown}:{rel}"),
             year: year_in_path(&rel),

@@ -36,7 +36,24 @@ use std::sync::{Arc, Mutex};
 
 /// Most Monte Carlo paths one request may ask for.
 pub const MAX_SERVE_PATHS: u64 = 200_000;
-/// Most Monte Carlo runs held at once (running or finished, not yet collected).
+/// Most paths × years one run on this page may hold (200,000 paths of the
+/// reference plan's 7 years): the results take about 300 bytes a path-year.
+pub const MAX_PATH_YEARS: u64 = 1_400_000;
+
+/// The refusal of a run whose results would not fit the page's budget.
+fn over_budget(paths: u64, years: usize) -> Option<Response> {
+    if paths.saturating_mul(years as u64) > MAX_PATH_YEARS {
+        return Some(refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!(
+                "paths: {paths} paths over {years} years is more than this page runs ({MAX_PATH_YEARS} path-years); use fewer paths, or the command line"
+            ),
+        ));
+    }
+    None
+}
+
+/// Most Monte Carlo runs running at once.
 pub const MAX_JOBS: usize = 4;
 /// Largest request body, bytes.
 pub const MAX_BODY: usize = 1 << 20;
@@ -88,13 +105,23 @@ fn session_of(headers: &axum::http::HeaderMap) -> Option<String> {
 
 /// What every handler shares.
 pub struct App {
-    /// `Host` values accepted, e.g. `127.0.0.1:8080`.
+    /// `Host` values accepted, e.g. `127.0.0.1:8080`; empty: any (a server on
+    /// every interface, reached by whatever address, where the token guards it).
     hosts: Vec<String>,
     /// The token every request must carry, if any.
     token: Option<String>,
     jobs: Mutex<BTreeMap<u64, Job>>,
+    /// Seeds run ids that cannot be guessed from one another.
+    ids: std::hash::RandomState,
     next_job: AtomicU64,
+    /// Sweeps, tornadoes, downloads and calibrations running at once.
+    heavy: tokio::sync::Semaphore,
 }
+
+/// Most sweeps, tornadoes, downloads and calibrations running at once.
+const MAX_HEAVY: usize = 2;
+/// Most finished runs held for their pages to collect.
+const MAX_HELD: usize = 16;
 
 impl App {
     /// The state of a server reachable at `hosts`.
@@ -103,9 +130,33 @@ impl App {
             hosts,
             token,
             jobs: Mutex::new(BTreeMap::new()),
+            ids: std::hash::RandomState::new(),
             next_job: AtomicU64::new(1),
+            heavy: tokio::sync::Semaphore::new(MAX_HEAVY),
         })
     }
+
+    /// A new run id: unguessable, so one page cannot name another's run.
+    fn new_id(&self) -> u64 {
+        use std::hash::BuildHasher;
+        // Kept below 2^53 so the page's JavaScript numbers hold it exactly.
+        self.ids
+            .hash_one(self.next_job.fetch_add(1, Ordering::Relaxed))
+            >> 11
+    }
+
+    /// Takes a slot for a heavy request, if one is free.
+    fn heavy(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.heavy.try_acquire().ok()
+    }
+}
+
+/// The answer when every heavy slot is taken.
+fn busy() -> Response {
+    refuse(
+        StatusCode::TOO_MANY_REQUESTS,
+        "the server is busy with other sweeps, downloads or calibrations: try again in a moment",
+    )
 }
 
 /// The routes, guards and limits.
@@ -145,7 +196,7 @@ async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Respons
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
-    if !app.hosts.iter().any(|h| h == host) {
+    if !app.hosts.is_empty() && !app.hosts.iter().any(|h| h == host) {
         return refuse(
             StatusCode::FORBIDDEN,
             &format!("Host `{host}` is not this server's"),
@@ -156,12 +207,20 @@ async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Respons
             .to_str()
             .ok()
             .and_then(|o| o.strip_prefix("http://"))
-            .is_some_and(|o| app.hosts.iter().any(|h| h == o));
+            .is_some_and(|o| {
+                o == host && (app.hosts.is_empty() || app.hosts.iter().any(|h| h == o))
+            });
         if !ok {
             return refuse(StatusCode::FORBIDDEN, "cross-site request refused");
         }
     }
-    if let Some(token) = &app.token {
+    // The page and its script hold no figures; every figure comes through /api/,
+    // which needs the token.
+    if let Some(token) = app
+        .token
+        .as_ref()
+        .filter(|_| req.uri().path().starts_with("/api/"))
+    {
         let given = req
             .headers()
             .get("x-lacsim-token")
@@ -477,21 +536,10 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Tables as HTML, each under its title, with its notes.
+/// Tables as HTML, each under its title (the table renders its own notes).
 fn tables_html<'a>(tables: impl Iterator<Item = &'a lacsim::report::table::Table>) -> Vec<String> {
     tables
-        .map(|t| {
-            let notes: String = t
-                .notes
-                .iter()
-                .map(|n| format!("<p class=\"meta\">{}</p>", esc(n)))
-                .collect();
-            format!(
-                "<h3>{}</h3>{}{notes}",
-                esc(&t.title),
-                report::html::table(t)
-            )
-        })
+        .map(|t| format!("<h3>{}</h3>{}", esc(&t.title), report::html::table(t)))
         .collect()
 }
 
@@ -571,7 +619,13 @@ pub struct DownloadRequest {
     seed: u64,
 }
 
-async fn download_run(axum::Json(req): axum::Json<DownloadRequest>) -> Response {
+async fn download_run(
+    State(app): State<Arc<App>>,
+    axum::Json(req): axum::Json<DownloadRequest>,
+) -> Response {
+    let Some(_slot) = app.heavy() else {
+        return busy();
+    };
     let (name, kind) = match req.format.as_str() {
         "html" => ("report.html", "text/html; charset=utf-8"),
         "xlsx" => (
@@ -599,6 +653,12 @@ async fn download_run(axum::Json(req): axum::Json<DownloadRequest>) -> Response 
         Ok(l) => l,
         Err(p) => return problems(&p),
     };
+    if let Some(r) = req
+        .paths
+        .and_then(|p| over_budget(p, loaded.scenario.n_years()))
+    {
+        return r;
+    }
     let (paths, seed) = (req.paths, req.seed);
     let made = tokio::task::spawn_blocking(move || run_files(&loaded, paths, seed)).await;
     let files = match made {
@@ -690,6 +750,9 @@ async fn start_monte_carlo(
     if let Err(e) = Setup::single(&s) {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string());
     }
+    if let Some(r) = over_budget(req.paths, s.n_years()) {
+        return r;
+    }
     let (paths, seed) = (req.paths, req.seed);
     spawn_job(&app, session_of(&headers), paths, move |done, cancel| {
         monte_carlo(&loaded, &s, paths, seed, done, cancel)
@@ -722,24 +785,31 @@ fn spawn_job(
                 .unwrap_or_else(|e| e.into_inner())
                 .is_none_or(|t| t.elapsed() < UNCOLLECTED_TTL)
         });
-        let running_here = job.session.is_some()
-            && jobs.values().any(|j| {
-                j.session == job.session
-                    && j.result.lock().unwrap_or_else(|e| e.into_inner()).is_none()
-            });
-        if running_here {
+        if job.session.is_none() {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "a Monte Carlo run needs the page's x-lacsim-session header",
+            );
+        }
+        let running = |j: &Job| j.result.lock().unwrap_or_else(|e| e.into_inner()).is_none();
+        if jobs
+            .values()
+            .any(|j| j.session == job.session && running(j))
+        {
             return refuse(
                 StatusCode::CONFLICT,
                 "this page already has a Monte Carlo run going: wait for it to finish or cancel it",
             );
         }
-        if jobs.len() >= MAX_JOBS {
+        if jobs.values().filter(|j| running(j)).count() >= MAX_JOBS
+            || jobs.len() >= MAX_JOBS + MAX_HELD
+        {
             return refuse(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too many Monte Carlo runs at once: wait for one to finish or cancel it",
             );
         }
-        let id = app.next_job.fetch_add(1, Ordering::Relaxed);
+        let id = app.new_id();
         jobs.insert(id, job);
         id
     };
@@ -787,6 +857,9 @@ async fn start_compare(
     if let Err(e) = Setup::paired(&dn.scenario, &inv.scenario) {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string());
     }
+    if let Some(r) = over_budget(req.paths, inv.scenario.n_years()) {
+        return r;
+    }
     let (paths, seed) = (req.paths, req.seed);
     spawn_job(&app, session_of(&headers), paths, move |done, cancel| {
         let setup = Setup::paired(&dn.scenario, &inv.scenario).map_err(|e| e.to_string())?;
@@ -828,7 +901,13 @@ pub struct SweepRequest {
 /// Most grid points, and most paths over all points, one page request may run.
 const MAX_SWEEP_POINTS: usize = 400;
 
-async fn run_sweep(axum::Json(req): axum::Json<SweepRequest>) -> Response {
+async fn run_sweep(
+    State(app): State<Arc<App>>,
+    axum::Json(req): axum::Json<SweepRequest>,
+) -> Response {
+    let Some(_slot) = app.heavy() else {
+        return busy();
+    };
     use lacsim::sensitivity::sweep::{self, Axis, Grid};
     let loaded = match req.source.edited() {
         Ok(l) => l,
@@ -897,7 +976,10 @@ async fn run_sweep(axum::Json(req): axum::Json<SweepRequest>) -> Response {
 }
 
 /// The tornado and its switching values (`lacsim tornado`).
-async fn run_tornado(axum::Json(src): axum::Json<Source>) -> Response {
+async fn run_tornado(State(app): State<Arc<App>>, axum::Json(src): axum::Json<Source>) -> Response {
+    let Some(_slot) = app.heavy() else {
+        return busy();
+    };
     use lacsim::sensitivity::tornado::{self, key_assumptions};
     let loaded = match src.edited() {
         Ok(l) => l,
@@ -968,10 +1050,15 @@ fn mc_output(s: &sc::Scenario, sum: &engine::Summary, meta: &McMeta) -> Value {
     json!({ "result": doc, "tables_html": tables })
 }
 
-async fn poll_monte_carlo(State(app): State<Arc<App>>, UrlPath(id): UrlPath<u64>) -> Response {
+async fn poll_monte_carlo(
+    State(app): State<Arc<App>>,
+    headers: axum::http::HeaderMap,
+    UrlPath(id): UrlPath<u64>,
+) -> Response {
     let mut jobs = app.jobs.lock().unwrap_or_else(|e| e.into_inner());
-    let Some(job) = jobs.get(&id) else {
-        return refuse(StatusCode::NOT_FOUND, "no such run");
+    // Only the page that started a run may see or collect it.
+    let Some(job) = jobs.get(&id).filter(|j| j.session == session_of(&headers)) else {
+        return refuse(StatusCode::NOT_FOUND, "no such run (or it was cancelled)");
     };
     let done = job.done.load(Ordering::Relaxed);
     let finished = job.result.lock().unwrap_or_else(|e| e.into_inner()).take();
@@ -998,9 +1085,16 @@ async fn poll_monte_carlo(State(app): State<Arc<App>>, UrlPath(id): UrlPath<u64>
     }
 }
 
-async fn cancel_monte_carlo(State(app): State<Arc<App>>, UrlPath(id): UrlPath<u64>) -> Response {
+async fn cancel_monte_carlo(
+    State(app): State<Arc<App>>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<BTreeMap<String, String>>,
+    UrlPath(id): UrlPath<u64>,
+) -> Response {
+    // The page's closing beacon cannot set headers, so it names its session in the query.
+    let session = session_of(&headers).or_else(|| q.get("session").cloned());
     let jobs = app.jobs.lock().unwrap_or_else(|e| e.into_inner());
-    match jobs.get(&id) {
+    match jobs.get(&id).filter(|j| j.session == session) {
         Some(job) => {
             job.cancel.store(true, Ordering::Relaxed);
             axum::Json(json!({ "state": "cancelling" })).into_response()
@@ -1039,9 +1133,13 @@ fn default_horizon() -> usize {
 /// returns are personal data: they stay in this request's memory, are never
 /// written to disk or logged, and are dropped when the answer is sent.
 async fn calibrate_upload(
+    State(app): State<Arc<App>>,
     axum::extract::Query(q): axum::extract::Query<CalibrateQuery>,
     body: axum::body::Bytes,
 ) -> Response {
+    let Some(_slot) = app.heavy() else {
+        return busy();
+    };
     if q.horizon == 0 || q.horizon > 50 {
         return refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -1150,10 +1248,19 @@ pub fn run(a: ServeArgs) -> anyhow::Result<()> {
             .map_err(|e| InputError(format!("--port {}: cannot listen on {ip}: {e}", a.port)))?;
         let addr = listener.local_addr()?;
         let port = addr.port();
-        let mut hosts = vec![format!("{}:{port}", addr.ip()), format!("localhost:{port}")];
-        if ip.is_loopback() {
-            hosts.push(format!("127.0.0.1:{port}"));
-        }
+        // SocketAddr writes IPv6 in brackets, as browsers send it in Host. On
+        // every interface the page is reached by any of the machine's
+        // addresses: the token guards it, not the Host.
+        let hosts = if ip.is_unspecified() {
+            Vec::new()
+        } else {
+            let mut h = vec![addr.to_string(), format!("localhost:{port}")];
+            if ip.is_loopback() {
+                h.push(format!("127.0.0.1:{port}"));
+                h.push(format!("[::1]:{port}"));
+            }
+            h
+        };
         let app = App::new(hosts, token.clone());
         let url = match &token {
             Some(t) => format!("http://{addr}/?token={t}"),
@@ -1197,11 +1304,23 @@ mod tests {
         )
     }
 
+    /// The session of the test's page.
+    const SESSION: &str = "test-page";
+
     fn post(path: &str, body: Value) -> HttpRequest<Body> {
         HttpRequest::post(path)
             .header(header::HOST, HOST)
             .header(header::CONTENT_TYPE, "application/json")
+            .header("x-lacsim-session", SESSION)
             .body(Body::from(body.to_string()))
+            .unwrap()
+    }
+
+    fn get_as(path: String, session: &str) -> HttpRequest<Body> {
+        HttpRequest::get(path)
+            .header(header::HOST, HOST)
+            .header("x-lacsim-session", session)
+            .body(Body::empty())
             .unwrap()
     }
 
@@ -1402,12 +1521,12 @@ mod tests {
     }
 
     async fn finished(r: &Router, id: u64) -> Value {
+        finished_as(r, id, SESSION).await
+    }
+
+    async fn finished_as(r: &Router, id: u64, session: &str) -> Value {
         loop {
-            let req = HttpRequest::get(format!("/api/mc/{id}"))
-                .header(header::HOST, HOST)
-                .body(Body::empty())
-                .unwrap();
-            let (status, v) = send(r.clone(), req).await;
+            let (status, v) = send(r.clone(), get_as(format!("/api/mc/{id}"), session)).await;
             assert_eq!(status, StatusCode::OK, "{v}");
             if v["state"] != "running" {
                 return v;
@@ -1557,31 +1676,46 @@ mod tests {
             StatusCode::CONFLICT
         );
         let first = first["job"].as_u64().unwrap();
-        let cancel = HttpRequest::delete(format!("/api/mc/{first}"))
+        // Another page can neither see nor cancel it.
+        assert_eq!(
+            send(r.clone(), get_as(format!("/api/mc/{first}"), "page-2"))
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        let mut cancel = HttpRequest::delete(format!("/api/mc/{first}"))
             .header(header::HOST, HOST)
             .body(Body::empty())
             .unwrap();
+        cancel
+            .headers_mut()
+            .insert("x-lacsim-session", HeaderValue::from_static("page-1"));
         send(r.clone(), cancel).await;
-        assert_eq!(finished(&r, first).await["state"], "cancelled");
+        assert_eq!(finished_as(&r, first, "page-1").await["state"], "cancelled");
+        // A run without a page's session is refused.
+        let mut bare = post("/api/mc", json!({ "builtin": plan, "paths": 20 }));
+        bare.headers_mut().remove("x-lacsim-session");
+        assert_eq!(send(r.clone(), bare).await.0, StatusCode::BAD_REQUEST);
         // Monte Carlo runs beyond the limit are refused, not queued without end.
+        let sessions: Vec<String> = (0..=MAX_JOBS).map(|k| format!("page-{}", k + 10)).collect();
+        let start = |k: usize, paths: u64| {
+            let mut req = post("/api/mc", json!({ "builtin": plan, "paths": paths }));
+            req.headers_mut().insert(
+                "x-lacsim-session",
+                HeaderValue::from_str(&sessions[k]).unwrap(),
+            );
+            req
+        };
         let mut ids = Vec::new();
-        for _ in 0..MAX_JOBS {
-            let (status, v) = send(
-                r.clone(),
-                post("/api/mc", json!({ "builtin": plan, "paths": 20 })),
-            )
-            .await;
+        for k in 0..MAX_JOBS {
+            let (status, v) = send(r.clone(), start(k, 3000)).await;
             assert_eq!(status, StatusCode::ACCEPTED);
             ids.push(v["job"].as_u64().unwrap());
         }
-        let (status, _) = send(
-            r.clone(),
-            post("/api/mc", json!({ "builtin": plan, "paths": 20 })),
-        )
-        .await;
+        let (status, _) = send(r.clone(), start(MAX_JOBS, 20)).await;
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-        for id in ids {
-            assert_eq!(finished(&r, id).await["state"], "finished");
+        for (k, id) in ids.into_iter().enumerate() {
+            assert_eq!(finished_as(&r, id, &sessions[k]).await["state"], "finished");
         }
         // Every collected run has let go of its results.
         assert!(app_state.jobs.lock().unwrap().is_empty());
@@ -1725,12 +1859,7 @@ mod tests {
         .await;
         assert_eq!(status, StatusCode::ACCEPTED);
         let id = v["job"].as_u64().unwrap();
-        let poll = |id: u64| {
-            HttpRequest::get(format!("/api/mc/{id}"))
-                .header(header::HOST, HOST)
-                .body(Body::empty())
-                .unwrap()
-        };
+        let poll = |id: u64| get_as(format!("/api/mc/{id}"), SESSION);
         let out = loop {
             let (_, v) = send(r.clone(), poll(id)).await;
             if v["state"] == "finished" {
@@ -1758,6 +1887,7 @@ mod tests {
         let id = v["job"].as_u64().unwrap();
         let cancel = HttpRequest::delete(format!("/api/mc/{id}"))
             .header(header::HOST, HOST)
+            .header("x-lacsim-session", SESSION)
             .body(Body::empty())
             .unwrap();
         assert_eq!(send(r.clone(), cancel).await.0, StatusCode::OK);

@@ -10,7 +10,7 @@ use super::metrics::{ARM_METRICS, Metric, N_METRICS};
 use super::streams;
 use crate::finance::break_even;
 use crate::finance::discount::{GREEN_BOOK_RATE, npv};
-use crate::finance::{PlanInputs, do_nothing_budget, year_position};
+use crate::finance::{PlanInputs, do_nothing_budget, shortfall, year_position};
 use crate::model::params::EntryCalibration;
 use crate::model::sampling::Draws;
 use crate::model::{MonthParams, PathParams, State, step};
@@ -390,7 +390,7 @@ fn both_arms<D: Draws>(
     let pp_dn = params(dn);
     simulate(dn, &pp_dn, n_years, &mut draws, &mut buf, ARM_METRICS);
     let inputs = &fin.plan;
-    let keep = 1.0 - setup.optimism_savings;
+    let ob = setup.optimism_savings;
     let mut cumulative = 0.0;
     let mut impact = [0.0; MAX_YEARS as usize];
     let mut net = [0.0; MAX_YEARS as usize];
@@ -402,13 +402,18 @@ fn both_arms<D: Draws>(
         let dn_cost = arm_cost(d);
         // Paper's ledger (Tables 1 and 3). Optimism bias trims the plan's
         // savings; its delay is already in the interventions' start months.
-        let placements = (fin.baseline - cost) / 1000.0 * keep;
-        let avoided = (dn_cost - fin.baseline) / 1000.0 + inputs.price_pressure[t];
+        let placements = shortfall((fin.baseline - cost) / 1000.0, ob);
+        // Without a budget the paper's ledger books no avoided growth (as Table 1).
+        let avoided = if inputs.has_budget {
+            (dn_cost - fin.baseline) / 1000.0 + inputs.price_pressure[t]
+        } else {
+            0.0
+        };
         let y = year_position(inputs, t, placements, avoided);
         cumulative += y.return_on_investment;
         // Economic ledger: this arm less the comparator on the same path.
-        let paired =
-            (dn_cost - cost) / 1000.0 * keep + inputs.given_total[t] - fin.comparator_given[t];
+        let paired = shortfall((dn_cost - cost) / 1000.0, ob) + inputs.given_total[t]
+            - fin.comparator_given[t];
         let incremental = inputs.investment_total[t] - fin.comparator_investment[t];
         let mut set = |m: Metric, v: f64| r[m.index()] = v;
         set(Metric::SavingsPlacements, placements);

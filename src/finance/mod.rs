@@ -164,6 +164,17 @@ pub fn placement_savings(baseline_cost: f64, end_costs: &[f64], first_year_share
         .collect()
 }
 
+/// Optimism bias on a saving (HM Treasury Green Book): a saving falls short by
+/// the share `ob_savings`; a cost rise (a negative saving) stays whole, so the
+/// adjustment can only make a plan look worse, never better.
+pub fn shortfall(saving: f64, ob_savings: f64) -> f64 {
+    if saving > 0.0 {
+        saving * (1.0 - ob_savings)
+    } else {
+        saving
+    }
+}
+
 /// Savings `months` later: each year takes, by linear interpolation, what the
 /// line held `months / 12` years before (nothing before the first year).
 pub fn delay(savings: &[f64], months: f64) -> Vec<f64> {
@@ -189,6 +200,8 @@ pub struct PlanInputs {
     pub overspend: Vec<f64>,
     /// New price pressure (part of avoided growth).
     pub price_pressure: Vec<f64>,
+    /// Whether the scenario has a budget (without one, Table 1 books no avoided growth).
+    pub has_budget: bool,
 }
 
 impl PlanInputs {
@@ -226,6 +239,7 @@ impl PlanInputs {
                 Some(b) => b.price_pressure.clone(),
                 None => vec![0.0; n],
             },
+            has_budget: s.budget.is_some(),
         }
     }
 }
@@ -297,7 +311,7 @@ pub fn plan_finance(s: &Scenario, p: &Projection) -> Option<PlanFinance> {
         ob.delay_months,
     )
     .iter()
-    .map(|v| v * (1.0 - ob.savings))
+    .map(|v| shortfall(*v, ob.savings))
     .collect();
     let growth_in_numbers = growth_cost(s);
     let avoided_growth: Vec<f64> = match &s.budget {

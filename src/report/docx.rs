@@ -95,7 +95,9 @@ pub fn summary(d: &ReportData) -> Vec<String> {
             npv.basis
         ));
     }
-    let gap = d.tables.iter().find_map(|t| {
+    // The gap table is the invest scenario's own do-nothing line: against
+    // another comparator (`compare`) it would name the wrong arm, so it is left out.
+    let gap = d.comparator.is_none().then(|| d.tables.iter().find_map(|t| {
         let row = t.rows.iter().find(|r| r.id.contains("gap"))?;
         let (year, v) = t.columns.iter().zip(&row.values).next_back()?;
         Some(format!(
@@ -104,7 +106,7 @@ pub fn summary(d: &ReportData) -> Vec<String> {
             t.unit.label(),
             t.title
         ))
-    });
+    })).flatten();
     out.extend(gap);
     if let Some(w) = &d.break_even_warning {
         out.push(w.clone());

@@ -208,8 +208,14 @@ pub fn json(s: &Scenario, sum: &Summary, meta: &McMeta) -> Value {
         "avoided_growth".into(),
         r3(&means(sum, Metric::SavingsAvoidedGrowth)),
     );
+    // As counted in the total: after any optimism-bias shortfall.
     for l in &s.given_savings {
-        savings.insert(l.id.clone(), r3(&l.amounts));
+        let given: Vec<f64> = l
+            .amounts
+            .iter()
+            .map(|v| v * (1.0 - s.optimism_bias.savings))
+            .collect();
+        savings.insert(l.id.clone(), r3(&given));
     }
     savings.insert("total".into(), r3(&means(sum, Metric::SavingsTotal)));
     let impact = means(sum, Metric::MtfsImpact);

@@ -368,6 +368,8 @@ impl Loaded {
     pub fn changed_toml(&self, changes: &[(String, fields::Change)]) -> Result<String, Problems> {
         self.with_changes(changes)?;
         let mut merged = self.source.merged.clone();
+        // As with_changes does: the budget keeps the prices it was costed at.
+        self.pin_budget_prices(&mut merged);
         for (field, change) in changes {
             // with_changes just applied the same changes without error.
             let _ = fields::set(&mut merged, field, *change);

@@ -235,3 +235,28 @@ fn every_format_flags_a_deterministic_break_even_outside_the_middle_half_of_path
         true
     );
 }
+
+#[test]
+fn optimism_bias_trims_savings_but_never_a_cost_rise() {
+    use lacsim::finance::shortfall;
+    assert_eq!(shortfall(10.0, 0.25), 7.5);
+    assert_eq!(shortfall(-10.0, 0.25), -10.0);
+    // A plan in a fast-growing council costs more than its baseline: a full
+    // savings shortfall must not make its MTFS impact look better.
+    let l = staffordshire("investment-plan.toml");
+    let at = |ob: f64| {
+        let s = l
+            .with_changes(&[
+                ("do_nothing.growth_rate".into(), Change::Set(0.3)),
+                ("optimism_bias.savings".into(), Change::Set(ob)),
+            ])
+            .unwrap();
+        let (row, _) = runner::expected(&Setup::single(&s).unwrap());
+        let det = results::run(&s).plan.unwrap().mtfs_impact;
+        (m::at(&row, 6, Metric::MtfsImpact), det[6])
+    };
+    let (mc0, det0) = at(0.0);
+    let (mc1, det1) = at(1.0);
+    assert!(mc1 >= mc0, "Monte Carlo: {mc1} vs {mc0}");
+    assert!(det1 >= det0, "deterministic: {det1} vs {det0}");
+}

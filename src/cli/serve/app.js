@@ -2,8 +2,12 @@
 // library as the command line; this script only sends edits and shows results.
 "use strict";
 
+// The token (when the server asks for one) travels in a header, and leaves the
+// address bar at once, so it is not kept in the history or shown on screen.
 const token = new URLSearchParams(location.search).get("token");
-const api = (path) => (token ? `${path}?token=${encodeURIComponent(token)}` : path);
+if (token) history.replaceState(null, "", location.pathname);
+const api = (path) => path;
+const auth = () => (token ? { "x-lacsim-token": token } : {});
 const $ = (id) => document.getElementById(id);
 // This page's session: the server runs at most one Monte Carlo run per page at a time.
 const session = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -22,7 +26,7 @@ function body(extra) {
 }
 
 async function call(path, options) {
-  const res = await fetch(api(path), Object.assign({ headers: { "content-type": "application/json", "x-lacsim-session": session } }, options));
+  const res = await fetch(api(path), Object.assign({ headers: Object.assign({ "content-type": "application/json", "x-lacsim-session": session }, auth()) }, options));
   const type = res.headers.get("content-type") || "";
   const data = type.includes("json") ? await res.json() : await res.text();
   return { ok: res.ok, status: res.status, data };
@@ -236,7 +240,7 @@ async function downloadRun(format) {
   }
   const res = await fetch(api("/api/download"), {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: Object.assign({ "content-type": "application/json" }, auth()),
     body: body(extra),
   });
   if (!res.ok) {
@@ -261,9 +265,8 @@ async function calibrate() {
   const q = new URLSearchParams({ authority: $("cal-authority").value });
   if ($("cal-from").value) q.set("from", $("cal-from").value);
   if ($("cal-to").value) q.set("to", $("cal-to").value);
-  if (token) q.set("token", token);
   $("cal-messages").textContent = "reading and fitting ...";
-  const res = await fetch(`/api/calibrate?${q}`, { method: "POST", headers: { "content-type": "application/zip" }, body: await file.arrayBuffer() });
+  const res = await fetch(`/api/calibrate?${q}`, { method: "POST", headers: Object.assign({ "content-type": "application/zip" }, auth()), body: await file.arrayBuffer() });
   const data = await res.json();
   if (!res.ok) { $("cal-messages").textContent = ""; $("cal-error").textContent = data.error || "refused"; return; }
   calibrated = data;
@@ -345,7 +348,12 @@ async function init() {
     b.addEventListener("click", () => downloadRun(b.dataset.format)));
   // Closing the page cancels its run.
   window.addEventListener("pagehide", () => {
-    if (job !== null) navigator.sendBeacon(api(`/api/mc/${job}/cancel`));
+    // A beacon cannot set headers: it names the session (and token) in the query.
+    if (job !== null) {
+      const q = new URLSearchParams({ session });
+      if (token) q.set("token", token);
+      navigator.sendBeacon(`/api/mc/${job}/cancel?${q}`);
+    }
   });
   await loadScenario();
 }
