@@ -68,26 +68,10 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
         .map(|d| OutDir::create(d, a.force))
         .transpose()?;
     let source = a.dir.display().to_string();
-    let horizon = (last.0 - fit_to.0) as usize;
-    let target = calibrate::Target {
-        authority: "Backtest",
-        source: &source,
-        first_year: fit_to.plus(1),
-        years: horizon,
-        costs: None,
-        bands: None,
+    let run = |setup: &Setup| -> anyhow::Result<lacsim::engine::MonteCarlo> {
+        Ok(monte_carlo::execute(setup, &a.mc, paths)?.0)
     };
-    // Only the months up to 31 March of --fit-to enter the fit; later years are only compared.
-    let (_, text) = fitted_scenario(&data, first, fit_to, &target)?;
-    let loaded =
-        lacsim::scenario::load(Path::new("backtest-fit.toml"), &|_: &Path| Ok(text.clone()))
-            .map_err(|e| {
-                anyhow::anyhow!("the fitted scenario does not validate (a lacsim bug): {e}")
-            })?;
-    let setup = Setup::single(&loaded.scenario).map_err(|e| InputError(e.to_string()))?;
-    let (mc, _) = monte_carlo::execute(&setup, &a.mc, paths)?;
-    let census = occupancy::march31(&data);
-    let bt = backtest::compare(&mc, &census).map_err(|e| InputError(e.to_string()))?;
+    let (bt, text) = fit_and_score(&data, fit_to, &source, &run)?;
     let (years, cells) = (&bt.years, &bt.cells);
     let overall = &bt.overall;
     let (in50, in90) = (overall.inside_50, overall.inside_90);
@@ -164,6 +148,60 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
         }
     };
     output::print(&text)
+}
+
+/// Fits on the returns up to 31 March of `fit_to`, runs the fitted scenario's
+/// paths with `run`, and scores them against the later years' 31 March census;
+/// also gives the fitted scenario's text. Shared by the command and the page.
+pub(super) fn fit_and_score(
+    data: &lacsim::ssda903::Ssda903Data,
+    fit_to: FinancialYear,
+    source: &str,
+    run: &dyn Fn(&Setup) -> anyhow::Result<lacsim::engine::MonteCarlo>,
+) -> anyhow::Result<(Backtest, String)> {
+    let (first, last) = data.report.years.ok_or_else(|| {
+        InputError(format!(
+            "{source}: the returns hold no usable collection years"
+        ))
+    })?;
+    if fit_to < first.plus(1) || fit_to >= last {
+        return Err(InputError(format!("fit to {fit_to}: must leave at least two years to fit on and one to forecast; the data covers {first} to {last}")).into());
+    }
+    let horizon = (last.0 - fit_to.0) as usize;
+    let target = calibrate::Target {
+        authority: "Backtest",
+        source,
+        first_year: fit_to.plus(1),
+        years: horizon,
+        costs: None,
+        bands: None,
+    };
+    // Only the months up to 31 March of fit_to enter the fit; later years are only compared.
+    let (_, text) = fitted_scenario(data, first, fit_to, &target)?;
+    let loaded =
+        lacsim::scenario::load(Path::new("backtest-fit.toml"), &|_: &Path| Ok(text.clone()))
+            .map_err(|e| {
+                anyhow::anyhow!("the fitted scenario does not validate (a lacsim bug): {e}")
+            })?;
+    let setup = Setup::single(&loaded.scenario).map_err(|e| InputError(e.to_string()))?;
+    let mc = run(&setup)?;
+    let census = occupancy::march31(data);
+    let bt = backtest::compare(&mc, &census).map_err(|e| InputError(e.to_string()))?;
+    Ok((bt, text))
+}
+
+/// The JSON document, summary grid and chart of a backtest, for the page.
+pub(super) fn rendered(
+    bt: &Backtest,
+    paths: u64,
+    seed: u64,
+    fit_to: FinancialYear,
+) -> (Value, String, Option<String>) {
+    (
+        json_doc(bt, paths, seed, fit_to),
+        summary_grid(bt),
+        chart(&bt.years, &bt.cells).ok(),
+    )
 }
 
 fn yes(b: bool) -> String {

@@ -180,6 +180,10 @@ pub fn router(app: Arc<App>) -> Router {
             post(calibrate_upload).layer(DefaultBodyLimit::max(MAX_RETURNS)),
         )
         .route(
+            "/api/backtest",
+            post(backtest_upload).layer(DefaultBodyLimit::max(MAX_RETURNS)),
+        )
+        .route(
             "/api/mc/{id}",
             get(poll_monte_carlo).delete(cancel_monte_carlo),
         )
@@ -1216,6 +1220,70 @@ fn calibrate_in_memory(
     }))
 }
 
+/// How to backtest an uploaded zip of returns.
+#[derive(Debug, Deserialize)]
+pub struct BacktestQuery {
+    /// The last collection year fitted (any form `lacsim backtest --fit-to` takes).
+    fit_to: String,
+    /// Monte Carlo paths.
+    #[serde(default = "default_backtest_paths")]
+    paths: u64,
+    #[serde(default = "default_seed")]
+    seed: u64,
+    /// The token, when the server needs one (checked by the guard).
+    #[allow(dead_code)]
+    token: Option<String>,
+}
+
+fn default_backtest_paths() -> u64 {
+    2000
+}
+
+/// `lacsim backtest` on a zip of returns uploaded as the request body: fit up
+/// to one year, forecast the later ones, score against what happened. The
+/// returns stay in this request's memory only.
+async fn backtest_upload(
+    State(app): State<Arc<App>>,
+    axum::extract::Query(q): axum::extract::Query<BacktestQuery>,
+    body: axum::body::Bytes,
+) -> Response {
+    let Some(_slot) = app.heavy() else {
+        return busy();
+    };
+    let fit_to = match super::calibrate::year_or_date(&q.fit_to) {
+        Ok(y) => y.year,
+        Err(e) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("fit_to: {e}")),
+    };
+    if q.paths == 0 || q.paths > MAX_SERVE_PATHS / 10 {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!(
+                "paths: must be between 1 and {} on this page, got {}",
+                MAX_SERVE_PATHS / 10,
+                q.paths
+            ),
+        );
+    }
+    let (paths, seed) = (q.paths, q.seed);
+    let made = tokio::task::spawn_blocking(move || -> anyhow::Result<Value> {
+        let mut said = Vec::new();
+        let data =
+            super::returns::load_zip_bytes("upload.zip", &body, false, &mut |l| said.push(l))?;
+        let run = |setup: &Setup| -> anyhow::Result<engine::MonteCarlo> {
+            Ok(engine::run(setup, paths, seed, &|| {})?)
+        };
+        let (bt, _) = super::backtest::fit_and_score(&data, fit_to, "upload.zip", &run)?;
+        let (doc, summary, svg) = super::backtest::rendered(&bt, paths, seed, fit_to);
+        Ok(json!({ "messages": said, "result": doc, "summary": summary, "svg": svg }))
+    })
+    .await;
+    match made {
+        Ok(Ok(v)) => axum::Json(v).into_response(),
+        Ok(Err(e)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("{e:#}")),
+        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "the backtest failed"),
+    }
+}
+
 /// A token for `--listen` without one: 128 bits from the OS's hasher keys and the clock.
 fn generated_token() -> String {
     use std::hash::{BuildHasher, RandomState};
@@ -1738,7 +1806,7 @@ mod tests {
         let req = HttpRequest::post("/api/calibrate?authority=Testshire&to=2021")
             .header(header::HOST, HOST)
             .header(header::CONTENT_TYPE, "application/zip")
-            .body(Body::from(zip))
+            .body(Body::from(zip.clone()))
             .unwrap();
         let (status, v) = send(app(), req).await;
         assert_eq!(status, StatusCode::OK, "{v}");
@@ -1774,6 +1842,27 @@ mod tests {
         )
         .await;
         assert_eq!(status, StatusCode::OK);
+        // The backtest of the same returns: the scores of the command line's library call.
+        let req = HttpRequest::post("/api/backtest?fit_to=2020&paths=60&seed=9")
+            .header(header::HOST, HOST)
+            .body(Body::from(zip.clone()))
+            .unwrap();
+        let (status, b) = send(app(), req).await;
+        assert_eq!(status, StatusCode::OK, "{b}");
+        let run = |setup: &Setup| -> anyhow::Result<engine::MonteCarlo> {
+            Ok(engine::run(setup, 60, 9, &|| {})?)
+        };
+        let (bt, _) = super::super::backtest::fit_and_score(
+            &data,
+            lacsim::FinancialYear(2019),
+            "upload.zip",
+            &run,
+        )
+        .unwrap();
+        let (doc, _, svg) =
+            super::super::backtest::rendered(&bt, 60, 9, lacsim::FinancialYear(2019));
+        assert_eq!(b["result"], doc);
+        assert!(svg.is_some() && b["svg"].as_str().unwrap().contains("<svg"));
         let req = HttpRequest::post("/api/calibrate")
             .header(header::HOST, HOST)
             .body(Body::from("not a zip"))

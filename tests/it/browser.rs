@@ -283,6 +283,14 @@ async fn the_page_edits_runs_and_cancels_with_the_command_lines_figures() {
         .await
         .unwrap();
     wait_for_text(&c, "#cal-messages", "rows rejected").await;
+    set_input(&c, "#bt-fit-to", "2019/20").await;
+    c.find(Locator::Css("#bt-run"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&c, "#bt-out", "CRPS").await;
     c.find(Locator::Css("#cal-use"))
         .await
         .unwrap()

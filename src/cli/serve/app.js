@@ -275,6 +275,20 @@ async function calibrate() {
   $("cal-use").disabled = false;
 }
 
+async function backtest() {
+  $("cal-error").textContent = "";
+  const file = $("returns").files[0];
+  if (!file) { $("cal-error").textContent = "choose a zip of SSDA903 returns first"; return; }
+  const q = new URLSearchParams({ fit_to: $("bt-fit-to").value, paths: "2000" });
+  $("bt-out").textContent = "fitting, forecasting and scoring ...";
+  const res = await fetch(`/api/backtest?${q}`, { method: "POST", headers: Object.assign({ "content-type": "application/zip" }, auth()), body: await file.arrayBuffer() });
+  const data = await res.json();
+  if (!res.ok) { $("bt-out").textContent = ""; $("cal-error").textContent = data.error || "refused"; return; }
+  const pre = document.createElement("pre");
+  pre.textContent = data.summary;
+  $("bt-out").replaceChildren(...(data.svg ? [svgImage(data.svg, "backtest chart")] : []), pre);
+}
+
 function save(name, text, type) {
   const a = document.createElement("a");
   a.href = URL.createObjectURL(new Blob([text], { type }));
@@ -327,6 +341,7 @@ async function init() {
   }
   $("sweep-field").addEventListener("change", sweepDefaults);
   $("cal-run").addEventListener("click", calibrate);
+  $("bt-run").addEventListener("click", backtest);
   $("cal-rejected").addEventListener("click", () => calibrated && save("rejected.csv", calibrated.rejected_csv, "text/csv"));
   $("cal-use").addEventListener("click", () => {
     if (!calibrated) return;
