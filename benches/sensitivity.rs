@@ -1,7 +1,7 @@
 //! What the engine's speed buys: a Monte Carlo sweep point (one thread), a
 //! compare against do nothing at 11% (rayon's pool, every core), and the
-//! deterministic tornado with its
-//! switching values: `cargo bench --bench sensitivity`.
+//! deterministic tornado with its switching values:
+//! `cargo bench --bench sensitivity`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use lacsim::engine::{self, Setup};

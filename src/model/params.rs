@@ -366,9 +366,16 @@ pub fn calibrated_levels(st: &Stochastic, growth: f64, n_years: usize) -> (f64, 
         };
         return (e, e);
     }
-    let grow = ((r1 * s22 - r2 * s12) / det).max(0.0);
-    let still = ((r2 * s11 - r1 * s12) / det).max(0.0);
-    (grow, still)
+    let grow = (r1 * s22 - r2 * s12) / det;
+    let still = (r2 * s11 - r1 * s12) / det;
+    // Entries cannot be negative: when the best fit wants one level below zero,
+    // hold it at zero and fit the other alone (non-negative least squares with
+    // two unknowns), rather than clamping both independently.
+    match (grow >= 0.0, still >= 0.0) {
+        (true, true) => (grow, still),
+        (false, _) => (0.0, (r2 / s22).max(0.0)),
+        (true, false) => ((r1 / s11).max(0.0), 0.0),
+    }
 }
 
 /// A cap in force this month.
