@@ -33,7 +33,7 @@ pub struct CalibrateArgs {
     /// Write the calibrated scenario here (with rejected.csv and estimates.json beside it).
     #[arg(long, value_name = "SCENARIO.toml")]
     pub out: Option<PathBuf>,
-    /// Unit costs for the scenario: a TOML file with [unit_costs] (as in a scenario) and optional [post_care].
+    /// Unit costs for the scenario: a TOML file with [unit_costs] (as in a scenario) and optional [post_care], or a CSV with a `placement` column (scenario keys, or `foster` with a `provider` of `in_house` or `external`) and a `yearly` or `weekly` column of pounds per child (a week is a 52.14th of a year).
     #[arg(long, value_name = "FILE")]
     pub costs: Option<PathBuf>,
     /// Years to forecast in the written scenario.
@@ -138,11 +138,129 @@ fn uasc_table(data: &lacsim::ssda903::Ssda903Data) -> String {
     )
 }
 
-/// Reads and checks a costs file.
+/// Weeks in a year, for costs given by the week (365 / 7).
+const WEEKS_A_YEAR: f64 = 365.0 / 7.0;
+
+/// Unit costs from a CSV: one row per placement type, a `placement` column (the
+/// scenario key, e.g. `ifa`, or `foster` with a `provider` of `in_house` or
+/// `external`), and a `yearly` or a `weekly` column of pounds per child.
+fn costs_from_csv(shown: &str, text: &str) -> anyhow::Result<CostsFile> {
+    let mut r = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let head: Vec<String> = r
+        .headers()
+        .map_err(|e| InputError(format!("{shown}: not a readable CSV: {e}")))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .collect();
+    let col = |name: &str| head.iter().position(|h| h == name);
+    let placement = col("placement").ok_or_else(|| {
+        InputError(format!(
+            "{shown}: needs a `placement` column (and `yearly` or `weekly`); found {}",
+            head.join(", ")
+        ))
+    })?;
+    let (value, per_week) = match (col("yearly"), col("weekly")) {
+        (Some(c), None) => (c, false),
+        (None, Some(c)) => (c, true),
+        _ => {
+            return Err(InputError(format!(
+                "{shown}: give exactly one of the columns `yearly` and `weekly` (pounds per child)"
+            ))
+            .into());
+        }
+    };
+    let provider = col("provider");
+    let mut costs: [Option<f64>; lacsim::placement::N_PLACEMENTS] = Default::default();
+    let mut problems = Vec::new();
+    for (i, row) in r.records().enumerate() {
+        let line = i + 2;
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                problems.push(format!("{shown}:{line}: not a readable row: {e}"));
+                continue;
+            }
+        };
+        let name = row.get(placement).unwrap_or("").to_ascii_lowercase();
+        let who = provider
+            .and_then(|c| row.get(c))
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let p = match (name.as_str(), who.as_str()) {
+            ("foster" | "fostering", "in_house" | "in-house" | "inhouse") => {
+                Some(Placement::InHouseFoster)
+            }
+            ("foster" | "fostering", "external" | "agency" | "ifa") => Some(Placement::Ifa),
+            (key, _) => Placement::from_key(key),
+        };
+        let Some(p) = p else {
+            problems.push(format!(
+                "{shown}:{line}: placement `{name}` is not one of {} (or `foster` with provider `in_house` or `external`)",
+                Placement::keys_list()
+            ));
+            continue;
+        };
+        let raw = row.get(value).unwrap_or("").replace([',', '£'], "");
+        match raw.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => {
+                if costs[p.index()].is_some() {
+                    problems.push(format!("{shown}:{line}: {} is given twice", p.key()));
+                }
+                costs[p.index()] = Some(if per_week { v * WEEKS_A_YEAR } else { v });
+            }
+            _ => problems.push(format!(
+                "{shown}:{line}: {}: `{raw}` is not a cost of 0 or more pounds",
+                head[value]
+            )),
+        }
+    }
+    for p in Placement::ALL {
+        if costs[p.index()].is_none() {
+            problems.push(format!(
+                "{shown}: {}: missing: give a cost for every placement type",
+                p.key()
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(InputError(problems.join("\n")).into());
+    }
+    let [a, b, c, d, e, f, g, h, i, j] = costs;
+    Ok(CostsFile {
+        unit_costs: lacsim::scenario::file::UnitCostsFile {
+            price_year: None,
+            uplift: 0.0,
+            yearly: lacsim::scenario::file::PlacementTableFile {
+                relative_friend_foster: a,
+                in_house_foster: b,
+                ifa: c,
+                homes_hostels: d,
+                placed_with_parents: e,
+                placed_for_adoption: f,
+                independent_living: g,
+                residential_school: h,
+                mother_baby: i,
+                other: j,
+            },
+        },
+        post_care: Default::default(),
+    })
+}
+
+/// Reads and checks a costs file: the TOML `[unit_costs]` (and `[post_care]`)
+/// tables, or a CSV of yearly or weekly costs by placement type.
 pub fn read_costs(path: &Path) -> anyhow::Result<CostsFile> {
     let shown = path.display();
     let text = std::fs::read_to_string(path)
         .map_err(|e| InputError(format!("{shown}: cannot read the costs file: {e}")))?;
+    if path
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("csv"))
+    {
+        return costs_from_csv(&shown.to_string(), &text);
+    }
     let de = toml::Deserializer::parse(&text)
         .map_err(|e| InputError(format!("{shown}: not valid TOML: {}", e.message().trim())))?;
     let costs: CostsFile = serde_path_to_error::deserialize(de).map_err(|e| {

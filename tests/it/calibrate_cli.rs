@@ -451,3 +451,91 @@ fn backtest_refuses_a_fit_year_without_room() {
             "must leave at least two years to fit on and one to forecast",
         ));
 }
+
+#[test]
+fn a_csv_of_weekly_or_yearly_costs_gives_the_same_scenario_as_the_toml() {
+    let d = tempfile::tempdir().unwrap();
+    let data = d.path().join("returns");
+    lacsim()
+        .args(["synth", "--years", "2016-2022", "--seed", "6", "--out"])
+        .arg(&data)
+        .assert()
+        .success();
+    let yearly = [
+        ("relative_friend_foster", 20000.0),
+        ("in_house_foster", 21000.0),
+        ("ifa", 45000.0),
+        ("homes_hostels", 250000.0),
+        ("placed_with_parents", 0.0),
+        ("placed_for_adoption", 0.0),
+        ("independent_living", 50000.0),
+        ("residential_school", 200000.0),
+        ("mother_baby", 60000.0),
+        ("other", 150000.0),
+    ];
+    let toml: String = "[unit_costs.yearly]\n".to_string()
+        + &yearly
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}\n"))
+            .collect::<String>();
+    // The CSV names fostering by provider, as a council's finance system does.
+    let row = |k: &str, v: f64| match k {
+        "in_house_foster" => format!("foster,in_house,{v}\n"),
+        "ifa" => format!("foster,external,{v}\n"),
+        _ => format!("{k},,{v}\n"),
+    };
+    let csv_yearly: String = "placement,provider,yearly\n".to_string()
+        + &yearly.iter().map(|(k, v)| row(k, *v)).collect::<String>();
+    let csv_weekly: String = "placement,provider,weekly\n".to_string()
+        + &yearly
+            .iter()
+            .map(|(k, v)| row(k, v * 7.0 / 365.0))
+            .collect::<String>();
+    let calibrated = |name: &str, text: &str| -> String {
+        let f = d.path().join(name);
+        std::fs::write(&f, text).unwrap();
+        let out = d.path().join(format!("{name}.scenario.toml"));
+        lacsim()
+            .arg("calibrate")
+            .arg(&data)
+            .arg("--costs")
+            .arg(&f)
+            .arg("--out")
+            .arg(&out)
+            .arg("--force")
+            .assert()
+            .success();
+        std::fs::read_to_string(out).unwrap()
+    };
+    let from_toml = calibrated("costs.toml", &toml);
+    assert_eq!(calibrated("costs.csv", &csv_yearly), from_toml);
+    // Weekly costs: the same yearly costs, to the penny.
+    let weekly = calibrated("weekly.csv", &csv_weekly);
+    let read = |text: &str| -> toml::Table { text.parse().unwrap() };
+    let (a, b) = (read(&from_toml), read(&weekly));
+    for (k, v) in yearly {
+        let got = b["unit_costs"]["yearly"][k]
+            .as_float()
+            .or(b["unit_costs"]["yearly"][k].as_integer().map(|i| i as f64))
+            .unwrap();
+        let want = a["unit_costs"]["yearly"][k]
+            .as_float()
+            .or(a["unit_costs"]["yearly"][k].as_integer().map(|i| i as f64))
+            .unwrap();
+        assert!(
+            (got - want).abs() < 0.01 && (want - v).abs() < 1e-9,
+            "{k}: {got} vs {want}"
+        );
+    }
+    // A bad row names its line.
+    let bad = d.path().join("bad.csv");
+    std::fs::write(&bad, "placement,yearly\nifa,-3\n").unwrap();
+    lacsim()
+        .arg("calibrate")
+        .arg(&data)
+        .arg("--costs")
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.csv:2"));
+}
