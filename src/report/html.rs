@@ -176,6 +176,14 @@ pub fn render(d: &ReportData) -> String {
             esc(&npv.basis)
         ));
     }
+    // The charts are drawn once, in figures, for every format.
+    let figs = super::figures::all(d);
+    let drawn = |id: &str| -> Result<String, String> {
+        figs.iter()
+            .find(|f| f.id == id)
+            .map(|f| f.svg.clone())
+            .ok_or_else(|| format!("the {id} chart could not be drawn"))
+    };
     let mut sections = Sections::default();
     for id in ["table1", "table3"] {
         if let Some(t) = d.table(id) {
@@ -186,24 +194,16 @@ pub fn render(d: &ReportData) -> String {
         "sec-children-in-care",
         "Children in care",
         figure(
-            charts::lac_fan("Children in care at 31 March", &d.years, &d.lac),
+            drawn("children_in_care"),
             "Fan chart of children in care by year",
         ),
     );
     if let Some(net) = &d.net {
-        let title = if net.statistic.is_empty() {
-            "MTFS impact and cumulative net position".to_string()
-        } else {
-            format!(
-                "MTFS impact and cumulative net position — {}",
-                net.statistic
-            )
-        };
         sections.push(
             "sec-net-position",
             "Net position and break-even",
             figure(
-                charts::net_position(&title, &d.years, net),
+                drawn("net_position"),
                 if net.break_even_probability.is_empty() {
                     "Net position by year"
                 } else {
@@ -213,23 +213,11 @@ pub fn render(d: &ReportData) -> String {
         );
     }
     let mut mix = figure(
-        charts::stacked(
-            "Children by placement type at 31 March",
-            "Children, deterministic (paper) model",
-            &d.years,
-            &d.mix,
-            1.0,
-        ),
+        drawn("placement_mix"),
         "Stacked bars of children by placement type",
     );
     mix.push_str(&figure(
-        charts::stacked(
-            "Annual cost of placements at 31 March",
-            "£m a year, deterministic (paper) model",
-            &d.years,
-            &d.cost,
-            1e6,
-        ),
+        drawn("placement_cost"),
         "Stacked bars of placement cost by type",
     ));
     sections.push(
@@ -238,10 +226,7 @@ pub fn render(d: &ReportData) -> String {
         mix,
     );
     if let Some(t) = &d.tornado {
-        let mut h = figure(
-            charts::tornado("What moves the net position most", t),
-            "Tornado chart of assumptions",
-        );
+        let mut h = figure(drawn("tornado"), "Tornado chart of assumptions");
         h.push_str(&tornado_table(t));
         sections.push(
             "sec-tornado",
