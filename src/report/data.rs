@@ -545,14 +545,14 @@ pub fn monte_carlo(
         }
     }
     let has_plan_stats = sum.npv.is_some() && !sum.break_even_by.is_empty();
-    if let Some(net) = data.net.as_mut() {
-        if has_plan_stats {
-            net.deterministic_impact = std::mem::take(&mut net.impact);
-            net.impact = pct(Metric::MtfsImpact, 3);
-            net.cumulative_net = pct(Metric::CumulativeNet, 3);
-            net.statistic = MEDIAN.into();
-            net.break_even_probability = sum.break_even_by.clone();
-        }
+    if let Some(net) = data.net.as_mut()
+        && has_plan_stats
+    {
+        net.deterministic_impact = std::mem::take(&mut net.impact);
+        net.impact = pct(Metric::MtfsImpact, 3);
+        net.cumulative_net = pct(Metric::CumulativeNet, 3);
+        net.statistic = MEDIAN.into();
+        net.break_even_probability = sum.break_even_by.clone();
     }
     // The paper-shaped tables are the deterministic model of the invest scenario.
     let invest = &s.title;

@@ -926,16 +926,16 @@ fn table1_formulas(
                 formula_row(ws, t, i, |y| format!("={}+{}", here(a, y), here(b, y)))?;
                 roi = Some(i);
             }
-        } else if id == "cumulative_net" {
-            if let Some(r) = roi {
-                formula_row(ws, t, i, |y| {
-                    if y == 0 {
-                        format!("={}", here(r, 0))
-                    } else {
-                        format!("={}+{}", here(i, y - 1), here(r, y))
-                    }
-                })?;
-            }
+        } else if id == "cumulative_net"
+            && let Some(r) = roi
+        {
+            formula_row(ws, t, i, |y| {
+                if y == 0 {
+                    format!("={}", here(r, 0))
+                } else {
+                    format!("={}+{}", here(i, y - 1), here(r, y))
+                }
+            })?;
         }
     }
     Ok(roi)

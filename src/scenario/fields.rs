@@ -65,10 +65,10 @@ pub fn canonical(path: &str) -> String {
     if let Some((_, to)) = ALIASES.iter().find(|(from, _)| *from == path) {
         return to.to_string();
     }
-    if let Some(rest) = path.strip_prefix("unit_costs.") {
-        if crate::Placement::from_key(rest).is_some() {
-            return format!("unit_costs.yearly.{rest}");
-        }
+    if let Some(rest) = path.strip_prefix("unit_costs.")
+        && crate::Placement::from_key(rest).is_some()
+    {
+        return format!("unit_costs.yearly.{rest}");
     }
     path.to_string()
 }

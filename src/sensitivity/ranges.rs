@@ -92,17 +92,17 @@ pub fn ranged_assumptions(loaded: &Loaded) -> Vec<Ranged> {
     else {
         return out;
     };
-    if let Some(t) = st.get("growth").and_then(|v| v.as_table()) {
-        if let Some((low, central, high, range)) = bounds(t) {
-            out.push(Ranged {
-                name: "Growth of demand (engine)".into(),
-                field: "stochastic.growth".into(),
-                low,
-                high,
-                central,
-                range,
-            });
-        }
+    if let Some(t) = st.get("growth").and_then(|v| v.as_table())
+        && let Some((low, central, high, range)) = bounds(t)
+    {
+        out.push(Ranged {
+            name: "Growth of demand (engine)".into(),
+            field: "stochastic.growth".into(),
+            low,
+            high,
+            central,
+            range,
+        });
     }
     if let Some(list) = st.get("interventions").and_then(|v| v.as_array()) {
         for (i, iv) in list.iter().enumerate() {
@@ -111,17 +111,17 @@ pub fn ranged_assumptions(loaded: &Loaded) -> Vec<Ranged> {
                 .get("id")
                 .and_then(|v| v.as_str())
                 .unwrap_or("intervention");
-            if let Some(t) = iv.get("delay_months").and_then(|v| v.as_table()) {
-                if let Some((low, central, high, range)) = bounds(t) {
-                    out.push(Ranged {
-                        name: format!("{id}: start delay (months)"),
-                        field: format!("stochastic.interventions[{i}].delay_months"),
-                        low,
-                        high,
-                        central,
-                        range,
-                    });
-                }
+            if let Some(t) = iv.get("delay_months").and_then(|v| v.as_table())
+                && let Some((low, central, high, range)) = bounds(t)
+            {
+                out.push(Ranged {
+                    name: format!("{id}: start delay (months)"),
+                    field: format!("stochastic.interventions[{i}].delay_months"),
+                    low,
+                    high,
+                    central,
+                    range,
+                });
             }
             if let Some(effects) = iv.get("effects").and_then(|v| v.as_table()) {
                 for (k, v) in effects {

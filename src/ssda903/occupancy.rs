@@ -298,10 +298,12 @@ pub fn monthly(data: &Ssda903Data) -> Occupancy {
                     months[m].moves[period.stays[k - 1].placement.index()][p] += 1;
                 }
                 for (b, &edge) in edges[..4].iter().enumerate() {
-                    if edge > p_start && start <= edge && edge < end {
-                        if let Some(m) = month_of(edge) {
-                            months[m].age_ups[p][b] += 1;
-                        }
+                    if edge > p_start
+                        && start <= edge
+                        && edge < end
+                        && let Some(m) = month_of(edge)
+                    {
+                        months[m].age_ups[p][b] += 1;
                     }
                 }
                 let (mut cur, stop) = (start.max(w0), end.min(w1));
