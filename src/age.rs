@@ -29,6 +29,10 @@ pub enum AgeBand {
 /// Number of age bands.
 pub const N_AGE_BANDS: usize = 5;
 
+/// Ages a child in care can have, in completed months: 0 to 215 (care ends
+/// at the 18th birthday, 216 months).
+pub const AGE_MONTHS: usize = 216;
+
 impl AgeBand {
     /// Every age band, youngest first.
     pub const ALL: [AgeBand; N_AGE_BANDS] = [
@@ -108,6 +112,27 @@ impl AgeBand {
     /// Years spent in the band (16-17 ends at the 18th birthday, when care ends).
     pub const fn width_years(self) -> u32 {
         self.end_age() - self.min_age()
+    }
+
+    /// Months spent in the band.
+    pub const fn width_months(self) -> usize {
+        self.width_years() as usize * 12
+    }
+
+    /// The youngest age in the band in completed months.
+    pub const fn first_month(self) -> usize {
+        self.min_age() as usize * 12
+    }
+
+    /// The first age in completed months past the band (216, the 18th
+    /// birthday, for the last band).
+    pub const fn end_month(self) -> usize {
+        self.end_age() as usize * 12
+    }
+
+    /// The band of an age in completed months, `None` from 18 on.
+    pub const fn from_month(months: usize) -> Option<AgeBand> {
+        AgeBand::from_age((months / 12) as u32)
     }
 
     /// The next band up, or `None` for 16-17 (the next step is leaving care at 18).

@@ -7,11 +7,21 @@
 //! continuous ranked probability score (CRPS) of the whole sample. [`Scores`]
 //! sums these up for one placement type or for every cell: bias, mean absolute
 //! error, mean absolute percentage error, band coverage and mean CRPS.
+//!
+//! [`fit_and_score`] is a whole backtest: fit on the returns up to one year
+//! ([`fit`], what `lacsim calibrate` does), run the fitted scenario with the
+//! caller's runner, and [`compare`]. `lacsim backtest`, `lacsim serve` and the
+//! benchmark panel ([`crate::panel`]) all call it; the runner is theirs (a
+//! thread pool and a progress bar, a cancellable run, the current pool).
 
-use crate::engine::{Metric, MonteCarlo, Stat, stat};
-use crate::ssda903::occupancy::Census;
+use crate::calibrate::{self, Target};
+use crate::engine::{EngineError, Metric, MonteCarlo, Setup, Stat, stat};
+use crate::ssda903::Ssda903Data;
+use crate::ssda903::estimate::{self, Estimates};
+use crate::ssda903::occupancy::{self, Census};
 use crate::{FinancialYear, Placement};
 use serde::Serialize;
+use std::path::Path;
 
 /// The key of the all-types row.
 pub const TOTAL: &str = "total";
@@ -177,15 +187,139 @@ impl Backtest {
     }
 }
 
-/// Why a backtest cannot be scored.
+/// Why a backtest cannot be fitted, run or scored.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum BacktestError {
-    /// The returns have no 31 March census for a forecast year.
-    #[error("no 31 March census for {0}")]
+    /// The returns have no 31 March census for a year the fit starts from or is compared with.
+    #[error("no 31 March census for {0} in the data")]
     NoCensus(FinancialYear),
     /// The run has no paths.
     #[error("the Monte Carlo run has no paths to score")]
     NoPaths,
+    /// The returns hold no collection year that could be used (the text names them).
+    #[error("{0}: the returns hold no usable collection years")]
+    NoYears(String),
+    /// The fit year leaves fewer than two years to fit on or none to forecast.
+    #[error(
+        "fit to {fit_to}: must leave at least two years to fit on and one to forecast; the data covers {first} to {last}"
+    )]
+    NoRoom {
+        /// The last year the fit may see.
+        fit_to: FinancialYear,
+        /// First collection year in the data.
+        first: FinancialYear,
+        /// Last collection year in the data.
+        last: FinancialYear,
+    },
+    /// The fitted entry growth is outside what a scenario allows.
+    #[error(
+        "entries fitted on {from} to {to} grow by {:.0}% a year, outside the -50% to 100% a scenario allows; some years' returns look incomplete or misread (see the rejected rows)",
+        .rate * 100.0
+    )]
+    Growth {
+        /// First fitted year.
+        from: FinancialYear,
+        /// Last fitted year.
+        to: FinancialYear,
+        /// The fitted yearly growth (0.03 is 3%).
+        rate: f64,
+    },
+    /// The fitted scenario does not validate: a bug in lacsim, not in the data.
+    #[error("the fitted scenario does not validate (a lacsim bug): {0}")]
+    Invalid(String),
+    /// The engine refused the fitted scenario or the run.
+    #[error("{0}")]
+    Engine(#[from] EngineError),
+}
+
+/// A fitted scenario: the estimates and the scenario text written from them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fit {
+    /// What the returns of the fitted years say.
+    pub estimates: Estimates,
+    /// The scenario file's text (what `lacsim calibrate` writes).
+    pub text: String,
+}
+
+/// Fits the returns of collection years `from..=to` as `lacsim calibrate` does:
+/// estimates from the monthly counts, the 31 March census of `to`, rates by age
+/// band from the fitted years, written as a scenario for `target`.
+pub fn fit(
+    data: &Ssda903Data,
+    from: FinancialYear,
+    to: FinancialYear,
+    target: &Target,
+) -> Result<Fit, BacktestError> {
+    let occ = occupancy::monthly(data);
+    let est = estimate::estimate(&occ, from, to);
+    if let Some(g) = est.entry_growth.filter(|g| !(-0.5..=1.0).contains(&g.rate)) {
+        return Err(BacktestError::Growth {
+            from,
+            to,
+            rate: g.rate,
+        });
+    }
+    let census = occupancy::march31(data)
+        .into_iter()
+        .find(|c| c.year == to)
+        .ok_or(BacktestError::NoCensus(to))?;
+    let mut total = occupancy::PeriodCounts::default();
+    for y in from.0..=to.0 {
+        total.add(&occ.year(FinancialYear(y)));
+    }
+    let target = Target {
+        bands: Some(calibrate::band_rates(&total, &est)),
+        ..target.clone()
+    };
+    let text = calibrate::scenario_toml(&est, &census, &target);
+    Ok(Fit {
+        estimates: est,
+        text,
+    })
+}
+
+/// A whole backtest: fits on the returns up to 31 March of `fit_to` (every
+/// earlier year in the data), runs the fitted scenario's paths with `run`, and
+/// scores them against the census of each later 31 March in the data. `source`
+/// names the data in messages and in the scenario's provenance.
+pub fn fit_and_score<E: From<BacktestError>>(
+    data: &Ssda903Data,
+    fit_to: FinancialYear,
+    source: &str,
+    run: &dyn Fn(&Setup) -> Result<MonteCarlo, E>,
+) -> Result<(Backtest, Fit), E> {
+    let (first, last) = data
+        .report
+        .years
+        .ok_or_else(|| BacktestError::NoYears(source.to_string()))?;
+    if fit_to < first.plus(1) || fit_to >= last {
+        return Err(BacktestError::NoRoom {
+            fit_to,
+            first,
+            last,
+        }
+        .into());
+    }
+    let target = Target {
+        authority: "Backtest",
+        source,
+        first_year: fit_to.plus(1),
+        years: (last.0 - fit_to.0) as usize,
+        costs: None,
+        bands: None,
+    };
+    // Only the months up to 31 March of fit_to enter the fit; later years are only compared.
+    let fitted = fit(data, first, fit_to, &target)?;
+    let loaded = crate::scenario::load(Path::new("backtest-fit.toml"), &|_: &Path| {
+        Ok(fitted.text.clone())
+    })
+    .map_err(|e| BacktestError::Invalid(e.to_string()))?;
+    let setup = Setup::single(&loaded.scenario).map_err(BacktestError::from)?;
+    let mc = run(&setup)?;
+    let census = occupancy::march31(data);
+    let bt = compare(&mc, &census)?;
+    Ok((bt, fitted))
 }
 
 /// Compares each forecast year of `mc` (children at 31 March, in total and by

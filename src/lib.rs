@@ -11,6 +11,7 @@ pub mod engine;
 pub mod finance;
 pub mod manifest;
 pub mod model;
+pub mod panel;
 pub mod partnership;
 pub mod placement;
 pub mod projection;

@@ -59,6 +59,17 @@ pub struct RunManifest {
     /// SHA-256 of the partnership's files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partnership_hash: Option<String>,
+    /// Whose unit costs the scenario's money figures use (`source`: `council`
+    /// or `default`, with the file's `note`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_costs: Option<crate::scenario::UnitCostProvenance>,
+    /// Whose unit costs the comparator of `compare` uses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparator_unit_costs: Option<crate::scenario::UnitCostProvenance>,
+    /// The default-costs warning every output of the folder shows, when the
+    /// figures use unit costs borrowed from another council.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_warning: Option<String>,
     /// When the folder was written, seconds since 1970.
     pub created_unix: u64,
 }
@@ -79,8 +90,23 @@ impl RunManifest {
             vary: None,
             partnership_path: None,
             partnership_hash: None,
+            unit_costs: None,
+            comparator_unit_costs: None,
+            cost_warning: None,
             created_unix,
         }
+    }
+
+    /// With whose unit costs the scenario uses, and the default-costs warning
+    /// of the figures (see [`crate::scenario::costs`]).
+    pub fn costs(
+        mut self,
+        source: &crate::scenario::UnitCostProvenance,
+        warning: Option<String>,
+    ) -> RunManifest {
+        self.unit_costs = Some(source.clone());
+        self.cost_warning = warning;
+        self
     }
 
     /// With the scenario the figures came from.

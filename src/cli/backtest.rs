@@ -2,20 +2,19 @@
 //! later 31 March with the Monte Carlo engine, and compare with what happened.
 //! The scoring is the library's ([`lacsim::backtest`]); this parses, calls and renders.
 
-use super::calibrate::{YearArg, fitted_scenario, year_or_date};
+use super::calibrate::{YearArg, year_or_date};
 use super::monte_carlo::{self, McArgs};
 use super::output::{self, OutDir};
 use super::run::Format;
 use super::{InputError, returns};
 use clap::Args;
-use lacsim::backtest::{self, Backtest, Cell, Scores};
+use lacsim::FinancialYear;
+use lacsim::backtest::{self, Backtest, BacktestError, Cell, Scores};
 use lacsim::engine::{PERCENTILES, Setup};
 use lacsim::report::charts;
 use lacsim::report::data::{Band, LacChart, Series};
-use lacsim::ssda903::occupancy;
-use lacsim::{FinancialYear, calibrate};
 use serde_json::{Map, Value, json};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Arguments of `lacsim backtest`.
 #[derive(Debug, Args)]
@@ -151,43 +150,23 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
 }
 
 /// Fits on the returns up to 31 March of `fit_to`, runs the fitted scenario's
-/// paths with `run`, and scores them against the later years' 31 March census;
-/// also gives the fitted scenario's text. Shared by the command and the page.
+/// paths with `run`, and scores them ([`backtest::fit_and_score`]); also gives
+/// the fitted scenario's text. Problems with the data are [`InputError`]s (exit
+/// 2). Shared by the command and the page.
 pub(super) fn fit_and_score(
     data: &lacsim::ssda903::Ssda903Data,
     fit_to: FinancialYear,
     source: &str,
     run: &dyn Fn(&Setup) -> anyhow::Result<lacsim::engine::MonteCarlo>,
 ) -> anyhow::Result<(Backtest, String)> {
-    let (first, last) = data.report.years.ok_or_else(|| {
-        InputError(format!(
-            "{source}: the returns hold no usable collection years"
-        ))
+    let (bt, fit) = backtest::fit_and_score(data, fit_to, source, run).map_err(|e| {
+        match e.downcast::<BacktestError>() {
+            Ok(BacktestError::Invalid(why)) => BacktestError::Invalid(why).into(),
+            Ok(other) => InputError(other.to_string()).into(),
+            Err(e) => e,
+        }
     })?;
-    if fit_to < first.plus(1) || fit_to >= last {
-        return Err(InputError(format!("fit to {fit_to}: must leave at least two years to fit on and one to forecast; the data covers {first} to {last}")).into());
-    }
-    let horizon = (last.0 - fit_to.0) as usize;
-    let target = calibrate::Target {
-        authority: "Backtest",
-        source,
-        first_year: fit_to.plus(1),
-        years: horizon,
-        costs: None,
-        bands: None,
-    };
-    // Only the months up to 31 March of fit_to enter the fit; later years are only compared.
-    let (_, text) = fitted_scenario(data, first, fit_to, &target)?;
-    let loaded =
-        lacsim::scenario::load(Path::new("backtest-fit.toml"), &|_: &Path| Ok(text.clone()))
-            .map_err(|e| {
-                anyhow::anyhow!("the fitted scenario does not validate (a lacsim bug): {e}")
-            })?;
-    let setup = Setup::single(&loaded.scenario).map_err(|e| InputError(e.to_string()))?;
-    let mc = run(&setup)?;
-    let census = occupancy::march31(data);
-    let bt = backtest::compare(&mc, &census).map_err(|e| InputError(e.to_string()))?;
-    Ok((bt, text))
+    Ok((bt, fit.text))
 }
 
 /// The JSON document, summary grid and chart of a backtest, for the page.

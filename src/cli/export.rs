@@ -7,7 +7,7 @@ use lacsim::manifest::{Mode, RunManifest};
 use lacsim::report::monte_carlo::McMeta;
 use lacsim::report::{self, csv, data::ReportData, html, partnership as rp, xlsx};
 use lacsim::results;
-use lacsim::scenario::Loaded;
+use lacsim::scenario::{Loaded, costs};
 use std::io::Write;
 
 /// The UTF-8 byte-order mark that makes Excel read a CSV as UTF-8 (and keep "£'000s").
@@ -144,7 +144,11 @@ pub fn deterministic_run(loaded: &Loaded, created_unix: u64) -> anyhow::Result<F
     let mut files = Files::default();
     report_files(&mut files, &report::data::deterministic(loaded, &r))?;
     let tidy = report::tidy::deterministic(s, &r);
-    files.add("results.csv", csv::tidy(&tidy)?);
+    let warning = costs::warning(s);
+    files.add(
+        "results.csv",
+        csv::tidy_with_notes(&tidy, warning.as_ref().map(|_| costs::DEFAULT_COSTS_CSV))?,
+    );
     let doc = report::json::deterministic(s, &r, &meta);
     files.add(
         "results.json",
@@ -153,7 +157,8 @@ pub fn deterministic_run(loaded: &Loaded, created_unix: u64) -> anyhow::Result<F
     files.add("scenario.toml", loaded.merged_toml.clone().into_bytes());
     let manifest = RunManifest::new("run", created_unix)
         .scenario(&loaded.path, &loaded.hash)
-        .mode(Mode::Deterministic);
+        .mode(Mode::Deterministic)
+        .costs(&s.unit_cost_source, warning);
     files.add("run.json", manifest.to_json().into_bytes());
     Ok(files)
 }
@@ -174,20 +179,46 @@ pub struct McRun<'a> {
     pub comparator: Option<&'a Loaded>,
 }
 
+impl McRun<'_> {
+    /// The default-costs warning of the figures: the scenario's, and for
+    /// `compare` the comparator's too.
+    pub fn cost_warning(&self) -> Option<String> {
+        let mut arms = vec![&self.loaded.scenario];
+        arms.extend(self.comparator.map(|c| &c.scenario));
+        costs::warnings(&arms)
+    }
+
+    /// The JSON document of the run (`results.json`, `--format json`), with
+    /// whose unit costs the comparator uses under `do_nothing_scenario`.
+    pub fn json(&self) -> serde_json::Value {
+        let s = &self.loaded.scenario;
+        let mut doc = report::monte_carlo::json(s, self.summary, self.meta);
+        if let Some(c) = self.comparator
+            && doc.get("do_nothing_scenario").is_some()
+        {
+            doc["do_nothing_scenario"]["unit_costs"] = report::json::unit_costs(&c.scenario);
+        }
+        doc
+    }
+}
+
 /// The folder of `lacsim run --paths N --out` or `lacsim compare --out`.
 pub fn monte_carlo_run(run: &McRun, created_unix: u64) -> anyhow::Result<Files> {
     let (s, summary, meta) = (&run.loaded.scenario, run.summary, run.meta);
     let mut files = Files::default();
-    let data = report::data::monte_carlo(run.loaded, &results::run(s), summary, meta);
+    let warning = run.cost_warning();
+    let note = warning.as_ref().map(|_| costs::DEFAULT_COSTS_CSV);
+    let mut data = report::data::monte_carlo(run.loaded, &results::run(s), summary, meta);
+    data.warn_costs(warning.clone());
     report_files(&mut files, &data)?;
     let excel = |bytes: Vec<u8>| [EXCEL_BOM.as_slice(), &bytes].concat();
     let tidy = report::monte_carlo::tidy(s, summary, meta);
-    files.add("results.csv", excel(csv::tidy(&tidy)?));
+    files.add("results.csv", excel(csv::tidy_with_notes(&tidy, note)?));
     files.add(
         "paths.csv",
-        excel(report::monte_carlo::per_path_csv(s, run.mc)?),
+        excel(report::monte_carlo::per_path_csv(s, run.mc, note)?),
     );
-    let doc = report::monte_carlo::json(s, summary, meta);
+    let doc = run.json();
     files.add(
         "results.json",
         serde_json::to_string_pretty(&doc)?.into_bytes(),
@@ -203,6 +234,8 @@ pub fn monte_carlo_run(run: &McRun, created_unix: u64) -> anyhow::Result<Files> 
     manifest.seed = Some(summary.seed);
     manifest.do_nothing = meta.do_nothing.as_ref().map(|(_, p)| p.clone());
     manifest.comparator_file = run.comparator.map(|_| "comparator.toml".to_string());
+    let mut manifest = manifest.costs(&s.unit_cost_source, warning);
+    manifest.comparator_unit_costs = run.comparator.map(|c| c.scenario.unit_cost_source.clone());
     files.add("run.json", manifest.to_json().into_bytes());
     Ok(files)
 }

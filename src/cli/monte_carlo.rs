@@ -125,27 +125,35 @@ pub fn finish(
     comparator: Option<&Loaded>,
 ) -> anyhow::Result<()> {
     let s = &loaded.scenario;
-    let doc = report::monte_carlo::json(s, summary, meta);
+    let run = export::McRun {
+        loaded,
+        mc,
+        summary,
+        meta,
+        command,
+        comparator,
+    };
+    let warning = run.cost_warning();
+    let doc = run.json();
     let tidy = report::monte_carlo::tidy(s, summary, meta);
     if let Some(out) = out {
-        let run = export::McRun {
-            loaded,
-            mc,
-            summary,
-            meta,
-            command,
-            comparator,
-        };
         export::monte_carlo_run(&run, output::unix_time())?.write_to(&out)?;
         let dir = out.finish()?;
         eprintln!("wrote {}", dir.display());
     }
     let text = match format {
-        Format::Table => report::monte_carlo::terminal(s, summary, meta),
+        Format::Table => report::monte_carlo::terminal_warned(s, summary, meta, warning.as_deref()),
         Format::Json => serde_json::to_string_pretty(&doc)? + "\n",
-        Format::Csv => String::from_utf8(report::csv::tidy(&tidy)?)?,
+        Format::Csv => String::from_utf8(report::csv::tidy_with_notes(
+            &tidy,
+            warning
+                .as_ref()
+                .map(|_| lacsim::scenario::costs::DEFAULT_COSTS_CSV),
+        )?)?,
     };
-    output::print(&text)
+    let printed = output::print(&text);
+    output::cost_banner(warning.as_deref());
+    printed
 }
 
 /// The deterministic model's sustained break-even year index, for plans.

@@ -264,6 +264,14 @@ pub fn print(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Prints the default-costs warning (see `lacsim::scenario::costs`) as a
+/// banner on stderr, so it is seen whatever stdout is piped into.
+pub fn cost_banner(warning: Option<&str>) {
+    if let Some(w) = warning {
+        eprint!("{}", lacsim::report::terminal::banner(w));
+    }
+}
+
 /// Seconds since 1970, for `run.json`.
 pub fn unix_time() -> u64 {
     std::time::SystemTime::now()

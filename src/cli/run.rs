@@ -6,6 +6,7 @@ use super::output::{self, OutDir};
 use clap::{Args, ValueEnum};
 use lacsim::report::{self, json::Meta};
 use lacsim::results;
+use lacsim::scenario::costs;
 use std::path::PathBuf;
 
 /// Output formats for stdout.
@@ -60,6 +61,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     };
     let doc = report::json::deterministic(s, &r, &meta);
     let tidy = report::tidy::deterministic(s, &r);
+    let warning = costs::warning(s);
 
     if let Some(out) = out {
         export::deterministic_run(&loaded, output::unix_time())?.write_to(&out)?;
@@ -74,7 +76,12 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
             t
         }
         Format::Json => serde_json::to_string_pretty(&doc)? + "\n",
-        Format::Csv => String::from_utf8(report::csv::tidy(&tidy)?)?,
+        Format::Csv => String::from_utf8(report::csv::tidy_with_notes(
+            &tidy,
+            warning.as_ref().map(|_| costs::DEFAULT_COSTS_CSV),
+        )?)?,
     };
-    output::print(&text)
+    let printed = output::print(&text);
+    output::cost_banner(warning.as_deref());
+    printed
 }

@@ -12,6 +12,7 @@ use anyhow::Context;
 use clap::Args;
 use lacsim::manifest::RunManifest;
 use lacsim::report::{charts, csv as csv_out, data::Series, table};
+use lacsim::scenario::costs;
 use lacsim::sensitivity::sweep::{self, Axis, Grid, Point};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -39,6 +40,23 @@ pub struct SweepArgs {
 }
 
 const CHUNK: usize = 64;
+
+/// The CSV's header, with a last `notes` column when the scenario is on
+/// default unit costs (every row holds money; see `report::csv`).
+fn csv_header(grid: &Grid, mc: bool, note: Option<&str>) -> Vec<String> {
+    let mut h = header(grid, mc);
+    if note.is_some() {
+        h.push("notes".into());
+    }
+    h
+}
+
+/// A CSV row, with the note last when there is one.
+fn csv_record(p: &Point, note: Option<&str>) -> Vec<String> {
+    let mut r = record(p);
+    r.extend(note.map(String::from));
+    r
+}
 
 pub(super) fn header(grid: &Grid, mc: bool) -> Vec<String> {
     let mut h: Vec<String> = grid.axes.iter().map(|a| a.field.clone()).collect();
@@ -112,6 +130,8 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| InputError(e.to_string()))?;
     let grid = Grid::new(&loaded, axes, a.force).map_err(|e| InputError(e.to_string()))?;
+    let warning = costs::warning(&loaded.scenario);
+    let note = warning.as_ref().map(|_| costs::DEFAULT_COSTS_CSV);
     // Resolve the corners first, so a range that makes the scenario invalid fails before any output.
     for k in [0, grid.len() - 1] {
         sweep::evaluate(&loaded, &grid, k, None)
@@ -135,7 +155,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
     let mut live_csv = match &out {
         Some(o) => {
             let mut w = csv::Writer::from_writer(o.append("sweep.csv")?);
-            w.write_record(header(&grid, mc.is_some()))?;
+            w.write_record(csv_header(&grid, mc.is_some(), note))?;
             w.flush()?;
             Some(w)
         }
@@ -160,7 +180,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
             .map_err(|e| InputError(e.to_string()))?;
         if let Some(w) = live_csv.as_mut() {
             for p in &chunk {
-                w.write_record(record(p))?;
+                w.write_record(csv_record(p, note))?;
             }
             w.flush()?;
         }
@@ -173,6 +193,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         "lacsim_version": env!("CARGO_PKG_VERSION"),
         "scenario": loaded.path,
         "scenario_hash": loaded.hash,
+        "unit_costs": lacsim::report::json::unit_costs(&loaded.scenario),
         "axes": grid.axes,
         "points": points,
     });
@@ -184,8 +205,9 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
                 .map_err(anyhow::Error::msg)?
                 .as_bytes(),
         )?;
-        let mut manifest =
-            RunManifest::new("sweep", output::unix_time()).scenario(&loaded.path, &loaded.hash);
+        let mut manifest = RunManifest::new("sweep", output::unix_time())
+            .scenario(&loaded.path, &loaded.hash)
+            .costs(&loaded.scenario.unit_cost_source, warning.clone());
         manifest.vary = Some(a.vary.clone());
         out.write("run.json", manifest.to_json().as_bytes())?;
         eprintln!("wrote {}", out.finish()?.display());
@@ -194,15 +216,24 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         Format::Json => serde_json::to_string_pretty(&doc)? + "\n",
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(header(&grid, mc.is_some()))?;
+            w.write_record(csv_header(&grid, mc.is_some(), note))?;
             for p in &points {
-                w.write_record(record(p))?;
+                w.write_record(csv_record(p, note))?;
             }
             String::from_utf8(w.into_inner().context("csv")?)?
         }
-        Format::Table => render_table(&grid, &points),
+        Format::Table => match &warning {
+            Some(w) => format!(
+                "{}{}",
+                lacsim::report::terminal::flagged(w, 78),
+                render_table(&grid, &points)
+            ),
+            None => render_table(&grid, &points),
+        },
     };
-    output::print(&text)
+    let printed = output::print(&text);
+    output::cost_banner(warning.as_deref());
+    printed
 }
 
 fn render_table(grid: &Grid, points: &[Point]) -> String {

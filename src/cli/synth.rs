@@ -19,6 +19,17 @@ pub struct SynthArgs {
     /// Seed of every random stream.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Start from the realistic county instead of the default: stays whose exit hazard is three
+    /// times higher in the first six months, sibling groups, and re-entries after a return home
+    /// (the settings the benchmark panel uses). A settings file's fields still override it.
+    #[arg(long)]
+    pub realistic: bool,
+    /// Children entering care in the first collection year written (before re-entries).
+    #[arg(long, value_name = "N")]
+    pub entries_per_year: Option<f64>,
+    /// Yearly growth of entries, as a fraction: 0.03 is 3% a year, -0.02 a 2% fall.
+    #[arg(long, value_name = "RATE", allow_hyphen_values = true)]
+    pub entry_growth: Option<f64>,
     /// Folder to write the returns and truth.json into.
     #[arg(long, value_name = "DIR", required = true)]
     pub out: PathBuf,
@@ -154,12 +165,27 @@ fn parse_years(text: &str) -> Result<(FinancialYear, FinancialYear), InputError>
     Ok((a, b))
 }
 
+/// `base` with the fields a settings file gives (already checked to parse) replaced
+/// by the file's: a file read over `--realistic` changes only what it names.
+fn over(base: SynthConfig, text: &str) -> anyhow::Result<SynthConfig> {
+    let given: toml::Table = toml::from_str(text)?;
+    let mut merged = toml::Table::try_from(&base)?;
+    merged.extend(given);
+    Ok(merged.try_into()?)
+}
+
 /// Runs the command.
 pub fn run(a: SynthArgs) -> anyhow::Result<()> {
+    let base = if a.realistic {
+        SynthConfig::realistic()
+    } else {
+        SynthConfig::default()
+    };
     let mut cfg = match &a.config {
         Some(path) => {
             let text = input::read_source(std::path::Path::new(path))
                 .map_err(|e| InputError(format!("{path}: cannot read the settings file: {e}")))?;
+            // Checked as written (with line numbers), then laid over the base.
             toml::from_str::<SynthConfig>(&text).map_err(|e| {
                 let line = e
                     .span()
@@ -169,10 +195,17 @@ pub fn run(a: SynthArgs) -> anyhow::Result<()> {
                     line.map(|l| format!(":{l}")).unwrap_or_default(),
                     e.message().trim()
                 ))
-            })?
+            })?;
+            over(base, &text)?
         }
-        None => SynthConfig::default(),
+        None => base,
     };
+    if let Some(n) = a.entries_per_year {
+        cfg.set_entries_per_year(n);
+    }
+    if let Some(g) = a.entry_growth {
+        cfg.entry_growth = g;
+    }
     if let Some(y) = &a.years {
         let (first, last) = parse_years(y)?;
         cfg.first_year = first;

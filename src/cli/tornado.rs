@@ -9,6 +9,7 @@ use clap::Args;
 use lacsim::manifest::{Mode, RunManifest};
 use lacsim::report::{self, charts, table};
 use lacsim::results;
+use lacsim::scenario::costs;
 use lacsim::sensitivity::ranges;
 use lacsim::sensitivity::tornado::{self, key_assumptions};
 use std::path::PathBuf;
@@ -78,9 +79,11 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
     );
     data.engine_tornado = engine.as_ref().map(report::data::tornado_data);
     let shown = data.tornado.as_ref().expect("tornado just added");
+    let warning = costs::warning(&loaded.scenario);
     let doc = serde_json::json!({
         "lacsim_version": env!("CARGO_PKG_VERSION"),
         "scenario": loaded.path,
+        "unit_costs": report::json::unit_costs(&loaded.scenario),
         "rank_by": tornado::RankBy::from(a.rank_by),
         "break_even_rule": "sustained",
         "base": t.base,
@@ -89,7 +92,7 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
     });
     let csv_bytes = {
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record([
+        let mut header = vec![
             "assumption",
             "range",
             "net_position_low",
@@ -100,9 +103,15 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
             "break_even_swing_years",
             "switching_factor",
             "switching_value",
-        ])?;
+        ];
+        // Every row holds money: on default costs each says so (see report::csv).
+        let note = warning.as_ref().map(|_| costs::DEFAULT_COSTS_CSV);
+        if note.is_some() {
+            header.push("notes");
+        }
+        w.write_record(&header)?;
         for b in &t.bars {
-            w.write_record([
+            let mut record = vec![
                 b.assumption.name.clone(),
                 b.assumption.range_source.clone(),
                 b.low
@@ -123,7 +132,9 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
                 b.switching_value
                     .map(report::csv::number)
                     .unwrap_or_default(),
-            ])?;
+            ];
+            record.extend(note.map(String::from));
+            w.write_record(&record)?;
         }
         w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?
     };
@@ -142,7 +153,8 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
         )?;
         let manifest = RunManifest::new("tornado", output::unix_time())
             .scenario(&loaded.path, &loaded.hash)
-            .mode(Mode::Deterministic);
+            .mode(Mode::Deterministic)
+            .costs(&loaded.scenario.unit_cost_source, warning.clone());
         out.write("run.json", manifest.to_json().as_bytes())?;
         eprintln!("wrote {}", out.finish()?.display());
     }
@@ -161,6 +173,10 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
                         .and_then(|f| f.break_even)
                 )
             );
+            if let Some(w) = &warning {
+                s.push_str(&report::terminal::flagged(w, 78));
+                s.push('\n');
+            }
             s.push_str(&grid_of(shown, &loaded.scenario.year_labels()));
             s.push_str("\nBreak-even is sustained: the first year from which the MTFS impact stays at or below zero. Years moved: how far the swing moves it (none = after the horizon).\nSwitching value: where the plan stops breaking even within the horizon (HM Treasury Green Book), by bisection.\n");
             if let Some(e) = &data.engine_tornado {
@@ -173,7 +189,9 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
             s
         }
     };
-    output::print(&text)
+    let printed = output::print(&text);
+    output::cost_banner(warning.as_deref());
+    printed
 }
 
 /// The tornado's rows as a text grid.

@@ -189,13 +189,17 @@ impl<'a> Setup<'a> {
             Some(dn) => {
                 let pp = PathParams::central(dn.stochastic, &dn.entries, dn.interventions);
                 let mut buf = [0.0; MAX_YEARS as usize * ARM_METRICS];
+                let mut state = State::empty();
+                state.set_dense(true);
                 simulate(
                     dn,
                     &pp,
                     n,
+                    &mut crate::model::Expected,
                     &mut |_| crate::model::Expected,
                     &mut buf,
                     ARM_METRICS,
+                    &mut state,
                 );
                 (0..n)
                     .map(|t| {
@@ -324,11 +328,11 @@ pub fn run_cancellable(
     cube.par_chunks_mut(stride)
         .zip(extra.par_iter_mut())
         .enumerate()
-        .for_each(|(path, (row, ex))| {
+        .for_each_init(Scratch::new, |scratch, (path, (row, ex))| {
             if cancel.load(Ordering::Relaxed) {
                 return;
             }
-            *ex = run_path(setup, seed, path as u64, row);
+            *ex = run_path_in(setup, seed, path as u64, row, scratch);
             progress();
         });
     if cancel.load(Ordering::Relaxed) {
@@ -350,15 +354,61 @@ pub fn run_cancellable(
     })
 }
 
+/// The states a thread reuses from path to path (so paths allocate nothing).
+#[derive(Debug)]
+pub struct Scratch {
+    main: State,
+    comparator: State,
+}
+
+impl Scratch {
+    /// Empty states for random paths.
+    pub fn new() -> Scratch {
+        Scratch {
+            main: State::empty(),
+            comparator: State::empty(),
+        }
+    }
+
+    fn expected() -> Scratch {
+        let mut s = Scratch::new();
+        s.main.set_dense(true);
+        s.comparator.set_dense(true);
+        s
+    }
+}
+
+impl Default for Scratch {
+    fn default() -> Scratch {
+        Scratch::new()
+    }
+}
+
 /// One random path into `row` (`n_years × N_METRICS`).
 pub fn run_path(setup: &Setup, seed: u64, path: u64, row: &mut [f64]) -> PathFinance {
+    run_path_in(setup, seed, path, row, &mut Scratch::new())
+}
+
+/// As [`run_path`], reusing `scratch`.
+pub fn run_path_in(
+    setup: &Setup,
+    seed: u64,
+    path: u64,
+    row: &mut [f64],
+    scratch: &mut Scratch,
+) -> PathFinance {
     let params = |arm: &Arm| {
         let mut rng = streams::structural(seed, path);
         PathParams::random(arm.stochastic, &arm.entries, arm.interventions, &mut rng)
     };
-    both_arms(setup, row, params, |m| {
-        streams::month_streams(seed, path, m as u64)
-    })
+    both_arms(
+        setup,
+        row,
+        params,
+        || streams::census_streams(seed, path),
+        |m| streams::month_streams(seed, path, m as u64),
+        scratch,
+    )
 }
 
 /// The expected-value model: one row with every draw replaced by its
@@ -369,7 +419,9 @@ pub fn expected(setup: &Setup) -> (Vec<f64>, PathFinance) {
         setup,
         &mut row,
         |arm| PathParams::central(arm.stochastic, &arm.entries, arm.interventions),
+        || crate::model::Expected,
         |_| crate::model::Expected,
+        &mut Scratch::expected(),
     );
     (row, f)
 }
@@ -378,17 +430,37 @@ fn both_arms<D: Draws>(
     setup: &Setup,
     row: &mut [f64],
     params: impl Fn(&Arm) -> PathParams,
+    census: impl Fn() -> D,
     mut draws: impl FnMut(usize) -> D,
+    scratch: &mut Scratch,
 ) -> PathFinance {
     let n_years = setup.n_years();
     let pp = params(&setup.main);
-    simulate(&setup.main, &pp, n_years, &mut draws, row, N_METRICS);
+    simulate(
+        &setup.main,
+        &pp,
+        n_years,
+        &mut census(),
+        &mut draws,
+        row,
+        N_METRICS,
+        &mut scratch.main,
+    );
     let (Some(dn), Some(fin)) = (&setup.do_nothing, &setup.finance) else {
         return PathFinance::NONE;
     };
     let mut buf = [0.0; MAX_YEARS as usize * ARM_METRICS];
     let pp_dn = params(dn);
-    simulate(dn, &pp_dn, n_years, &mut draws, &mut buf, ARM_METRICS);
+    simulate(
+        dn,
+        &pp_dn,
+        n_years,
+        &mut census(),
+        &mut draws,
+        &mut buf,
+        ARM_METRICS,
+        &mut scratch.comparator,
+    );
     let inputs = &fin.plan;
     let ob = setup.optimism_savings;
     let mut cumulative = 0.0;
@@ -446,16 +518,20 @@ fn both_arms<D: Draws>(
 
 /// Runs one arm month by month, writing its yearly metrics (the first
 /// [`ARM_METRICS`] of each `stride`) into `out`.
+#[allow(clippy::too_many_arguments)]
 fn simulate<D: Draws>(
     arm: &Arm,
     pp: &PathParams,
     n_years: usize,
+    census: &mut D,
     draws: &mut impl FnMut(usize) -> D,
     out: &mut [f64],
     stride: usize,
+    state: &mut State,
 ) {
     let st = arm.stochastic;
-    let mut state = State::new(&st.start);
+    state.clear();
+    crate::model::census(state, &st.start, &st.census_ages.0, census);
     let pool_yearly = st.post_care_yearly;
     let mut mp = MonthParams::build(st, pp, 0);
     for t in 0..n_years {
@@ -466,15 +542,17 @@ fn simulate<D: Draws>(
         let mut leavers = 0.0;
         for month in t * 12..(t + 1) * 12 {
             mp.advance(st, pp, month);
-            let before = state;
+            let before = *state.grid();
+            let pb = state.pools();
             let mut d = draws(month);
-            let f = step(&mp, &mut state, &mut d);
+            let f = step(&mp, state, &mut d);
+            let after = state.grid();
             for (p, cost) in cost_by_type.iter_mut().enumerate() {
-                let b: f64 = before.care[p].iter().sum();
-                let a: f64 = state.care[p].iter().sum();
+                let b: f64 = before[p].iter().sum();
+                let a: f64 = after[p].iter().sum();
                 *cost += (a + b) / 2.0 * unit.0[p] / 12.0;
             }
-            let (pb, pa) = (before.pools(), state.pools());
+            let pa = state.pools();
             for i in 0..pool_yearly.len() {
                 post_care += (pb[i] + pa[i]) / 2.0 * pool_yearly[i] / 12.0;
             }

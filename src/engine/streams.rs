@@ -15,11 +15,15 @@
 //!
 //! Within a month, each compartment has its own sub-stream: a SplitMix64
 //! generator started at `mix(s ^ key)`, where `s` is the stream's 64-bit seed and
-//! `key` numbers the compartment. Entries: the count from the entries generator,
-//! key 0 for the split by age band and first placement (one uniform each). Exits
-//! (how many leave and by which route or move): key `placement·5 + band`, and
-//! 1000 + `pool·5 + band` for the post-care pools. Moves (the placement a move
-//! goes to): key `placement·5 + band`.
+//! `key` numbers the compartment; the `i`-th uniform of a sub-stream is a pure
+//! function of (seed, path, kind, month, key, i). Entries: the count from the
+//! entries generator, then four uniforms per entrant from key 0 (band and first
+//! placement, leaving again and where to, month of age, placement of a move).
+//! Exits: key `placement·5 + band`, one uniform for how many leave, then three
+//! per leaver (where to, which child, placement of a move). The census
+//! (`StreamKind::Census`, month 0): one uniform per compartment, key
+//! `placement·5 + band`, placing its children systematically over the band's
+//! months of age. Post-care pools draw nothing: their children leave at 18.
 
 use crate::model::Streams;
 pub use crate::model::sampling::StreamKind;
@@ -46,14 +50,24 @@ pub fn stream(seed: u64, path: u64, kind: StreamKind, month: u64) -> Xoshiro256P
     Xoshiro256PlusPlus::seed_from_u64(derive(seed, path, kind, month))
 }
 
-/// The entries, moves and exits streams of one path for one month.
+/// The entries and exits streams of one path for one month.
 pub fn month_streams(seed: u64, path: u64, month: u64) -> Streams {
     let entries_seed = derive(seed, path, StreamKind::Entries, month);
     Streams {
         entries: Xoshiro256PlusPlus::seed_from_u64(entries_seed),
         exits_seed: derive(seed, path, StreamKind::Exits, month),
         entries_seed,
-        moves_seed: derive(seed, path, StreamKind::Moves, month),
+    }
+}
+
+/// The census stream of one path: where in their bands' months of age the
+/// opening children are (the same for both arms of a pair).
+pub fn census_streams(seed: u64, path: u64) -> Streams {
+    let s = derive(seed, path, StreamKind::Census, 0);
+    Streams {
+        entries: Xoshiro256PlusPlus::seed_from_u64(s),
+        exits_seed: s,
+        entries_seed: s,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The stochastic stock-and-flow model: one month of one path.
 //!
-//! Owns the state (children by placement type and age band, post-care pools),
+//! Owns the state (children by placement type and age in months, post-care
+//! pools by age in months),
 //! the month's resolved parameters, every random draw ([`sampling`]) and the
 //! pure step function ([`step::step`]). It must not do I/O, read the clock,
 //! hold globals, or know about paths, threads or summaries (that is
@@ -14,7 +15,7 @@ pub mod step;
 pub use params::{MonthParams, PathParams};
 pub use sampling::{Draws, Expected, Streams};
 pub use state::{Grid, State};
-pub use step::{Flows, step};
+pub use step::{Flows, census, step};
 
 use serde::Serialize;
 

@@ -4,9 +4,9 @@
 //! Yearly rates per child become monthly probabilities as competing risks: with
 //! hazards `h_i` per year and `H = Σ h_i`, a child leaves its compartment in a
 //! month with probability `1 − exp(−H/12)`, by route `i` with share `h_i / H`.
-//! Ageing is one of the hazards (`1 / width` of the band per year); from 16-17 it
-//! is the 18th birthday. A child who enters during a month is at risk only for
-//! the rest of it ([`Leaving::rest_of_month`]). Path parameters carry the
+//! Ageing is not a hazard: children are held by age in months and move up a
+//! band on their birthday. A child who enters during a month is at risk only
+//! for the rest of it ([`rest_of_month`]). Path parameters carry the
 //! per-path multipliers of rates whose estimates are uncertain. Must not draw
 //! random numbers itself.
 
@@ -15,19 +15,19 @@
 
 use super::sampling::{self, Categorical, Expected, Leaving};
 use super::state::State;
-use super::step::step;
-use crate::age::{AgeBand, N_AGE_BANDS};
+use super::step::{census, step};
+use crate::age::{AGE_MONTHS, AgeBand, N_AGE_BANDS};
 use crate::placement::{N_PLACEMENTS, Placement};
 use crate::scenario::Stochastic;
-use crate::scenario::stochastic::{Bounded, MAX_INTERVENTIONS, N_TARGETS, RateUncertainty, Target};
+use crate::scenario::stochastic::{AgeMonths, Bounded, MAX_INTERVENTIONS, N_TARGETS, RateUncertainty, Target};
 use rand::{Rng, SeedableRng};
 
-/// Departure destinations of a compartment: ageing, the five rate routes, a move.
-pub const N_DEST: usize = 7;
-/// Index of ageing in a departure split.
-pub const DEST_AGEING: usize = 0;
+/// Departure destinations of a compartment: the five rate routes
+/// ([`RATE_ROUTES`](super::RATE_ROUTES) order), then a move. Ageing is not a
+/// departure: children move up a band on their birthday ([`State`]).
+pub const N_DEST: usize = 6;
 /// Index of a placement move in a departure split.
-pub const DEST_MOVE: usize = 6;
+pub const DEST_MOVE: usize = 5;
 
 /// An intervention as drawn for one path.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -218,6 +218,7 @@ impl EntryCalibration {
             };
         }
         let (lo, hi) = st.growth.support();
+        let resp = EntryResponse::new(st, n_years);
         let points = if hi > lo { GRID } else { 1 };
         let (values, standstill) = (0..points)
             .map(|i| {
@@ -226,7 +227,7 @@ impl EntryCalibration {
                 } else {
                     lo + (hi - lo) * i as f64 / (points - 1) as f64
                 };
-                let (grow, still) = calibrated_levels(st, g, n_years);
+                let (grow, still) = calibrated_levels(st, &resp, g, n_years);
                 (grow, if grow > 0.0 { still / grow } else { 1.0 })
             })
             .unzip();
@@ -289,9 +290,68 @@ fn pivot_mean(growth: &Bounded, pivot_years: f64) -> f64 {
         / PIVOT_NORM_DRAWS as f64
 }
 
+/// How the expected do-nothing stock answers entries, worked out once per
+/// scenario: the stock at each month's end from the opening census alone, and
+/// from one entrant in the first month alone. Without interventions or caps
+/// the month's probabilities do not change from month to month, so the
+/// expected model is linear and time-invariant in entries: the stock with
+/// entries `e_s` is `census(m) + Σ_s e_s · response(m − s)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryResponse {
+    census: Vec<f64>,
+    response: Vec<f64>,
+    n0: f64,
+}
+
+impl EntryResponse {
+    /// The responses of `st` over `n_years` years.
+    pub fn new(st: &Stochastic, n_years: usize) -> EntryResponse {
+        let pp = PathParams {
+            growth: 0.0,
+            growth_from_month: 0,
+            entries_first_month: 0.0,
+            entries_standstill: 0.0,
+            n_active: 0,
+            active: [ActiveIntervention::default(); MAX_INTERVENTIONS],
+            caps_on: false,
+            exit_mult: [1.0; N_PLACEMENTS],
+            move_mult: [1.0; N_PLACEMENTS],
+        };
+        let months = n_years * 12;
+        let mut mp = MonthParams::build(st, &pp, 0);
+        let mut state = State::empty();
+        state.set_dense(true);
+        census(&mut state, &st.start, &st.census_ages.0, &mut Expected);
+        let n0 = state.total();
+        let mut census_path = Vec::with_capacity(months);
+        for _ in 0..months {
+            step(&mp, &mut state, &mut Expected);
+            census_path.push(state.total());
+        }
+        state.clear();
+        let mut response = Vec::with_capacity(months);
+        for m in 0..months {
+            mp.entries_mean = if m == 0 { 1.0 } else { 0.0 };
+            step(&mp, &mut state, &mut Expected);
+            response.push(state.total());
+        }
+        EntryResponse {
+            census: census_path,
+            response,
+            n0,
+        }
+    }
+
+    /// The expected stock at the end of month `m` with `entries(s)` expected
+    /// entrants in month `s`.
+    fn stock(&self, m: usize, entries: impl Fn(usize) -> f64) -> f64 {
+        self.census[m] + (0..=m).map(|s| entries(s) * self.response[m - s]).sum::<f64>()
+    }
+}
+
 /// The least-squares entry level for one growth rate (see [`EntryCalibration`]).
 pub fn calibrated_entries(st: &Stochastic, growth: f64, n_years: usize) -> f64 {
-    calibrated_levels(st, growth, n_years).0
+    calibrated_levels(st, &EntryResponse::new(st, n_years), growth, n_years).0
 }
 
 /// The least-squares entry levels for one growth rate: in the first month of
@@ -299,35 +359,31 @@ pub fn calibrated_entries(st: &Stochastic, growth: f64, n_years: usize) -> f64 {
 /// first month). Two levels because a stock that stands still and then grows
 /// needs its entries to step up when growth starts: with one level the fit
 /// would grow the standstill year too.
-pub fn calibrated_levels(st: &Stochastic, growth: f64, n_years: usize) -> (f64, f64) {
-    let march = |grow: f64, still: f64| -> Vec<f64> {
-        let pp = PathParams {
-            growth,
-            growth_from_month: st.growth_from_month,
-            entries_first_month: grow,
-            entries_standstill: still,
-            n_active: 0,
-            active: [ActiveIntervention::default(); MAX_INTERVENTIONS],
-            caps_on: false,
-            exit_mult: [1.0; N_PLACEMENTS],
-            move_mult: [1.0; N_PLACEMENTS],
-        };
-        let mut state = State::new(&st.start);
-        let mut out = Vec::with_capacity(n_years);
-        for month in 0..n_years * 12 {
-            let mp = MonthParams::build(st, &pp, month);
-            step(&mp, &mut state, &mut Expected);
-            if month % 12 == 11 {
-                out.push(state.total());
-            }
-        }
-        out
+pub fn calibrated_levels(
+    st: &Stochastic,
+    resp: &EntryResponse,
+    growth: f64,
+    n_years: usize,
+) -> (f64, f64) {
+    let gfm = st.growth_from_month;
+    // The expected path is affine in the two levels.
+    let at_march = |grow: f64, still: f64| -> Vec<f64> {
+        (0..n_years)
+            .map(|t| {
+                resp.stock(12 * t + 11, |s| {
+                    if s < gfm {
+                        still
+                    } else {
+                        grow * (1.0 + growth).powf((s - gfm) as f64 / 12.0)
+                    }
+                })
+            })
+            .collect()
     };
-    // The expected path is affine in the two levels: three runs give it exactly.
-    let a = march(0.0, 0.0);
-    let with_grow = march(1.0, 0.0);
-    let with_still = march(0.0, 1.0);
-    let n0 = State::new(&st.start).total();
+    let a = at_march(0.0, 0.0);
+    let with_grow = at_march(1.0, 0.0);
+    let with_still = at_march(0.0, 1.0);
+    let n0 = resp.n0;
     let two = st.growth_from_month > 0 && st.growth_from_month < n_years * 12;
     let (mut s11, mut s12, mut s22, mut r1, mut r2) = (0.0, 0.0, 0.0, 0.0, 0.0);
     for t in 0..n_years {
@@ -425,8 +481,9 @@ pub struct MonthParams {
     pub split: [[Categorical<N_DEST>; N_AGE_BANDS]; N_PLACEMENTS],
     /// Share of moves from each placement by destination placement.
     pub move_to: [Categorical<N_PLACEMENTS>; N_PLACEMENTS],
-    /// How a child in a post-care pool moves up an age band (from 16-17: reaches 18).
-    pub pool_age: [Leaving; N_AGE_BANDS],
+    /// Running sums, within each band, of the entrants' shares by month of age
+    /// (indexed by age in months; +∞ from each band's last month with a share).
+    pub entry_age_cum: [f64; AGE_MONTHS],
     /// The cap in force, if any.
     pub cap: Option<ActiveCap>,
     /// The intervention multipliers these probabilities were built with.
@@ -453,7 +510,6 @@ fn divert(shares: &mut [f64; N_PLACEMENTS], residential: f64, in_house: f64) {
 impl MonthParams {
     /// The month's probabilities for a path.
     pub fn build(st: &Stochastic, pp: &PathParams, month: usize) -> MonthParams {
-        let pool_age = AgeBand::ALL.map(|b| Leaving::month(1.0 / b.width_years() as f64));
         let none = Categorical::new([0.0; N_PLACEMENTS]);
         let mut mp = MonthParams {
             entries_mean: 0.0,
@@ -464,7 +520,7 @@ impl MonthParams {
             entrant_depart: [[0.0; N_AGE_BANDS]; N_PLACEMENTS],
             split: [[Categorical::new([0.0; N_DEST]); N_AGE_BANDS]; N_PLACEMENTS],
             move_to: [none; N_PLACEMENTS],
-            pool_age,
+            entry_age_cum: within_band_cum(&st.entry_ages),
             cap: None,
             multipliers: [f64::NAN; N_TARGETS],
         };
@@ -531,9 +587,8 @@ impl MonthParams {
         for p in 0..N_PLACEMENTS {
             for a in 0..N_AGE_BANDS {
                 let mut h = [0.0; N_DEST];
-                h[DEST_AGEING] = st.ageing[a];
                 for r in 0..5 {
-                    h[1 + r] = st.exit_rates[r].0[p]
+                    h[r] = st.exit_rates[r].0[p]
                         * route_mult[r]
                         * st.exit_age_factor[a]
                         * pp.exit_mult[p];
@@ -542,7 +597,11 @@ impl MonthParams {
                 let total: f64 = h.iter().sum();
                 self.depart[p][a].set_month(total);
                 self.entrant_depart[p][a] = rest_of_month(total);
-                self.split[p][a] = Categorical::new(h.map(|x| x / total));
+                self.split[p][a] = if total > 0.0 {
+                    Categorical::new(h.map(|x| x / total))
+                } else {
+                    Categorical::new([0.0; N_DEST])
+                };
             }
         }
         self.entries_mean = entries_mean(pp, month, &mult);
@@ -565,6 +624,25 @@ impl MonthParams {
             self.multipliers = mult;
         }
     }
+}
+
+/// Running sums of within-band shares by month of age, restarting at each
+/// band, +∞ from each band's last month with a positive share (so rounding
+/// never picks a month with none).
+pub fn within_band_cum(shares: &AgeMonths) -> [f64; AGE_MONTHS] {
+    let mut cum = [f64::INFINITY; AGE_MONTHS];
+    for b in AgeBand::ALL {
+        let band = shares.band(b);
+        let first = b.first_month();
+        if let Some(last) = band.iter().rposition(|&s| s > 0.0) {
+            let mut acc = 0.0;
+            for (i, s) in band[..last].iter().enumerate() {
+                acc += s;
+                cum[first + i] = acc;
+            }
+        }
+    }
+    cum
 }
 
 fn entries_mean(pp: &PathParams, month: usize, mult: &[f64; N_TARGETS]) -> f64 {

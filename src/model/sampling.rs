@@ -22,6 +22,10 @@
 //!
 //! Must not know about paths, months or seeds (see [`crate::engine::streams`]).
 
+use super::params::{DEST_MOVE, MonthParams};
+use super::state::State;
+use super::step::{Flows, leave_to};
+use crate::age::{AGE_MONTHS, AgeBand};
 use crate::scenario::stochastic::{Bounded, Dist};
 use rand::{Rng, RngExt, SeedableRng};
 use rand_distr::{Beta, Binomial, Distribution, Gamma, Pert, Poisson, StandardNormal};
@@ -34,11 +38,14 @@ pub enum StreamKind {
     Structural = 1,
     /// Number of entries and their split by age and first placement.
     Entries = 2,
-    /// The placement a move goes to.
+    /// Unused since the placement a move goes to is drawn with its leaver
+    /// (kept so the other kinds keep their numbers).
     Moves = 3,
-    /// How many children leave each compartment and each post-care age band,
-    /// and by which route (ageing, an exit route or a move).
+    /// How many children leave each compartment, which of them, and by which
+    /// route or move.
     Exits = 4,
+    /// Where the opening children are within their bands' months of age.
+    Census = 5,
 }
 
 /// A categorical distribution ready for inversion: the shares and their running
@@ -188,46 +195,23 @@ pub struct Departure<'a, const N: usize> {
 
 /// The draws the step function needs. [`Streams`] draws at random; [`Expected`]
 /// returns expectations, which turns the same step into the expected-value model.
+///
+/// Each method draws from its own sub-stream, keyed by compartment, so that
+/// what one compartment draws does not shift the numbers of the next (which
+/// keeps the two arms of a pair aligned).
 pub trait Draws {
     /// Children entering care this month.
     fn entries(&mut self, mean: f64, dispersion: f64) -> f64;
-    /// How many of the `n` children of compartment `key` leave it this month
-    /// (each with probability `d.leaving.p`), and where they go, into `out`. Drawn from
-    /// the exits sub-stream of `key`, so each compartment's numbers do not
-    /// depend on what happened in the others (which keeps the two arms of a
-    /// pair aligned).
-    fn leave<const N: usize>(
-        &mut self,
-        key: u64,
-        n: f64,
-        d: &Departure<N>,
-        out: &mut [f64; N],
-    ) -> f64;
-    /// Splits `n` among the categories of `c` into `out`, from the sub-stream
-    /// `key` of `stream` (one per compartment, so a different count in one
-    /// compartment does not shift the numbers of the next).
-    fn split<const N: usize>(
-        &mut self,
-        stream: StreamKind,
-        key: u64,
-        n: f64,
-        c: &Categorical<N>,
-        out: &mut [f64; N],
-    );
-    /// Splits `n` entries by age band (`age`) and first placement (`place`, by
-    /// band), adding them to `out[placement][band]`, and draws which of them
-    /// leave again before the month ends (each with probability
-    /// `leave[placement][band]`), adding those to `left`; from the entries
-    /// sub-stream 0.
-    fn split_entries<const A: usize, const P: usize>(
-        &mut self,
-        n: f64,
-        age: &Categorical<A>,
-        place: &[Categorical<P>; A],
-        leave: &[[f64; A]; P],
-        out: &mut [[f64; A]; P],
-        left: &mut [[f64; A]; P],
-    );
+    /// Spreads the `n` children of compartment `key` over the months of age of
+    /// its band, by `shares` (youngest first), adding them to `out`.
+    fn census(&mut self, key: u64, n: f64, shares: &[f64], out: &mut [f64]);
+    /// The month's `n` entrants: each one's age band, first placement, month of
+    /// age, and whether (and where) they leave again before the month ends.
+    fn entrants(&mut self, n: f64, mp: &MonthParams, state: &mut State, f: &mut Flows);
+    /// How many of the children of compartment (`p`, `a`) at the start of the
+    /// month leave it, which of them (uniformly among its children of every
+    /// month of age), and where they go; from the exits sub-stream `key`.
+    fn depart(&mut self, key: u64, p: usize, a: usize, mp: &MonthParams, state: &mut State, f: &mut Flows);
 }
 
 /// The random streams of one path for one month.
@@ -236,14 +220,12 @@ pub struct Streams {
     /// Number of entries.
     pub entries: Xoshiro256PlusPlus,
     /// Seed of the exits stream: departures use SplitMix64 sub-streams started
-    /// at `mix(seed ^ key)`, one per compartment.
+    /// at `mix(seed ^ key)`, one per compartment (the census stream uses the
+    /// same field).
     pub exits_seed: u64,
-    /// Seed of the entries stream: its split uses the SplitMix64 sub-stream
+    /// Seed of the entries stream: the entrants use the SplitMix64 sub-stream
     /// started at `mix(seed ^ 0)`.
     pub entries_seed: u64,
-    /// Seed of the moves stream: move placements use SplitMix64 sub-streams
-    /// started at `mix(seed ^ key)`.
-    pub moves_seed: u64,
 }
 
 /// The SplitMix64 finaliser (Steele, Lea & Flood 2014), used to derive seeds.
@@ -280,138 +262,136 @@ impl Sub {
     }
 }
 
-/// Up to this many items, a split gives each item its category by one uniform;
-/// above, conditional binomials ([`multinomial`]) are cheaper.
-pub const PER_ITEM: u64 = 32;
-
-/// Up to this many entries a month, each entry's age band and first placement
-/// come from one uniform (the band by inversion, the placement by inversion of
-/// the uniform rescaled within the band's interval).
-pub const PER_ENTRY: u64 = 256;
-
 impl Draws for Streams {
     fn entries(&mut self, mean: f64, dispersion: f64) -> f64 {
         negative_binomial(&mut self.entries, mean, dispersion) as f64
     }
 
-    #[inline]
-    fn leave<const N: usize>(
-        &mut self,
-        key: u64,
-        n: f64,
-        d: &Departure<N>,
-        out: &mut [f64; N],
-    ) -> f64 {
-        let p = d.leaving.p;
-        if n <= 0.0 || p <= 0.0 || !d.to.any {
-            *out = [0.0; N];
-            return 0.0;
-        }
-        let mut sub = Sub::new(self.exits_seed, key);
-        let n = n as u64;
-        let u = sub.uniform();
-        let k = if n < POW_N && p <= 0.5 {
-            let r = d.leaving.pow.at(n);
-            if u <= r {
-                *out = [0.0; N];
-                return 0.0;
-            }
-            binv_from(u, r, n, p)
-        } else {
-            let mut rng = sub.rng();
-            let k = binomial_inverse(u, n, p, d.leaving.ln_stay, &mut rng);
-            sub = Sub(u64::from_le_bytes(rng.state()));
-            k
+    fn census(&mut self, key: u64, n: f64, shares: &[f64], out: &mut [f64]) {
+        let Some(last) = shares.iter().rposition(|&s| s > 0.0) else {
+            return;
         };
-        *out = [0.0; N];
-        if k == 0 {
-            return 0.0;
-        }
-        if N == 1 {
-            out[0] = k as f64;
-        } else if k <= PER_ITEM {
-            for _ in 0..k {
-                out[d.to.pick(sub.uniform())] += 1.0;
-            }
-        } else {
-            multinomial(&mut sub.rng(), k, &d.to.shares, out);
-        }
-        k as f64
-    }
-
-    #[inline]
-    fn split<const N: usize>(
-        &mut self,
-        stream: StreamKind,
-        key: u64,
-        n: f64,
-        c: &Categorical<N>,
-        out: &mut [f64; N],
-    ) {
-        let seed = match stream {
-            StreamKind::Entries => self.entries_seed,
-            StreamKind::Exits => self.exits_seed,
-            _ => self.moves_seed,
-        };
-        *out = [0.0; N];
-        if n <= 0.0 || !c.any {
+        if n <= 0.0 {
             return;
         }
-        let mut sub = Sub::new(seed, key);
-        let n = n as u64;
-        if n <= PER_ITEM {
-            for _ in 0..n {
-                out[c.pick(sub.uniform())] += 1.0;
+        // Systematic sampling: child `c` sits at quantile `(c + u) / n` of the
+        // shares, so each child's month is distributed by the shares and the
+        // counts by month are as even as whole children allow.
+        let u = Sub::new(self.exits_seed, key).uniform();
+        let (mut i, mut acc) = (0, shares[0]);
+        for c in 0..n as u64 {
+            let q = (c as f64 + u) / n;
+            while i < last && acc <= q {
+                i += 1;
+                acc += shares[i];
             }
-        } else {
-            multinomial(&mut sub.rng(), n, &c.shares, out);
+            out[i] += 1.0;
         }
     }
 
-    fn split_entries<const A: usize, const P: usize>(
-        &mut self,
-        n: f64,
-        age: &Categorical<A>,
-        place: &[Categorical<P>; A],
-        leave: &[[f64; A]; P],
-        out: &mut [[f64; A]; P],
-        left: &mut [[f64; A]; P],
-    ) {
+    fn entrants(&mut self, n: f64, mp: &MonthParams, state: &mut State, f: &mut Flows) {
+        let age = &mp.entry_age;
         if n <= 0.0 || !age.any {
             return;
         }
         let mut sub = Sub::new(self.entries_seed, 0);
-        let n = n as u64;
-        if n <= PER_ENTRY {
-            // One uniform per entry: its age band by inversion, its placement by
-            // inversion of the uniform rescaled within the band's interval, and
-            // whether it leaves again (and where to) from what is left, rescaled
-            // within the placement's interval: each rescaled uniform is uniform
-            // on [0, 1) given the choices before it.
-            for _ in 0..n {
-                let u = sub.uniform();
-                let a = age.pick(u);
-                let v = (u - age.start(a)) / age.shares[a];
-                let pl = &place[a];
-                let p = pl.pick(v);
-                out[p][a] += 1.0;
-                let w = (v - pl.start(p)) / pl.shares[p];
-                left[p][a] += (w < leave[p][a]) as u8 as f64;
-            }
-        } else {
-            let mut rng = sub.rng();
-            let mut by_age = [0.0; A];
-            multinomial(&mut rng, n, &age.shares, &mut by_age);
-            let mut by_place = [0.0; P];
-            for (a, &k) in by_age.iter().enumerate() {
-                multinomial(&mut rng, k as u64, &place[a].shares, &mut by_place);
-                for (p, &c) in by_place.iter().enumerate() {
-                    out[p][a] += c;
-                    left[p][a] += binomial(&mut rng, c as u64, leave[p][a]) as f64;
-                }
+        for _ in 0..n as u64 {
+            // Four uniforms an entrant, used or not, so entrant i of both arms
+            // sees the same numbers: band and placement (the second by the
+            // first rescaled within the band's interval), leaving again and
+            // where to, month of age, and the placement of a move.
+            let (u, w, m, q) = (sub.uniform(), sub.uniform(), sub.uniform(), sub.uniform());
+            let a = age.pick(u);
+            let v = (u - age.start(a)) / age.shares[a];
+            let p = mp.entry_place[a].pick(v);
+            let months = pick_month(&mp.entry_age_cum, a, m);
+            f.entrants[p][a] += 1.0;
+            let le = mp.entrant_depart[p][a];
+            if w < le {
+                f.inflow[p][a] += 1.0;
+                f.outflow[p][a] += 1.0;
+                let d = mp.split[p][a].pick(w / le);
+                let to = if d == DEST_MOVE { mp.move_to[p].pick(q) } else { 0 };
+                leave_to(state, f, d, months, 1.0, to);
+            } else {
+                state.arrive(p, months, 1.0);
             }
         }
     }
+
+    #[inline]
+    fn depart(&mut self, key: u64, p: usize, a: usize, mp: &MonthParams, state: &mut State, f: &mut Flows) {
+        let leaving = &mp.depart[p][a];
+        let split = &mp.split[p][a];
+        let n = state.band_total(p, a);
+        let prob = leaving.p;
+        if n <= 0.0 || prob <= 0.0 || !split.any {
+            return;
+        }
+        let mut sub = Sub::new(self.exits_seed, key);
+        let nn = n as u64;
+        let u = sub.uniform();
+        let k = if nn < POW_N && prob <= 0.5 {
+            let r = leaving.pow.at(nn);
+            if u <= r {
+                return;
+            }
+            binv_from(u, r, nn, prob)
+        } else {
+            let mut rng = sub.rng();
+            let k = binomial_inverse(u, nn, prob, leaving.ln_stay, &mut rng);
+            sub = Sub(u64::from_le_bytes(rng.state()));
+            k
+        };
+        if k == 0 {
+            return;
+        }
+        f.outflow[p][a] += k as f64;
+        state.remove_from_band(p, a, k as f64);
+        let first = state.band_slots(a).start;
+        let mut here = n;
+        for _ in 0..k {
+            // Three uniforms a leaver: where to, which child, which placement
+            // a move goes to.
+            let (d, w, q) = (sub.uniform(), sub.uniform(), sub.uniform());
+            // The `j`-th of the children still here, counted oldest first.
+            let j = (w * here).floor();
+            let cells = state.band_cells_mut(p, a);
+            let i = take_one(cells, j);
+            here -= 1.0;
+            let months = state.age_of(first + i);
+            let d = split.pick(d);
+            let to = if d == DEST_MOVE { mp.move_to[p].pick(q) } else { 0 };
+            leave_to(state, f, d, months, 1.0, to);
+        }
+    }
+}
+
+/// Takes one child from the `j`-th place (counting from 0) of `cells` and
+/// returns the cell.
+#[inline]
+fn take_one(cells: &mut [f64], j: f64) -> usize {
+    let mut acc = 0.0;
+    for (i, c) in cells.iter_mut().enumerate() {
+        acc += *c;
+        if acc > j {
+            *c -= 1.0;
+            return i;
+        }
+    }
+    // Unreachable while the band total matches its cells; the oldest child
+    // with a place is taken rather than none.
+    let i = cells.iter().rposition(|&c| c >= 1.0).unwrap_or(0);
+    cells[i] -= 1.0;
+    i
+}
+
+/// The month of age of an entrant of band `a` from the uniform `u`.
+#[inline]
+fn pick_month(cum: &[f64; AGE_MONTHS], a: usize, u: f64) -> usize {
+    let b = AgeBand::ALL[a];
+    let first = b.first_month();
+    first + cum[first..b.end_month()].partition_point(|&c| c <= u)
 }
 
 /// 1/x for x below 64, so inversion multiplies instead of dividing.
@@ -473,49 +453,79 @@ impl Draws for Expected {
         mean
     }
 
-    fn leave<const N: usize>(
-        &mut self,
-        _key: u64,
-        n: f64,
-        d: &Departure<N>,
-        out: &mut [f64; N],
-    ) -> f64 {
-        let k = n * d.leaving.p.clamp(0.0, 1.0);
-        for (o, s) in out.iter_mut().zip(&d.to.shares) {
-            *o = k * s;
-        }
-        k
-    }
-
-    fn split<const N: usize>(
-        &mut self,
-        _stream: StreamKind,
-        _key: u64,
-        n: f64,
-        c: &Categorical<N>,
-        out: &mut [f64; N],
-    ) {
-        for (o, s) in out.iter_mut().zip(&c.shares) {
-            *o = n * s;
+    fn census(&mut self, _key: u64, n: f64, shares: &[f64], out: &mut [f64]) {
+        for (o, s) in out.iter_mut().zip(shares) {
+            *o += n * s;
         }
     }
 
-    fn split_entries<const A: usize, const P: usize>(
-        &mut self,
-        n: f64,
-        age: &Categorical<A>,
-        place: &[Categorical<P>; A],
-        leave: &[[f64; A]; P],
-        out: &mut [[f64; A]; P],
-        left: &mut [[f64; A]; P],
-    ) {
-        for (a, sa) in age.shares.iter().enumerate() {
+    fn entrants(&mut self, n: f64, mp: &MonthParams, state: &mut State, f: &mut Flows) {
+        for (a, sa) in mp.entry_age.shares.iter().enumerate() {
             let k = n * sa;
-            for (p, sp) in place[a].shares.iter().enumerate() {
-                let c = k * sp;
-                out[p][a] += c;
-                left[p][a] += c * leave[p][a].clamp(0.0, 1.0);
+            if k == 0.0 {
+                continue;
             }
+            let band = AgeBand::ALL[a];
+            for (p, sp) in mp.entry_place[a].shares.iter().enumerate() {
+                let c = k * sp;
+                if c == 0.0 {
+                    continue;
+                }
+                f.entrants[p][a] += c;
+                let le = mp.entrant_depart[p][a].clamp(0.0, 1.0);
+                let leave = c * le;
+                f.inflow[p][a] += leave;
+                f.outflow[p][a] += leave;
+                let mut before = 0.0;
+                for months in band.first_month()..band.end_month() {
+                    let cum = mp.entry_age_cum[months];
+                    let share = if cum.is_finite() { cum - before } else { 1.0 - before };
+                    before = if cum.is_finite() { cum } else { 1.0 };
+                    if share <= 0.0 {
+                        continue;
+                    }
+                    state.arrive(p, months, (c - leave) * share);
+                    if leave > 0.0 {
+                        spread(state, f, mp, p, a, months, leave * share);
+                    }
+                }
+            }
+        }
+    }
+
+    fn depart(&mut self, _key: u64, p: usize, a: usize, mp: &MonthParams, state: &mut State, f: &mut Flows) {
+        let n = state.band_total(p, a);
+        let prob = mp.depart[p][a].p.clamp(0.0, 1.0);
+        if n <= 0.0 || prob <= 0.0 || !mp.split[p][a].any {
+            return;
+        }
+        f.outflow[p][a] += n * prob;
+        state.remove_from_band(p, a, n * prob);
+        for slot in state.band_slots(a) {
+            let x = state.take_share(p, slot, prob);
+            if x != 0.0 {
+                let months = state.age_of(slot);
+                spread(state, f, mp, p, a, months, x);
+            }
+        }
+    }
+}
+
+/// Sends `x` leavers of compartment (`p`, `a`) aged `months` to every
+/// destination in proportion to its share (the expected-value model).
+fn spread(state: &mut State, f: &mut Flows, mp: &MonthParams, p: usize, a: usize, months: usize, x: f64) {
+    for (d, &s) in mp.split[p][a].shares.iter().enumerate() {
+        if s == 0.0 {
+            continue;
+        }
+        if d == DEST_MOVE {
+            for (q, &t) in mp.move_to[p].shares.iter().enumerate() {
+                if t > 0.0 {
+                    state.arrive(q, months, x * s * t);
+                }
+            }
+        } else {
+            leave_to(state, f, d, months, x * s, 0);
         }
     }
 }

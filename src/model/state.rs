@@ -1,42 +1,297 @@
-//! The state of one path: children in care by placement type and age band, and
-//! children in the post-care pools by age band. Fixed arrays, no heap.
+//! The state of one path: children in care by placement type and age in
+//! months, and children in the post-care pools by age in months, with the
+//! totals by age band kept alongside.
+//!
+//! Children are held by *birth cohort*: a child aged `m` months in month `t`
+//! sits in slot `t − m + 215` of their row, and stays in that slot for as long
+//! as they stay in that row. Ageing is therefore not a move: a new month only
+//! moves the window of live slots on by one. An age band is a run of adjacent
+//! slots, the month's 18th birthdays are the oldest slot, and a month's
+//! newborns get a fresh slot at the young end. The window is moved back to
+//! the start of the buffer (one copy) when it reaches the end, so a state can
+//! run for any number of months.
+//!
+//! Arrivals in a month (entrants, moves, post-care orders) are collected in a
+//! second buffer laid out the same way and added at the end of the month, so
+//! that nobody who arrives during a month is at risk of the departure draws of
+//! the children who were there at its start. Must not draw random numbers.
 
-use super::N_POOLS;
-use crate::age::N_AGE_BANDS;
+// Rows and slots are indexed as in the model's equations.
+#![allow(clippy::needless_range_loop)]
+
+use super::{ExitRoute, N_POOLS};
+use crate::age::{AGE_MONTHS, AgeBand, N_AGE_BANDS};
 use crate::placement::{ByPlacement, N_PLACEMENTS, Placement};
 
 /// Children by placement type (rows, [`Placement::ALL`] order) and age band (columns).
 pub type Grid = [[f64; N_AGE_BANDS]; N_PLACEMENTS];
 
-/// Children in the post-care pools by pool and age band.
-pub type PoolGrid = [[f64; N_AGE_BANDS]; N_POOLS];
+/// Rows of the state: the placement types, then the post-care pools.
+pub const N_ROWS: usize = N_PLACEMENTS + N_POOLS;
 
-/// Everything a path carries from one month to the next (520 bytes).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Months the window can move before it is copied back to the start.
+const ROOM: usize = 120;
+
+/// Slots in a row.
+const SPAN: usize = AGE_MONTHS + ROOM;
+
+/// The row of a post-care pool.
+pub const fn pool_row(pool: usize) -> usize {
+    N_PLACEMENTS + pool
+}
+
+/// What the month-end ageing did.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Aged {
+    /// Children who moved up from each band of each placement type.
+    pub up: Grid,
+    /// Children in care who reached 18, by placement type.
+    pub at_18: [f64; N_PLACEMENTS],
+    /// Children in each post-care pool who reached 18.
+    pub pool_at_18: [f64; N_POOLS],
+}
+
+/// Everything a path carries from one month to the next.
+#[derive(Debug, Clone, PartialEq)]
 pub struct State {
-    /// Children in care. Whole numbers on random paths, expectations on the expected path.
-    pub care: Grid,
-    /// Children who left care on an order with an ongoing allowance, until 18.
-    pub post_care: PoolGrid,
+    /// Months since the start of the run.
+    month: usize,
+    /// The slot of age 215 months (the oldest) in this month.
+    oldest: usize,
+    /// Children by row and slot (`N_ROWS × SPAN`).
+    cells: Vec<f64>,
+    /// The month's arrivals by row and slot, added at its end.
+    incoming: Vec<f64>,
+    /// Cells of `incoming` written this month (all of them are cleared at the
+    /// month's end; empty when `dense`).
+    touched: Vec<u32>,
+    /// Whether arrivals are spread over many cells (the expected-value model),
+    /// so the whole window is swept instead of the touched cells.
+    dense: bool,
+    /// Children in care by placement type and age band.
+    band: Grid,
+    /// Children in each post-care pool.
+    pool_total: [f64; N_POOLS],
 }
 
 impl State {
-    /// The starting state: `care` children in care, empty post-care pools.
-    pub fn new(care: &Grid) -> State {
+    /// An empty state at month 0.
+    pub fn empty() -> State {
         State {
-            care: *care,
-            post_care: [[0.0; N_AGE_BANDS]; N_POOLS],
+            month: 0,
+            oldest: 0,
+            cells: vec![0.0; N_ROWS * SPAN],
+            incoming: vec![0.0; N_ROWS * SPAN],
+            touched: Vec::with_capacity(256),
+            dense: false,
+            band: [[0.0; N_AGE_BANDS]; N_PLACEMENTS],
+            pool_total: [0.0; N_POOLS],
         }
+    }
+
+    /// Empties the state and puts it back at month 0, keeping its buffers.
+    pub fn clear(&mut self) {
+        self.cells.fill(0.0);
+        self.incoming.fill(0.0);
+        self.touched.clear();
+        self.month = 0;
+        self.oldest = 0;
+        self.band = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
+        self.pool_total = [0.0; N_POOLS];
+    }
+
+    /// Marks the state as holding expectations (arrivals spread over many cells).
+    pub fn set_dense(&mut self, dense: bool) {
+        self.dense = dense;
+    }
+
+    /// Months since the start.
+    pub fn month(&self) -> usize {
+        self.month
+    }
+
+    /// The slot of a child aged `age` months this month.
+    #[inline]
+    pub fn slot(&self, age: usize) -> usize {
+        self.oldest + (AGE_MONTHS - 1 - age)
+    }
+
+    /// The age in months of the child in `slot` this month.
+    #[inline]
+    pub fn age_of(&self, slot: usize) -> usize {
+        AGE_MONTHS - 1 - (slot - self.oldest)
+    }
+
+    /// The slots of `band` this month, oldest first.
+    #[inline]
+    pub fn band_slots(&self, band: usize) -> std::ops::Range<usize> {
+        let b = AgeBand::ALL[band];
+        self.slot(b.end_month() - 1)..self.slot(b.first_month()) + 1
+    }
+
+    /// The cells of `band` in `row` this month, oldest first.
+    #[inline]
+    pub fn band_cells_mut(&mut self, row: usize, band: usize) -> &mut [f64] {
+        let r = self.band_slots(band);
+        &mut self.cells[row * SPAN + r.start..row * SPAN + r.end]
+    }
+
+    /// The cells of `band` in `row` this month, oldest first.
+    #[inline]
+    pub fn band_cells(&self, row: usize, band: usize) -> &[f64] {
+        let r = self.band_slots(band);
+        &self.cells[row * SPAN + r.start..row * SPAN + r.end]
+    }
+
+    /// Children of `row` aged `age` months.
+    pub fn at(&self, row: usize, age: usize) -> f64 {
+        self.cells[row * SPAN + self.slot(age)]
+    }
+
+    /// Puts `x` children in care in placement `p` at `age` months now (the
+    /// opening census), counting them at once.
+    pub fn put(&mut self, p: usize, age: usize, x: f64) {
+        let s = self.slot(age);
+        self.cells[p * SPAN + s] += x;
+        if let Some(b) = AgeBand::from_month(age) {
+            self.band[p][b.index()] += x;
+        }
+    }
+
+    /// Records `x` children arriving in `row` at `age` months this month; they
+    /// count from the month's end ([`State::settle`]).
+    #[inline]
+    pub fn arrive(&mut self, row: usize, age: usize, x: f64) {
+        let i = row * SPAN + self.slot(age);
+        if !self.dense {
+            self.touched.push(i as u32);
+        }
+        self.incoming[i] += x;
+    }
+
+    /// Takes the share `prob` of the children of placement `p` in `slot` out
+    /// (the expected-value model) and returns how many that is.
+    #[inline]
+    pub fn take_share(&mut self, p: usize, slot: usize, prob: f64) -> f64 {
+        let c = &mut self.cells[p * SPAN + slot];
+        let x = *c * prob;
+        *c -= x;
+        x
+    }
+
+    /// This month's arrivals into `row` at `age` months so far.
+    pub fn incoming_at(&self, row: usize, age: usize) -> f64 {
+        self.incoming[row * SPAN + self.slot(age)]
+    }
+
+    /// Records `x` children of placement `p` leaving band `band` now (their
+    /// cells are taken by the caller).
+    #[inline]
+    pub fn remove_from_band(&mut self, p: usize, band: usize, x: f64) {
+        self.band[p][band] -= x;
+    }
+
+    /// Moves `x` of this month's arrivals aged `age` from placement `from` to `to`.
+    pub fn divert(&mut self, from: usize, to: usize, age: usize, x: f64) {
+        let s = self.slot(age);
+        self.incoming[from * SPAN + s] -= x;
+        self.arrive(to, age, x);
+    }
+
+    /// Adds the month's arrivals, recording them by band in `inflow` and by
+    /// pool in `pool_in`.
+    pub fn settle(&mut self, inflow: &mut Grid) {
+        let mut add = |cells: &mut [f64], band: &mut Grid, pools: &mut [f64; N_POOLS], i: usize, x: f64| {
+            cells[i] += x;
+            let (row, slot) = (i / SPAN, i % SPAN);
+            let age = AGE_MONTHS - 1 - (slot - self.oldest);
+            if row < N_PLACEMENTS {
+                let b = band_of(age);
+                band[row][b] += x;
+                inflow[row][b] += x;
+            } else {
+                pools[row - N_PLACEMENTS] += x;
+            }
+        };
+        if self.dense {
+            for row in 0..N_ROWS {
+                for s in self.oldest..self.oldest + AGE_MONTHS {
+                    let i = row * SPAN + s;
+                    let x = self.incoming[i];
+                    if x != 0.0 {
+                        self.incoming[i] = 0.0;
+                        add(&mut self.cells, &mut self.band, &mut self.pool_total, i, x);
+                    }
+                }
+            }
+        } else {
+            for k in 0..self.touched.len() {
+                let i = self.touched[k] as usize;
+                let x = self.incoming[i];
+                if x != 0.0 {
+                    self.incoming[i] = 0.0;
+                    add(&mut self.cells, &mut self.band, &mut self.pool_total, i, x);
+                }
+            }
+            self.touched.clear();
+        }
+    }
+
+    /// Ends the month: everyone is a month older. Children move up a band on
+    /// the month of their birthday, and leave care (or a post-care pool) on
+    /// their 18th.
+    pub fn age_one_month(&mut self) -> Aged {
+        let mut aged = Aged::default();
+        for p in 0..N_PLACEMENTS {
+            for b in 0..N_AGE_BANDS - 1 {
+                let last = AgeBand::ALL[b].end_month() - 1;
+                let x = self.cells[p * SPAN + self.slot(last)];
+                if x != 0.0 {
+                    self.band[p][b] -= x;
+                    self.band[p][b + 1] += x;
+                    aged.up[p][b] += x;
+                }
+            }
+            let i = p * SPAN + self.oldest;
+            let x = self.cells[i];
+            if x != 0.0 {
+                self.cells[i] = 0.0;
+                self.band[p][N_AGE_BANDS - 1] -= x;
+                aged.at_18[p] = x;
+            }
+        }
+        for pool in 0..N_POOLS {
+            let i = pool_row(pool) * SPAN + self.oldest;
+            let x = self.cells[i];
+            if x != 0.0 {
+                self.cells[i] = 0.0;
+                self.pool_total[pool] -= x;
+                aged.pool_at_18[pool] = x;
+            }
+        }
+        self.month += 1;
+        self.oldest += 1;
+        if self.oldest + AGE_MONTHS > SPAN {
+            // Back to the start of the buffer: the window is all that is live.
+            for row in 0..N_ROWS {
+                let r = row * SPAN;
+                self.cells
+                    .copy_within(r + self.oldest..r + self.oldest + AGE_MONTHS, r);
+                self.cells[r + AGE_MONTHS..r + SPAN].fill(0.0);
+            }
+            self.oldest = 0;
+        }
+        aged
     }
 
     /// Children in care.
     pub fn total(&self) -> f64 {
-        self.care.iter().flatten().sum()
+        self.band.iter().flatten().sum()
     }
 
     /// Children in care of one placement type.
     pub fn of(&self, p: Placement) -> f64 {
-        self.care[p.index()].iter().sum()
+        self.band[p.index()].iter().sum()
     }
 
     /// Children in care by placement type.
@@ -44,8 +299,83 @@ impl State {
         ByPlacement::from_fn(|p| self.of(p))
     }
 
+    /// Children in care by placement type and age band.
+    pub fn grid(&self) -> &Grid {
+        &self.band
+    }
+
+    /// Children in one compartment.
+    #[inline]
+    pub fn band_total(&self, p: usize, band: usize) -> f64 {
+        self.band[p][band]
+    }
+
     /// Children in each post-care pool.
     pub fn pools(&self) -> [f64; N_POOLS] {
-        self.post_care.map(|row| row.iter().sum())
+        self.pool_total
+    }
+
+    /// Children in each post-care pool by age band (for tests and reports).
+    pub fn pool_grid(&self) -> [[f64; N_AGE_BANDS]; N_POOLS] {
+        std::array::from_fn(|pool| {
+            std::array::from_fn(|b| self.band_cells(pool_row(pool), b).iter().sum())
+        })
+    }
+
+    /// Children in care by placement and age in months, youngest first (for tests).
+    pub fn ages_of(&self, p: usize) -> [f64; AGE_MONTHS] {
+        std::array::from_fn(|age| self.at(p, age))
+    }
+}
+
+/// The band of an age in months below 216.
+#[inline]
+pub fn band_of(age: usize) -> usize {
+    // Bands end at 12, 60, 120, 192 and 216 months.
+    (age >= 12) as usize + (age >= 60) as usize + (age >= 120) as usize + (age >= 192) as usize
+}
+
+/// The exit route of a post-care pool's row, for tests.
+pub const fn route_of_pool(pool: usize) -> ExitRoute {
+    match pool {
+        0 => ExitRoute::Sgo,
+        1 => ExitRoute::ChildArrangement,
+        _ => ExitRoute::Adoption,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bands_of_months_match_the_age_bands() {
+        for age in 0..AGE_MONTHS {
+            assert_eq!(band_of(age), AgeBand::from_month(age).unwrap().index());
+        }
+    }
+
+    #[test]
+    fn a_child_moves_up_on_the_month_of_their_birthday_and_leaves_at_18() {
+        let mut s = State::empty();
+        s.put(0, 11, 1.0);
+        s.put(1, 215, 2.0);
+        let a = s.age_one_month();
+        assert_eq!(a.up[0][0], 1.0);
+        assert_eq!(a.at_18[1], 2.0);
+        assert_eq!(s.band_total(0, 1), 1.0);
+        assert_eq!(s.at(0, 12), 1.0);
+        assert_eq!(s.total(), 1.0);
+        // Far beyond the buffer: the window is copied back and nothing is lost.
+        for _ in 0..(SPAN * 2) {
+            s.arrive(0, 0, 0.0);
+            s.settle(&mut [[0.0; N_AGE_BANDS]; N_PLACEMENTS]);
+            if s.total() == 0.0 {
+                break;
+            }
+            s.age_one_month();
+        }
+        assert_eq!(s.total(), 0.0);
+        assert_eq!(s.month(), 205);
     }
 }

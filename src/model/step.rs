@@ -1,18 +1,21 @@
 //! One month of one path: `step(params, &mut state, &mut draws) -> Flows`.
 //!
 //! A pure function of the month's parameters, the state and the draws: no I/O,
-//! no globals, no clock, no heap. All flows are worked out from the state at the
-//! start of the month and applied together at the end, so for every compartment
+//! no globals, no clock, no allocation (the state's buffers are reused). In
+//! order: the children there at the start of the month leave or not (each
+//! compartment from its own sub-stream), the month's entrants arrive (and some
+//! leave again), a cap diverts new placements beyond it, the month's arrivals
+//! are added, and everyone is a month older. For every compartment
 //! `after = before + inflow − outflow` holds exactly.
 
 // Compartments are indexed (placement, age band) as in the model's equations.
 #![allow(clippy::needless_range_loop)]
 
-use super::params::{DEST_AGEING, DEST_MOVE, MonthParams, N_DEST};
-use super::sampling::{Categorical, Departure, Draws, StreamKind};
-use super::state::{Grid, PoolGrid, State};
+use super::params::{DEST_MOVE, MonthParams};
+use super::sampling::Draws;
+use super::state::{Grid, State, pool_row};
 use super::{ExitRoute, N_POOLS, N_ROUTES, RATE_ROUTES};
-use crate::age::N_AGE_BANDS;
+use crate::age::{AGE_MONTHS, N_AGE_BANDS};
 use crate::placement::N_PLACEMENTS;
 
 /// What happened in one month.
@@ -22,9 +25,9 @@ pub struct Flows {
     pub entries: f64,
     /// Where the month's entrants were first placed (before any cap diversion).
     pub entrants: Grid,
-    /// Arrivals in each compartment: entries, moves in, ageing in.
+    /// Arrivals in each compartment: entries, moves in, moving up from the band below.
     pub inflow: Grid,
-    /// Departures from each compartment: exits, moves out, ageing out.
+    /// Departures from each compartment: exits, moves out, moving up a band or reaching 18.
     pub outflow: Grid,
     /// Children who left care, by [`ExitRoute`] index.
     pub exits: [f64; N_ROUTES],
@@ -56,73 +59,41 @@ impl Flows {
     }
 }
 
-/// Exits sub-stream keys of the post-care pools start here (compartments use 0-49).
-const POOL_KEYS: u64 = 1000;
-
-/// Exits sub-stream keys of where the month's entrants who leave again go
-/// (by compartment; compartments use 0-49, post-care pools 1000 on).
-const ENTRANT_KEYS: u64 = 500;
-
-/// The single destination of a post-care pool's departures (the next band, or 18).
-const ONE_WAY: Categorical<1> = Categorical {
-    shares: [1.0],
-    cum: [f64::INFINITY],
-    any: true,
-};
-
-/// The month's flows while they are being worked out.
-struct Month<'a> {
-    f: &'a mut Flows,
-    pool_flow: PoolGrid,
-    /// New placements (entries and moves) by age band into the capped type.
-    new_in_capped: [f64; N_AGE_BANDS],
-    capped: usize,
+/// Sends `x` children aged `months` who left a placement to destination `d`
+/// (a rate route, or with [`DEST_MOVE`] the placement `to`).
+#[inline]
+pub(crate) fn leave_to(state: &mut State, f: &mut Flows, d: usize, months: usize, x: f64, to: usize) {
+    if d == DEST_MOVE {
+        state.arrive(to, months, x);
+        return;
+    }
+    let route = RATE_ROUTES[d];
+    f.exits[route.index()] += x;
+    if let Some(pool) = route.pool() {
+        f.pool_in[pool.index()] += x;
+        state.arrive(pool_row(pool.index()), months, x);
+    }
 }
 
-impl Month<'_> {
-    /// Records that `k` children left compartment (`p`, `a`) for the
-    /// destinations `dest`, and draws where the movers go from the moves
-    /// sub-stream of `key`.
-    fn record<D: Draws>(
-        &mut self,
-        mp: &MonthParams,
-        draws: &mut D,
-        (p, a): (usize, usize),
-        key: u64,
-        k: f64,
-        dest: &[f64; N_DEST],
-    ) {
-        let f = &mut *self.f;
-        f.outflow[p][a] += k;
-        let aged = dest[DEST_AGEING];
-        if a + 1 < N_AGE_BANDS {
-            f.inflow[p][a + 1] += aged;
-        } else {
-            f.exits[ExitRoute::Age18.index()] += aged;
-        }
-        for (r, route) in RATE_ROUTES.iter().enumerate() {
-            let c = dest[1 + r];
-            f.exits[route.index()] += c;
-            if let Some(pool) = route.pool() {
-                self.pool_flow[pool.index()][a] += c;
-                f.pool_in[pool.index()] += c;
+/// Puts the opening census `start` into an empty `state`, each compartment
+/// spread over its band's months of age by `shares` (indexed by age in
+/// months), from the census sub-stream of the compartment.
+pub fn census<D: Draws>(state: &mut State, start: &Grid, shares: &[f64; AGE_MONTHS], draws: &mut D) {
+    let mut out = [0.0; AGE_MONTHS];
+    for p in 0..N_PLACEMENTS {
+        for (a, band) in crate::age::AgeBand::ALL.into_iter().enumerate() {
+            let n = start[p][a];
+            if n <= 0.0 {
+                continue;
             }
-        }
-        let m = dest[DEST_MOVE];
-        if m > 0.0 {
-            let mut moved = [0.0; N_PLACEMENTS];
-            draws.split(
-                StreamKind::Moves,
-                2 * key + 1,
-                m,
-                &mp.move_to[p],
-                &mut moved,
-            );
-            for q in 0..N_PLACEMENTS {
-                f.inflow[q][a] += moved[q];
-            }
-            if self.capped < N_PLACEMENTS {
-                self.new_in_capped[a] += moved[self.capped];
+            let (lo, hi) = (band.first_month(), band.end_month());
+            let o = &mut out[..hi - lo];
+            o.fill(0.0);
+            draws.census((p * N_AGE_BANDS + a) as u64, n, &shares[lo..hi], o);
+            for (i, &x) in o.iter().enumerate() {
+                if x != 0.0 {
+                    state.put(p, lo + i, x);
+                }
             }
         }
     }
@@ -131,131 +102,60 @@ impl Month<'_> {
 /// Advances `state` by one month and returns the month's flows.
 pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flows {
     let mut f = Flows::zero();
-    let mut m = Month {
-        f: &mut f,
-        pool_flow: [[0.0; N_AGE_BANDS]; N_POOLS],
-        new_in_capped: [0.0; N_AGE_BANDS],
-        capped: mp.cap.map_or(usize::MAX, |c| c.placement),
-    };
 
-    // Entries: the count first, then each entry's age band and first placement.
-    let n = draws.entries(mp.entries_mean, mp.dispersion);
-    m.f.entries = n;
-    let mut entrants_left = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
-    if n > 0.0 {
-        draws.split_entries(
-            n,
-            &mp.entry_age,
-            &mp.entry_place,
-            &mp.entrant_depart,
-            &mut m.f.entrants,
-            &mut entrants_left,
-        );
-        m.f.inflow = m.f.entrants;
-    }
-
-    // How many leave each compartment and where they go (ageing, an exit
-    // route or a move), each compartment from its own exits sub-stream:
-    // the children there at the start of the month, then the month's entrants,
-    // who are at risk only from the day they arrive.
-    let mut dest = [0.0; N_DEST];
+    // The children there at the start of the month, compartment by compartment.
     for p in 0..N_PLACEMENTS {
         for a in 0..N_AGE_BANDS {
-            let key = (p * N_AGE_BANDS + a) as u64;
-            let n = state.care[p][a];
-            let mut k = 0.0;
-            if n > 0.0 && mp.depart[p][a].p > 0.0 {
-                let d = Departure {
-                    leaving: &mp.depart[p][a],
-                    to: &mp.split[p][a],
-                };
-                k = draws.leave(key, n, &d, &mut dest);
-            }
-            let e = m.f.entrants[p][a];
-            if e > 0.0 {
-                // The entrants who left again join the compartment's other
-                // leavers; where they went is drawn from their own sub-stream.
-                let ke = entrants_left[p][a];
-                if ke > 0.0 {
-                    if k <= 0.0 {
-                        dest = [0.0; N_DEST];
-                    }
-                    let mut gone = [0.0; N_DEST];
-                    let sub = ENTRANT_KEYS + key;
-                    draws.split(StreamKind::Exits, sub, ke, &mp.split[p][a], &mut gone);
-                    dest.iter_mut().zip(&gone).for_each(|(d, g)| *d += g);
-                    k += ke;
-                }
-                // Entrants who have already left need no place under a cap.
-                if p == m.capped {
-                    m.new_in_capped[a] += e - ke;
-                }
-            }
-            if k > 0.0 {
-                m.record(mp, draws, (p, a), key, k, &dest);
-            }
-        }
-    }
-    let Month {
-        mut pool_flow,
-        new_in_capped,
-        ..
-    } = m;
-
-    // Post-care pools: ageing, and leaving at 18.
-    let mut one = [0.0];
-    for (pool, row) in state.post_care.iter().enumerate() {
-        for (a, &n) in row.iter().enumerate() {
-            if n <= 0.0 || mp.pool_age[a].p <= 0.0 {
-                continue;
-            }
-            let key = POOL_KEYS + (pool * N_AGE_BANDS + a) as u64;
-            let d = Departure {
-                leaving: &mp.pool_age[a],
-                to: &ONE_WAY,
-            };
-            let k = draws.leave(key, n, &d, &mut one);
-            if k <= 0.0 {
-                continue;
-            }
-            pool_flow[pool][a] -= k;
-            if a + 1 < N_AGE_BANDS {
-                pool_flow[pool][a + 1] += k;
-            } else {
-                f.pool_out[pool] += k;
+            if state.band_total(p, a) > 0.0 && mp.depart[p][a].p > 0.0 {
+                draws.depart((p * N_AGE_BANDS + a) as u64, p, a, mp, state, &mut f);
             }
         }
     }
 
-    // A cap: new placements beyond it go to the overflow type, oldest first.
+    // Entries: the count, then each entrant.
+    let n = draws.entries(mp.entries_mean, mp.dispersion);
+    f.entries = n;
+    if n > 0.0 {
+        draws.entrants(n, mp, state, &mut f);
+    }
+
+    // A cap: new placements (entrants who stay, moves in) beyond it go to the
+    // overflow type, oldest first.
     if let Some(cap) = mp.cap {
         let c = cap.placement;
-        let new_in: f64 = new_in_capped.iter().sum();
-        let after_without_new: f64 = (0..N_AGE_BANDS)
-            .map(|a| state.care[c][a] - f.outflow[c][a] + f.inflow[c][a] - new_in_capped[a])
-            .sum();
-        let room = (cap.count - after_without_new).max(0.0);
+        let new_in: f64 = (0..AGE_MONTHS).map(|m| state.incoming_at(c, m)).sum();
+        let here: f64 = state.grid()[c].iter().sum();
+        let room = (cap.count - here).max(0.0);
         let mut excess = (new_in - room).max(0.0);
         if excess > 0.0 {
             f.diverted = excess;
-            for a in (0..N_AGE_BANDS).rev() {
-                let take = new_in_capped[a].min(excess);
-                f.inflow[c][a] -= take;
-                f.inflow[cap.overflow_to][a] += take;
-                excess -= take;
+            for months in (0..AGE_MONTHS).rev() {
+                let x = state.incoming_at(c, months);
+                if x > 0.0 {
+                    let take = x.min(excess);
+                    state.divert(c, cap.overflow_to, months, take);
+                    excess -= take;
+                    if excess <= 0.0 {
+                        break;
+                    }
+                }
             }
         }
     }
 
+    state.settle(&mut f.inflow);
+
+    // A month older: up a band on a birthday, out of care at 18.
+    let aged = state.age_one_month();
     for p in 0..N_PLACEMENTS {
-        for a in 0..N_AGE_BANDS {
-            state.care[p][a] += f.inflow[p][a] - f.outflow[p][a];
+        for a in 0..N_AGE_BANDS - 1 {
+            let x = aged.up[p][a];
+            f.outflow[p][a] += x;
+            f.inflow[p][a + 1] += x;
         }
+        f.outflow[p][N_AGE_BANDS - 1] += aged.at_18[p];
+        f.exits[ExitRoute::Age18.index()] += aged.at_18[p];
     }
-    for (row, flow) in state.post_care.iter_mut().zip(&pool_flow) {
-        for (n, d) in row.iter_mut().zip(flow) {
-            *n += d;
-        }
-    }
+    f.pool_out = aged.pool_at_18;
     f
 }

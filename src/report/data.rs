@@ -179,6 +179,11 @@ pub struct ReportData {
     /// workbook then shows the tables as values).
     #[serde(default)]
     pub workbook: Option<WorkbookInputs>,
+    /// The default-costs warning (see [`crate::scenario::costs`]) when the
+    /// figures use unit costs borrowed from another council: every format shows
+    /// it near the top, and each money table carries it too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_warning: Option<String>,
 }
 
 /// A line of £'000s by year as the scenario gives it (before optimism bias).
@@ -317,6 +322,16 @@ impl ReportData {
     pub fn author(&self) -> &str {
         self.report.author.as_deref().unwrap_or(&self.authority)
     }
+
+    /// Sets the default-costs warning of the figures (for `compare`, both
+    /// arms': see [`crate::scenario::costs::warnings`]) at the top and beside
+    /// every money table; `None` leaves the report as it is.
+    pub fn warn_costs(&mut self, warning: Option<String>) {
+        if warning.is_some() {
+            super::table::warn_money(&mut self.tables, warning.as_deref());
+            self.cost_warning = warning;
+        }
+    }
 }
 
 /// The report of a deterministic run.
@@ -399,6 +414,7 @@ pub fn deterministic(loaded: &Loaded, r: &Deterministic) -> ReportData {
         break_even_warning: None,
         report: s.report.clone(),
         workbook: WorkbookInputs::new(s, r),
+        cost_warning: crate::scenario::costs::warning(s),
     }
 }
 
@@ -687,6 +703,7 @@ fn segment_label(seg: &str) -> String {
         "yearly" => "Yearly unit cost (£)",
         "price_year" => "Price year of the unit costs",
         "uplift" => "Yearly uplift of unit costs",
+        "uplift_by_type" => "Yearly uplift by placement type",
         "base" => "Base budget (£'000s)",
         "costed_at_unit_costs" => "Budget costed at unit costs (£)",
         "growth_costed_at" => "Growth costed at (rate a year)",
@@ -736,6 +753,8 @@ fn segment_label(seg: &str) -> String {
 fn field_label(field: &str) -> Option<&'static str> {
     Some(match field {
         "years.count" => "Number of years",
+        "unit_costs.source" => "Whose unit costs (council: its own; default: borrowed)",
+        "unit_costs.note" => "About the unit costs",
         "do_nothing.start_total" => "Children in care at the start (do-nothing projection)",
         "stochastic.start_total" => "Children in care at the start (stochastic engine)",
         "optimism_bias.investment" => "Uplift of every investment line",
@@ -764,6 +783,7 @@ fn input_value(field: &str, v: &str) -> String {
     let rate = ["growth_rate", "compare_rates", "uplift", "growth_costed_at"]
         .iter()
         .any(|f| field.ends_with(f))
+        || field.contains("uplift_by_type")
         || field.starts_with("optimism_bias.investment")
         || field.starts_with("optimism_bias.savings");
     let one = |x: &str| -> String {

@@ -38,6 +38,18 @@ fn heading(t: &str, size: usize) -> Paragraph {
     Paragraph::new().add_run(Run::new().add_text(t).bold().size(size))
 }
 
+/// A warning: bold red on a yellow highlight.
+fn warning(t: &str) -> Paragraph {
+    Paragraph::new().add_run(
+        Run::new()
+            .add_text(t)
+            .bold()
+            .size(24)
+            .color("C82828")
+            .highlight("yellow"),
+    )
+}
+
 fn cell(t: &str, bold: bool, right: bool) -> TableCell {
     let mut run = Run::new().add_text(t).size(18);
     if bold {
@@ -135,6 +147,9 @@ pub fn render(d: &ReportData, date: &str, pictures: &[Picture]) -> Result<Vec<u8
         .add_paragraph(text(r.subtitle.as_deref().unwrap_or(
             "Finance appendix: demand for looked-after children, cost and payback",
         )));
+    if let Some(w) = &d.cost_warning {
+        doc = doc.add_paragraph(warning(w));
+    }
     if r.title.is_some() {
         doc = doc.add_paragraph(text(&format!(
             "Scenario: {} — {}",
@@ -156,6 +171,9 @@ pub fn render(d: &ReportData, date: &str, pictures: &[Picture]) -> Result<Vec<u8
         )))
         .add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
         .add_paragraph(heading("Summary", 32));
+    if let Some(w) = &d.cost_warning {
+        doc = doc.add_paragraph(warning(w));
+    }
     if let Some(p) = &r.summary {
         doc = doc.add_paragraph(text(p));
     }
@@ -197,9 +215,11 @@ pub fn render(d: &ReportData, date: &str, pictures: &[Picture]) -> Result<Vec<u8
 /// Adds each table under its title, with its notes.
 fn add_tables(mut doc: Docx, tables: &[Table]) -> Docx {
     for t in tables {
-        doc = doc
-            .add_paragraph(heading(&t.title, 24))
-            .add_table(word_table(t));
+        doc = doc.add_paragraph(heading(&t.title, 24));
+        if let Some(w) = &t.warning {
+            doc = doc.add_paragraph(warning(w));
+        }
+        doc = doc.add_table(word_table(t));
         for n in &t.notes {
             doc = doc.add_paragraph(text(n));
         }

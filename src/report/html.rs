@@ -38,13 +38,23 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// One table as HTML, numbers formatted as the paper prints them.
+/// The default-costs warning as a box nobody can miss.
+fn cost_warning(w: &str) -> String {
+    format!(
+        "<p class=\"warning cost-warning\" role=\"alert\">{}</p>",
+        esc(w)
+    )
+}
+
+/// One table as HTML, numbers formatted as the paper prints them; a table's
+/// warning is a box just above it.
 pub fn table(t: &Table) -> String {
-    let mut h = format!(
+    let mut h = t.warning.as_deref().map(cost_warning).unwrap_or_default();
+    h.push_str(&format!(
         "<table id=\"{}\"><thead><tr><th>{}</th>",
         esc(&t.id),
         esc(t.unit.label())
-    );
+    ));
     for c in &t.columns {
         h.push_str(&format!("<th>{}</th>", esc(c)));
     }
@@ -147,6 +157,12 @@ pub fn render(d: &ReportData) -> String {
             esc(&c.title)
         ));
     }
+    if let Some(w) = &d.cost_warning {
+        body.push_str(&format!(
+            "<p class=\"warning cost-warning\" role=\"alert\" id=\"cost-warning\">{}</p>",
+            esc(w)
+        ));
+    }
     if let Some(w) = &d.break_even_warning {
         body.push_str(&format!(
             "<p class=\"warning\" role=\"alert\">{}</p>",
@@ -198,18 +214,23 @@ pub fn render(d: &ReportData) -> String {
             "Fan chart of children in care by year",
         ),
     );
+    // The charts of money carry the warning too.
+    let warned = |html: String| match &d.cost_warning {
+        Some(w) => cost_warning(w) + &html,
+        None => html,
+    };
     if let Some(net) = &d.net {
         sections.push(
             "sec-net-position",
             "Net position and break-even",
-            figure(
+            warned(figure(
                 drawn("net_position"),
                 if net.break_even_probability.is_empty() {
                     "Net position by year"
                 } else {
                     "Net position by year with the probability of a sustained break-even"
                 },
-            ),
+            )),
         );
     }
     let mut mix = figure(
@@ -223,7 +244,7 @@ pub fn render(d: &ReportData) -> String {
     sections.push(
         "sec-placement-mix",
         "Placement mix (deterministic (paper) model)",
-        mix,
+        warned(mix),
     );
     if let Some(t) = &d.tornado {
         let mut h = figure(drawn("tornado"), "Tornado chart of assumptions");
@@ -231,7 +252,7 @@ pub fn render(d: &ReportData) -> String {
         sections.push(
             "sec-tornado",
             "Sensitivity: tornado and switching values",
-            h,
+            warned(h),
         );
     }
     if let Some(t) = &d.engine_tornado {
@@ -246,7 +267,7 @@ pub fn render(d: &ReportData) -> String {
         sections.push(
             "sec-engine-tornado",
             "Sensitivity of the engine to the ranges in the scenario",
-            h,
+            warned(h),
         );
     }
     for t in d

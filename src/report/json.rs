@@ -5,7 +5,9 @@
 //! `plan.savings.placements`, `plan.savings.avoided_growth`, one key per given
 //! saving (e.g. `plan.savings.workforce`), `plan.return_on_investment`,
 //! `plan.mtfs_impact` (all £'000s), `plan.break_even_year` (sustained rule) and
-//! `plan.break_even_first_negative_year` (the paper's rule).
+//! `plan.break_even_first_negative_year` (the paper's rule); `scenario.unit_costs`
+//! says whose unit costs they are (`source`: `council` or `default`, with the
+//! `warning` every output shows on default costs).
 
 use crate::placement::{ByPlacement, Placement};
 use crate::results::Deterministic;
@@ -39,6 +41,22 @@ pub struct Meta {
     pub scenario_hash: String,
 }
 
+/// `scenario.unit_costs`: whose unit costs the figures use (`source`:
+/// `council` or `default`), the file's `note`, the yearly uplift by placement
+/// type, and the default-costs `warning` (null on the council's own costs).
+pub fn unit_costs(s: &Scenario) -> Value {
+    let mut uplift = Map::new();
+    for p in Placement::ALL {
+        uplift.insert(p.key().to_string(), json!(s.unit_cost_uplift[p]));
+    }
+    json!({
+        "source": s.unit_cost_source.source,
+        "note": s.unit_cost_source.note,
+        "uplift_by_type": uplift,
+        "warning": crate::scenario::costs::warning(s),
+    })
+}
+
 /// The JSON document of a deterministic run.
 pub fn deterministic(s: &Scenario, r: &Deterministic, meta: &Meta) -> Value {
     let p = &r.projection;
@@ -52,6 +70,7 @@ pub fn deterministic(s: &Scenario, r: &Deterministic, meta: &Meta) -> Value {
             "hash": meta.scenario_hash,
             "kind": if s.plan.is_some() { "plan" } else { "do_nothing" },
             "optimism_bias": s.optimism_bias,
+            "unit_costs": unit_costs(s),
         },
         "mode": "deterministic",
         "years": s.year_labels(),

@@ -14,7 +14,7 @@
 //! (the sum of monthly costs), not the annual cost of the 31 March cohort the
 //! deterministic run shows. Renderers return values or text and write nothing.
 
-use super::table::{RowKind, Table, Unit};
+use super::table::{RowKind, Table, Unit, warn_money};
 use super::terminal;
 use super::tidy::TidyRow;
 use crate::engine::metrics::{Ledger, MetricUnit};
@@ -150,6 +150,7 @@ pub fn json(s: &Scenario, sum: &Summary, meta: &McMeta) -> Value {
             "path": meta.scenario_path,
             "hash": meta.scenario_hash,
             "kind": if s.plan.is_some() { "plan" } else { "do_nothing" },
+            "unit_costs": super::json::unit_costs(s),
         },
         "mode": "monte_carlo",
         "paths": sum.paths,
@@ -401,8 +402,16 @@ pub fn fan_table(s: &Scenario, sum: &Summary, metric: Metric, title: &str, unit:
     t
 }
 
-/// The fan tables a Monte Carlo run shows, in order, with their ledgers named.
+/// The fan tables a Monte Carlo run shows, in order, with their ledgers named;
+/// each money table carries the default-costs warning when the scenario's unit
+/// costs are borrowed.
 pub fn fan_tables(s: &Scenario, sum: &Summary, meta: &McMeta) -> Vec<Table> {
+    let mut tables = fans(s, sum, meta);
+    warn_money(&mut tables, crate::scenario::costs::warning(s).as_deref());
+    tables
+}
+
+fn fans(s: &Scenario, sum: &Summary, meta: &McMeta) -> Vec<Table> {
     let mut tables = vec![
         fan_table(
             s,
@@ -444,14 +453,20 @@ pub fn fan_tables(s: &Scenario, sum: &Summary, meta: &McMeta) -> Vec<Table> {
     net.notes.push(NPV_BASIS.into());
     tables.push(net);
     if sum.get(Metric::ComparatorGap).is_some() {
+        let paper = super::tables::paper_labels(s);
+        let line = if paper {
+            "Appendix 5 line"
+        } else {
+            "do-nothing budget line"
+        };
         let mut gap = fan_table(
             s,
             sum,
             Metric::ComparatorGap,
-            &format!("Do-nothing budget gap of {against} (Appendix 5 line, per path)"),
+            &format!("Do-nothing budget gap of {against} ({line}, per path)"),
             Unit::Thousands,
         );
-        gap.notes.push("The comparator's Appendix 5 gap plus how far each path's do-nothing children cost more or less than the expected path.".into());
+        gap.notes.push(format!("The comparator's {} gap plus how far each path's do-nothing children cost more or less than the expected path.", if paper { "Appendix 5" } else { "do-nothing budget" }));
         tables.push(gap);
     }
     let mut impact = fan_table(
@@ -520,8 +535,21 @@ pub fn probability_table(s: &Scenario, sum: &Summary, meta: &McMeta) -> Table {
     be
 }
 
-/// The terminal report: compact fan tables and the break-even distribution.
+/// The terminal report: compact fan tables and the break-even distribution,
+/// with the scenario's default-costs warning beside every money table.
 pub fn terminal(s: &Scenario, sum: &Summary, meta: &McMeta) -> String {
+    terminal_warned(s, sum, meta, crate::scenario::costs::warning(s).as_deref())
+}
+
+/// The terminal report with `warning` (the default-costs warning of every
+/// scenario the figures come from, see [`crate::scenario::costs::warnings`])
+/// beside every money table and under the NPV.
+pub fn terminal_warned(
+    s: &Scenario,
+    sum: &Summary,
+    meta: &McMeta,
+    warning: Option<&str>,
+) -> String {
     let mut out = format!(
         "{} - {}\n({})\nMonte Carlo: {} paths, seed {}; every table gives percentiles and the mean across paths\n",
         s.authority, s.title, meta.scenario_path, sum.paths, sum.seed
@@ -541,10 +569,11 @@ pub fn terminal(s: &Scenario, sum: &Summary, meta: &McMeta) -> String {
         );
     }
     out.push('\n');
-    let mut tables = fan_tables(s, sum, meta);
+    let mut tables = fans(s, sum, meta);
     if sum.npv.is_some() {
         tables.push(probability_table(s, sum, meta));
     }
+    warn_money(&mut tables, warning);
     out.push_str(&terminal::render_all(&tables));
     if let Some(npv) = &sum.npv {
         let never = 1.0 - sum.break_even_by.last().copied().unwrap_or(0.0);
@@ -566,6 +595,9 @@ pub fn terminal(s: &Scenario, sum: &Summary, meta: &McMeta) -> String {
             k(npv.percentiles[6]),
             NPV_BASIS
         ));
+        if let Some(w) = warning {
+            out.push_str(&format!("  {w}\n"));
+        }
     }
     debug_assert!(
         sum.metrics
@@ -579,8 +611,13 @@ pub fn terminal(s: &Scenario, sum: &Summary, meta: &McMeta) -> String {
 /// can be checked in a spreadsheet (`PERCENTILE.INC` over a column gives the
 /// same value as `percentiles`). Every column name ends with its unit
 /// (`_children`, `_gbp`, `_gbp_000s`); break-even years are labels, the NPV is
-/// the same on every row of a path.
-pub fn per_path_csv(s: &Scenario, mc: &MonteCarlo) -> Result<Vec<u8>, csv::Error> {
+/// the same on every row of a path. With a `note` (the default-costs note), a
+/// last column `notes` holds it on every row, as every row holds money.
+pub fn per_path_csv(
+    s: &Scenario,
+    mc: &MonteCarlo,
+    note: Option<&str>,
+) -> Result<Vec<u8>, csv::Error> {
     let labels = s.year_labels();
     let mut w = csv::Writer::from_writer(Vec::new());
     let col = |m: Metric| format!("{}_{}", m.tidy(), m.unit().suffix());
@@ -605,6 +642,9 @@ pub fn per_path_csv(s: &Scenario, mc: &MonteCarlo) -> Result<Vec<u8>, csv::Error
             "npv_gbp_000s".into(),
         ]);
     }
+    if note.is_some() {
+        header.push("notes".into());
+    }
     w.write_record(&header)?;
     let num = super::csv::number;
     let year = |i: i16| {
@@ -625,6 +665,9 @@ pub fn per_path_csv(s: &Scenario, mc: &MonteCarlo) -> Result<Vec<u8>, csv::Error
                     year(mc.first_negative[p]),
                     num(mc.npv[p]),
                 ]);
+            }
+            if let Some(n) = note {
+                rec.push(n.to_string());
             }
             w.write_record(&rec)?;
         }

@@ -37,6 +37,14 @@ impl Unit {
         }
     }
 
+    /// Whether values in this unit are money.
+    pub fn is_money(self) -> bool {
+        matches!(
+            self,
+            Unit::Thousands | Unit::Millions | Unit::Pounds | Unit::Thousands1
+        )
+    }
+
     /// Converts pounds-in-thousands into this unit's value.
     pub fn decimals(self) -> usize {
         match self {
@@ -89,6 +97,10 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// Lines printed under the table, such as the break-even sentence.
     pub notes: Vec<String>,
+    /// A warning every format shows beside the table: the default-costs warning
+    /// of a money table (see [`crate::scenario::costs`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
 }
 
 impl Table {
@@ -101,6 +113,7 @@ impl Table {
             columns,
             rows: Vec::new(),
             notes: Vec::new(),
+            warning: None,
         }
     }
 
@@ -136,6 +149,15 @@ impl Table {
     /// The row with this id.
     pub fn find(&self, id: &str) -> Option<&Row> {
         self.rows.iter().find(|r| r.id == id)
+    }
+}
+
+/// Puts `warning` beside every money table of `tables` (see [`Unit::is_money`]).
+pub fn warn_money(tables: &mut [Table], warning: Option<&str>) {
+    if let Some(w) = warning {
+        for t in tables.iter_mut().filter(|t| t.unit.is_money()) {
+            t.warning = Some(w.to_string());
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! Builds the paper-shaped tables from a run's results.
 
-use super::table::{RowKind, Table, Unit};
+use super::table::{RowKind, Table, Unit, warn_money};
 use crate::finance::BreakEven;
 use crate::placement::Placement;
 use crate::results::Deterministic;
@@ -11,7 +11,36 @@ fn neg(v: &[f64]) -> Vec<f64> {
     v.iter().map(|x| -x).collect()
 }
 
-/// Every table for a deterministic run, in the order a report shows them.
+/// The council of the reference paper (`scenarios/staffordshire-2019/`).
+pub const PAPER_AUTHORITY: &str = "Staffordshire County Council";
+
+/// The reference paper, as its scenarios give `[authority] source`.
+pub const PAPER_SOURCE: &str =
+    "Children and Families System Transformation Part 2, Cabinet 20 November 2019";
+
+/// Whether the tables carry the paper's labels ("Table 1", "Appendix 4", ...):
+/// only for the paper's own scenarios, Staffordshire with the paper as its
+/// source, on their own unit costs. Every other scenario (a calibrated county,
+/// a council's own plan) is titled with its council and scenario instead.
+pub fn paper_labels(s: &Scenario) -> bool {
+    s.authority == PAPER_AUTHORITY
+        && s.source.as_deref() == Some(PAPER_SOURCE)
+        && !s.unit_cost_source.is_default()
+}
+
+/// A table's title: `paper` (the paper's label and title) for the paper's own
+/// scenario, otherwise "COUNCIL, SCENARIO TITLE: `own`" (see [`paper_labels`]).
+pub fn title(s: &Scenario, paper: &str, own: &str) -> String {
+    if paper_labels(s) {
+        paper.to_string()
+    } else {
+        format!("{}, {}: {own}", s.authority, s.title)
+    }
+}
+
+/// Every table for a deterministic run, in the order a report shows them;
+/// each money table carries the default-costs warning when the scenario's unit
+/// costs are borrowed.
 pub fn all(s: &Scenario, r: &Deterministic) -> Vec<Table> {
     let mut out = Vec::new();
     if let Some(t) = table1(s, r) {
@@ -22,22 +51,27 @@ pub fn all(s: &Scenario, r: &Deterministic) -> Vec<Table> {
     }
     out.push(placement_mix(s, r));
     out.push(placement_cost(s, r));
+    out.push(unit_costs(s));
     out.push(do_nothing_numbers(s, r));
     if let Some(t) = do_nothing_budget(s, r) {
         out.push(t);
     }
+    warn_money(&mut out, crate::scenario::costs::warning(s).as_deref());
     out
 }
 
 /// Table 1: investment, savings and return on investment (£'000s, savings negative).
 pub fn table1(s: &Scenario, r: &Deterministic) -> Option<Table> {
     let f = r.plan.as_ref()?;
-    let title =
-        "Table 1: Finance table showing cumulative full investment, savings and net position";
+    let title = title(
+        s,
+        "Table 1: Finance table showing cumulative full investment, savings and net position",
+        "Investment, savings and net position",
+    );
     let title = if s.optimism_bias.applies() {
         format!("{title} (optimism bias: {})", s.optimism_bias.describe())
     } else {
-        title.to_string()
+        title
     };
     let mut t = Table::new("table1", &title, Unit::Thousands, s.year_labels());
     for g in &f.investment {
@@ -110,7 +144,7 @@ pub fn table3(s: &Scenario, r: &Deterministic) -> Option<Table> {
     let f = r.plan.as_ref()?;
     let mut t = Table::new(
         "table3",
-        "Table 3: MTFS Position",
+        title(s, "Table 3: MTFS Position", "MTFS position and break-even"),
         Unit::Thousands,
         s.year_labels(),
     );
@@ -157,9 +191,17 @@ fn mix_columns(s: &Scenario) -> Vec<String> {
 pub fn placement_mix(s: &Scenario, r: &Deterministic) -> Table {
     let p = &r.projection;
     let title = if s.plan.is_some() {
-        "Appendix 4: Looked after children by placement (plan)"
+        title(
+            s,
+            "Appendix 4: Looked after children by placement (plan)",
+            "Children in care by placement at 31 March (plan)",
+        )
     } else {
-        "Looked after children by placement (do nothing, today's mix scaled)"
+        title(
+            s,
+            "Looked after children by placement (do nothing, today's mix scaled)",
+            "Children in care by placement at 31 March (do nothing, today's mix scaled)",
+        )
     };
     let mut t = Table::new("placement_mix", title, Unit::Children, mix_columns(s));
     for pl in Placement::ALL {
@@ -182,7 +224,11 @@ pub fn placement_cost(s: &Scenario, r: &Deterministic) -> Table {
     let p = &r.projection;
     let mut t = Table::new(
         "placement_cost",
-        "Appendix 4: Annual cost of placements",
+        title(
+            s,
+            "Appendix 4: Annual cost of placements",
+            "Annual cost of placements at 31 March",
+        ),
         Unit::Pounds,
         mix_columns(s),
     );
@@ -197,12 +243,70 @@ pub fn placement_cost(s: &Scenario, r: &Deterministic) -> Table {
     t
 }
 
+/// Unit costs by placement type for each year, pounds per child a year, after
+/// the uplift (by type where the scenario gives one).
+pub fn unit_costs(s: &Scenario) -> Table {
+    let mut t = Table::new(
+        "unit_costs",
+        title(
+            s,
+            "Appendix 4: Average costs - yearly, by financial year",
+            "Unit costs by placement type (pounds per child a year)",
+        ),
+        Unit::Pounds,
+        s.year_labels(),
+    );
+    for pl in Placement::ALL {
+        t.row(
+            RowKind::Line,
+            format!("unit_cost.{}", pl.key()),
+            pl.label(),
+            s.unit_costs.iter().map(|c| c[pl]).collect(),
+        );
+    }
+    t.notes.push(uplift_note(s));
+    t
+}
+
+/// The uplift the unit costs carry, e.g. "Yearly uplift: 2%; Homes and
+/// Hostels 5%, Residential School 5%." (types with a rate of their own named).
+pub fn uplift_note(s: &Scenario) -> String {
+    let up = &s.unit_cost_uplift;
+    // The commonest rate is "every other type"'s; ties go to the first type's.
+    let mut common = up[Placement::ALL[0]];
+    let mut most = 0;
+    for &p in &Placement::ALL {
+        let n = Placement::ALL.iter().filter(|&&q| up[q] == up[p]).count();
+        if n > most {
+            (common, most) = (up[p], n);
+        }
+    }
+    let others: Vec<String> = Placement::ALL
+        .iter()
+        .filter(|&&p| up[p] != common)
+        .map(|&p| format!("{} {}%", p.label(), fmt_rate(up[p])))
+        .collect();
+    if others.is_empty() {
+        format!("Yearly uplift of every type: {}%.", fmt_rate(common))
+    } else {
+        format!(
+            "Yearly uplift: {}; every other type {}%.",
+            others.join(", "),
+            fmt_rate(common)
+        )
+    }
+}
+
 /// Appendix 5: projected children at the scenario's do-nothing growth rate.
 pub fn do_nothing_numbers(s: &Scenario, r: &Deterministic) -> Table {
     let rate = fmt_rate(s.do_nothing.growth_rate);
     let mut t = Table::new(
         "do_nothing_lac",
-        format!("Appendix 5: Projected LAC increase, do nothing at {rate}%"),
+        title(
+            s,
+            &format!("Appendix 5: Projected LAC increase, do nothing at {rate}%"),
+            &format!("Projected children in care, do nothing at {rate}%"),
+        ),
         Unit::Children,
         s.year_labels(),
     );
@@ -228,7 +332,11 @@ pub fn do_nothing_budget(s: &Scenario, r: &Deterministic) -> Option<Table> {
     let m = |v: &[f64]| v.iter().map(|x| x / 1000.0).collect::<Vec<_>>();
     let mut t = Table::new(
         "do_nothing_budget",
-        format!("Appendix 5: {} budget, do nothing at {rate}%", b.name),
+        title(
+            s,
+            &format!("Appendix 5: {} budget, do nothing at {rate}%", b.name),
+            &format!("{} budget, do nothing at {rate}%", b.name),
+        ),
         Unit::Millions,
         s.year_labels(),
     );

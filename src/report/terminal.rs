@@ -54,6 +54,11 @@ fn render_in(t: &Table, layout: &Layout) -> String {
         out.push('\n');
     };
     line(t.title.clone());
+    if let Some(w) = &t.warning {
+        for l in flagged(w, rule_w.max(78)).lines() {
+            line(l.to_string());
+        }
+    }
     line("=".repeat(rule_w));
     let mut head = format!("{:<label_w$}", t.unit.label());
     for (c, w) in t.columns.iter().zip(col_w) {
@@ -137,4 +142,62 @@ pub fn grid(head: &[String], rows: &[Vec<String>], left: usize) -> String {
         out.push_str(&line(r));
     }
     out
+}
+
+/// Text in lines of at most `width` characters, broken between words.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// A warning as lines of at most `width` characters, each starting "!! ", as
+/// the terminal shows one beside a table.
+pub fn flagged(text: &str, width: usize) -> String {
+    wrap(text, width.max(20) - 3)
+        .iter()
+        .map(|l| format!("!! {l}\n"))
+        .collect()
+}
+
+/// A warning in a box of `!`, wrapped to 78 columns, for stderr: what nobody
+/// running the command should miss (the default-costs warning).
+pub fn banner(text: &str) -> String {
+    const WIDTH: usize = 78;
+    let inner = WIDTH - 6;
+    let rule = "!".repeat(WIDTH);
+    let mut out = format!("{rule}\n");
+    for l in wrap(text, inner) {
+        let pad = inner.saturating_sub(l.chars().count());
+        out.push_str(&format!("!! {l}{} !!\n", " ".repeat(pad)));
+    }
+    out.push_str(&rule);
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_banner_wraps_inside_its_box() {
+        let b = super::banner(
+            "DEFAULT UNIT COSTS: a warning long enough to need two lines of the box, so it wraps at a word.",
+        );
+        let lines: Vec<&str> = b.lines().collect();
+        assert_eq!(lines.len(), 4, "{b}");
+        assert!(lines.iter().all(|l| l.chars().count() == 78), "{b}");
+        assert!(lines[1].starts_with("!! DEFAULT UNIT COSTS: a warning"));
+    }
 }

@@ -95,11 +95,15 @@ fn number_format(unit: Unit) -> &'static str {
     }
 }
 
-/// The sheet name of a table (at most 31 characters, as Excel requires).
+/// The sheet name of a table (at most 31 characters, as Excel requires):
+/// "Table 1" and "Table 3" only where the table carries the paper's label
+/// (see [`super::tables::paper_labels`]).
 pub fn sheet_name(t: &Table) -> String {
     match t.id.as_str() {
-        "table1" => "Table 1".into(),
-        "table3" => "Table 3".into(),
+        "table1" if t.title.starts_with("Table 1") => "Table 1".into(),
+        "table3" if t.title.starts_with("Table 3") => "Table 3".into(),
+        "table1" => "Investment and savings".into(),
+        "table3" => "MTFS position".into(),
         "placement_mix" => "Placement mix".into(),
         "placement_cost" => "Placement cost".into(),
         "do_nothing_lac" => "Do nothing LAC".into(),
@@ -197,6 +201,10 @@ fn write_table(ws: &mut Worksheet, t: &Table, mc_values: bool) -> Result<(), Xls
             ws.write_number_with_format(row, c as u16 + 1, *v, f)?;
         }
     }
+    // The warning right under the table, in the row that otherwise stays blank.
+    if let Some(w) = &t.warning {
+        ws.write_string_with_format(t.rows.len() as u32 + 1, 0, w, &warning_format())?;
+    }
     let mut notes = t.notes.clone();
     if mc_values {
         notes.insert(
@@ -214,6 +222,14 @@ fn write_table(ws: &mut Worksheet, t: &Table, mc_values: bool) -> Result<(), Xls
     Ok(())
 }
 
+/// How a warning looks on every sheet: bold red on pale red.
+fn warning_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_font_color("#C82828")
+        .set_background_color("#FDF0EF")
+}
+
 /// The "Summary" sheet, first in the workbook: what was run (both arms for
 /// `compare`), the warning when the deterministic break-even year lies outside
 /// the Monte Carlo's 25-75% range, the headline break-even sentences and the NPV.
@@ -221,13 +237,28 @@ fn write_summary(ws: &mut Worksheet, d: &ReportData) -> Result<(), XlsxError> {
     ws.set_name("Summary")?;
     let bold = Format::new().set_bold();
     let title = Format::new().set_bold().set_font_size(14);
-    let warning = Format::new()
-        .set_bold()
-        .set_font_color("#C82828")
-        .set_background_color("#FDF0EF");
+    let warning = warning_format();
     let money = Format::new().set_num_format(number_format(Unit::Thousands));
     ws.write_string_with_format(0, 0, d.paper_title(), &title)?;
     let mut row = 1u32;
+    // Under the title, before anything else: the figures are not the council's own costs.
+    if let Some(w) = &d.cost_warning {
+        ws.merge_range(
+            row,
+            0,
+            row,
+            4,
+            w,
+            &warning_format()
+                .set_text_wrap()
+                .set_align(rust_xlsxwriter::FormatAlign::Top),
+        )?;
+        ws.set_row_height(
+            row,
+            15.0 * (w.chars().count() as f64 / 100.0).ceil().max(1.0),
+        )?;
+        row += 2;
+    }
     let r = &d.report;
     for line in [
         r.subtitle.as_deref(),
@@ -537,10 +568,14 @@ pub fn render(d: &ReportData) -> Result<Vec<u8>, XlsxError> {
 
     let inputs = wb.add_worksheet();
     inputs.set_name("Inputs")?;
-    let cells = match &d.workbook {
-        Some(w) if sheet_of("table1").is_some() && sheet_of("table3").is_some() => {
-            Some(write_assumptions(inputs, w, &d.years)?)
-        }
+    let cells = match (&d.workbook, sheet_of("table1"), sheet_of("table3")) {
+        (Some(w), Some(t1), Some(t3)) => Some(write_assumptions(
+            inputs,
+            w,
+            &d.years,
+            (&t1, &t3),
+            d.cost_warning.as_deref(),
+        )?),
         _ => None,
     };
     let first = cells.as_ref().map_or(0, |c| c.next_row);
@@ -548,6 +583,12 @@ pub fn render(d: &ReportData) -> Result<Vec<u8>, XlsxError> {
     inputs.write_string_with_format(first, 1, "Value", &bold)?;
     inputs.write_string(first + 1, 0, "(scenario file)")?;
     inputs.write_string(first + 1, 1, &d.scenario_path)?;
+    let mut first = first;
+    if let Some(w) = &d.cost_warning {
+        inputs.write_string_with_format(first + 2, 0, "(unit costs)", &warning_format())?;
+        inputs.write_string_with_format(first + 2, 1, w, &warning_format())?;
+        first += 1;
+    }
     for (i, (k, v)) in d.inputs.iter().enumerate() {
         let row = first + i as u32 + 2;
         inputs.write_string(row, 0, k)?;
@@ -605,6 +646,8 @@ fn write_assumptions(
     ws: &mut Worksheet,
     w: &WorkbookInputs,
     years: &[String],
+    (table1, table3): (&str, &str),
+    cost_warning: Option<&str>,
 ) -> Result<AssumptionCells, XlsxError> {
     let bold = Format::new().set_bold();
     let header = Format::new()
@@ -621,7 +664,7 @@ fn write_assumptions(
     ws.write_string_with_format(
         0,
         0,
-        "Assumptions behind Table 1 and Table 3 (£'000s unless stated)",
+        format!("Assumptions behind {table1} and {table3} (£'000s unless stated)"),
         &header,
     )?;
     for (c, y) in years.iter().enumerate() {
@@ -630,10 +673,14 @@ fn write_assumptions(
     ws.write_string_with_format(
         1,
         0,
-        "Table 1 and Table 3 are formulas over the shaded cells: change one and they recalculate.",
+        format!("{table1} and {table3} are formulas over the shaded cells: change one and they recalculate."),
         &note,
     )?;
     let mut row = 2u32;
+    if let Some(warning) = cost_warning {
+        ws.write_string_with_format(row, 0, warning, &warning_format())?;
+        row += 1;
+    }
     let mut scalar = |ws: &mut Worksheet, label: &str, v: f64, f: &Format| {
         ws.write_string(row, 0, label)?;
         ws.write_number_with_format(row, 1, v, f)?;

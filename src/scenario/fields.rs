@@ -81,8 +81,23 @@ pub const ZERO_WHEN_ABSENT: &[&str] = &[
     "optimism_bias.delay_months",
 ];
 
-/// Writes 0 at `path` if it is one of [`ZERO_WHEN_ABSENT`] and not in the file.
+/// Writes 0 at `path` if it is one of [`ZERO_WHEN_ABSENT`] and not in the file;
+/// and a type's `unit_costs.uplift_by_type.<placement>`, absent, as the single
+/// `unit_costs.uplift` it takes (so a sweep can vary one type's uplift alone).
 fn fill_absent(table: &mut toml::Table, path: &str) {
+    if let Some(p) = path.strip_prefix("unit_costs.uplift_by_type.")
+        && crate::Placement::from_key(p).is_some()
+        && let Some(toml::Value::Table(costs)) = table.get_mut("unit_costs")
+    {
+        let single = costs.get("uplift").and_then(as_number).unwrap_or(0.0);
+        let by_type = costs
+            .entry("uplift_by_type")
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if let Some(t) = by_type.as_table_mut() {
+            t.entry(p).or_insert(toml::Value::Float(single));
+        }
+        return;
+    }
     let Some((section, key)) = path.split_once('.') else {
         return;
     };
@@ -332,6 +347,25 @@ mod tests {
         set(&mut d, "plan.totals[1]", Change::Set(5.0)).unwrap();
         set(&mut d, "plan.totals", Change::Scale(2.0)).unwrap();
         assert_eq!(get(&d, "plan.totals[1]").unwrap(), 10.0);
+    }
+
+    #[test]
+    fn a_types_uplift_absent_from_the_file_starts_at_the_single_rate() {
+        let mut d = doc();
+        d["unit_costs"]
+            .as_table_mut()
+            .unwrap()
+            .insert("uplift".into(), toml::Value::Float(0.02));
+        assert_eq!(get(&d, "unit_costs.uplift_by_type.ifa").unwrap(), 0.02);
+        set(&mut d, "unit_costs.uplift_by_type.ifa", Change::Set(0.05)).unwrap();
+        assert_eq!(get(&d, "unit_costs.uplift_by_type.ifa").unwrap(), 0.05);
+        // The other types are not written: they keep taking the single rate.
+        assert!(get(&d, "unit_costs.uplift_by_type.other").is_ok());
+        assert_eq!(
+            d["unit_costs"]["uplift_by_type"].as_table().unwrap().len(),
+            1
+        );
+        assert!(get(&d, "unit_costs.uplift_by_type.ifx").is_err());
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! key and listing the allowed ones. Range checks and cross-field checks live in
 //! [`super::validate`], which collects every problem at once.
 
+use super::costs::CostSource;
 use crate::year::FinancialYear;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A whole scenario file after `extends` has been merged.
 #[derive(Debug, Clone, Deserialize)]
@@ -19,8 +20,8 @@ pub struct ScenarioFile {
     pub years: YearsFile,
     /// Today's children in care by placement type.
     pub cohort: CohortFile,
-    /// Yearly unit cost of a placement of each type.
-    pub unit_costs: UnitCostsFile,
+    /// Yearly unit cost of a placement of each type, its uplift and whose costs they are.
+    pub unit_costs: ScenarioUnitCostsFile,
     /// The do-nothing growth assumption.
     pub do_nothing: DoNothingFile,
     /// The placement budget and its do-nothing pressures (Appendix 5), £'000s.
@@ -96,7 +97,7 @@ pub struct CohortFile {
 
 /// A value for each of the ten placement types (numbers unless `T` says
 /// otherwise); where a table is required, every type must be given.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlacementTableFile<T = f64> {
     /// Foster placement with a relative or friend.
@@ -146,7 +147,7 @@ impl PlacementTableFile {
     }
 }
 
-/// `[unit_costs]`: yearly cost per child.
+/// `[unit_costs]` of a costs file (`lacsim calibrate --costs`): yearly cost per child.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnitCostsFile {
@@ -157,6 +158,49 @@ pub struct UnitCostsFile {
     pub uplift: f64,
     /// Pounds per child per year, by placement type.
     pub yearly: PlacementTableFile,
+}
+
+/// `[unit_costs]` of a scenario: the prices of [`UnitCostsFile`], the yearly
+/// uplift by placement type where it differs from the single rate, and whose
+/// costs they are.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioUnitCostsFile {
+    /// Whose unit costs these are: the council's own (the default) or
+    /// defaults borrowed from another council.
+    #[serde(default, skip_serializing_if = "CostSource::is_council")]
+    pub source: CostSource,
+    /// What the costs are and where they come from, e.g. "Staffordshire County
+    /// Council's 2019 costs (Appendix 4)"; shown with the default-costs warning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The financial year whose prices the costs are in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_year: Option<FinancialYear>,
+    /// Yearly uplift applied from the price year on (0.02 = 2%), for every
+    /// placement type `uplift_by_type` does not name.
+    #[serde(default)]
+    pub uplift: f64,
+    /// Yearly uplift of the types named, in place of `uplift` (residential
+    /// inflation is not fostering inflation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uplift_by_type: Option<PlacementTableFile>,
+    /// Pounds per child per year, by placement type.
+    pub yearly: PlacementTableFile,
+}
+
+impl From<UnitCostsFile> for ScenarioUnitCostsFile {
+    /// A costs file's prices, as the council's own costs with one uplift rate.
+    fn from(c: UnitCostsFile) -> Self {
+        ScenarioUnitCostsFile {
+            source: CostSource::Council,
+            note: None,
+            price_year: c.price_year,
+            uplift: c.uplift,
+            uplift_by_type: None,
+            yearly: c.yearly,
+        }
+    }
 }
 
 /// How the do-nothing projection rounds.

@@ -4,6 +4,7 @@
 //! collects every problem and produces a [`Scenario`] with nothing left to fill in.
 
 pub mod builtin;
+pub mod costs;
 pub mod fields;
 pub mod file;
 pub mod problem;
@@ -11,6 +12,7 @@ pub mod source;
 pub mod stochastic;
 pub mod validate;
 
+pub use costs::{CostSource, UnitCostProvenance};
 pub use problem::{Problem, Problems};
 pub use source::SourceFiles;
 pub use stochastic::Stochastic;
@@ -36,6 +38,12 @@ pub struct Scenario {
     pub cohort: ByPlacement<f64>,
     /// Yearly unit cost by placement type, for each year (uplift applied).
     pub unit_costs: Vec<ByPlacement<f64>>,
+    /// Yearly uplift of unit costs by placement type (`unit_costs.uplift_by_type`,
+    /// else the single `unit_costs.uplift`).
+    pub unit_cost_uplift: ByPlacement<f64>,
+    /// Whose unit costs these are: every output warns beside its money when
+    /// they are defaults borrowed from another council.
+    pub unit_cost_source: UnitCostProvenance,
     /// The do-nothing growth assumption.
     pub do_nothing: DoNothing,
     /// The placement budget and do-nothing pressures, if given.

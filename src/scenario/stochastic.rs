@@ -12,7 +12,7 @@
 use super::MoneyLine;
 use super::file::PlacementTableFile;
 use super::validate::Checker;
-use crate::age::{AgeBand, N_AGE_BANDS};
+use crate::age::{AGE_MONTHS, AgeBand, N_AGE_BANDS};
 use crate::model::{Grid, N_POOLS, RATE_ROUTES};
 use crate::placement::{ByPlacement, N_PLACEMENTS, Placement};
 use crate::year::FinancialYear;
@@ -40,9 +40,11 @@ pub struct StochasticFile {
     /// Starting children counted by placement type and age band, replacing
     /// `start_total` and `start_by_age` (a missing type or band is 0).
     pub start_children: Option<PlacementTableFile<AgeTableFile>>,
-    /// Yearly rate at which a child in care moves up from each age band (from
-    /// 16-17: reaches 18); default `1 / width` of the band.
+    /// Obsolete and ignored: children now age exactly, month by month (see
+    /// `ages`). Still read so that scenarios written before keep working.
     pub ageing: Option<AgeTableFile>,
+    /// How ages spread within each band: of the opening census and of entries.
+    pub ages: Option<AgesFile>,
     /// Yearly growth of the do-nothing stock; default: `do_nothing.growth_rate`.
     pub growth: Option<DistFile>,
     /// Entries into care.
@@ -79,6 +81,18 @@ pub struct RateUncertaintyFile {
     pub exits: Option<PlacementTableFile>,
     /// Of the move rate out of a placement type.
     pub moves: Option<PlacementTableFile>,
+}
+
+/// `[stochastic.ages]`: shares of each band's children by year of age (one
+/// share per year of the band, youngest first) or by month of age (one per
+/// month); each list sums to 1. A band left out is spread evenly.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgesFile {
+    /// The children in care on the first day, by band.
+    pub census: Option<AgeTableFile<Vec<f64>>>,
+    /// The children who enter care, by band.
+    pub entries: Option<AgeTableFile<Vec<f64>>>,
 }
 
 /// A value for each DfE age band (numbers unless `T` says otherwise).
@@ -593,8 +607,10 @@ pub struct Stochastic {
     pub exit_rates: [ByPlacement<f64>; 5],
     /// Multiplier of the exit rates by age band.
     pub exit_age_factor: [f64; N_AGE_BANDS],
-    /// Yearly rate at which a child in care moves up from each age band (from 16-17: reaches 18).
-    pub ageing: [f64; N_AGE_BANDS],
+    /// How the opening census spreads over the months of age within each band.
+    pub census_ages: AgeMonths,
+    /// How entrants spread over the months of age within their band.
+    pub entry_ages: AgeMonths,
     /// Yearly rate per child of a placement move, by origin.
     pub move_rate: ByPlacement<f64>,
     /// Destination weights of moves (all origins, as written in `moves.to`).
@@ -1016,25 +1032,79 @@ fn start_children(c: &mut Checker, f: &PlacementTableFile<AgeTableFile>) -> Grid
     grid
 }
 
-/// Yearly ageing rates from `[stochastic.ageing]`, `1 / width` where not given.
-fn ageing(c: &mut Checker, f: Option<&AgeTableFile>) -> [f64; N_AGE_BANDS] {
-    let default = AgeBand::ALL.map(|b| 1.0 / b.width_years() as f64);
-    let Some(t) = f else { return default };
-    let v = t.values();
-    std::array::from_fn(|a| match v[a] {
-        None => default[a],
-        Some(x) if x.is_finite() && (0.0..=12.0).contains(&x) => x,
-        Some(x) => {
+/// Shares of each band's children by month of age (each band's months sum
+/// to 1), indexed by age in completed months (0 to 215).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AgeMonths(#[serde(with = "serde_big_array")] pub [f64; AGE_MONTHS]);
+
+mod serde_big_array {
+    use serde::Serializer;
+    pub fn serialize<S: Serializer>(v: &[f64; super::AGE_MONTHS], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter())
+    }
+}
+
+impl AgeMonths {
+    /// Every band spread evenly over its months.
+    pub fn even() -> AgeMonths {
+        let mut m = [0.0; AGE_MONTHS];
+        for b in AgeBand::ALL {
+            let w = b.width_months();
+            m[b.first_month()..b.end_month()].fill(1.0 / w as f64);
+        }
+        AgeMonths(m)
+    }
+
+    /// The shares of `band`'s months, youngest first (they sum to 1).
+    pub fn band(&self, band: AgeBand) -> &[f64] {
+        &self.0[band.first_month()..band.end_month()]
+    }
+}
+
+/// Within-band age shares from `[stochastic.ages.census]` or `.entries`: a
+/// list per band of one share per year or per month of the band.
+fn age_months(c: &mut Checker, field: &str, f: Option<&AgeTableFile<Vec<f64>>>) -> AgeMonths {
+    let mut out = AgeMonths::even();
+    let Some(t) = f else { return out };
+    for (b, v) in AgeBand::ALL.into_iter().zip(t.bands()) {
+        let Some(v) = v else { continue };
+        let fld = format!("{field}.{}", b.key());
+        let (years, months) = (b.width_years() as usize, b.width_months());
+        if v.len() != years && v.len() != months {
             c.push(
-                &format!("stochastic.ageing.{}", AgeBand::ALL[a].key()),
+                &fld,
                 format!(
-                    "a yearly rate of moving up an age band must be between 0 and 12, got {x} (the default is 1 / the band's width in years, here {})",
-                    default[a]
+                    "give {years} shares (one per year of age from {} to {}) or {months} (one per month of age), youngest first; got {}",
+                    b.min_age(),
+                    b.end_age() - 1,
+                    v.len()
                 ),
             );
-            default[a]
+            continue;
         }
-    })
+        if let Some(x) = v.iter().find(|x| !x.is_finite() || !(0.0..=1.0).contains(*x)) {
+            c.push(
+                &fld,
+                format!("a share is a probability between 0 and 1, got {x}"),
+            );
+            continue;
+        }
+        let sum: f64 = v.iter().sum();
+        if (sum - 1.0).abs() > 1e-6 {
+            c.push(
+                &fld,
+                format!("the shares add up to {sum} but must add up to 1"),
+            );
+            continue;
+        }
+        let per = months / v.len();
+        let dst = &mut out.0[b.first_month()..b.end_month()];
+        for (i, d) in dst.iter_mut().enumerate() {
+            // A year's share spreads evenly over its twelve months.
+            *d = v[i / per] / sum / per as f64;
+        }
+    }
+    out
 }
 
 /// The scenario context the checks need.
@@ -1121,6 +1191,7 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
         },
     };
 
+    let ages = f.ages.clone().unwrap_or_default();
     let e = &f.entries;
     if let Some(v) = e.per_year
         && (!v.is_finite() || v < 0.0)
@@ -1424,7 +1495,8 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
         entries,
         exit_rates,
         exit_age_factor,
-        ageing: ageing(c, f.ageing.as_ref()),
+        census_ages: age_months(c, "stochastic.ages.census", ages.census.as_ref()),
+        entry_ages: age_months(c, "stochastic.ages.entries", ages.entries.as_ref()),
         move_rate,
         move_to,
         move_from,

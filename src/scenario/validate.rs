@@ -342,12 +342,40 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
         1.0,
         "the yearly uplift",
     );
+    // A type the by-type table leaves out takes the single rate.
+    let by_type = file.unit_costs.uplift_by_type.as_ref().map(|t| t.values());
+    let unit_cost_uplift =
+        ByPlacement::from_fn(|p| match by_type.as_ref().and_then(|v| v[p.index()]) {
+            Some(v) => c.range(
+                &format!("unit_costs.uplift_by_type.{}", p.key()),
+                v,
+                -0.5,
+                1.0,
+                "the yearly uplift",
+            ),
+            None => uplift,
+        });
+    let unit_cost_source = super::UnitCostProvenance {
+        source: file.unit_costs.source,
+        note: file.unit_costs.note.as_ref().map(|n| n.trim().to_string()),
+    };
+    if file
+        .unit_costs
+        .note
+        .as_ref()
+        .is_some_and(|n| n.trim().is_empty())
+    {
+        c.push(
+            "unit_costs.note",
+            "must not be empty: say what the costs are, or leave it out",
+        );
+    }
     let price_year = file.unit_costs.price_year.unwrap_or(years[0]);
     let unit_costs: Vec<ByPlacement<f64>> = years
         .iter()
         .map(|y| {
-            let factor = (1.0 + uplift).powi(y.start_year() - price_year.start_year());
-            ByPlacement::from_fn(|p| base_costs[p] * factor)
+            let k = y.start_year() - price_year.start_year();
+            ByPlacement::from_fn(|p| base_costs[p] * (1.0 + unit_cost_uplift[p]).powi(k))
         })
         .collect();
 
@@ -593,6 +621,8 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
         years,
         cohort,
         unit_costs,
+        unit_cost_uplift,
+        unit_cost_source,
         do_nothing,
         budget,
         plan,

@@ -11,6 +11,38 @@
 //! placements) and one per child for its path, each a
 //! [`Xoshiro256PlusPlus`] seeded from (seed, stream), so a child's path does not
 //! depend on how many draws other children made.
+//!
+//! Three things make a county more like a real one than constant hazards do;
+//! each is off by default (the default county is unchanged) and on in
+//! [`SynthConfig::realistic`]:
+//!
+//! - **Stays that are not exponential.** The hazard of leaving care is
+//!   two-phase: `early_exit_multiplier` times the placement's exit hazard for
+//!   the first `early_exit_months` of a period of care, the exit hazard after.
+//!   A period of care starts with a crisis that often resolves within weeks or
+//!   months (a child accommodated under section 20 goes home, a court refuses
+//!   an order); children still in care after that settle into long stays. So
+//!   the hazard of leaving falls with time in care, and the lengths of periods
+//!   of care are more spread out than an exponential's (coefficient of
+//!   variation above 1). A piecewise-constant hazard says exactly that with two
+//!   numbers a reader can check against a return (the share leaving within the
+//!   first months, and the exit rate of the settled stock); a Weibull or gamma
+//!   shape would say it with a parameter that means nothing to a council, and
+//!   its hazard at the start of care is infinite or zero. The waiting time is
+//!   drawn exactly, by inverting the piecewise-linear cumulative hazard.
+//! - **Sibling groups.** A share `sibling_share` of the children who enter care
+//!   come with brothers or sisters: a group of 2 + Poisson(`sibling_group_mean`
+//!   − 2) children who enter on the same day in the same first placement type
+//!   (each with their own age, and their own path afterwards). Groups keep the
+//!   mean entries per month and make monthly entries vary more than Poisson;
+//!   a group's children have consecutive CHILD ids.
+//! - **Re-entries.** A child who leaves care by returning home (E4A/E4B) comes
+//!   back with probability `reentry_share` within `reentry_within_months`: a
+//!   new period of care (RNE S) under the same CHILD id, with a first placement
+//!   drawn from the entry mix, if it starts before their 18th birthday. The time
+//!   back home is exponential with a mean of a third of the window, cut at the
+//!   window (most re-entries come early). Re-entries are entries on top of
+//!   `entries_per_month`.
 
 use super::codes::{self, ExitRoute, Sex};
 use super::read::format_date;
@@ -70,6 +102,20 @@ pub struct SynthConfig {
     /// Share of children entering care aged 16 or over who are unaccompanied asylum
     /// seekers (UASC until their 18th birthday; listed in each year's UASC table).
     pub uasc_share_16_plus: f64,
+    /// How many times the placement's exit hazard a child has early in a period
+    /// of care (1: stays are exponential, the default).
+    pub early_exit_multiplier: f64,
+    /// Months from the start of a period of care that the early exit hazard lasts.
+    pub early_exit_months: f64,
+    /// Share of the children entering care who enter with brothers or sisters (0 to 1).
+    pub sibling_share: f64,
+    /// Mean size of a sibling group (2 or more): 2 + Poisson(mean − 2) children.
+    pub sibling_group_mean: f64,
+    /// Probability that a child who left care by returning home comes back within
+    /// `reentry_within_months` (0 to 1).
+    pub reentry_share: f64,
+    /// The window re-entries fall in, months after the return home.
+    pub reentry_within_months: f64,
 }
 
 fn map<K: Ord + Copy, const N: usize>(pairs: [(K, f64); N]) -> BTreeMap<K, f64> {
@@ -181,6 +227,12 @@ impl Default for SynthConfig {
             status_change_hazard: 0.01,
             short_break_children_per_month: 1.0,
             uasc_share_16_plus: 0.25,
+            early_exit_multiplier: 1.0,
+            early_exit_months: 6.0,
+            sibling_share: 0.0,
+            sibling_group_mean: 2.5,
+            reentry_share: 0.0,
+            reentry_within_months: 24.0,
         }
     }
 }
@@ -194,6 +246,33 @@ impl SynthConfig {
             entries_per_month: 1380.0,
             ..SynthConfig::default()
         }
+    }
+
+    /// The default county with the three features that make it harder to
+    /// forecast than constant hazards: the exit hazard three times higher in the
+    /// first six months of a period of care, 30% of entering children in sibling
+    /// groups of 2.5 on average, and 30% of the children who return home coming
+    /// back within two years. The benchmark panel ([`crate::panel`]) uses it.
+    pub fn realistic() -> SynthConfig {
+        SynthConfig {
+            early_exit_multiplier: 3.0,
+            early_exit_months: 6.0,
+            sibling_share: 0.3,
+            sibling_group_mean: 2.5,
+            reentry_share: 0.3,
+            reentry_within_months: 24.0,
+            ..SynthConfig::default()
+        }
+    }
+
+    /// Entries to care in the first written year (12 months of `entries_per_month`).
+    pub fn entries_per_year(&self) -> f64 {
+        self.entries_per_month * 12.0
+    }
+
+    /// Sets the entries to care in the first written year.
+    pub fn set_entries_per_year(&mut self, n: f64) {
+        self.entries_per_month = n / 12.0;
     }
 }
 
@@ -216,6 +295,10 @@ struct Rates {
     age18: [f64; codes::N_EXIT_ROUTES],
     temporary: f64,
     status: f64,
+    early_multiplier: f64,
+    early_days: i32,
+    reentry: f64,
+    reentry_days: f64,
 }
 
 impl SynthConfig {
@@ -254,10 +337,36 @@ impl SynthConfig {
                 check(&format!("exit_routes.{p}.{r}"), *v);
             }
         }
-        if !(0.0..=1.0).contains(&self.uasc_share_16_plus) {
+        check("early_exit_multiplier", self.early_exit_multiplier);
+        check("early_exit_months", self.early_exit_months);
+        if self.early_exit_months > 12.0 * 18.0 {
             problems.push(format!(
-                "uasc_share_16_plus must be a share from 0 to 1, not {}",
-                self.uasc_share_16_plus
+                "early_exit_months must be 216 (18 years) or under, not {}",
+                self.early_exit_months
+            ));
+        }
+        for (name, v) in [
+            ("uasc_share_16_plus", self.uasc_share_16_plus),
+            ("sibling_share", self.sibling_share),
+            ("reentry_share", self.reentry_share),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                problems.push(format!("{name} must be a share from 0 to 1, not {v}"));
+            }
+        }
+        if !(self.sibling_group_mean.is_finite() && self.sibling_group_mean >= 2.0) {
+            problems.push(format!(
+                "sibling_group_mean must be 2 or over (a group is at least two children), not {}",
+                self.sibling_group_mean
+            ));
+        }
+        if !(self.reentry_within_months.is_finite()
+            && self.reentry_within_months > 0.0
+            && self.reentry_within_months <= 12.0 * 18.0)
+        {
+            problems.push(format!(
+                "reentry_within_months must be over 0 and at most 216 (18 years), not {}",
+                self.reentry_within_months
             ));
         }
         if !(self.entry_growth.is_finite() && self.entry_growth > -1.0) {
@@ -291,6 +400,10 @@ impl SynthConfig {
             age18: ExitRoute::ALL.map(|r| self.age18_routes.get(&r).copied().unwrap_or(0.0)),
             temporary: self.temporary_hazard,
             status: self.status_change_hazard,
+            early_multiplier: self.early_exit_multiplier,
+            early_days: (self.early_exit_months.clamp(0.0, 216.0) * DAYS_PER_MONTH).round() as i32,
+            reentry: self.reentry_share,
+            reentry_days: self.reentry_within_months.clamp(0.0, 216.0) * DAYS_PER_MONTH,
         };
         let positive = |w: &[f64]| w.iter().sum::<f64>() > 0.0;
         if !positive(&rates.age_mix) {
@@ -383,6 +496,20 @@ pub struct Synth {
     pub truth: Truth,
 }
 
+impl Synth {
+    /// Reads the returns back as a council's files are read (each year's header,
+    /// episodes and UASC table, named by their collection year).
+    pub fn load(&self, opts: super::Options) -> Result<super::Ssda903Data, super::Ssda903Error> {
+        let mut loader = super::Loader::new(opts);
+        for r in &self.returns {
+            loader.add_header("header.csv", Some(r.year), r.header_csv.as_bytes())?;
+            loader.add_episodes("episodes.csv", Some(r.year), r.episodes_csv.as_bytes())?;
+            loader.add_uasc("uasc.csv", Some(r.year), r.uasc_csv.as_bytes())?;
+        }
+        loader.finish()
+    }
+}
+
 /// One generated episode; days are days since 1970-01-01.
 struct Ep {
     decom: i32,
@@ -439,18 +566,47 @@ fn date_of(day: i32) -> Date {
 
 const LS_CARE: [&str; 4] = ["C1", "C2", "J2", "V2"];
 
-/// Simulates one child's period of care from entry until 18, exit or `end`.
-fn simulate_child(
+/// How a simulated period of care ended.
+enum PeriodEnd {
+    /// Still looked after on `end`, or left at 18.
+    Open,
+    /// Left care before 18 by this route, on this day.
+    Left(ExitRoute, i32),
+}
+
+/// Months until the next event of a child whose event hazard is `early` per
+/// month for the next `span` months and `late` after, for a standard exponential
+/// draw `e` (the inverse of the cumulative hazard); whether it falls in the early
+/// phase. Infinite when no event can happen.
+fn two_phase_wait(e: f64, early: f64, late: f64, span: f64) -> (f64, bool) {
+    if early * span > e {
+        (e / early, true)
+    } else if late > 0.0 {
+        (span + (e - early * span) / late, false)
+    } else {
+        (f64::INFINITY, false)
+    }
+}
+
+/// Simulates one period of care from `entry` until 18, exit or `end`, appending
+/// its episodes to `eps`; the first episode has RNE S.
+fn simulate_period(
     rates: &Rates,
     rng: &mut Xoshiro256PlusPlus,
     entry: i32,
     dob: Date,
     first: Placement,
     end: i32,
-) -> Vec<Ep> {
+    eps: &mut Vec<Ep>,
+) -> PeriodEnd {
     let eighteen = epoch_day(add_years(dob, 18));
     let adoption_cutoff = epoch_day(add_years(dob, 5));
-    let mut eps = Vec::new();
+    // The early phase of a period of care, when its exit hazard is raised.
+    let early_end = if rates.early_multiplier == 1.0 {
+        entry
+    } else {
+        entry.saturating_add(rates.early_days)
+    };
     let (mut t, mut p) = (entry, first);
     let (places, providers) = codes::place_codes(p, date_of(t));
     let (mut place, mut provider) = (choose(rng, places), choose(rng, providers));
@@ -464,8 +620,22 @@ fn simulate_child(
         } else {
             rates.moves[i] + rates.exits[i] + rates.temporary + rates.status
         };
+        // The exit hazard's multiplier at the event: above 1 only in the early phase.
+        let mut exit_multiplier = 1.0;
         let wait = if temporary {
             f64::from(rng.random_range(1..=14))
+        } else if t < early_end {
+            let early = rates.moves[i]
+                + rates.exits[i] * rates.early_multiplier
+                + rates.temporary
+                + rates.status;
+            let e: f64 = Exp1.sample(rng);
+            let span = f64::from(early_end - t) / DAYS_PER_MONTH;
+            let (months, in_early) = two_phase_wait(e, early, hazard, span);
+            if in_early {
+                exit_multiplier = rates.early_multiplier;
+            }
+            (months * DAYS_PER_MONTH).ceil().max(1.0)
         } else if hazard > 0.0 {
             let e: f64 = Exp1.sample(rng);
             (e / hazard * DAYS_PER_MONTH).ceil().max(1.0)
@@ -493,11 +663,11 @@ fn simulate_child(
             let route = ExitRoute::ALL[pick(&rates.age18, rng.random())];
             ep.rec = Some(choose(rng, route.codes()));
             eps.push(ep);
-            return eps;
+            return PeriodEnd::Open;
         }
         if next >= end {
             eps.push(ep);
-            return eps;
+            return PeriodEnd::Open;
         }
         ep.dec = Some(next);
         t = next;
@@ -510,7 +680,9 @@ fn simulate_child(
             eps.push(ep);
             continue;
         }
-        let u: f64 = rng.random::<f64>() * hazard;
+        let exits = rates.exits[i] * exit_multiplier;
+        let u: f64 =
+            rng.random::<f64>() * (rates.moves[i] + exits + rates.temporary + rates.status);
         if u < rates.moves[i] {
             let mut w = rates.destinations;
             w[i] = 0.0;
@@ -524,12 +696,12 @@ fn simulate_child(
             }
             rne = "P";
             ep.rec = Some("X1");
-        } else if u < rates.moves[i] + rates.exits[i] {
+        } else if u < rates.moves[i] + exits {
             let route = ExitRoute::ALL[pick(&rates.routes[i], rng.random())];
             ep.rec = Some(choose(rng, route.codes()));
             eps.push(ep);
-            return eps;
-        } else if u < rates.moves[i] + rates.exits[i] + rates.temporary {
+            return PeriodEnd::Left(route, t);
+        } else if u < rates.moves[i] + exits + rates.temporary {
             temporary = true;
             place = choose(rng, &["T0", "T1", "T2", "T3", "T4"]);
             rne = "P";
@@ -545,6 +717,40 @@ fn simulate_child(
         }
         eps.push(ep);
     }
+}
+
+/// Simulates a child's care from `entry` until `end`: a period of care, and
+/// after each return home, with probability `rates.reentry`, another one.
+fn simulate_child(
+    rates: &Rates,
+    rng: &mut Xoshiro256PlusPlus,
+    entry: i32,
+    dob: Date,
+    first: Placement,
+    end: i32,
+) -> Vec<Ep> {
+    let eighteen = epoch_day(add_years(dob, 18));
+    let mut eps = Vec::new();
+    let (mut start, mut placement) = (entry, first);
+    while let PeriodEnd::Left(ExitRoute::ReturnHome, left) =
+        simulate_period(rates, rng, start, dob, placement, end, &mut eps)
+    {
+        if rates.reentry <= 0.0 || rng.random::<f64>() >= rates.reentry {
+            break;
+        }
+        // Exponential with a mean of a third of the window, cut at the window.
+        let window = rates.reentry_days;
+        let cut = 1.0 - (-3.0f64).exp();
+        let u: f64 = rng.random();
+        let gap = (-(1.0 - u * cut).ln() * window / 3.0).ceil().max(1.0);
+        let back = i64::from(left) + gap as i64;
+        placement = Placement::ALL[pick(&rates.first_mix, rng.random())];
+        if back >= i64::from(end.min(eighteen)) {
+            break;
+        }
+        start = i32::try_from(back).unwrap_or(end);
+    }
+    eps
 }
 
 /// Days since 1970-01-01 of 1 April of a collection year's start.
@@ -578,28 +784,54 @@ pub fn generate(cfg: &SynthConfig) -> Result<Synth, SynthError> {
         );
         let years_from_first = (f64::from(k) - f64::from(cfg.burn_in_years * 12)) / 12.0;
         let rate = cfg.entries_per_month * (1.0 + cfg.entry_growth).powf(years_from_first);
-        for _ in 0..poisson(&mut entry_rng, rate) {
-            let entry = entry_rng.random_range(m0..m1);
-            let band = AgeBand::ALL[pick(&rates.age_mix, entry_rng.random())];
-            let dob = draw_dob(&mut entry_rng, entry, band);
-            let first = Placement::ALL[pick(&rates.first_mix, entry_rng.random())];
-            let sex = if entry_rng.random::<bool>() {
-                Sex::Male
-            } else {
-                Sex::Female
+        let mut enter =
+            |entry: i32, first: Option<Placement>, entry_rng: &mut Xoshiro256PlusPlus| {
+                let band = AgeBand::ALL[pick(&rates.age_mix, entry_rng.random())];
+                let dob = draw_dob(entry_rng, entry, band);
+                let first = first
+                    .unwrap_or_else(|| Placement::ALL[pick(&rates.first_mix, entry_rng.random())]);
+                let sex = if entry_rng.random::<bool>() {
+                    Sex::Male
+                } else {
+                    Sex::Female
+                };
+                let mut rng = stream(cfg.seed, 2, children.len() as u64);
+                let episodes = simulate_child(&rates, &mut rng, entry, dob, first, end);
+                // Its own stream, so that adding UASC changed no other draw.
+                let uasc = band == AgeBand::Age16To17
+                    && stream(cfg.seed, 3, children.len() as u64).random::<f64>()
+                        < cfg.uasc_share_16_plus;
+                children.push(SynthChild {
+                    sex,
+                    dob,
+                    episodes,
+                    uasc,
+                });
             };
-            let mut rng = stream(cfg.seed, 2, children.len() as u64);
-            let episodes = simulate_child(&rates, &mut rng, entry, dob, first, end);
-            // Its own stream, so that adding UASC changed no other draw.
-            let uasc = band == AgeBand::Age16To17
-                && stream(cfg.seed, 3, children.len() as u64).random::<f64>()
-                    < cfg.uasc_share_16_plus;
-            children.push(SynthChild {
-                sex,
-                dob,
-                episodes,
-                uasc,
-            });
+        if cfg.sibling_share > 0.0 {
+            // Children alone, then groups, keeping `rate` children a month on average.
+            let singles = poisson(&mut entry_rng, rate * (1.0 - cfg.sibling_share));
+            let groups = poisson(
+                &mut entry_rng,
+                rate * cfg.sibling_share / cfg.sibling_group_mean,
+            );
+            for _ in 0..singles {
+                let entry = entry_rng.random_range(m0..m1);
+                enter(entry, None, &mut entry_rng);
+            }
+            for _ in 0..groups {
+                let size = 2 + poisson(&mut entry_rng, cfg.sibling_group_mean - 2.0);
+                let entry = entry_rng.random_range(m0..m1);
+                let first = Placement::ALL[pick(&rates.first_mix, entry_rng.random())];
+                for _ in 0..size {
+                    enter(entry, Some(first), &mut entry_rng);
+                }
+            }
+        } else {
+            for _ in 0..poisson(&mut entry_rng, rate) {
+                let entry = entry_rng.random_range(m0..m1);
+                enter(entry, None, &mut entry_rng);
+            }
         }
         for _ in 0..poisson(&mut entry_rng, cfg.short_break_children_per_month) {
             let start = entry_rng.random_range(m0..m1);

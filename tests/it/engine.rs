@@ -10,7 +10,7 @@ use lacsim::engine::metrics as m;
 use lacsim::engine::streams::{self, StreamKind};
 use lacsim::engine::{self, Metric, Setup, runner};
 use lacsim::model::sampling::{self, Leaving};
-use lacsim::model::{ExitRoute, MonthParams, PathParams, State, step};
+use lacsim::model::{ExitRoute, MonthParams, PathParams, State, census, step};
 use lacsim::placement::N_PLACEMENTS;
 use lacsim::scenario::Scenario;
 use proptest::prelude::*;
@@ -73,19 +73,26 @@ proptest! {
         let cal = lacsim::model::params::EntryCalibration::new(&st, 3);
         let mut srng = streams::structural(seed, path);
         let pp = PathParams::random(&st, &cal, with_interventions, &mut srng);
-        let mut state = State::new(&st.start);
+        let mut state = State::empty();
+        census(&mut state, &st.start, &st.census_ages.0, &mut streams::census_streams(seed, path));
+        prop_assert_eq!(state.grid(), &st.start);
         for month in 0..36 {
             let mp = MonthParams::build(&st, &pp, month);
-            let before = state;
+            let before = state.clone();
             let mut draws = streams::month_streams(seed, path, month as u64);
             let f = step(&mp, &mut state, &mut draws);
             for p in 0..N_PLACEMENTS {
+                let ages = state.ages_of(p);
+                prop_assert!(ages.iter().all(|&x| x >= 0.0 && x.fract() == 0.0), "{:?}", ages);
                 for a in 0..N_AGE_BANDS {
-                    let after = state.care[p][a];
-                    prop_assert_eq!(after, before.care[p][a] + f.inflow[p][a] - f.outflow[p][a]);
-                    prop_assert!(after >= 0.0 && after.fract() == 0.0, "count {}", after);
-                    // Only children there at the start, and the month's entrants, can leave.
-                    prop_assert!(f.outflow[p][a] <= before.care[p][a] + f.entrants[p][a]);
+                    let after = state.grid()[p][a];
+                    prop_assert_eq!(after, before.grid()[p][a] + f.inflow[p][a] - f.outflow[p][a]);
+                    // The band's total is its children of every month of age.
+                    let band = lacsim::age::AgeBand::ALL[a];
+                    let by_age: f64 = ages[band.first_month()..band.end_month()].iter().sum();
+                    prop_assert_eq!(after, by_age);
+                    // Only children there at the start, and the month's arrivals, can leave.
+                    prop_assert!(f.outflow[p][a] <= before.grid()[p][a] + f.inflow[p][a]);
                 }
             }
             prop_assert_eq!(state.total(), before.total() + f.entries - f.leavers());
@@ -95,57 +102,123 @@ proptest! {
             for i in 0..pb.len() {
                 prop_assert_eq!(pa[i], pb[i] + f.pool_in[i] - f.pool_out[i]);
             }
-            prop_assert!(state.post_care.iter().flatten().all(|&x| x >= 0.0));
+            prop_assert!(state.pool_grid().iter().flatten().all(|&x| x >= 0.0));
         }
     }
 }
 
+/// Without entries or exits, children only grow older: a year later every
+/// child is exactly twelve months older, and the only leavers are the
+/// children who were 17 years and 0 to 11 months old.
 #[test]
-fn zero_rate_model_never_changes() {
+fn without_rates_children_only_age_one_month_a_month() {
     let s = scenario("do-nothing-3.4.toml");
-    let st = s.stochastic.as_ref().unwrap();
-    let cal = lacsim::model::params::EntryCalibration::new(st, 1);
-    let pp = PathParams::central(st, &cal, false);
-    let mut mp = MonthParams::build(st, &pp, 0);
-    mp.entries_mean = 0.0;
-    mp.depart = [[Leaving::NEVER; N_AGE_BANDS]; N_PLACEMENTS];
-    mp.entrant_depart = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
-    mp.pool_age = [Leaving::NEVER; N_AGE_BANDS];
-    let start = State::new(&st.start);
-    let mut state = start;
-    for month in 0..120 {
-        let mut draws = streams::month_streams(1, 0, month);
-        let f = step(&mp, &mut state, &mut draws);
-        assert_eq!(f.entries + f.leavers() + f.diverted, 0.0);
-    }
-    assert_eq!(state, start);
-}
-
-#[test]
-fn zero_rate_scenario_only_loses_children_at_18() {
-    let mut s = scenario("do-nothing-3.4.toml");
-    let st = s.stochastic.as_mut().unwrap();
+    let mut st = s.stochastic.clone().unwrap();
     for r in st.exit_rates.iter_mut() {
         r.0 = [0.0; N_PLACEMENTS];
     }
     st.move_rate.0 = [0.0; N_PLACEMENTS];
     st.entries.per_year = Some(0.0);
-    let st = s.stochastic.as_ref().unwrap();
-    let cal = lacsim::model::params::EntryCalibration::new(st, 2);
-    let pp = PathParams::central(st, &cal, false);
-    let mut state = State::new(&st.start);
-    for month in 0..24 {
-        let before = state.by_placement();
-        let mp = MonthParams::build(st, &pp, month);
+    let cal = lacsim::model::params::EntryCalibration::new(&st, 1);
+    let pp = PathParams::central(&st, &cal, false);
+    let mut state = State::empty();
+    census(&mut state, &st.start, &st.census_ages.0, &mut streams::census_streams(3, 0));
+    let start = state.clone();
+    let mut at_18 = 0.0;
+    for month in 0..12 {
+        let mp = MonthParams::build(&st, &pp, month);
         let mut draws = streams::month_streams(3, 0, month as u64);
         let f = step(&mp, &mut state, &mut draws);
         assert_eq!(f.entries, 0.0);
         assert_eq!(f.leavers(), f.exits[ExitRoute::Age18.index()]);
-        let after = state.by_placement();
-        for p in 0..N_PLACEMENTS {
-            assert!(after.0[p] <= before.0[p]);
+        at_18 += f.leavers();
+    }
+    let mut seventeen = 0.0;
+    for p in 0..N_PLACEMENTS {
+        let (before, after) = (start.ages_of(p), state.ages_of(p));
+        for m in 0..216 - 12 {
+            assert_eq!(after[m + 12], before[m], "placement {p}, {m} months");
+        }
+        assert!(after[..12].iter().all(|&x| x == 0.0));
+        seventeen += before[204..].iter().sum::<f64>();
+    }
+    assert_eq!(at_18, seventeen);
+    assert!(at_18 > 100.0, "{at_18}");
+}
+
+/// The census spreads each band's children over its months of age by the
+/// scenario's shares: evenly by default (so a twelfth of a year's 16-17s,
+/// a twenty-fourth of the band, reach 18 in the first month of the
+/// expected-value model), and by year of age when `ages.census` says so.
+#[test]
+fn the_census_spreads_children_over_months_of_age_by_the_given_shares() {
+    use lacsim::model::Expected;
+    let s = scenario("do-nothing-3.4.toml");
+    let mut base = s.stochastic.clone().unwrap();
+    // Nobody enters or leaves but at 18, so the month's leavers at 18 are
+    // exactly the census children of 17 years and 11 months.
+    for r in base.exit_rates.iter_mut() {
+        r.0 = [0.0; N_PLACEMENTS];
+    }
+    base.entries.per_year = Some(0.0);
+    let first_month_at_18 = |st: &lacsim::scenario::Stochastic| {
+        let cal = lacsim::model::params::EntryCalibration::new(st, 1);
+        let pp = PathParams::central(st, &cal, false);
+        let mp = MonthParams::build(st, &pp, 0);
+        let mut state = State::empty();
+        census(&mut state, &st.start, &st.census_ages.0, &mut Expected);
+        step(&mp, &mut state, &mut Expected).exits[ExitRoute::Age18.index()]
+    };
+    let older = N_AGE_BANDS - 1;
+    let n: f64 = base.start.iter().map(|r| r[older]).sum();
+    let even = first_month_at_18(&base);
+    assert!((even - n / 24.0).abs() < 1e-9, "{even} vs {}", n / 24.0);
+    // Three quarters of the 16-17s are 17: each of 17's months holds 0.75/12.
+    let mut st = base.clone();
+    let mut shares = st.census_ages.0;
+    shares[192..204].fill(0.25 / 12.0);
+    shares[204..216].fill(0.75 / 12.0);
+    st.census_ages = lacsim::scenario::stochastic::AgeMonths(shares);
+    let skewed = first_month_at_18(&st);
+    assert!((skewed - n * 0.75 / 12.0).abs() < 1e-9, "{skewed}");
+
+    // Random census: each compartment's children by month of age are as even
+    // as whole children allow (systematic sampling), and total to the band.
+    let mut state = State::empty();
+    census(&mut state, &base.start, &base.census_ages.0, &mut streams::census_streams(9, 4));
+    assert_eq!(state.grid(), &base.start);
+    for p in 0..N_PLACEMENTS {
+        let ages = state.ages_of(p);
+        for band in lacsim::age::AgeBand::ALL {
+            let per_month = base.start[p][band.index()] / band.width_months() as f64;
+            for &x in &ages[band.first_month()..band.end_month()] {
+                assert!((x - per_month).abs() < 1.0, "{x} vs {per_month}");
+            }
         }
     }
+}
+
+/// Per-band entry mixes reach the step: babies go where their own mix sends them.
+#[test]
+fn entry_mix_by_age_drives_the_step() {
+    use lacsim::model::Expected;
+    let s = scenario("do-nothing-3.4.toml");
+    let mut st = s.stochastic.clone().unwrap();
+    let mb = lacsim::Placement::MotherBaby.index();
+    let mut only_mb = lacsim::ByPlacement([0.0; N_PLACEMENTS]);
+    only_mb.0[mb] = 1.0;
+    st.entries.placement_by_age[0] = only_mb;
+    // Without moves, arrivals in the youngest band are entries alone.
+    st.move_rate.0 = [0.0; N_PLACEMENTS];
+    let cal = lacsim::model::params::EntryCalibration::new(&st, 1);
+    let pp = PathParams::central(&st, &cal, false);
+    let mp = MonthParams::build(&st, &pp, 0);
+    let mut state = State::empty();
+    census(&mut state, &st.start, &st.census_ages.0, &mut Expected);
+    let f = step(&mp, &mut state, &mut Expected);
+    let babies: f64 = (0..N_PLACEMENTS).map(|p| f.inflow[p][0]).sum();
+    assert!(babies > 0.0);
+    assert!((f.inflow[mb][0] - babies).abs() < 1e-9, "{:?}", f.inflow);
 }
 
 // ---------------------------------------------------------------- statistics
@@ -443,53 +516,6 @@ fn engine_refuses_scenarios_without_stochastic_rates_and_bad_path_counts() {
 
 // ---------------------------------------------------------------- age bands
 
-/// Measured ageing rates and per-band entry mixes reach the step: no one leaves
-/// at 18 when the 16-17 band never ages, twice the rate doubles the first
-/// month's leavers at 18, and babies go where their own mix sends them.
-#[test]
-fn ageing_rates_and_entry_mix_by_age_drive_the_step() {
-    use lacsim::model::Expected;
-    let s = scenario("do-nothing-3.4.toml");
-    let base = s.stochastic.clone().unwrap();
-    let at18 = |st: &lacsim::scenario::Stochastic| {
-        let cal = lacsim::model::params::EntryCalibration::new(st, 1);
-        let pp = PathParams::central(st, &cal, false);
-        let mp = MonthParams::build(st, &pp, 0);
-        let mut state = State::new(&st.start);
-        step(&mp, &mut state, &mut Expected)
-    };
-    let older = N_AGE_BANDS - 1;
-    let default = at18(&base).exits[ExitRoute::Age18.index()];
-    let mut st = base.clone();
-    st.ageing[older] = 0.0;
-    assert_eq!(at18(&st).exits[ExitRoute::Age18.index()], 0.0);
-    st.ageing[older] = 1.0;
-    let faster = at18(&st).exits[ExitRoute::Age18.index()];
-    let n: f64 = base.start.iter().map(|r| r[older]).sum();
-    // Leavers at 18 in a month: sum over types of n_p (1 - e^{-H_p/12}) a / H_p,
-    // nearly n a / 12 for small hazards; doubling `a` roughly doubles them.
-    assert!(
-        default > 0.0 && default < n * 0.5 / 12.0 + 1e-9,
-        "{default}"
-    );
-    assert!(
-        (faster / default - 2.0).abs() < 0.05,
-        "default {default}, doubled {faster}"
-    );
-
-    let mut st = base.clone();
-    let mb = lacsim::Placement::MotherBaby.index();
-    let mut only_mb = lacsim::ByPlacement([0.0; N_PLACEMENTS]);
-    only_mb.0[mb] = 1.0;
-    st.entries.placement_by_age[0] = only_mb;
-    // Without moves, arrivals in the youngest band are entries alone.
-    st.move_rate.0 = [0.0; N_PLACEMENTS];
-    let f = at18(&st);
-    let babies: f64 = (0..N_PLACEMENTS).map(|p| f.inflow[p][0]).sum();
-    assert!(babies > 0.0);
-    assert!((f.inflow[mb][0] - babies).abs() < 1e-9, "{:?}", f.inflow);
-}
-
 // ---------------------------------------------------------------- entrants, moves by origin, rate uncertainty
 
 #[test]
@@ -529,16 +555,14 @@ fn entrants_leave_within_their_first_month_at_the_rest_of_month_rate() {
     let cal = lacsim::model::params::EntryCalibration::new(&st, 1);
     let pp = PathParams::central(&st, &cal, false);
     let mut mp = MonthParams::build(&st, &pp, 0);
-    // 40 entries a month split one uniform per entry; 400 (above PER_ENTRY)
-    // split by conditional binomials: both must give the same law.
-    assert!((40..400).contains(&sampling::PER_ENTRY));
+    // Small and large months of entries: each entrant is drawn alone.
     for mean in [40.0, 400.0] {
         mp.entries_mean = mean;
-        let mu = step(&mp, &mut State::new(&st.start), &mut Expected).leavers();
+        let mu = step(&mp, &mut State::empty(), &mut Expected).leavers();
         assert!(mu > mean / 20.0 && mu < mean, "expected leavers {mu}");
         let draws: Vec<f64> = (0..20_000u64)
             .map(|path| {
-                let mut state = State::new(&st.start);
+                let mut state = State::empty();
                 let mut d = streams::month_streams(11, path, 0);
                 let f = step(&mp, &mut state, &mut d);
                 f.leavers()
@@ -562,7 +586,6 @@ fn moves_out_of_an_origin_go_where_its_own_row_says() {
     for r in st.exit_rates.iter_mut() {
         r.0 = [0.0; N_PLACEMENTS];
     }
-    st.ageing = [0.0; N_AGE_BANDS];
     st.entries.per_year = Some(0.0);
     let hh = lacsim::Placement::HomesHostels.index();
     let ih = lacsim::Placement::InHouseFoster.index();
@@ -576,9 +599,12 @@ fn moves_out_of_an_origin_go_where_its_own_row_says() {
     let cal = lacsim::model::params::EntryCalibration::new(&st, 1);
     let pp = PathParams::central(&st, &cal, false);
     let mp = MonthParams::build(&st, &pp, 0);
-    let f = step(&mp, &mut State::new(&st.start), &mut Expected);
-    let out_hh = f.outflow[hh][3];
-    let out_ih = f.outflow[ih][3];
+    let mut state = State::empty();
+    census(&mut state, &st.start, &st.census_ages.0, &mut Expected);
+    let f = step(&mp, &mut state, &mut Expected);
+    // Departures from the band less those who moved up at the month's end.
+    let out_hh = f.outflow[hh][3] - f.inflow[hh][4];
+    let out_ih = f.outflow[ih][3] - f.inflow[ih][4];
     assert!(out_hh > 0.0 && out_ih > 0.0);
     // In-house moves follow the all-origins weights, so some reach homes and hostels too.
     let w = st.move_to.0;

@@ -55,8 +55,8 @@ fn stochastic_bad_inputs_name_file_line_and_field_exit_2_and_write_nothing() {
         ),
         (
             "stochastic-start-children.toml",
-            "stochastic-start-children.toml:10: stochastic.ageing.age_16_17",
-            "must be between 0 and 12, got 15",
+            "stochastic-start-children.toml:10: stochastic.ages.census.age_16_17",
+            "give 2 shares (one per year of age from 16 to 17) or 24 (one per month of age), youngest first; got 3",
         ),
         (
             "stochastic-moves-uncertainty.toml",
