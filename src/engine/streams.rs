@@ -2,7 +2,7 @@
 //!
 //! Derivation (documented so another implementation can reproduce it): start
 //! from `h = mix(seed ^ 0x6C61_6373_696D_0001)` ("lacsim" tag), then fold in the
-//! path, the stream kind ([`StreamKind`] as 1-4) and the month in that order with
+//! path, the stream kind ([`StreamKind`] as 1-5) and the month in that order with
 //! `h = mix(h ^ x)`, where `mix` is the SplitMix64 finaliser (Steele, Lea &
 //! Flood 2014: add 0x9E3779B97F4A7C15, then xor-shift-multiply by
 //! 0xBF58476D1CE4E5B9 and 0x94D049BB133111EB). The generator is

@@ -19,7 +19,9 @@ use super::step::{census, step};
 use crate::age::{AGE_MONTHS, AgeBand, N_AGE_BANDS};
 use crate::placement::{N_PLACEMENTS, Placement};
 use crate::scenario::Stochastic;
-use crate::scenario::stochastic::{AgeMonths, Bounded, MAX_INTERVENTIONS, N_TARGETS, RateUncertainty, Target};
+use crate::scenario::stochastic::{
+    AgeMonths, Bounded, MAX_INTERVENTIONS, N_TARGETS, RateUncertainty, Target,
+};
 use rand::{Rng, SeedableRng};
 
 /// Departure destinations of a compartment: the five rate routes
@@ -345,7 +347,10 @@ impl EntryResponse {
     /// The expected stock at the end of month `m` with `entries(s)` expected
     /// entrants in month `s`.
     fn stock(&self, m: usize, entries: impl Fn(usize) -> f64) -> f64 {
-        self.census[m] + (0..=m).map(|s| entries(s) * self.response[m - s]).sum::<f64>()
+        self.census[m]
+            + (0..=m)
+                .map(|s| entries(s) * self.response[m - s])
+                .sum::<f64>()
     }
 }
 

@@ -211,7 +211,15 @@ pub trait Draws {
     /// How many of the children of compartment (`p`, `a`) at the start of the
     /// month leave it, which of them (uniformly among its children of every
     /// month of age), and where they go; from the exits sub-stream `key`.
-    fn depart(&mut self, key: u64, p: usize, a: usize, mp: &MonthParams, state: &mut State, f: &mut Flows);
+    fn depart(
+        &mut self,
+        key: u64,
+        p: usize,
+        a: usize,
+        mp: &MonthParams,
+        state: &mut State,
+        f: &mut Flows,
+    );
 }
 
 /// The random streams of one path for one month.
@@ -311,7 +319,11 @@ impl Draws for Streams {
                 f.inflow[p][a] += 1.0;
                 f.outflow[p][a] += 1.0;
                 let d = mp.split[p][a].pick(w / le);
-                let to = if d == DEST_MOVE { mp.move_to[p].pick(q) } else { 0 };
+                let to = if d == DEST_MOVE {
+                    mp.move_to[p].pick(q)
+                } else {
+                    0
+                };
                 leave_to(state, f, d, months, 1.0, to);
             } else {
                 state.arrive(p, months, 1.0);
@@ -320,7 +332,15 @@ impl Draws for Streams {
     }
 
     #[inline]
-    fn depart(&mut self, key: u64, p: usize, a: usize, mp: &MonthParams, state: &mut State, f: &mut Flows) {
+    fn depart(
+        &mut self,
+        key: u64,
+        p: usize,
+        a: usize,
+        mp: &MonthParams,
+        state: &mut State,
+        f: &mut Flows,
+    ) {
         let leaving = &mp.depart[p][a];
         let split = &mp.split[p][a];
         let n = state.band_total(p, a);
@@ -361,7 +381,11 @@ impl Draws for Streams {
             here -= 1.0;
             let months = state.age_of(first + i);
             let d = split.pick(d);
-            let to = if d == DEST_MOVE { mp.move_to[p].pick(q) } else { 0 };
+            let to = if d == DEST_MOVE {
+                mp.move_to[p].pick(q)
+            } else {
+                0
+            };
             leave_to(state, f, d, months, 1.0, to);
         }
     }
@@ -479,7 +503,11 @@ impl Draws for Expected {
                 let mut before = 0.0;
                 for months in band.first_month()..band.end_month() {
                     let cum = mp.entry_age_cum[months];
-                    let share = if cum.is_finite() { cum - before } else { 1.0 - before };
+                    let share = if cum.is_finite() {
+                        cum - before
+                    } else {
+                        1.0 - before
+                    };
                     before = if cum.is_finite() { cum } else { 1.0 };
                     if share <= 0.0 {
                         continue;
@@ -493,7 +521,15 @@ impl Draws for Expected {
         }
     }
 
-    fn depart(&mut self, _key: u64, p: usize, a: usize, mp: &MonthParams, state: &mut State, f: &mut Flows) {
+    fn depart(
+        &mut self,
+        _key: u64,
+        p: usize,
+        a: usize,
+        mp: &MonthParams,
+        state: &mut State,
+        f: &mut Flows,
+    ) {
         let n = state.band_total(p, a);
         let prob = mp.depart[p][a].p.clamp(0.0, 1.0);
         if n <= 0.0 || prob <= 0.0 || !mp.split[p][a].any {
@@ -513,7 +549,15 @@ impl Draws for Expected {
 
 /// Sends `x` leavers of compartment (`p`, `a`) aged `months` to every
 /// destination in proportion to its share (the expected-value model).
-fn spread(state: &mut State, f: &mut Flows, mp: &MonthParams, p: usize, a: usize, months: usize, x: f64) {
+fn spread(
+    state: &mut State,
+    f: &mut Flows,
+    mp: &MonthParams,
+    p: usize,
+    a: usize,
+    months: usize,
+    x: f64,
+) {
     for (d, &s) in mp.split[p][a].shares.iter().enumerate() {
         if s == 0.0 {
             continue;

@@ -201,18 +201,19 @@ impl State {
     /// Adds the month's arrivals, recording them by band in `inflow` and by
     /// pool in `pool_in`.
     pub fn settle(&mut self, inflow: &mut Grid) {
-        let mut add = |cells: &mut [f64], band: &mut Grid, pools: &mut [f64; N_POOLS], i: usize, x: f64| {
-            cells[i] += x;
-            let (row, slot) = (i / SPAN, i % SPAN);
-            let age = AGE_MONTHS - 1 - (slot - self.oldest);
-            if row < N_PLACEMENTS {
-                let b = band_of(age);
-                band[row][b] += x;
-                inflow[row][b] += x;
-            } else {
-                pools[row - N_PLACEMENTS] += x;
-            }
-        };
+        let mut add =
+            |cells: &mut [f64], band: &mut Grid, pools: &mut [f64; N_POOLS], i: usize, x: f64| {
+                cells[i] += x;
+                let (row, slot) = (i / SPAN, i % SPAN);
+                let age = AGE_MONTHS - 1 - (slot - self.oldest);
+                if row < N_PLACEMENTS {
+                    let b = band_of(age);
+                    band[row][b] += x;
+                    inflow[row][b] += x;
+                } else {
+                    pools[row - N_PLACEMENTS] += x;
+                }
+            };
         if self.dense {
             for row in 0..N_ROWS {
                 for s in self.oldest..self.oldest + AGE_MONTHS {
@@ -272,12 +273,14 @@ impl State {
         self.month += 1;
         self.oldest += 1;
         if self.oldest + AGE_MONTHS > SPAN {
-            // Back to the start of the buffer: the window is all that is live.
+            // Back to the start of the buffer. Only the 215 oldest slots of the
+            // new window are live (the youngest is this month's newborns, still
+            // empty), and they are all inside this row.
             for row in 0..N_ROWS {
                 let r = row * SPAN;
                 self.cells
-                    .copy_within(r + self.oldest..r + self.oldest + AGE_MONTHS, r);
-                self.cells[r + AGE_MONTHS..r + SPAN].fill(0.0);
+                    .copy_within(r + self.oldest..r + self.oldest + AGE_MONTHS - 1, r);
+                self.cells[r + AGE_MONTHS - 1..r + SPAN].fill(0.0);
             }
             self.oldest = 0;
         }
@@ -377,5 +380,34 @@ mod tests {
         }
         assert_eq!(s.total(), 0.0);
         assert_eq!(s.month(), 205);
+    }
+
+    #[test]
+    fn moving_the_window_back_keeps_every_child_at_their_age_in_their_row() {
+        // One newborn a month in the last placement row and the last pool:
+        // once the first has reached 18 there is exactly one child of every
+        // age in each, however often the window has been copied back.
+        let mut s = State::empty();
+        let last = N_PLACEMENTS - 1;
+        let pool = pool_row(N_POOLS - 1);
+        let mut inflow = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
+        for month in 0..(SPAN * 3) {
+            s.arrive(last, 0, 1.0);
+            s.arrive(pool, 0, 1.0);
+            s.settle(&mut inflow);
+            if month >= AGE_MONTHS {
+                assert_eq!(s.ages_of(last), [1.0; AGE_MONTHS], "month {month}");
+                for p in 0..last {
+                    assert_eq!(s.ages_of(p), [0.0; AGE_MONTHS], "row {p} month {month}");
+                }
+                assert_eq!(s.total(), AGE_MONTHS as f64);
+                assert_eq!(s.pools()[N_POOLS - 1], AGE_MONTHS as f64);
+                assert_eq!(
+                    (0..AGE_MONTHS).map(|a| s.at(pool, a)).sum::<f64>(),
+                    AGE_MONTHS as f64
+                );
+            }
+            s.age_one_month();
+        }
     }
 }

@@ -62,7 +62,14 @@ impl Flows {
 /// Sends `x` children aged `months` who left a placement to destination `d`
 /// (a rate route, or with [`DEST_MOVE`] the placement `to`).
 #[inline]
-pub(crate) fn leave_to(state: &mut State, f: &mut Flows, d: usize, months: usize, x: f64, to: usize) {
+pub(crate) fn leave_to(
+    state: &mut State,
+    f: &mut Flows,
+    d: usize,
+    months: usize,
+    x: f64,
+    to: usize,
+) {
     if d == DEST_MOVE {
         state.arrive(to, months, x);
         return;
@@ -78,7 +85,12 @@ pub(crate) fn leave_to(state: &mut State, f: &mut Flows, d: usize, months: usize
 /// Puts the opening census `start` into an empty `state`, each compartment
 /// spread over its band's months of age by `shares` (indexed by age in
 /// months), from the census sub-stream of the compartment.
-pub fn census<D: Draws>(state: &mut State, start: &Grid, shares: &[f64; AGE_MONTHS], draws: &mut D) {
+pub fn census<D: Draws>(
+    state: &mut State,
+    start: &Grid,
+    shares: &[f64; AGE_MONTHS],
+    draws: &mut D,
+) {
     let mut out = [0.0; AGE_MONTHS];
     for p in 0..N_PLACEMENTS {
         for (a, band) in crate::age::AgeBand::ALL.into_iter().enumerate() {

@@ -1082,7 +1082,10 @@ fn age_months(c: &mut Checker, field: &str, f: Option<&AgeTableFile<Vec<f64>>>) 
             );
             continue;
         }
-        if let Some(x) = v.iter().find(|x| !x.is_finite() || !(0.0..=1.0).contains(*x)) {
+        if let Some(x) = v
+            .iter()
+            .find(|x| !x.is_finite() || !(0.0..=1.0).contains(*x))
+        {
             c.push(
                 &fld,
                 format!("a share is a probability between 0 and 1, got {x}"),

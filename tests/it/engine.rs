@@ -122,7 +122,12 @@ fn without_rates_children_only_age_one_month_a_month() {
     let cal = lacsim::model::params::EntryCalibration::new(&st, 1);
     let pp = PathParams::central(&st, &cal, false);
     let mut state = State::empty();
-    census(&mut state, &st.start, &st.census_ages.0, &mut streams::census_streams(3, 0));
+    census(
+        &mut state,
+        &st.start,
+        &st.census_ages.0,
+        &mut streams::census_streams(3, 0),
+    );
     let start = state.clone();
     let mut at_18 = 0.0;
     for month in 0..12 {
@@ -185,7 +190,12 @@ fn the_census_spreads_children_over_months_of_age_by_the_given_shares() {
     // Random census: each compartment's children by month of age are as even
     // as whole children allow (systematic sampling), and total to the band.
     let mut state = State::empty();
-    census(&mut state, &base.start, &base.census_ages.0, &mut streams::census_streams(9, 4));
+    census(
+        &mut state,
+        &base.start,
+        &base.census_ages.0,
+        &mut streams::census_streams(9, 4),
+    );
     assert_eq!(state.grid(), &base.start);
     for p in 0..N_PLACEMENTS {
         let ages = state.ages_of(p);

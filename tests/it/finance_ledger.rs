@@ -154,6 +154,8 @@ fn reference_plan_mean_mtfs_impact_is_within_1m_of_table_3_every_year() {
     let sum = engine::summarise(&run(&Setup::single(&plan).unwrap(), 2000));
     let table3 = [5106.0, 11197.0, 5972.0, 1968.0, -1315.0, -2834.0, -3453.0];
     let impact = sum.get(Metric::MtfsImpact).unwrap();
+    let means: Vec<String> = impact.iter().map(|s| format!("{:.0}", s.mean)).collect();
+    eprintln!("mean MTFS impact by year: {}", means.join(", "));
     for (t, want) in table3.iter().enumerate() {
         let got = impact[t].mean;
         assert!(

@@ -164,8 +164,8 @@ fn engine_tornado_swings_the_ranges_given_in_the_scenario() {
         ranged
             .iter()
             .any(|r| r.field == "stochastic.interventions[0].effects.entries"
-                && r.low == -0.28
-                && r.high == -0.06)
+                && r.low == -0.25
+                && r.high == -0.03)
     );
     assert!(
         ranged
