@@ -14,13 +14,21 @@ fn paired_paths(c: &mut Criterion) {
     let loaded = scenario::load(Path::new(&path), &builtin::read).expect("built-in scenario");
     let setup = Setup::single(&loaded.scenario).expect("stochastic section");
     let mut row = vec![0.0; setup.n_years() * N_METRICS];
+    // As the runner does: one scratch state per thread, reused path after path.
+    let mut scratch = runner::Scratch::new();
     let mut g = c.benchmark_group("engine");
     g.throughput(Throughput::Elements(BATCH));
     g.bench_function("investment_plan_paired_paths_1_thread", |b| {
         let mut next = 0u64;
         b.iter(|| {
             for _ in 0..BATCH {
-                black_box(runner::run_path(&setup, DEFAULT_SEED, next, &mut row));
+                black_box(runner::run_path_in(
+                    &setup,
+                    DEFAULT_SEED,
+                    next,
+                    &mut row,
+                    &mut scratch,
+                ));
                 next += 1;
             }
         })

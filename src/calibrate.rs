@@ -12,8 +12,8 @@
 use crate::age::{AgeBand, N_AGE_BANDS};
 use crate::placement::{N_PLACEMENTS, Placement};
 use crate::ssda903::ExitRoute;
-use crate::ssda903::estimate::{Estimates, rate};
-use crate::ssda903::occupancy::{Census, PeriodCounts};
+use crate::ssda903::estimate::Estimates;
+use crate::ssda903::occupancy::{AgeCounts, Census, PeriodCounts};
 use crate::year::FinancialYear;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -64,8 +64,8 @@ pub struct Target<'a> {
 /// Rates that differ by age band, measured from the data.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BandRates {
-    /// Yearly rate at which a child in care moves up from each band (from 16-17: leaves at 18).
-    pub ageing: [f64; N_AGE_BANDS],
+    /// Entries of the fitted years by age in completed months at entry.
+    pub entry_ages: AgeCounts,
     /// Exit rate before 18 in each band over the rate the placement mix alone predicts.
     pub exit_age_factor: [f64; N_AGE_BANDS],
     /// First-placement shares of the entries in each band.
@@ -74,24 +74,14 @@ pub struct BandRates {
 
 /// Measures [`BandRates`] from the summed counts of the fitted years.
 ///
-/// Ageing: children moving up from a band (or leaving at 18) per child-year in
-/// it, as Gamma posterior means; a band with no exposure keeps `1 / width`. Exit
+/// Ageing needs no rate: the engine ages children exactly, so only where in
+/// their band children enter care is measured (their ages at entry). Exit
 /// factors: exits before 18 in a band over what the placement types' pooled
 /// hazards predict for that band's placement mix. Entry mixes: Dirichlet
 /// posterior means with the all-ages mix as a prior of weight 1, so a band with
 /// few entries falls back towards it.
 pub fn band_rates(total: &PeriodCounts, est: &Estimates) -> BandRates {
     let months = |a: usize| -> f64 { total.exposure.iter().map(|row| row[a]).sum() };
-    let ageing = std::array::from_fn(|a| {
-        let events: u32 = if a + 1 < N_AGE_BANDS {
-            total.age_ups.iter().map(|row| row[a]).sum()
-        } else {
-            total.aged_out.iter().flatten().sum()
-        };
-        rate(f64::from(events), months(a)).map_or(1.0 / AgeBand::ALL[a].width_years() as f64, |r| {
-            r.mean * 12.0
-        })
-    });
     let exit_age_factor = std::array::from_fn(|a| {
         let exposure = months(a);
         let observed: u32 = total.exits_by_band.iter().map(|row| row[a]).sum();
@@ -111,7 +101,7 @@ pub fn band_rates(total: &PeriodCounts, est: &Estimates) -> BandRates {
         std::array::from_fn(|p| (f64::from(total.entries[a][p]) + pooled[p]) / (n + 1.0))
     });
     BandRates {
-        ageing,
+        entry_ages: total.entry_ages,
         exit_age_factor,
         entry_placement,
     }
@@ -243,6 +233,63 @@ fn rate_uncertainty(s: &mut String, est: &Estimates) {
     }
 }
 
+/// Shares of a band's `counts` over its `per`-month steps of age (months or
+/// years), youngest first, with an even prior of total weight `prior`; `None`
+/// when the band is empty and there is no prior.
+fn within_band(counts: &AgeCounts, band: AgeBand, per: usize, prior: f64) -> Option<Vec<f64>> {
+    let cells = &counts[band.first_month()..band.end_month()];
+    let steps: Vec<f64> = cells
+        .chunks(per)
+        .map(|c| f64::from(c.iter().sum::<u32>()))
+        .collect();
+    let n: f64 = steps.iter().sum();
+    if n + prior <= 0.0 {
+        return None;
+    }
+    let k = steps.len() as f64;
+    Some(shares(
+        &steps.iter().map(|x| x + prior / k).collect::<Vec<_>>(),
+    ))
+}
+
+fn list(v: &[f64]) -> String {
+    let cells: Vec<String> = v.iter().map(|x| num(*x)).collect();
+    format!("[{}]", cells.join(", "))
+}
+
+/// `[stochastic.ages]`: the census's own ages, by month of age within each band
+/// (the engine places its children accordingly); entries by month of age for
+/// babies (many enter at birth) and by year of age otherwise, with an even
+/// prior of weight 1 so a band with few entries is spread nearly evenly.
+fn ages(s: &mut String, census: &AgeCounts, entries: Option<&AgeCounts>) {
+    let bands: Vec<(AgeBand, Vec<f64>)> = AgeBand::ALL
+        .into_iter()
+        .filter_map(|b| within_band(census, b, 1, 0.0).map(|v| (b, v)))
+        .collect();
+    if bands.is_empty() && entries.is_none() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\n# Where children are within their age band (children age exactly: a child moves up on\n# their birthday and leaves care at 18). The census, by month of age from dates of birth.\n[stochastic.ages.census]"
+    );
+    for (b, v) in &bands {
+        let _ = writeln!(s, "{} = {}", b.key(), list(v));
+    }
+    if let Some(e) = entries {
+        let _ = writeln!(
+            s,
+            "# Ages at entry in the fitted years: babies by month of age, older children by year.\n[stochastic.ages.entries]"
+        );
+        for b in AgeBand::ALL {
+            let per = if b == AgeBand::Under1 { 1 } else { 12 };
+            if let Some(v) = within_band(e, b, per, 1.0) {
+                let _ = writeln!(s, "{} = {}", b.key(), list(&v));
+            }
+        }
+    }
+}
+
 /// The scenario text.
 pub fn scenario_toml(est: &Estimates, census: &Census, t: &Target) -> String {
     let mut s = String::new();
@@ -363,14 +410,12 @@ pub fn scenario_toml(est: &Estimates, census: &Census, t: &Target) -> String {
             cells.join("\n")
         );
     }
+    ages(
+        &mut s,
+        &census.ages,
+        t.bands.as_ref().map(|b| &b.entry_ages),
+    );
     if let Some(b) = &t.bands {
-        let _ = writeln!(
-            s,
-            "\n# Moving up an age band (from 16-17: leaving care at 18), a year per child in the band,\n# measured from birthdays in care (1 / the band's width if children were spread evenly).\n[stochastic.ageing]"
-        );
-        for (a, v) in AgeBand::ALL.iter().zip(&b.ageing) {
-            let _ = writeln!(s, "{} = {}", a.key(), num(*v));
-        }
         let _ = writeln!(
             s,
             "\n# Exits before 18 in each band, over what the placement mix alone predicts.\n[stochastic.exits.age_factor]"
@@ -509,13 +554,12 @@ mod tests {
     use crate::ssda903::occupancy::Occupancy;
 
     #[test]
-    fn band_rates_are_events_per_child_year_and_observed_over_expected_exits() {
+    fn band_rates_are_observed_over_expected_exits_and_entry_mixes_by_band() {
         let mut m = PeriodCounts::default();
         let ifa = Placement::Ifa.index();
         let rf = Placement::RelativeFriendFoster.index();
-        // 10-15: 600 child-months in IFA, 30 birthdays into 16-17.
+        // 10-15: 600 child-months in IFA.
         m.exposure[ifa][3] = 600.0;
-        m.age_ups[ifa][3] = 30;
         // 16-17: 240 child-months, 59 leaving at 18, 12 exits before 18.
         m.exposure[ifa][4] = 240.0;
         m.aged_out[ifa][0] = 59;
@@ -530,11 +574,6 @@ mod tests {
         };
         let est = estimate(&occ, occ.first_year, occ.first_year);
         let b = band_rates(&m, &est);
-        // Gamma posterior means: (events + 1/2) / child-years.
-        assert!((b.ageing[3] - 30.5 / 50.0).abs() < 1e-12, "{}", b.ageing[3]);
-        assert!((b.ageing[4] - 59.5 / 20.0).abs() < 1e-12, "{}", b.ageing[4]);
-        // No exposure under 10: the even-spread default.
-        assert_eq!(b.ageing[1], 0.25);
         // All 12 exits before 18 happened at 16-17, none at 10-15.
         let hazard = est.exit_hazard[&Placement::Ifa].mean;
         assert!((b.exit_age_factor[4] - 12.0 / (240.0 * hazard)).abs() < 1e-12);
@@ -545,6 +584,51 @@ mod tests {
         assert!((b.entry_placement[0][rf] - (9.0 + pooled) / 10.0).abs() < 1e-12);
         let sum: f64 = b.entry_placement[0].iter().sum();
         assert!((sum - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_written_ages_follow_the_census_by_month_and_entries_by_year_with_an_even_prior() {
+        let mut census_ages = [0; crate::age::AGE_MONTHS];
+        // 16-17: 3 children aged 16y0m, 1 aged 17y11m; 1-4: one child of 30 months.
+        census_ages[192] = 3;
+        census_ages[215] = 1;
+        census_ages[30] = 1;
+        let mut entry_ages = [0; crate::age::AGE_MONTHS];
+        // 5 babies entering at birth, 4 at one month; 10-15: 8 entering at 14.
+        entry_ages[0] = 5;
+        entry_ages[1] = 4;
+        entry_ages[14 * 12 + 5] = 8;
+        let mut s = String::new();
+        ages(&mut s, &census_ages, Some(&entry_ages));
+        let doc: toml::Table = s.parse().unwrap();
+        let a = &doc["stochastic"]["ages"];
+        let v = |t: &str, b: &str| -> Vec<f64> {
+            a[t][b]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_float().unwrap())
+                .collect()
+        };
+        let c16 = v("census", "age_16_17");
+        assert_eq!(c16.len(), 24);
+        assert_eq!((c16[0], c16[23]), (0.75, 0.25));
+        assert_eq!(c16.iter().filter(|&&x| x > 0.0).count(), 2);
+        assert_eq!(v("census", "age_1_4")[18], 1.0);
+        // A band with no children is left to the engine's even spread.
+        assert!(a["census"].get("under_1").is_none());
+        // Babies by month: (5 + 1/12) / 10 at birth.
+        let e0 = v("entries", "under_1");
+        assert_eq!(e0.len(), 12);
+        // Written to 6 decimals, the largest share taking the rounding.
+        assert!((e0[0] - (5.0 + 1.0 / 12.0) / 10.0).abs() < 1e-5, "{e0:?}");
+        // 10-15 by year: (8 + 1/6) / 9 at 14, (1/6) / 9 at every other age.
+        let e3 = v("entries", "age_10_15");
+        assert_eq!(e3.len(), 6);
+        assert!((e3[4] - (8.0 + 1.0 / 6.0) / 9.0).abs() < 1e-5);
+        assert!((e3[0] - 1.0 / 54.0).abs() < 1e-6);
+        // A band with no entries: evenly spread by the prior alone.
+        assert_eq!(v("entries", "age_1_4"), vec![0.25; 4]);
     }
 
     #[test]
@@ -566,6 +650,7 @@ mod tests {
         let census = Census {
             year: occ.first_year,
             counts,
+            ages: [0; crate::age::AGE_MONTHS],
         };
         let t = Target {
             authority: "Test",

@@ -7,7 +7,7 @@ use super::{InputError, returns};
 use anyhow::Context;
 use clap::Args;
 use lacsim::calibrate::{self, CostsFile};
-use lacsim::ssda903::estimate::{self, Estimates, RateEstimate};
+use lacsim::ssda903::estimate::{Estimates, RateEstimate};
 use lacsim::ssda903::occupancy;
 use lacsim::{FinancialYear, Placement};
 use std::path::Path;
@@ -300,36 +300,23 @@ pub fn read_costs(path: &Path) -> anyhow::Result<CostsFile> {
     Ok(costs)
 }
 
-/// Fits on `from..=to` and writes the scenario text for the years after `to`.
+/// Fits on `from..=to` and writes the scenario text for the years after `to`
+/// ([`lacsim::backtest::fit`], as the backtest fits); a fit the data cannot
+/// support is the user's input error.
 pub fn fitted_scenario(
     data: &lacsim::ssda903::Ssda903Data,
     from: FinancialYear,
     to: FinancialYear,
     target: &calibrate::Target,
 ) -> anyhow::Result<(Estimates, String)> {
-    let occ = occupancy::monthly(data);
-    let est = estimate::estimate(&occ, from, to);
-    if let Some(g) = est.entry_growth.filter(|g| !(-0.5..=1.0).contains(&g.rate)) {
-        return Err(InputError(format!(
-            "entries fitted on {from} to {to} grow by {:.0}% a year, outside the -50% to 100% a scenario allows; some years' returns look incomplete or misread (see the rejected rows), or choose other years with --from and --to",
-            g.rate * 100.0
-        ))
-        .into());
+    use lacsim::backtest::{self, BacktestError};
+    match backtest::fit(data, from, to, target) {
+        Ok(f) => Ok((f.estimates, f.text)),
+        Err(e @ BacktestError::Growth { .. }) => {
+            Err(InputError(format!("{e}, or choose other years with --from and --to")).into())
+        }
+        Err(e) => Err(InputError(e.to_string()).into()),
     }
-    let census = occupancy::march31(data)
-        .into_iter()
-        .find(|c| c.year == to)
-        .ok_or_else(|| InputError(format!("no 31 March census for {to} in the data")))?;
-    let mut total = occupancy::PeriodCounts::default();
-    for y in from.0..=to.0 {
-        total.add(&occ.year(FinancialYear(y)));
-    }
-    let target = calibrate::Target {
-        bands: Some(calibrate::band_rates(&total, &est)),
-        ..target.clone()
-    };
-    let text = calibrate::scenario_toml(&est, &census, &target);
-    Ok((est, text))
 }
 
 /// Runs the command.

@@ -7,6 +7,7 @@ mod export;
 mod input;
 mod monte_carlo;
 mod output;
+mod panel;
 mod partnership;
 mod progress;
 mod report;
@@ -51,6 +52,8 @@ enum Command {
     Backtest(backtest::BacktestArgs),
     /// Write synthetic SSDA903 returns (header and episodes per year) and their truth.json.
     Synth(synth::SynthArgs),
+    /// Measure forecast accuracy across synthetic councils of six kinds (fit, forecast three years, score).
+    Panel(panel::PanelArgs),
     /// List the built-in scenarios, or copy them into a folder to edit.
     Scenarios(scenarios::ScenariosArgs),
     /// Run a regional adoption partnership: contributions, inter-agency fees and each partner alone.
@@ -78,6 +81,7 @@ pub fn main() -> anyhow::Result<()> {
         Command::Calibrate(a) => calibrate::run(a),
         Command::Backtest(a) => backtest::run(a),
         Command::Synth(a) => synth::run(a),
+        Command::Panel(a) => panel::run(a),
         Command::Scenarios(a) => scenarios::run(a),
         Command::Partnership(a) => partnership::run(a),
         Command::Serve(a) => serve::run(a),

@@ -505,6 +505,15 @@ pub(crate) fn add_years(d: Date, years: i16) -> Date {
     Date::new(y, d.month(), d.day()).unwrap_or_else(|_| Date::new(y, 3, 1).unwrap_or(d))
 }
 
+/// Age in completed months on `on` for a child born on `dob` (a month is
+/// completed on the day of the month of birth, so it agrees with [`age_on`]
+/// at every birthday).
+pub(crate) fn months_on(dob: Date, on: Date) -> i32 {
+    let months = (i32::from(on.year()) - i32::from(dob.year())) * 12
+        + (i32::from(on.month()) - i32::from(dob.month()));
+    months - i32::from(on.day() < dob.day())
+}
+
 /// Age in completed years on `on` for a child born on `dob`.
 pub(crate) fn age_on(dob: Date, on: Date) -> i32 {
     let mut age = i32::from(on.year()) - i32::from(dob.year());
@@ -595,5 +604,15 @@ mod tests {
         assert_eq!(age_on(dob, date(2026, 2, 28)), 17);
         assert_eq!(age_on(dob, date(2026, 3, 1)), 18);
         assert_eq!(age_on(date(2010, 5, 1), date(2011, 5, 1)), 1);
+        assert_eq!(months_on(date(2010, 5, 15), date(2010, 6, 14)), 0);
+        assert_eq!(months_on(date(2010, 5, 15), date(2010, 6, 15)), 1);
+        assert_eq!(months_on(date(2010, 5, 15), date(2028, 5, 14)), 215);
+        // Months and years agree on every day of a leap-day child's first years.
+        let leap = date(2008, 2, 29);
+        let mut d = leap;
+        for _ in 0..(366 * 6) {
+            assert_eq!(months_on(leap, d) / 12, age_on(leap, d), "{d}");
+            d = d.tomorrow().unwrap();
+        }
     }
 }

@@ -8,8 +8,8 @@
 
 use super::clean::{Child, Ssda903Data};
 use super::codes::N_EXIT_ROUTES;
-use super::{add_years, age_on, epoch_day};
-use crate::age::{AgeBand, N_AGE_BANDS};
+use super::{add_years, age_on, epoch_day, months_on};
+use crate::age::{AGE_MONTHS, AgeBand, N_AGE_BANDS};
 use crate::placement::{ByPlacement, N_PLACEMENTS, Placement};
 use crate::year::FinancialYear;
 use jiff::civil::{Date, date};
@@ -22,6 +22,18 @@ pub struct Census {
     pub year: FinancialYear,
     /// Counts indexed `[placement.index()][age_band.index()]`.
     pub counts: [[u32; N_AGE_BANDS]; N_PLACEMENTS],
+    /// The same children by age in completed months (all placements; 18 and
+    /// over read as 215 months, as the bands read them as 16-17).
+    #[serde(skip)]
+    pub ages: AgeCounts,
+}
+
+/// Children by age in completed months, 0 to 215.
+pub type AgeCounts = [u32; AGE_MONTHS];
+
+/// The month of age a child is counted in on `on` (below 0 as 0, 18 and over as 215).
+fn age_month_on(dob: Date, on: Date) -> usize {
+    usize::try_from(months_on(dob, on).clamp(0, AGE_MONTHS as i32 - 1)).unwrap_or(0)
 }
 
 impl Census {
@@ -50,16 +62,18 @@ fn band_on(dob: Date, on: Date) -> AgeBand {
 /// Counts children looked after on `on`.
 pub fn census_on(children: &[Child], year: FinancialYear, on: Date) -> Census {
     let mut counts = [[0; N_AGE_BANDS]; N_PLACEMENTS];
+    let mut ages = [0; AGE_MONTHS];
     for c in children {
         for p in &c.periods {
             for s in &p.stays {
                 if s.start <= on && s.end.is_none_or(|e| e > on) {
                     counts[s.placement.index()][band_on(c.dob, on).index()] += 1;
+                    ages[age_month_on(c.dob, on)] += 1;
                 }
             }
         }
     }
-    Census { year, counts }
+    Census { year, counts, ages }
 }
 
 /// 31 March census for each collection year the data covers.
@@ -143,6 +157,9 @@ pub struct PeriodCounts {
     pub age_ups: [[u32; N_AGE_BANDS]; N_PLACEMENTS],
     /// Exits before the 18th birthday, `[last placement][age band at exit]`.
     pub exits_by_band: [[u32; N_AGE_BANDS]; N_PLACEMENTS],
+    /// Entries to care by age in completed months at entry.
+    #[serde(skip)]
+    pub entry_ages: AgeCounts,
 }
 
 impl Default for PeriodCounts {
@@ -155,6 +172,7 @@ impl Default for PeriodCounts {
             aged_out: [[0; N_EXIT_ROUTES]; N_PLACEMENTS],
             age_ups: [[0; N_AGE_BANDS]; N_PLACEMENTS],
             exits_by_band: [[0; N_AGE_BANDS]; N_PLACEMENTS],
+            entry_ages: [0; AGE_MONTHS],
         }
     }
 }
@@ -176,6 +194,9 @@ impl PeriodCounts {
                 self.exits[p][r] += o.exits[p][r];
                 self.aged_out[p][r] += o.aged_out[p][r];
             }
+        }
+        for (a, b) in self.entry_ages.iter_mut().zip(&o.entry_ages) {
+            *a += b;
         }
     }
 
@@ -287,6 +308,7 @@ pub fn monthly(data: &Ssda903Data) -> Occupancy {
             let first_p = period.stays[0].placement;
             if let Some(m) = month_of(p_start) {
                 months[m].entries[band_at(p_start)][first_p.index()] += 1;
+                months[m].entry_ages[age_month_on(c.dob, period.start())] += 1;
             }
             for (k, s) in period.stays.iter().enumerate() {
                 let p = s.placement.index();

@@ -64,8 +64,12 @@ fn synth_then_calibrate_recovers_growth_and_writes_rejections() {
         );
     }
     let text = std::fs::read_to_string(&path).unwrap();
+    // Children age exactly: no ageing rates, but where in each band the
+    // census's children are (from their dates of birth) and entrants come.
+    assert!(!text.contains("[stochastic.ageing]"), "{text}");
     for table in [
-        "[stochastic.ageing]",
+        "[stochastic.ages.census]",
+        "[stochastic.ages.entries]",
         "[stochastic.start_children.independent_living]",
         "[stochastic.entries.by_age_placement.under_1]",
         "[stochastic.moves.from.homes_hostels]",

@@ -540,3 +540,35 @@ fn stays_leave_care_faster_early_and_vary_more_than_exponential() {
         "two-phase hazard ratio {ratio2}"
     );
 }
+
+#[test]
+fn the_panel_command_scores_every_council_and_refuses_bad_flags() {
+    let out = lacsim()
+        .args(["panel", "--paths", "40", "--seeds", "7", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Six settings, one seed: six councils, three forecast years of ten types each.
+    assert_eq!(doc["councils"].as_array().unwrap().len(), 6);
+    assert_eq!(doc["overall"]["councils"], 6);
+    assert_eq!(doc["overall"]["cells"], 6 * 3 * 10);
+    for (flags, says) in [
+        (vec!["--paths", "0"], "--paths"),
+        (vec!["--threads", "0"], "--threads"),
+        (vec!["--format", "csv"], "table or json"),
+    ] {
+        let out = lacsim().arg("panel").args(&flags).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flags:?}");
+        assert!(out.stdout.is_empty(), "{flags:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{flags:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

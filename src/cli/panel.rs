@@ -1,0 +1,50 @@
+//! `lacsim panel`: the cross-council benchmark of issue 18 from the command
+//! line: synthetic councils of six kinds, fitted and forecast as `backtest`
+//! does, scored by setting and overall ([`lacsim::panel`]).
+
+use super::InputError;
+use super::monte_carlo;
+use super::run::Format;
+use clap::Args;
+use lacsim::panel::{self, PanelConfig};
+
+/// Arguments of `lacsim panel`.
+#[derive(Debug, Args)]
+pub struct PanelArgs {
+    /// Monte Carlo paths per council.
+    #[arg(long, default_value_t = 1000)]
+    pub paths: u64,
+    /// Generator seeds, each setting running once with each (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "1,2,3")]
+    pub seeds: Vec<u64>,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Runs the command.
+pub fn run(a: PanelArgs) -> anyhow::Result<()> {
+    let cfg = PanelConfig {
+        paths: a.paths,
+        seeds: a.seeds,
+        ..PanelConfig::standard()
+    };
+    monte_carlo::check(a.paths, a.threads)?;
+    if a.format == Format::Csv {
+        return Err(InputError("--format: the panel prints a table or json".into()).into());
+    }
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = a.threads {
+        builder = builder.num_threads(t);
+    }
+    let result = builder.build()?.install(|| panel::run(&cfg));
+    let p = result.map_err(|e| InputError(e.to_string()))?;
+    match a.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&p)?),
+        Format::Table | Format::Csv => print!("{}", p.table()),
+    }
+    Ok(())
+}
