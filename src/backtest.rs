@@ -19,6 +19,7 @@ use crate::engine::{EngineError, Metric, MonteCarlo, Setup, Stat, stat};
 use crate::ssda903::Ssda903Data;
 use crate::ssda903::estimate::{self, Estimates};
 use crate::ssda903::occupancy::{self, Census};
+use crate::window::{self, Window};
 use crate::{FinancialYear, Placement};
 use serde::Serialize;
 use std::path::Path;
@@ -240,6 +241,8 @@ pub struct Fit {
     pub estimates: Estimates,
     /// The scenario file's text (what `lacsim calibrate` writes).
     pub text: String,
+    /// How the years fitted on were chosen, when they were ([`Window::Auto`]).
+    pub window: Option<window::Choice>,
 }
 
 /// Fits the returns of collection years `from..=to` as `lacsim calibrate` does:
@@ -251,8 +254,25 @@ pub fn fit(
     to: FinancialYear,
     target: &Target,
 ) -> Result<Fit, BacktestError> {
-    let occ = occupancy::monthly(data);
-    let est = estimate::estimate(&occ, from, to);
+    fit_counts(
+        &occupancy::monthly(data),
+        &occupancy::march31(data),
+        from,
+        to,
+        target,
+    )
+}
+
+/// As [`fit`], from the returns' monthly counts and 31 March censuses (so
+/// that many fits of the same returns count them once).
+pub fn fit_counts(
+    occ: &occupancy::Occupancy,
+    census: &[Census],
+    from: FinancialYear,
+    to: FinancialYear,
+    target: &Target,
+) -> Result<Fit, BacktestError> {
+    let est = estimate::estimate(occ, from, to);
     if let Some(g) = est.entry_growth.filter(|g| !(-0.5..=1.0).contains(&g.rate)) {
         return Err(BacktestError::Growth {
             from,
@@ -260,8 +280,8 @@ pub fn fit(
             rate: g.rate,
         });
     }
-    let census = occupancy::march31(data)
-        .into_iter()
+    let census = census
+        .iter()
         .find(|c| c.year == to)
         .ok_or(BacktestError::NoCensus(to))?;
     let mut total = occupancy::PeriodCounts::default();
@@ -272,20 +292,23 @@ pub fn fit(
         bands: Some(calibrate::band_rates(&total, &est)),
         ..target.clone()
     };
-    let text = calibrate::scenario_toml(&est, &census, &target);
+    let text = calibrate::scenario_toml(&est, census, &target);
     Ok(Fit {
         estimates: est,
         text,
+        window: None,
     })
 }
 
-/// A whole backtest: fits on the returns up to 31 March of `fit_to` (every
-/// earlier year in the data), runs the fitted scenario's paths with `run`, and
-/// scores them against the census of each later 31 March in the data. `source`
-/// names the data in messages and in the scenario's provenance.
+/// A whole backtest: fits on the returns up to 31 March of `fit_to` (the
+/// years of `window` up to it; a chosen window is chosen on those years only),
+/// runs the fitted scenario's paths with `run`, and scores them against the
+/// census of each later 31 March in the data. `source` names the data in
+/// messages and in the scenario's provenance.
 pub fn fit_and_score<E: From<BacktestError>>(
     data: &Ssda903Data,
     fit_to: FinancialYear,
+    window: Window,
     source: &str,
     run: &dyn Fn(&Setup) -> Result<MonteCarlo, E>,
 ) -> Result<(Backtest, Fit), E> {
@@ -309,15 +332,26 @@ pub fn fit_and_score<E: From<BacktestError>>(
         costs: None,
         bands: None,
     };
-    // Only the months up to 31 March of fit_to enter the fit; later years are only compared.
-    let fitted = fit(data, first, fit_to, &target)?;
+    // Only the months up to 31 March of fit_to enter the fit (and the choice of
+    // window); later years are only compared.
+    let occ = occupancy::monthly(data);
+    let census = occupancy::march31(data);
+    let (from, choice) = match window {
+        Window::All => (first, None),
+        Window::Years(n) => (window::window_from(first, fit_to, n), None),
+        Window::Auto => {
+            let c = window::choose_counts(&occ, &census, first, fit_to, target.years.min(3))?;
+            (c.from, Some(c))
+        }
+    };
+    let mut fitted = fit_counts(&occ, &census, from, fit_to, &target)?;
+    fitted.window = choice;
     let loaded = crate::scenario::load(Path::new("backtest-fit.toml"), &|_: &Path| {
         Ok(fitted.text.clone())
     })
     .map_err(|e| BacktestError::Invalid(e.to_string()))?;
     let setup = Setup::single(&loaded.scenario).map_err(BacktestError::from)?;
     let mc = run(&setup)?;
-    let census = occupancy::march31(data);
     let bt = compare(&mc, &census)?;
     Ok((bt, fitted))
 }

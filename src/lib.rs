@@ -20,6 +20,7 @@ pub mod results;
 pub mod scenario;
 pub mod sensitivity;
 pub mod ssda903;
+pub mod window;
 pub mod year;
 
 pub use placement::{ByPlacement, Placement};

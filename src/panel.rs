@@ -23,6 +23,7 @@ use crate::backtest::{self, Backtest, BacktestError, Cell, TOTAL};
 use crate::engine::{self, DEFAULT_SEED};
 use crate::ssda903::Options;
 use crate::ssda903::synth::{self, SynthConfig};
+use crate::window::Window;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -62,6 +63,8 @@ pub struct PanelConfig {
     pub paths: u64,
     /// Monte Carlo seed (the same for every council).
     pub mc_seed: u64,
+    /// The years each council is fitted on.
+    pub window: Window,
 }
 
 impl PanelConfig {
@@ -92,6 +95,7 @@ impl PanelConfig {
             fit_to: FinancialYear(2021),
             paths: 1000,
             mc_seed: DEFAULT_SEED,
+            window: Window::All,
         }
     }
 
@@ -342,7 +346,7 @@ pub fn run_council(cfg: &PanelConfig, setting: usize, seed: u64) -> Result<Counc
     let run = |setup: &engine::Setup| -> Result<engine::MonteCarlo, BacktestError> {
         Ok(engine::run(setup, cfg.paths, cfg.mc_seed, &|| {})?)
     };
-    let (bt, fit) = backtest::fit_and_score(&data, cfg.fit_to, &name, &run)
+    let (bt, fit) = backtest::fit_and_score(&data, cfg.fit_to, cfg.window, &name, &run)
         .map_err(|e: BacktestError| fail(e.to_string()))?;
     Ok(Council {
         setting,

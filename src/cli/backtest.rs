@@ -13,6 +13,7 @@ use lacsim::backtest::{self, Backtest, BacktestError, Cell, Scores};
 use lacsim::engine::{PERCENTILES, Setup};
 use lacsim::report::charts;
 use lacsim::report::data::{Band, LacChart, Series};
+use lacsim::window::Window;
 use serde_json::{Map, Value, json};
 use std::path::PathBuf;
 
@@ -37,6 +38,9 @@ pub struct BacktestArgs {
     #[arg(long)]
     pub strict: bool,
     /// Monte Carlo flags (default 10,000 paths).
+    /// Years to fit on, counting back from --fit-to: a number (at least 2), `all`, or `auto` to choose by rolling-origin backtests on the years before it.
+    #[arg(long, value_name = "N|all|auto", default_value = "all")]
+    pub window: Window,
     #[command(flatten)]
     pub mc: McArgs,
 }
@@ -70,7 +74,11 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
     let run = |setup: &Setup| -> anyhow::Result<lacsim::engine::MonteCarlo> {
         Ok(monte_carlo::execute(setup, &a.mc, paths)?.0)
     };
-    let (bt, text) = fit_and_score(&data, fit_to, &source, &run)?;
+    let (bt, fit) = fit_and_score(&data, fit_to, a.window, &source, &run)?;
+    if let Some(choice) = &fit.window {
+        eprintln!("{}", choice.explain());
+    }
+    let text = fit.text;
     let (years, cells) = (&bt.years, &bt.cells);
     let overall = &bt.overall;
     let (in50, in90) = (overall.inside_50, overall.inside_90);
@@ -156,17 +164,19 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
 pub(super) fn fit_and_score(
     data: &lacsim::ssda903::Ssda903Data,
     fit_to: FinancialYear,
+    window: Window,
     source: &str,
     run: &dyn Fn(&Setup) -> anyhow::Result<lacsim::engine::MonteCarlo>,
-) -> anyhow::Result<(Backtest, String)> {
-    let (bt, fit) = backtest::fit_and_score(data, fit_to, source, run).map_err(|e| {
-        match e.downcast::<BacktestError>() {
+) -> anyhow::Result<(Backtest, backtest::Fit)> {
+    let (bt, fit) =
+        backtest::fit_and_score(data, fit_to, window, source, run).map_err(|e| match e
+            .downcast::<BacktestError>()
+        {
             Ok(BacktestError::Invalid(why)) => BacktestError::Invalid(why).into(),
             Ok(other) => InputError(other.to_string()).into(),
             Err(e) => e,
-        }
-    })?;
-    Ok((bt, fit.text))
+        })?;
+    Ok((bt, fit))
 }
 
 /// The JSON document, summary grid and chart of a backtest, for the page.

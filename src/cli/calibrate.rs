@@ -9,6 +9,7 @@ use clap::Args;
 use lacsim::calibrate::{self, CostsFile};
 use lacsim::ssda903::estimate::{Estimates, RateEstimate};
 use lacsim::ssda903::occupancy;
+use lacsim::window::{self, Window};
 use lacsim::{FinancialYear, Placement};
 use std::path::Path;
 use std::path::PathBuf;
@@ -24,6 +25,9 @@ pub struct CalibrateArgs {
     /// Last collection year to fit on: 2023/24, 2023-24, the DfE's 2024 or a date in it (31/03/2024); default the last in the data.
     #[arg(long, value_name = "YEAR|DATE", value_parser = year_or_date)]
     pub to: Option<YearArg>,
+    /// Years to fit on, counting back from --to: a number (at least 2), `all`, or `auto` to choose by rolling-origin backtests on the council's own earlier years (said on stderr and in estimates.json). Not with --from.
+    #[arg(long, value_name = "N|all|auto", conflicts_with = "from")]
+    pub window: Option<Window>,
     /// Treat any rejected row as an error.
     #[arg(long)]
     pub strict: bool,
@@ -372,6 +376,16 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
+    let (from, choice) = match a.window {
+        None | Some(Window::All) => (from, None),
+        Some(Window::Years(n)) => (window::window_from(first, to, n), None),
+        Some(Window::Auto) => {
+            let c = window::choose(&data, first, to, a.horizon.min(3))
+                .map_err(|e| InputError(format!("--window auto: {e}")))?;
+            eprintln!("{}", c.explain());
+            (c.from, Some(c))
+        }
+    };
     let source = a.dir.display().to_string();
     let target = calibrate::Target {
         authority: &a.authority,
@@ -385,6 +399,9 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
     let mut doc = serde_json::to_value(&est)?;
     if let Some(m) = doc.as_object_mut() {
         m.insert("uasc".into(), uasc_json(&data));
+        if let Some(c) = &choice {
+            m.insert("window".into(), serde_json::to_value(c)?);
+        }
     }
     // The written scenario must load: check it before anything is written.
     let out_name = a

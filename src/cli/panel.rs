@@ -7,6 +7,7 @@ use super::monte_carlo;
 use super::run::Format;
 use clap::Args;
 use lacsim::panel::{self, PanelConfig};
+use lacsim::window::Window;
 
 /// Arguments of `lacsim panel`.
 #[derive(Debug, Args)]
@@ -17,6 +18,9 @@ pub struct PanelArgs {
     /// Generator seeds, each setting running once with each (comma-separated).
     #[arg(long, value_delimiter = ',', default_value = "1,2,3")]
     pub seeds: Vec<u64>,
+    /// Years each council is fitted on: a number (at least 2), `all`, or `auto` (chosen by rolling-origin backtests on its earlier years).
+    #[arg(long, value_name = "N|all|auto", default_value = "all")]
+    pub window: Window,
     /// Worker threads (default: one per core).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -30,6 +34,7 @@ pub fn run(a: PanelArgs) -> anyhow::Result<()> {
     let cfg = PanelConfig {
         paths: a.paths,
         seeds: a.seeds,
+        window: a.window,
         ..PanelConfig::standard()
     };
     monte_carlo::check(a.paths, a.threads)?;

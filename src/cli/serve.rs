@@ -1272,7 +1272,13 @@ async fn backtest_upload(
         let run = |setup: &Setup| -> anyhow::Result<engine::MonteCarlo> {
             Ok(engine::run(setup, paths, seed, &|| {})?)
         };
-        let (bt, _) = super::backtest::fit_and_score(&data, fit_to, "upload.zip", &run)?;
+        let (bt, _) = super::backtest::fit_and_score(
+            &data,
+            fit_to,
+            lacsim::window::Window::All,
+            "upload.zip",
+            &run,
+        )?;
         let (doc, summary, svg) = super::backtest::rendered(&bt, paths, seed, fit_to);
         Ok(json!({ "messages": said, "result": doc, "summary": summary, "svg": svg }))
     })
@@ -1872,6 +1878,7 @@ mod tests {
         let (bt, _) = super::super::backtest::fit_and_score(
             &data,
             lacsim::FinancialYear(2019),
+            lacsim::window::Window::All,
             "upload.zip",
             &run,
         )

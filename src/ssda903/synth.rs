@@ -79,6 +79,12 @@ pub struct SynthConfig {
     pub entries_per_month: f64,
     /// Yearly growth of entries (0.03 is 3% a year), applied continuously by month.
     pub entry_growth: f64,
+    /// A lasting change in the level of entries from the first month of a
+    /// collection year (a new front door, a court backlog): entries from
+    /// then on are multiplied by this factor. 1 (the default) is no change.
+    pub entry_step: f64,
+    /// The collection year the step starts in (2020 is April 2020).
+    pub entry_step_from: Option<FinancialYear>,
     /// Mix of age bands at entry (weights).
     pub entry_age_mix: BTreeMap<AgeBand, f64>,
     /// Mix of first placement types (weights).
@@ -168,6 +174,8 @@ impl Default for SynthConfig {
             burn_in_years: 18,
             entries_per_month: 35.0,
             entry_growth: 0.03,
+            entry_step: 1.0,
+            entry_step_from: None,
             entry_age_mix: map([
                 (AgeBand::Under1, 0.2),
                 (AgeBand::Age1To4, 0.17),
@@ -367,6 +375,12 @@ impl SynthConfig {
             problems.push(format!(
                 "reentry_within_months must be over 0 and at most 216 (18 years), not {}",
                 self.reentry_within_months
+            ));
+        }
+        if !(self.entry_step.is_finite() && self.entry_step > 0.0) {
+            problems.push(format!(
+                "entry_step must be over 0, not {}",
+                self.entry_step
             ));
         }
         if !(self.entry_growth.is_finite() && self.entry_growth > -1.0) {
@@ -783,7 +797,12 @@ pub fn generate(cfg: &SynthConfig) -> Result<Synth, SynthError> {
             epoch_day(month_start(sim_first, k + 1)),
         );
         let years_from_first = (f64::from(k) - f64::from(cfg.burn_in_years * 12)) / 12.0;
-        let rate = cfg.entries_per_month * (1.0 + cfg.entry_growth).powf(years_from_first);
+        let stepped = cfg
+            .entry_step_from
+            .is_some_and(|y| years_from_first >= f64::from(y.0 - cfg.first_year.0));
+        let rate = cfg.entries_per_month
+            * (1.0 + cfg.entry_growth).powf(years_from_first)
+            * if stepped { cfg.entry_step } else { 1.0 };
         let mut enter =
             |entry: i32, first: Option<Placement>, entry_rng: &mut Xoshiro256PlusPlus| {
                 let band = AgeBand::ALL[pick(&rates.age_mix, entry_rng.random())];

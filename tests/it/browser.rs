@@ -154,7 +154,9 @@ async fn the_page_edits_runs_and_cancels_with_the_command_lines_figures() {
         .click()
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The cancel button works once the server has given the run a job number
+    // (the page then says "running"); under load that can take a while.
+    wait_for_text(&c, "#mc-state", "running").await;
     c.find(Locator::Css("#mc-cancel"))
         .await
         .unwrap()

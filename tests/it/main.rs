@@ -20,4 +20,5 @@ mod print;
 mod report;
 mod sensitivity;
 mod ssda903;
+mod window;
 mod xlsx_formulas;
