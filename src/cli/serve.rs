@@ -37,7 +37,7 @@ use std::sync::{Arc, Mutex};
 /// Most Monte Carlo paths one request may ask for.
 pub const MAX_SERVE_PATHS: u64 = 200_000;
 /// Most paths × years one run on this page may hold (200,000 paths of the
-/// reference plan's 7 years): the results take about 300 bytes a path-year.
+/// reference plan's 7 years): the results take about 140 bytes a path-year.
 pub const MAX_PATH_YEARS: u64 = 1_400_000;
 
 /// The refusal of a run whose results would not fit the page's budget.

@@ -265,8 +265,11 @@ pub struct MonteCarlo {
     pub seed: u64,
     /// Financial years.
     pub years: Vec<FinancialYear>,
-    /// `[path, year, metric]`, row-major ([`N_METRICS`] metrics).
-    pub cube: Vec<f64>,
+    /// `[path, year, metric]`, row-major ([`N_METRICS`] metrics), held in
+    /// single precision so a path's results fit in a kilobyte: counts are
+    /// exact (below 2^24) and money is within a few pounds in a hundred
+    /// million (the statistics are summed in double precision).
+    pub cube: Vec<f32>,
     /// Per path: index of the sustained break-even year, or -1 when it does not break even.
     pub break_even: Vec<i16>,
     /// Per path: index of the first year the MTFS impact is negative, or -1.
@@ -282,7 +285,7 @@ pub struct MonteCarlo {
 impl MonteCarlo {
     /// One value of the cube.
     pub fn value(&self, path: usize, year: usize, metric: Metric) -> f64 {
-        self.cube[(path * self.years.len() + year) * N_METRICS + metric.index()]
+        f64::from(self.cube[(path * self.years.len() + year) * N_METRICS + metric.index()])
     }
 
     /// One metric in one year across paths, in path order.
@@ -294,7 +297,7 @@ impl MonteCarlo {
 
     /// Bytes of results held per path.
     pub fn bytes_per_path(&self) -> usize {
-        self.years.len() * N_METRICS * 8 + 2 + 2 + 8
+        self.years.len() * N_METRICS * std::mem::size_of::<f32>() + 2 + 2 + 8
     }
 }
 
@@ -323,18 +326,26 @@ pub fn run_cancellable(
     }
     let n = paths as usize;
     let stride = setup.n_years() * N_METRICS;
-    let mut cube = vec![0.0; n * stride];
+    let mut cube = vec![0.0f32; n * stride];
     let mut extra = vec![PathFinance::NONE; n];
     cube.par_chunks_mut(stride)
         .zip(extra.par_iter_mut())
         .enumerate()
-        .for_each_init(Scratch::new, |scratch, (path, (row, ex))| {
-            if cancel.load(Ordering::Relaxed) {
-                return;
-            }
-            *ex = run_path_in(setup, seed, path as u64, row, scratch);
-            progress();
-        });
+        .for_each_init(
+            || (Scratch::new(), vec![0.0; stride]),
+            |(scratch, wide), (path, (row, ex))| {
+                if cancel.load(Ordering::Relaxed) {
+                    return;
+                }
+                // The path runs in double precision and is stored in single.
+                wide.fill(0.0);
+                *ex = run_path_in(setup, seed, path as u64, wide, scratch);
+                for (r, w) in row.iter_mut().zip(wide.iter()) {
+                    *r = *w as f32;
+                }
+                progress();
+            },
+        );
     if cancel.load(Ordering::Relaxed) {
         return Err(EngineError::Cancelled);
     }
