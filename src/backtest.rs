@@ -155,6 +155,9 @@ pub struct Backtest {
     pub overall: Scores,
     /// Scores by row: `total`, then each placement type in order.
     pub by_type: Vec<(String, Scores)>,
+    /// The fitted history: total children at each 31 March in the data up to
+    /// the last fitted year, oldest first (what a chart shows before the fan).
+    pub history: Vec<(FinancialYear, f64)>,
 }
 
 impl Backtest {
@@ -184,6 +187,7 @@ impl Backtest {
             years,
             cells,
             by_type,
+            history: Vec::new(),
         }
     }
 }
@@ -388,7 +392,15 @@ pub fn compare(mc: &MonteCarlo, census: &[Census]) -> Result<Backtest, BacktestE
             });
         }
     }
-    Ok(Backtest::from_cells(mc.years.clone(), cells))
+    let mut bt = Backtest::from_cells(mc.years.clone(), cells);
+    let first = mc.years.first().copied();
+    bt.history = census
+        .iter()
+        .filter(|c| first.is_some_and(|f| c.year < f))
+        .map(|c| (c.year, f64::from(c.total())))
+        .collect();
+    bt.history.sort_by_key(|h| h.0);
+    Ok(bt)
 }
 
 #[cfg(test)]

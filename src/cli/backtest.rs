@@ -96,7 +96,7 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
         out.write("fitted-scenario.toml", text.as_bytes())?;
         out.write(
             "backtest.svg",
-            chart(years, cells).map_err(anyhow::Error::msg)?.as_bytes(),
+            chart(&bt).map_err(anyhow::Error::msg)?.as_bytes(),
         )?;
         out.write("rejected.csv", data.report.rejected_csv().as_bytes())?;
         eprintln!("wrote {}", out.finish()?.display());
@@ -189,7 +189,7 @@ pub(super) fn rendered(
     (
         json_doc(bt, paths, seed, fit_to),
         summary_grid(bt),
-        chart(&bt.years, &bt.cells).ok(),
+        chart(bt).ok(),
     )
 }
 
@@ -266,6 +266,10 @@ fn json_doc(bt: &Backtest, paths: u64, seed: u64, fit_to: FinancialYear) -> Valu
         "error": error,
         "coverage": { "cells": o.cells, "inside_50": o.inside_50, "inside_90": o.inside_90 },
         "summary": { "overall": scores_json(o), "by_type": by_type },
+        "history": {
+            "years": bt.history.iter().map(|h| h.0.label()).collect::<Vec<_>>(),
+            "total": bt.history.iter().map(|h| h.1).collect::<Vec<_>>(),
+        },
     })
 }
 
@@ -395,14 +399,23 @@ fn summary_grid(bt: &Backtest) -> String {
     lacsim::report::terminal::grid(&head, &rows, 1)
 }
 
-fn chart(years: &[FinancialYear], cells: &[Cell]) -> Result<String, String> {
-    let total: Vec<&Cell> = cells.iter().filter(|c| c.key == "total").collect();
-    let p = |i: usize| {
-        total
-            .iter()
-            .map(|c| c.stat.percentiles[i])
-            .collect::<Vec<_>>()
-    };
+/// The total's chart: the fitted history (the actuals up to the fit), then the
+/// forecast fan opening from the last fitted actual, and the actuals after it.
+fn chart(bt: &Backtest) -> Result<String, String> {
+    let total: Vec<&Cell> = bt.row(backtest::TOTAL);
+    let gap = vec![f64::NAN; bt.history.len().saturating_sub(1)];
+    let start = bt.history.last().map(|h| h.1);
+    // Each forecast series: nothing over the history but its last year, where
+    // it starts from the actual, then the forecast years.
+    let ahead =
+        |values: Vec<f64>| -> Vec<f64> { gap.iter().copied().chain(start).chain(values).collect() };
+    let p = |i: usize| ahead(total.iter().map(|c| c.stat.percentiles[i]).collect());
+    let actual: Vec<f64> = bt
+        .history
+        .iter()
+        .map(|h| h.1)
+        .chain(total.iter().map(|c| c.actual))
+        .collect();
     let lac = LacChart {
         bands: vec![
             Band {
@@ -419,7 +432,7 @@ fn chart(years: &[FinancialYear], cells: &[Cell]) -> Result<String, String> {
         lines: vec![
             Series {
                 name: "Actual (SSDA903)".into(),
-                values: total.iter().map(|c| c.actual).collect(),
+                values: actual,
             },
             Series {
                 name: "Forecast median".into(),
@@ -427,6 +440,19 @@ fn chart(years: &[FinancialYear], cells: &[Cell]) -> Result<String, String> {
             },
         ],
     };
-    let labels: Vec<String> = years.iter().map(|y| y.label()).collect();
-    charts::lac_fan("Backtest: forecast bands and what happened", &labels, &lac)
+    let labels: Vec<String> = bt
+        .history
+        .iter()
+        .map(|h| h.0)
+        .chain(bt.years.iter().copied())
+        .map(|y| y.label())
+        .collect();
+    let title = match bt.history.last() {
+        Some((fit_to, _)) => format!(
+            "Backtest: fitted to March {}, forecast bands and what happened",
+            fit_to.0 + 1
+        ),
+        None => "Backtest: forecast bands and what happened".to_string(),
+    };
+    charts::lac_fan(&title, &labels, &lac)
 }

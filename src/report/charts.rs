@@ -658,8 +658,22 @@ fn by_year(values: &[f64]) -> Vec<(f64, f64)> {
 }
 
 fn draw_band(chart: &mut Chart2d, b: &Band, colour: RGBAColor) -> Result<()> {
-    let mut pts = by_year(&b.high);
-    pts.extend(b.low.iter().enumerate().rev().map(|(i, &v)| (i as f64, v)));
+    // Years without a band (not a number, e.g. the history before a backtest's
+    // forecast) are left out, so a fan can open part-way along the axis.
+    let both = |i: usize| b.high[i].is_finite() && b.low.get(i).is_some_and(|v| v.is_finite());
+    let mut pts: Vec<(f64, f64)> = (0..b.high.len())
+        .filter(|&i| both(i))
+        .map(|i| (i as f64, b.high[i]))
+        .collect();
+    pts.extend(
+        (0..b.high.len())
+            .rev()
+            .filter(|&i| both(i))
+            .map(|i| (i as f64, b.low[i])),
+    );
+    if pts.is_empty() {
+        return Ok(());
+    }
     chart
         .draw_series(std::iter::once(Polygon::new(pts, colour.filled())))
         .map_err(err)?;

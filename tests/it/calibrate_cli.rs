@@ -374,6 +374,23 @@ fn backtest_bands_cover_most_actuals_over_several_seeds() {
         );
         assert_eq!(doc["forecast"]["total"]["p95"].as_array().unwrap().len(), 3);
         assert_eq!(doc["actual"]["ifa"].as_array().unwrap().len(), 3);
+        // The fitted history: every 31 March up to the fit, each the census total.
+        assert_eq!(
+            doc["history"]["years"],
+            serde_json::json!([
+                "2015/16", "2016/17", "2017/18", "2018/19", "2019/20", "2020/21"
+            ])
+        );
+        if seed == 1 {
+            let truth: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(data.join("truth.json")).unwrap())
+                    .unwrap();
+            let march = |i: usize| truth["years"][i]["total"].as_f64().unwrap();
+            let history = doc["history"]["total"].as_array().unwrap();
+            for (i, h) in history.iter().enumerate() {
+                assert_eq!(h.as_f64().unwrap(), march(i), "history {i}");
+            }
+        }
         // The summary figures: by type and over every cell, agreeing with the cells.
         let overall = &doc["summary"]["overall"];
         assert_eq!(overall["cells"], doc["coverage"]["cells"]);
