@@ -123,6 +123,170 @@ pub struct TornadoData {
     pub rows: Vec<TornadoRow>,
 }
 
+/// One bar of the Monte Carlo tornado, as shown: every figure across paths,
+/// on the same random numbers as the central run.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct McTornadoRow {
+    /// The assumption.
+    pub name: String,
+    /// The range used, e.g. "default ±20%" or "scenario range: triangular ...".
+    pub range: String,
+    /// The assumption at the low end, as text (a value, or a factor).
+    pub low: String,
+    /// The assumption at the high end, as text.
+    pub high: String,
+    /// Net position over the horizon at the low end, mean across paths, £'000s.
+    pub low_net_mean: f64,
+    /// P5 of the net position at the low end, £'000s.
+    pub low_net_p5: f64,
+    /// P95 of the net position at the low end, £'000s.
+    pub low_net_p95: f64,
+    /// Net position at the high end, mean across paths, £'000s.
+    pub high_net_mean: f64,
+    /// P5 of the net position at the high end, £'000s.
+    pub high_net_p5: f64,
+    /// P95 of the net position at the high end, £'000s.
+    pub high_net_p95: f64,
+    /// Probability of a sustained break-even by the year, at the low end.
+    pub low_p_break_even: f64,
+    /// Probability of a sustained break-even by the year, at the high end.
+    pub high_p_break_even: f64,
+    /// |mean net position at high − at low|, £'000s.
+    pub swing_net: f64,
+    /// Where the mean net position crosses zero, or "none between X and Y".
+    pub switching_net: String,
+    /// Where the probability of a sustained break-even by the year crosses 50%, or "none between X and Y".
+    pub switching_break_even: String,
+    /// Engine runs the bar took.
+    pub engine_runs: u64,
+}
+
+/// The Monte Carlo tornado as shown.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct McTornadoData {
+    /// Paths at every point.
+    pub paths: u64,
+    /// Seed of every point.
+    pub seed: u64,
+    /// The year a sustained break-even is counted by, e.g. "2023/24".
+    pub by_year: String,
+    /// Why that year.
+    pub by_year_basis: String,
+    /// The scenario as written: mean net position over the horizon, £'000s.
+    pub central_net_mean: f64,
+    /// The scenario as written: P5 of the net position, £'000s.
+    pub central_net_p5: f64,
+    /// The scenario as written: P95 of the net position, £'000s.
+    pub central_net_p95: f64,
+    /// The scenario as written: probability of a sustained break-even by the year.
+    pub central_p_break_even: f64,
+    /// Bars, ranked.
+    pub rows: Vec<McTornadoRow>,
+    /// Key assumptions left out because they move only the paper model.
+    pub not_in_engine: Vec<String>,
+    /// Engine runs made in all, and the most there could have been.
+    pub engine_runs: u64,
+    /// The most engine runs the bars could have taken.
+    pub max_engine_runs: u64,
+}
+
+impl McTornadoData {
+    /// The bars as a tornado of mean net positions, for the tornado chart.
+    pub fn mean_net_tornado(&self) -> TornadoData {
+        TornadoData {
+            base_net: self.central_net_mean,
+            rows: self
+                .rows
+                .iter()
+                .map(|r| TornadoRow {
+                    name: r.name.clone(),
+                    range: r.range.clone(),
+                    low_net: r.low_net_mean,
+                    high_net: r.high_net_mean,
+                    low_break_even: None,
+                    high_break_even: None,
+                    switching: None,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An assumption's factor or value `x` as text: a one-number assumption scaled
+/// by a factor shows its value and the factor, e.g. "£42,948 (×1.084)"; a list
+/// shows the factor; a range shows the value.
+fn swing_text(swing: &crate::sensitivity::mc_tornado::Swing, x: f64) -> String {
+    let number = |v: f64| {
+        if v.abs() < 10.0 {
+            let t = format!("{v:.3}");
+            let t = t.trim_end_matches('0').trim_end_matches('.');
+            if t == "-0" { "0".into() } else { t.to_string() }
+        } else {
+            super::table::group_thousands(v, 0)
+        }
+    };
+    match (swing.is_factor(), swing.value_at(x)) {
+        (true, Some(v)) => format!("{} (×{})", number(v), number(x)),
+        (true, None) => format!("×{}", number(x)),
+        (false, _) => number(x),
+    }
+}
+
+/// A Monte Carlo switching value as text.
+fn switching_text(
+    swing: &crate::sensitivity::mc_tornado::Swing,
+    s: &crate::sensitivity::mc_tornado::Switching,
+) -> String {
+    use crate::sensitivity::mc_tornado::Switching;
+    match *s {
+        Switching::Found { x, .. } => swing_text(swing, x),
+        Switching::None { from, to, .. } => format!(
+            "none between {} and {}",
+            swing_text(swing, from),
+            swing_text(swing, to)
+        ),
+    }
+}
+
+/// The Monte Carlo tornado as shown.
+pub fn mc_tornado_data(t: &crate::sensitivity::mc_tornado::McTornado) -> McTornadoData {
+    McTornadoData {
+        paths: t.paths,
+        seed: t.seed,
+        by_year: t.by_year.label(),
+        by_year_basis: t.by_year_basis.clone(),
+        central_net_mean: t.central.net_position.mean,
+        central_net_p5: t.central.net_position.p5,
+        central_net_p95: t.central.net_position.p95,
+        central_p_break_even: t.central.p_break_even_by_year,
+        rows: t
+            .bars
+            .iter()
+            .map(|b| McTornadoRow {
+                name: b.name.clone(),
+                range: b.swing.range_source(),
+                low: swing_text(&b.swing, b.low),
+                high: swing_text(&b.swing, b.high),
+                low_net_mean: b.at_low.net_position.mean,
+                low_net_p5: b.at_low.net_position.p5,
+                low_net_p95: b.at_low.net_position.p95,
+                high_net_mean: b.at_high.net_position.mean,
+                high_net_p5: b.at_high.net_position.p5,
+                high_net_p95: b.at_high.net_position.p95,
+                low_p_break_even: b.at_low.p_break_even_by_year,
+                high_p_break_even: b.at_high.p_break_even_by_year,
+                swing_net: b.swing_net,
+                switching_net: switching_text(&b.swing, &b.switching_net),
+                switching_break_even: switching_text(&b.swing, &b.switching_break_even),
+                engine_runs: b.engine_runs,
+            })
+            .collect(),
+        not_in_engine: t.not_in_engine.clone(),
+        engine_runs: t.engine_runs,
+        max_engine_runs: t.max_engine_runs,
+    }
+}
+
 /// Everything a report shows.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReportData {
@@ -155,6 +319,9 @@ pub struct ReportData {
     /// The tornado of the ranges in the scenario, on the engine's expected-value model.
     #[serde(default)]
     pub engine_tornado: Option<TornadoData>,
+    /// The tornado on the Monte Carlo engine (`tornado --paths N`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mc_tornado: Option<McTornadoData>,
     /// The scenario's inputs: field path and value.
     pub inputs: Vec<(String, String)>,
     /// For `compare`: the comparator arm (the scenario above is the invest arm).
@@ -407,6 +574,7 @@ pub fn deterministic(loaded: &Loaded, r: &Deterministic) -> ReportData {
         net,
         tornado: None,
         engine_tornado: None,
+        mc_tornado: None,
         inputs: inputs(loaded),
         comparator: None,
         npv: None,

@@ -270,6 +270,25 @@ pub fn render(d: &ReportData) -> String {
             warned(h),
         );
     }
+    if let Some(t) = &d.mc_tornado {
+        let mut h = format!(
+            "<p class=\"meta\">Each assumption swung alone on the Monte Carlo engine: {} paths at every point, seed {}, the same random numbers at every point. The other ranges are still drawn path by path.</p>",
+            t.paths, t.seed
+        );
+        h.push_str(&figure(
+            charts::tornado(
+                "Monte Carlo: mean net position at each end",
+                &t.mean_net_tornado(),
+            ),
+            "Tornado chart of mean net positions on the Monte Carlo engine",
+        ));
+        h.push_str(&mc_tornado_table(t));
+        sections.push(
+            "sec-mc-tornado",
+            "Sensitivity on the Monte Carlo engine",
+            warned(h),
+        );
+    }
     for t in d
         .tables
         .iter()
@@ -359,6 +378,45 @@ fn tornado_table(t: &super::data::TornadoData) -> String {
         ));
     }
     h.push_str("</tbody></table><p class=\"meta\">Switching value: the value at which the plan no longer breaks even within the horizon (HM Treasury Green Book), found by bisection on the deterministic model.</p>");
+    h
+}
+
+fn mc_tornado_table(t: &super::data::McTornadoData) -> String {
+    let money = |v: f64| format_value(v, super::table::Unit::Thousands);
+    let pct = |p: f64| format!("{:.1}%", p * 100.0);
+    let mut h = format!(
+        "<table id=\"mc-tornado\"><thead><tr><th>Assumption</th><th>Low</th><th>High</th><th>Net position, mean, low (£'000s)</th><th>Net position, mean, high (£'000s)</th><th>Net position, P5 to P95, low (£'000s)</th><th>Net position, P5 to P95, high (£'000s)</th><th>P(sustained break-even by {y}), low</th><th>P(sustained break-even by {y}), high</th><th>Mean net position crosses 0 at</th><th>P(sustained break-even by {y}) crosses 50% at</th></tr></thead><tbody>",
+        y = esc(&t.by_year)
+    );
+    for r in &t.rows {
+        h.push_str(&format!(
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{} to {}</td><td class=\"num\">{} to {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(&r.name),
+            esc(&r.low),
+            esc(&r.high),
+            money(r.low_net_mean),
+            money(r.high_net_mean),
+            money(r.low_net_p5),
+            money(r.low_net_p95),
+            money(r.high_net_p5),
+            money(r.high_net_p95),
+            pct(r.low_p_break_even),
+            pct(r.high_p_break_even),
+            esc(&r.switching_net),
+            esc(&r.switching_break_even),
+        ));
+    }
+    h.push_str(&format!(
+        "</tbody></table><p class=\"meta\">As written: mean net position {} (P5 {}, P95 {}); P(sustained break-even by {}) {} ({}). Switching values by bisection on the same paths, at most {} engine runs a bar; {} runs in all.</p>",
+        money(t.central_net_mean),
+        money(t.central_net_p5),
+        money(t.central_net_p95),
+        esc(&t.by_year),
+        pct(t.central_p_break_even),
+        esc(&t.by_year_basis),
+        crate::sensitivity::mc_tornado::MAX_RUNS_PER_BAR,
+        t.engine_runs
+    ));
     h
 }
 

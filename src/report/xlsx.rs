@@ -566,6 +566,71 @@ pub fn render(d: &ReportData) -> Result<Vec<u8>, XlsxError> {
         print_setup(ws, true)?;
     }
 
+    if let Some(t) = &d.mc_tornado {
+        let ws = wb.add_worksheet();
+        ws.set_name("Tornado (Monte Carlo)")?;
+        let percent = Format::new().set_num_format("0.0%");
+        let by = &t.by_year;
+        let heads = [
+            "Assumption".to_string(),
+            "Range".into(),
+            "Low".into(),
+            "High".into(),
+            "Net position, mean, low (£'000s)".into(),
+            "Net position, mean, high (£'000s)".into(),
+            "Net position, P5, low (£'000s)".into(),
+            "Net position, P95, low (£'000s)".into(),
+            "Net position, P5, high (£'000s)".into(),
+            "Net position, P95, high (£'000s)".into(),
+            format!("P(sustained break-even by {by}), low"),
+            format!("P(sustained break-even by {by}), high"),
+            "Mean net position crosses 0 at".into(),
+            format!("P(sustained break-even by {by}) crosses 50% at"),
+            "Engine runs".into(),
+        ];
+        for (c, h) in heads.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &bold)?;
+        }
+        for (i, r) in t.rows.iter().enumerate() {
+            let row = i as u32 + 1;
+            ws.write_string(row, 0, &r.name)?;
+            ws.write_string(row, 1, &r.range)?;
+            ws.write_string(row, 2, &r.low)?;
+            ws.write_string(row, 3, &r.high)?;
+            for (c, v) in [
+                r.low_net_mean,
+                r.high_net_mean,
+                r.low_net_p5,
+                r.low_net_p95,
+                r.high_net_p5,
+                r.high_net_p95,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                ws.write_number_with_format(row, 4 + c as u16, v, &money)?;
+            }
+            ws.write_number_with_format(row, 10, r.low_p_break_even, &percent)?;
+            ws.write_number_with_format(row, 11, r.high_p_break_even, &percent)?;
+            ws.write_string(row, 12, &r.switching_net)?;
+            ws.write_string(row, 13, &r.switching_break_even)?;
+            ws.write_number(row, 14, r.engine_runs as f64)?;
+        }
+        let note = t.rows.len() as u32 + 2;
+        ws.write_string(
+            note,
+            0,
+            format!(
+                "{} paths at every point, seed {}, the same random numbers at every point; break-even counted by {} ({}).",
+                t.paths, t.seed, t.by_year, t.by_year_basis
+            ),
+        )?;
+        ws.set_column_width(0, 44)?;
+        ws.set_column_width(1, 34)?;
+        ws.set_freeze_panes(1, 1)?;
+        print_setup(ws, true)?;
+    }
+
     let inputs = wb.add_worksheet();
     inputs.set_name("Inputs")?;
     let cells = match (&d.workbook, sheet_of("table1"), sheet_of("table3")) {

@@ -220,6 +220,31 @@ pub fn values(table: &toml::Table, path: &str) -> Result<Vec<f64>, FieldError> {
     }
 }
 
+/// The value at a field path (aliases resolved): a number, a list or a table
+/// such as a `[stochastic]` distribution.
+pub fn value<'a>(table: &'a toml::Table, path: &str) -> Option<&'a toml::Value> {
+    let path = canonical(path);
+    let segs = segments(&path)?;
+    let mut iter = segs.into_iter();
+    let Some(Seg::Key(first)) = iter.next() else {
+        return None;
+    };
+    let mut cur = table.get(first)?;
+    for seg in iter {
+        cur = match seg {
+            Seg::Key(k) => cur.as_table()?.get(k)?,
+            Seg::Index(i) => cur.as_array()?.get(i)?,
+        };
+    }
+    Some(cur)
+}
+
+/// The value at a field path (aliases resolved), to rewrite in place: a
+/// number, a list or a table such as a `[stochastic]` distribution.
+pub fn value_mut<'a>(table: &'a mut toml::Table, path: &str) -> Option<&'a mut toml::Value> {
+    lookup(table, &canonical(path))
+}
+
 /// Changes a numeric field (or every number of a list of numbers).
 pub fn set(table: &mut toml::Table, path: &str, change: Change) -> Result<(), FieldError> {
     let path = canonical(path);

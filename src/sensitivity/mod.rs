@@ -1,9 +1,12 @@
 //! Sensitivity analysis on the deterministic model: grid sweeps over any numeric
-//! field, the tornado of key assumptions, and Green Book switching values.
+//! field, the tornado of key assumptions, and Green Book switching values; and
+//! the same on the Monte Carlo engine ([`mc_tornado`]).
 //!
-//! Runs no threads and draws no progress bars: callers evaluate points in
-//! whatever order and parallelism they like; each point is independent.
+//! Builds no thread pool and draws no progress bars: callers evaluate points in
+//! whatever order and parallelism they like; each point is independent. The
+//! Monte Carlo tornado runs each point's paths on the caller's rayon pool.
 
+pub mod mc_tornado;
 pub mod ranges;
 pub mod sweep;
 pub mod tornado;

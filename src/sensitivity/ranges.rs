@@ -192,6 +192,15 @@ fn at_value(
 /// Swings each ranged assumption from its low to its high end, others at their means,
 /// ranks by the swing in net position, and finds where break-even within the horizon is lost.
 pub fn engine_tornado(loaded: &Loaded) -> Result<(Tornado, Vec<Ranged>), Problems> {
+    engine_tornado_of(loaded, &|_| true)
+}
+
+/// As [`engine_tornado`], with bars only for the ranged assumptions whose name
+/// `keep` accepts (the others still sit at their means).
+pub fn engine_tornado_of(
+    loaded: &Loaded,
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<(Tornado, Vec<Ranged>), Problems> {
     let all = ranged_assumptions(loaded);
     let central: Vec<(String, Change)> = all
         .iter()
@@ -199,7 +208,7 @@ pub fn engine_tornado(loaded: &Loaded) -> Result<(Tornado, Vec<Ranged>), Problem
         .collect();
     let base = expected_outcome(&loaded.with_changes(&central)?).map_err(|e| problem(loaded, e))?;
     let mut bars = Vec::new();
-    for r in &all {
+    for r in all.iter().filter(|r| keep(&r.name)) {
         let eval = |v: f64| -> Result<Outcome, Problems> {
             expected_outcome(&at_value(loaded, &all, &r.field, v)?).map_err(|e| problem(loaded, e))
         };

@@ -12,6 +12,7 @@ mod extends;
 mod finance_ledger;
 mod finance_props;
 mod layouts;
+mod mc_tornado;
 mod optimism_bias;
 mod panel;
 mod paper;
