@@ -75,9 +75,11 @@ fn a_unit_cost_moves_money_not_children_so_the_central_mean_is_the_midpoint_of_i
     let high = p.evaluate(s, s.high(), &|_| {}).unwrap();
     // On common random numbers every path keeps its children, and the money is
     // linear in the price: the scenario as written sits at the bar's midpoint.
+    // Results are stored in single precision (a part in 2^24 of each yearly
+    // figure), so the midpoint holds to within a few parts in ten million.
     let mid = 0.5 * (low.net_position.mean + high.net_position.mean);
     assert!(
-        (central.net_position.mean - mid).abs() < 1e-9 * mid.abs(),
+        (central.net_position.mean - mid).abs() < 5e-7 * mid.abs(),
         "central {} vs midpoint {mid}",
         central.net_position.mean
     );
