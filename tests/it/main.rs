@@ -18,6 +18,7 @@ mod paper;
 mod partnership;
 mod print;
 mod report;
+mod schema;
 mod sensitivity;
 mod ssda903;
 mod xlsx_formulas;
