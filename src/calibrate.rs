@@ -15,9 +15,6 @@
 
 use crate::age::{AgeBand, N_AGE_BANDS};
 use crate::placement::{N_PLACEMENTS, Placement};
-use crate::ssda903::ExitRoute;
-use crate::ssda903::estimate::Estimates;
-use crate::ssda903::occupancy::{AgeCounts, Census, PeriodCounts};
 use crate::scenario::CostSource;
 use crate::scenario::file::{
     AuthorityFile, CohortFile, DoNothingFile, PlacementTableFile, RoundingFile, SavingsFile,
@@ -28,6 +25,9 @@ use crate::scenario::stochastic::{
     RateUncertaintyFile, StochasticFile,
 };
 use crate::scenario::values::{Count, GrowthRate, Pounds, Rate, Share, Weight};
+use crate::ssda903::ExitRoute;
+use crate::ssda903::estimate::Estimates;
+use crate::ssda903::occupancy::{AgeCounts, Census, PeriodCounts};
 use crate::year::FinancialYear;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -439,9 +439,7 @@ pub fn calibrated(est: &Estimates, census: &Census, t: &Target) -> Calibrated {
         },
         moves: MovesFile {
             rate: placements(|p| {
-                Rate::saturating(r6(
-                    est.move_hazard.get(&p).map_or(0.0, |r| r.mean) * 12.0
-                ))
+                Rate::saturating(r6(est.move_hazard.get(&p).map_or(0.0, |r| r.mean) * 12.0))
             }),
             to: weights(&to),
             from: Some(placements(|origin| weights(&moves_from(est, origin, &to)))),
@@ -519,7 +517,10 @@ pub fn write(file: &ScenarioFile, notes: &Notes) -> String {
 }
 
 /// The table at `path`, if the document has it.
-fn table_at<'d>(doc: &'d mut toml_edit::DocumentMut, path: &[&str]) -> Option<&'d mut toml_edit::Table> {
+fn table_at<'d>(
+    doc: &'d mut toml_edit::DocumentMut,
+    path: &[&str],
+) -> Option<&'d mut toml_edit::Table> {
     let mut t = doc.as_table_mut();
     for k in path {
         t = t.get_mut(k)?.as_table_mut()?;
@@ -571,14 +572,18 @@ fn annotate(doc: &mut toml_edit::DocumentMut, file: &ScenarioFile, n: &Notes) {
         doc,
         &["unit_costs"],
         match file.unit_costs.source {
-            CostSource::Default => "DEFAULT UNIT COSTS: SSDA903 has no costs. These are Staffordshire's 2019 costs\n(Appendix 4). Replace them with your own, or rerun with --costs FILE.",
+            CostSource::Default => {
+                "DEFAULT UNIT COSTS: SSDA903 has no costs. These are Staffordshire's 2019 costs\n(Appendix 4). Replace them with your own, or rerun with --costs FILE."
+            }
             CostSource::Council => "Unit costs from the costs file given with --costs.",
         },
     );
     above(
         doc,
         &["do_nothing"],
-        &format!("The do-nothing line: the fitted growth of entries applied to today's total. Like the\npaper's, it starts at the end of the first forecast year ({first}), one year's growth on\nfrom the census."),
+        &format!(
+            "The do-nothing line: the fitted growth of entries applied to today's total. Like the\npaper's, it starts at the end of the first forecast year ({first}), one year's growth on\nfrom the census."
+        ),
     );
     let Some(st) = &file.stochastic else { return };
     // The growth distribution on one line, with its interval beside it.
@@ -598,7 +603,12 @@ fn annotate(doc: &mut toml_edit::DocumentMut, file: &ScenarioFile, n: &Notes) {
             "growth",
             &format!("95% interval {lo:.4} to {hi:.4}"),
         ),
-        None => after(doc, &["stochastic"], "growth", "too few years to fit a trend"),
+        None => after(
+            doc,
+            &["stochastic"],
+            "growth",
+            "too few years to fit a trend",
+        ),
     }
     above(
         doc,
@@ -634,10 +644,21 @@ fn annotate(doc: &mut toml_edit::DocumentMut, file: &ScenarioFile, n: &Notes) {
     );
     above(
         doc,
-        &["stochastic", "entries", "by_age_placement", AgeBand::ALL[0].key()],
+        &[
+            "stochastic",
+            "entries",
+            "by_age_placement",
+            AgeBand::ALL[0].key(),
+        ],
         "First placements of the entries of each age band.",
     );
-    for route in ["return_home", "adoption", "sgo", "child_arrangement", "other"] {
+    for route in [
+        "return_home",
+        "adoption",
+        "sgo",
+        "child_arrangement",
+        "other",
+    ] {
         above(
             doc,
             &["stochastic", "exits", route],

@@ -2,7 +2,10 @@
 //!
 //! Every problem is collected, not just the first: an analyst fixing a file
 //! wants the whole list. Each names the file and line where the field is
-//! written, the field path, and what is allowed.
+//! written, the field path, and what is allowed. A number out of its own range
+//! (a share, a rate, a count, money: [`super::values`]) is refused while the
+//! file is read, set aside as 0 and reported with the rest; what is checked
+//! here is what depends on more than one value.
 
 use super::file::{LineFile, PlacementTableFile, RoundingFile, ScenarioFile};
 use super::problem::Problem;
@@ -373,16 +376,16 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
     let n = years.len();
 
     let cohort = c.placements("cohort.by_type", &file.cohort.by_type, "a count");
-    if let Some(total) = file.cohort.total.map(f64::from) {
-        if (cohort.total() - total).abs() > 1e-9 {
-            c.push(
-                "cohort.total",
-                format!(
-                    "is {total} but the counts in cohort.by_type add up to {}",
-                    cohort.total()
-                ),
-            );
-        }
+    if let Some(total) = file.cohort.total.map(f64::from)
+        && (cohort.total() - total).abs() > 1e-9
+    {
+        c.push(
+            "cohort.total",
+            format!(
+                "is {total} but the counts in cohort.by_type add up to {}",
+                cohort.total()
+            ),
+        );
     }
 
     let base_costs = c.placements(

@@ -45,7 +45,9 @@ fn a_calibrated_scenario_written_read_back_and_written_again_is_identical() {
         bands: None,
     };
     // What `lacsim calibrate` writes, and the value it is written from.
-    let text = lacsim::backtest::fit(&data, from, to, &target).unwrap().text;
+    let text = lacsim::backtest::fit(&data, from, to, &target)
+        .unwrap()
+        .text;
     let occ = occupancy::monthly(&data);
     let est = estimate::estimate(&occ, from, to);
     let census = occupancy::march31(&data)
@@ -85,8 +87,11 @@ fn a_calibrated_scenario_written_read_back_and_written_again_is_identical() {
         assert_eq!((x * 1e6).round() / 1e6, x);
     }
     // And it loads as a scenario.
-    scenario::load(Path::new("calibrated.toml"), &with("calibrated.toml", &text))
-        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+    scenario::load(
+        Path::new("calibrated.toml"),
+        &with("calibrated.toml", &text),
+    )
+    .unwrap_or_else(|e| panic!("{e}\n{text}"));
 }
 
 #[test]
@@ -99,8 +104,7 @@ fn every_builtin_scenario_and_partnership_reads_back_from_its_own_serialisation(
     assert!(scenarios.len() >= 3, "{scenarios:?}");
     for name in scenarios {
         let path = Path::new(&name);
-        let first =
-            scenario::load(path, &builtin::read).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let first = scenario::load(path, &builtin::read).unwrap_or_else(|e| panic!("{name}: {e}"));
         let read = validate::read_file(&first.source).unwrap();
         let text = file::to_toml(&read).unwrap();
         // Next to the original, so that anything it names resolves the same.
@@ -133,11 +137,7 @@ fn every_builtin_scenario_and_partnership_reads_back_from_its_own_serialisation(
             "{name}"
         );
         let reread = partnership::validate::read_file(&again_src).unwrap();
-        assert_eq!(
-            partnership::file::to_toml(&reread).unwrap(),
-            text,
-            "{name}"
-        );
+        assert_eq!(partnership::file::to_toml(&reread).unwrap(), text, "{name}");
     }
 }
 
@@ -166,13 +166,17 @@ fn a_value_out_of_its_range_is_refused_where_it_is_read_naming_file_line_and_fie
     }
     // A refused share is not reported again as shares that do not add up to 1.
     assert!(
-        !got.iter().any(|g| g.contains("stochastic.entries.by_age: ")),
+        !got.iter()
+            .any(|g| g.contains("stochastic.entries.by_age: ")),
         "{got:#?}"
     );
     // The file's own problems come first, in line order.
     assert!(e.0[0].file == "mine.toml", "{got:#?}");
     let lines: Vec<usize> =
-        e.0.iter().filter(|p| p.file == "mine.toml").filter_map(|p| p.line).collect();
+        e.0.iter()
+            .filter(|p| p.file == "mine.toml")
+            .filter_map(|p| p.line)
+            .collect();
     assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{got:#?}");
 }
 
