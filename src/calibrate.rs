@@ -8,16 +8,29 @@
 //! growth and rates and the uncertainty of the estimates flows into the bands.
 //! Monthly entries that vary more than Poisson get a negative binomial size. Unit costs are not in SSDA903:
 //! they come from a costs file or are written as clearly marked defaults.
+//!
+//! The scenario is built as a [`ScenarioFile`] value ([`calibrated`]) and
+//! written through serde, with comments for the analyst added to its tables
+//! ([`write`]); no TOML is written by hand.
 
 use crate::age::{AgeBand, N_AGE_BANDS};
 use crate::placement::{N_PLACEMENTS, Placement};
+use crate::scenario::CostSource;
+use crate::scenario::file::{
+    AuthorityFile, CohortFile, DoNothingFile, PlacementTableFile, RoundingFile, SavingsFile,
+    ScenarioFile, ScenarioUnitCostsFile, YearsFile,
+};
+use crate::scenario::stochastic::{
+    AgeTableFile, AgesFile, DistFile, DistTable, EntriesFile, ExitsFile, MovesFile, PostCareFile,
+    RateUncertaintyFile, StochasticFile,
+};
+use crate::scenario::values::{Count, GrowthRate, Pounds, Rate, Share, Weight};
 use crate::ssda903::ExitRoute;
 use crate::ssda903::estimate::Estimates;
 use crate::ssda903::occupancy::{AgeCounts, Census, PeriodCounts};
 use crate::year::FinancialYear;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 /// Yearly unit costs (and post-care costs) a council supplies with `--costs`.
 #[derive(Debug, Clone, Deserialize)]
@@ -122,13 +135,9 @@ fn engine_route(r: ExitRoute) -> Option<&'static str> {
     }
 }
 
-fn num(v: f64) -> String {
-    let r = (v * 1e6).round() / 1e6;
-    if r.fract() == 0.0 {
-        format!("{r:.1}")
-    } else {
-        format!("{r}")
-    }
+/// A number as written: rounded to 6 decimals (and never -0).
+fn r6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6 + 0.0
 }
 
 /// Shares that sum to exactly 1 after rounding (the largest absorbs the rounding).
@@ -210,7 +219,7 @@ fn growth_sd(g: &crate::ssda903::estimate::Growth) -> f64 {
 /// fit's centre, where level and trend are uncorrelated, with the years from
 /// there to the forecast as `entries_pivot_years` so each path's growth carries
 /// its level with it (or of the mean rate, without a trend).
-fn rate_uncertainty(s: &mut String, est: &Estimates) {
+fn rate_uncertainty(est: &Estimates) -> RateUncertaintyFile {
     let cv = |r: Option<&crate::ssda903::estimate::RateEstimate>| {
         r.map_or(0.0, |r| 1.0 / (r.events + 0.5).sqrt())
     };
@@ -218,19 +227,31 @@ fn rate_uncertainty(s: &mut String, est: &Estimates) {
         Some(g) => (g.log_pivot_se, g.pivot_years.min(longest_pivot(&g))),
         None => (cv(est.entries_per_month.as_ref()), 0.0),
     };
-    let _ = writeln!(
-        s,
-        "\n# How uncertain each estimated rate is (coefficient of variation, 1/sqrt(events + 1/2) for\n# a Gamma posterior): each path draws its own rates, so the bands include estimation error.\n# The entry level's is at the centre of the fitted years; a path's growth carries it the\n# pivot years forward, so a faster-growing path also starts higher.\n[stochastic.rate_uncertainty]\nentries = {}\nentries_pivot_years = {}\n[stochastic.rate_uncertainty.exits]",
-        num(entries),
-        num(pivot)
-    );
-    for p in Placement::ALL {
-        let _ = writeln!(s, "{} = {}", p.key(), num(cv(est.exit_hazard.get(&p))));
+    let table = |hazards: &BTreeMap<Placement, crate::ssda903::estimate::RateEstimate>| {
+        placements(|p| r6(cv(hazards.get(&p))))
+    };
+    RateUncertaintyFile {
+        entries: Some(r6(entries)),
+        entries_pivot_years: Some(r6(pivot)),
+        exits: Some(table(&est.exit_hazard)),
+        moves: Some(table(&est.move_hazard)),
     }
-    let _ = writeln!(s, "[stochastic.rate_uncertainty.moves]");
-    for p in Placement::ALL {
-        let _ = writeln!(s, "{} = {}", p.key(), num(cv(est.move_hazard.get(&p))));
-    }
+}
+
+/// A table with a value for every placement type.
+fn placements<T>(mut f: impl FnMut(Placement) -> T) -> PlacementTableFile<T> {
+    PlacementTableFile::from_values(Placement::ALL.map(|p| Some(f(p))))
+}
+
+/// A table with a value for every age band.
+fn bands<T>(mut f: impl FnMut(AgeBand) -> T) -> AgeTableFile<T> {
+    AgeTableFile::from_values(AgeBand::ALL.map(|a| Some(f(a))))
+}
+
+/// Shares (rounded by [`shares`]) as a table by placement type.
+fn share_table(raw: &[f64; N_PLACEMENTS]) -> PlacementTableFile<Share> {
+    let v = shares(raw);
+    placements(|p| Share::saturating(v[p.index()]))
 }
 
 /// Shares of a band's `counts` over its `per`-month steps of age (months or
@@ -252,259 +273,125 @@ fn within_band(counts: &AgeCounts, band: AgeBand, per: usize, prior: f64) -> Opt
     ))
 }
 
-fn list(v: &[f64]) -> String {
-    let cells: Vec<String> = v.iter().map(|x| num(*x)).collect();
-    format!("[{}]", cells.join(", "))
-}
-
 /// `[stochastic.ages]`: the census's own ages, by month of age within each band
 /// (the engine places its children accordingly); entries by month of age for
 /// babies (many enter at birth) and by year of age otherwise, with an even
-/// prior of weight 1 so a band with few entries is spread nearly evenly.
-fn ages(s: &mut String, census: &AgeCounts, entries: Option<&AgeCounts>) {
-    let bands: Vec<(AgeBand, Vec<f64>)> = AgeBand::ALL
-        .into_iter()
-        .filter_map(|b| within_band(census, b, 1, 0.0).map(|v| (b, v)))
-        .collect();
-    if bands.is_empty() && entries.is_none() {
-        return;
-    }
-    let _ = writeln!(
-        s,
-        "\n# Where children are within their age band (children age exactly: a child moves up on\n# their birthday and leaves care at 18). The census, by month of age from dates of birth.\n[stochastic.ages.census]"
+/// prior of weight 1 so a band with few entries is spread nearly evenly. `None`
+/// when there is neither.
+fn ages(census: &AgeCounts, entries: Option<&AgeCounts>) -> Option<AgesFile> {
+    let as_shares = |v: Vec<f64>| v.into_iter().map(Share::saturating).collect::<Vec<_>>();
+    let census = AgeTableFile::from_values(
+        AgeBand::ALL.map(|b| within_band(census, b, 1, 0.0).map(as_shares)),
     );
-    for (b, v) in &bands {
-        let _ = writeln!(s, "{} = {}", b.key(), list(v));
-    }
-    if let Some(e) = entries {
-        let _ = writeln!(
-            s,
-            "# Ages at entry in the fitted years: babies by month of age, older children by year.\n[stochastic.ages.entries]"
-        );
-        for b in AgeBand::ALL {
+    let census = (!census.is_empty()).then_some(census);
+    let entries = entries.map(|e| {
+        AgeTableFile::from_values(AgeBand::ALL.map(|b| {
             let per = if b == AgeBand::Under1 { 1 } else { 12 };
-            if let Some(v) = within_band(e, b, per, 1.0) {
-                let _ = writeln!(s, "{} = {}", b.key(), list(&v));
-            }
-        }
+            within_band(e, b, per, 1.0).map(as_shares)
+        }))
+    });
+    (census.is_some() || entries.is_some()).then_some(AgesFile { census, entries })
+}
+
+/// What the comments of a calibrated scenario say that its values do not:
+/// where the data came from and what the fit found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notes {
+    /// Where the returns came from (a folder, an upload).
+    pub data: String,
+    /// First fitted collection year.
+    pub from: FinancialYear,
+    /// Last fitted collection year.
+    pub to: FinancialYear,
+    /// The calendar year of the census's 31 March.
+    pub census_march: i32,
+    /// The fitted growth rate's 95% interval, when there were years enough for a trend.
+    pub growth_interval: Option<(f64, f64)>,
+    /// Whether the post-care costs came from the costs file.
+    pub post_care_given: bool,
+}
+
+/// A calibrated scenario: the file's values and what its comments say.
+#[derive(Debug, Clone)]
+pub struct Calibrated {
+    /// The scenario.
+    pub file: ScenarioFile,
+    /// What the comments say.
+    pub notes: Notes,
+}
+
+impl Calibrated {
+    /// The scenario's text, with its comments ([`write`]).
+    pub fn to_toml(&self) -> String {
+        write(&self.file, &self.notes)
     }
 }
 
-/// The scenario text.
-pub fn scenario_toml(est: &Estimates, census: &Census, t: &Target) -> String {
-    let mut s = String::new();
+/// Staffordshire's 2019 unit costs, as a scenario says where they come from.
+pub const DEFAULT_COSTS_NOTE: &str =
+    "Staffordshire County Council's 2019 unit costs (Appendix 4); SSDA903 returns hold no costs";
+
+/// `[unit_costs]`: the costs file's, as the council's own, or clearly marked defaults.
+fn unit_costs(costs: Option<&CostsFile>) -> ScenarioUnitCostsFile {
+    match costs {
+        Some(c) => {
+            let mut u = ScenarioUnitCostsFile::from(&c.unit_costs);
+            u.uplift = r6(u.uplift);
+            u.yearly = placements(|p| {
+                Pounds::saturating(r6(c.unit_costs.yearly.values()[p.index()].unwrap_or(0.0)))
+            });
+            u
+        }
+        None => ScenarioUnitCostsFile {
+            source: CostSource::Default,
+            note: Some(DEFAULT_COSTS_NOTE.to_string()),
+            price_year: None,
+            uplift: 0.0,
+            uplift_by_type: None,
+            yearly: PlacementTableFile::from_values(
+                DEFAULT_COSTS.map(|(_, v)| Some(Pounds::saturating(v))),
+            ),
+        },
+    }
+}
+
+/// The scenario as values: what [`scenario_toml`] writes.
+pub fn calibrated(est: &Estimates, census: &Census, t: &Target) -> Calibrated {
     let by_place = census.by_placement();
     let total = census.total();
     let growth = est.entry_growth;
     let g = growth.map_or(0.0, |g| g.rate);
-    let _ = writeln!(
-        s,
-        "# Calibrated by `lacsim calibrate` from SSDA903 returns: {}",
-        t.source
-    );
-    let _ = writeln!(
-        s,
-        "# Fitted on collection years {} to {}; 31 March {} census as the starting point.",
-        est.from,
-        est.to,
-        census.year.0 + 1
-    );
-    let _ = writeln!(
-        s,
-        "# Rates are posterior means (Gamma for rates, Dirichlet for shares); growth is a normal"
-    );
-    let _ = writeln!(
-        s,
-        "# distribution with the fitted standard error, drawn per path.\n"
-    );
-    let _ = writeln!(
-        s,
-        "[authority]\nname = {:?}\ntitle = \"Calibrated do-nothing forecast\"\nsource = {:?}\n",
-        t.authority,
-        format!("SSDA903 returns {} to {}", est.from, est.to)
-    );
-    let _ = writeln!(
-        s,
-        "[years]\nfirst = \"{}\"\ncount = {}\n",
-        t.first_year, t.years
-    );
-    let _ = writeln!(
-        s,
-        "# Children looked after at 31 March {}, by placement type.\n[cohort]\ntotal = {total}\n[cohort.by_type]",
-        census.year.0 + 1
-    );
-    for p in Placement::ALL {
-        let _ = writeln!(s, "{} = {}", p.key(), by_place[p]);
-    }
-    match t.costs {
-        Some(c) => {
-            let _ = writeln!(
-                s,
-                "\n# Unit costs from the costs file given with --costs.\n[unit_costs]"
-            );
-            if let Some(y) = c.unit_costs.price_year {
-                let _ = writeln!(s, "price_year = \"{y}\"");
-            }
-            let _ = writeln!(
-                s,
-                "uplift = {}\n[unit_costs.yearly]",
-                num(c.unit_costs.uplift)
-            );
-            for (p, v) in Placement::ALL.iter().zip(c.unit_costs.yearly.values()) {
-                let _ = writeln!(s, "{} = {}", p.key(), num(v.unwrap_or(0.0)));
-            }
-        }
-        None => {
-            let _ = writeln!(
-                s,
-                "\n# DEFAULT UNIT COSTS: SSDA903 has no costs. These are Staffordshire's 2019 costs"
-            );
-            let _ = writeln!(
-                s,
-                "# (Appendix 4). Replace them with your own, or rerun with --costs FILE.\n[unit_costs]\nuplift = 0.0\n[unit_costs.yearly]"
-            );
-            for (p, v) in DEFAULT_COSTS {
-                let _ = writeln!(s, "{} = {}", p.key(), num(v));
-            }
-        }
-    }
-    let _ = writeln!(
-        s,
-        "\n# The do-nothing line: the fitted growth of entries applied to today's total. Like the\n# paper's, it starts at the end of the first forecast year ({}), one year's growth on\n# from the census.\n[do_nothing]\nstart_total = {}\nstart_uasc = 0\ngrowth_rate = {}\nrounding = \"none\"\n",
-        t.first_year,
-        (f64::from(total) * (1.0 + g)).round(),
-        num(g)
-    );
-    let _ = writeln!(s, "[stochastic]");
-    match growth {
-        Some(gr) => {
-            let sd = growth_sd(&gr);
-            let _ = writeln!(
-                s,
-                "growth = {{ dist = \"normal\", mean = {}, sd = {} }}   # 95% interval {:.4} to {:.4}",
-                num(gr.rate),
-                num(sd),
-                gr.lower,
-                gr.upper
-            );
-        }
-        None => {
-            let _ = writeln!(s, "growth = 0.0   # too few years to fit a trend");
-        }
-    }
-    let _ = writeln!(
-        s,
-        "\n# Children looked after at 31 March {}, by placement type and age band.",
-        census.year.0 + 1
-    );
-    for p in Placement::ALL {
-        let row = census.counts[p.index()];
-        let cells: Vec<String> = AgeBand::ALL
-            .iter()
-            .map(|a| format!("{} = {}", a.key(), row[a.index()]))
-            .collect();
-        let _ = writeln!(
-            s,
-            "[stochastic.start_children.{}]\n{}",
-            p.key(),
-            cells.join("\n")
-        );
-    }
-    ages(
-        &mut s,
-        &census.ages,
-        t.bands.as_ref().map(|b| &b.entry_ages),
-    );
-    if let Some(b) = &t.bands {
-        let _ = writeln!(
-            s,
-            "\n# Exits before 18 in each band, over what the placement mix alone predicts.\n[stochastic.exits.age_factor]"
-        );
-        for (a, v) in AgeBand::ALL.iter().zip(&b.exit_age_factor) {
-            let _ = writeln!(s, "{} = {}", a.key(), num(*v));
-        }
-    }
+    let growth_dist = match growth {
+        Some(gr) => DistTable {
+            dist: "normal".into(),
+            mean: Some(r6(gr.rate)),
+            sd: Some(r6(growth_sd(&gr))),
+            ..DistTable::default()
+        },
+        None => DistTable {
+            dist: "fixed".into(),
+            value: Some(0.0),
+            ..DistTable::default()
+        },
+    };
     let per_year = growth
         .map(|gr| gr.fitted_last * (1.0 + gr.rate))
         .or(est.entries_per_month.map(|r| r.mean * 12.0))
         .unwrap_or(0.0);
-    let _ = writeln!(
-        s,
-        "\n[stochastic.entries]\nper_year = {}   # entries expected in {}",
-        num(per_year),
-        t.first_year
-    );
-    match est.entry_dispersion {
-        Some(k) => {
-            let _ = writeln!(
-                s,
-                "dispersion = {}   # negative binomial size: monthly entries vary more than Poisson",
-                num(k)
-            );
-        }
-        None => {
-            let _ = writeln!(
-                s,
-                "# no dispersion: monthly entries vary no more than Poisson"
-            );
-        }
-    }
-    let _ = writeln!(s, "[stochastic.entries.by_age]");
     let entry_age =
         shares(&AgeBand::ALL.map(|a| est.entry_age_mix.get(&a).map_or(0.0, |x| x.mean)));
-    for (a, v) in AgeBand::ALL.iter().zip(&entry_age) {
-        let _ = writeln!(s, "{} = {}", a.key(), num(*v));
-    }
-    let _ = writeln!(s, "[stochastic.entries.by_placement]");
-    let entry_place =
-        shares(&Placement::ALL.map(|p| est.first_placement_mix.get(&p).map_or(0.0, |x| x.mean)));
-    for (p, v) in Placement::ALL.iter().zip(&entry_place) {
-        let _ = writeln!(s, "{} = {}", p.key(), num(*v));
-    }
-    if let Some(b) = &t.bands {
-        let _ = writeln!(s, "# First placements of the entries of each age band.");
-        for (a, mix) in AgeBand::ALL.iter().zip(&b.entry_placement) {
-            let _ = writeln!(s, "[stochastic.entries.by_age_placement.{}]", a.key());
-            for (p, v) in Placement::ALL.iter().zip(&shares(mix)) {
-                let _ = writeln!(s, "{} = {}", p.key(), num(*v));
-            }
-        }
-    }
-    for route in [
-        "return_home",
-        "adoption",
-        "sgo",
-        "child_arrangement",
-        "other",
-    ] {
-        let _ = writeln!(
-            s,
-            "\n# Yearly rate per child of leaving care by this route (monthly hazard x 12 x route share).\n[stochastic.exits.{route}]"
-        );
-        for p in Placement::ALL {
-            let hazard = est.exit_hazard.get(&p).map_or(0.0, |r| r.mean) * 12.0;
+    let hazard = |p: Placement| est.exit_hazard.get(&p).map_or(0.0, |r| r.mean) * 12.0;
+    let exit = |route: &str| {
+        placements(|p| {
             let share: f64 = est.exit_routes.get(&p).map_or(0.0, |m| {
                 m.iter()
                     .filter(|(r, _)| engine_route(**r) == Some(route))
                     .map(|(_, x)| x.mean)
                     .sum()
             });
-            let _ = writeln!(s, "{} = {}", p.key(), num(hazard * share));
-        }
-    }
-    let _ = writeln!(
-        s,
-        "\n# Yearly rate per child of a placement move, and where moves go (all origins pooled).\n[stochastic.moves.rate]"
-    );
-    for p in Placement::ALL {
-        let _ = writeln!(
-            s,
-            "{} = {}",
-            p.key(),
-            num(est.move_hazard.get(&p).map_or(0.0, |r| r.mean) * 12.0)
-        );
-    }
-    let _ = writeln!(s, "[stochastic.moves.to]");
+            Rate::saturating(r6(hazard(p) * share))
+        })
+    };
     let to = shares(&Placement::ALL.map(|dest| {
         est.move_destinations
             .values()
@@ -512,39 +399,304 @@ pub fn scenario_toml(est: &Estimates, census: &Census, t: &Target) -> String {
             .map(|x| f64::from(x.count))
             .sum::<f64>()
     }));
-    for (p, v) in Placement::ALL.iter().zip(&to) {
-        let _ = writeln!(s, "{} = {}", p.key(), num(*v));
+    let weights = |v: &[f64]| placements(|p| Weight::saturating(v[p.index()]));
+    let post = |k: &str| {
+        let v = t.costs.and_then(|c| c.post_care.get(k).copied());
+        Pounds::saturating(r6(v.unwrap_or(0.0)))
+    };
+    let stochastic = StochasticFile {
+        start_total: None,
+        growth_from: None,
+        start_by_age: None,
+        start_children: Some(placements(|p| {
+            bands(|a| Count::from(census.counts[p.index()][a.index()]))
+        })),
+        ageing: None,
+        ages: ages(&census.ages, t.bands.as_ref().map(|b| &b.entry_ages)),
+        growth: Some(DistFile(growth_dist)),
+        entries: EntriesFile {
+            per_year: Some(r6(per_year)),
+            dispersion: est.entry_dispersion.map(r6),
+            by_age: bands(|a| Share::saturating(entry_age[a.index()])),
+            by_placement: share_table(
+                &Placement::ALL.map(|p| est.first_placement_mix.get(&p).map_or(0.0, |x| x.mean)),
+            ),
+            by_age_placement: t
+                .bands
+                .as_ref()
+                .map(|b| bands(|a| share_table(&b.entry_placement[a.index()]))),
+        },
+        exits: ExitsFile {
+            return_home: exit("return_home"),
+            adoption: exit("adoption"),
+            sgo: exit("sgo"),
+            child_arrangement: exit("child_arrangement"),
+            other: exit("other"),
+            age_factor: t
+                .bands
+                .as_ref()
+                .map(|b| bands(|a| r6(b.exit_age_factor[a.index()]))),
+        },
+        moves: MovesFile {
+            rate: placements(|p| {
+                Rate::saturating(r6(est.move_hazard.get(&p).map_or(0.0, |r| r.mean) * 12.0))
+            }),
+            to: weights(&to),
+            from: Some(placements(|origin| weights(&moves_from(est, origin, &to)))),
+        },
+        post_care: PostCareFile {
+            sgo_allowance: post("sgo_allowance"),
+            child_arrangement_allowance: post("child_arrangement_allowance"),
+            adoption_support: post("adoption_support"),
+            sgo_legal_cost: post("sgo_legal_cost"),
+        },
+        interventions: Vec::new(),
+        caps: Vec::new(),
+        rate_uncertainty: Some(rate_uncertainty(est)),
+    };
+    let file = ScenarioFile {
+        extends: None,
+        authority: AuthorityFile {
+            name: t.authority.to_string(),
+            title: Some("Calibrated do-nothing forecast".into()),
+            source: Some(format!("SSDA903 returns {} to {}", est.from, est.to)),
+        },
+        years: YearsFile {
+            first: t.first_year,
+            count: t.years as i64,
+        },
+        cohort: CohortFile {
+            as_at: None,
+            total: Some(Count::from(total)),
+            by_type: placements(|p| Count::from(by_place[p])),
+        },
+        unit_costs: unit_costs(t.costs),
+        do_nothing: DoNothingFile {
+            start_total: Count::saturating((f64::from(total) * (1.0 + g)).round()),
+            start_uasc: Count::ZERO,
+            growth_rate: GrowthRate::saturating(r6(g)),
+            rounding: RoundingFile::None,
+            compare_rates: Vec::new(),
+        },
+        budget: None,
+        plan: None,
+        investment: Vec::new(),
+        savings: SavingsFile::default(),
+        mtfs: None,
+        optimism_bias: None,
+        report: None,
+        stochastic: Some(stochastic),
+    };
+    let notes = Notes {
+        data: t.source.to_string(),
+        from: est.from,
+        to: est.to,
+        census_march: census.year.0 + 1,
+        growth_interval: growth.map(|g| (g.lower, g.upper)),
+        post_care_given: t.costs.is_some_and(|c| !c.post_care.is_empty()),
+    };
+    Calibrated { file, notes }
+}
+
+/// The scenario text: [`calibrated`], written with its comments.
+pub fn scenario_toml(est: &Estimates, census: &Census, t: &Target) -> String {
+    calibrated(est, census, t).to_toml()
+}
+
+/// A scenario file's text with the comments of a calibrated scenario: the
+/// values are [`crate::scenario::file::to_toml`]'s, so a scenario written, read
+/// back and written again with the same notes is the same text.
+pub fn write(file: &ScenarioFile, notes: &Notes) -> String {
+    let plain =
+        crate::scenario::file::to_toml(file).expect("a scenario file always serialises to TOML");
+    let mut doc: toml_edit::DocumentMut = plain
+        .parse()
+        .expect("TOML written by the toml crate parses");
+    annotate(&mut doc, file, notes);
+    doc.to_string()
+}
+
+/// The table at `path`, if the document has it.
+fn table_at<'d>(
+    doc: &'d mut toml_edit::DocumentMut,
+    path: &[&str],
+) -> Option<&'d mut toml_edit::Table> {
+    let mut t = doc.as_table_mut();
+    for k in path {
+        t = t.get_mut(k)?.as_table_mut()?;
     }
-    let _ = writeln!(
-        s,
-        "# Where the moves out of each type go: Dirichlet means of the observed moves, with the\n# all-origins mix (the origin left out) as a prior of weight 1."
-    );
-    for origin in Placement::ALL {
-        let _ = writeln!(s, "[stochastic.moves.from.{}]", origin.key());
-        for (p, v) in Placement::ALL.iter().zip(&moves_from(est, origin, &to)) {
-            let _ = writeln!(s, "{} = {}", p.key(), num(*v));
-        }
+    Some(t)
+}
+
+/// Comment lines above the table at `path`, after a blank line.
+fn above(doc: &mut toml_edit::DocumentMut, path: &[&str], text: &str) {
+    if let Some(t) = table_at(doc, path) {
+        t.decor_mut().set_prefix(format!("\n{}", comment(text)));
     }
-    rate_uncertainty(&mut s, est);
-    let post = |k: &str| t.costs.and_then(|c| c.post_care.get(k).copied());
-    let _ = writeln!(
-        s,
-        "\n# Post-care costs (pounds a year per child, to 18). {}\n[stochastic.post_care]",
-        if t.costs.is_some_and(|c| !c.post_care.is_empty()) {
-            "From the costs file."
-        } else {
-            "DEFAULTS: set your own."
-        }
+}
+
+/// A comment after the value of `key` in the table at `path`, on its line.
+fn after(doc: &mut toml_edit::DocumentMut, path: &[&str], key: &str, text: &str) {
+    if let Some(v) = table_at(doc, path)
+        .and_then(|t| t.get_mut(key))
+        .and_then(|i| i.as_value_mut())
+    {
+        v.decor_mut().set_suffix(format!("   # {text}"));
+    }
+}
+
+/// `text` as comment lines.
+fn comment(text: &str) -> String {
+    text.lines().map(|l| format!("# {l}\n")).collect()
+}
+
+/// Adds the comments a council analyst reads the calibrated scenario by.
+fn annotate(doc: &mut toml_edit::DocumentMut, file: &ScenarioFile, n: &Notes) {
+    let march = n.census_march;
+    let first = file.years.first;
+    if let Some(t) = table_at(doc, &["authority"]) {
+        t.decor_mut().set_prefix(format!(
+            "{}\n",
+            comment(&format!(
+                "Calibrated by `lacsim calibrate` from SSDA903 returns: {}\nFitted on collection years {} to {}; 31 March {march} census as the starting point.\nRates are posterior means (Gamma for rates, Dirichlet for shares); growth is a normal\ndistribution with the fitted standard error, drawn per path.",
+                n.data, n.from, n.to
+            ))
+        ));
+    }
+    above(
+        doc,
+        &["cohort"],
+        &format!("Children looked after at 31 March {march}, by placement type."),
     );
-    for k in [
-        "sgo_allowance",
-        "child_arrangement_allowance",
-        "adoption_support",
-        "sgo_legal_cost",
+    above(
+        doc,
+        &["unit_costs"],
+        match file.unit_costs.source {
+            CostSource::Default => {
+                "DEFAULT UNIT COSTS: SSDA903 has no costs. These are Staffordshire's 2019 costs\n(Appendix 4). Replace them with your own, or rerun with --costs FILE."
+            }
+            CostSource::Council => "Unit costs from the costs file given with --costs.",
+        },
+    );
+    above(
+        doc,
+        &["do_nothing"],
+        &format!(
+            "The do-nothing line: the fitted growth of entries applied to today's total. Like the\npaper's, it starts at the end of the first forecast year ({first}), one year's growth on\nfrom the census."
+        ),
+    );
+    let Some(st) = &file.stochastic else { return };
+    // The growth distribution on one line, with its interval beside it.
+    if let Some(t) = table_at(doc, &["stochastic"]) {
+        if let Some(toml_edit::Item::Table(g)) = t.remove("growth") {
+            t.insert(
+                "growth",
+                toml_edit::Item::Value(toml_edit::Value::InlineTable(g.into_inline_table())),
+            );
+        }
+        t.set_implicit(false);
+    }
+    match n.growth_interval {
+        Some((lo, hi)) => after(
+            doc,
+            &["stochastic"],
+            "growth",
+            &format!("95% interval {lo:.4} to {hi:.4}"),
+        ),
+        None => after(
+            doc,
+            &["stochastic"],
+            "growth",
+            "too few years to fit a trend",
+        ),
+    }
+    above(
+        doc,
+        &["stochastic", "start_children", Placement::ALL[0].key()],
+        &format!("Children looked after at 31 March {march}, by placement type and age band."),
+    );
+    above(
+        doc,
+        &["stochastic", "ages", "census"],
+        "Where children are within their age band (children age exactly: a child moves up on\ntheir birthday and leaves care at 18). The census, by month of age from dates of birth.",
+    );
+    above(
+        doc,
+        &["stochastic", "ages", "entries"],
+        "Ages at entry in the fitted years: babies by month of age, older children by year.",
+    );
+    let poisson = if st.entries.dispersion.is_some() {
+        after(
+            doc,
+            &["stochastic", "entries"],
+            "dispersion",
+            "negative binomial size: monthly entries vary more than Poisson",
+        );
+        ""
+    } else {
+        "; no dispersion: monthly entries vary no more than Poisson"
+    };
+    after(
+        doc,
+        &["stochastic", "entries"],
+        "per_year",
+        &format!("entries expected in {first}{poisson}"),
+    );
+    above(
+        doc,
+        &[
+            "stochastic",
+            "entries",
+            "by_age_placement",
+            AgeBand::ALL[0].key(),
+        ],
+        "First placements of the entries of each age band.",
+    );
+    for route in [
+        "return_home",
+        "adoption",
+        "sgo",
+        "child_arrangement",
+        "other",
     ] {
-        let _ = writeln!(s, "{k} = {}", num(post(k).unwrap_or(0.0)));
+        above(
+            doc,
+            &["stochastic", "exits", route],
+            "Yearly rate per child of leaving care by this route (monthly hazard x 12 x route share).",
+        );
     }
-    s
+    above(
+        doc,
+        &["stochastic", "exits", "age_factor"],
+        "Exits before 18 in each band, over what the placement mix alone predicts.",
+    );
+    above(
+        doc,
+        &["stochastic", "moves", "rate"],
+        "Yearly rate per child of a placement move, and where moves go (all origins pooled).",
+    );
+    above(
+        doc,
+        &["stochastic", "moves", "from", Placement::ALL[0].key()],
+        "Where the moves out of each type go: Dirichlet means of the observed moves, with the\nall-origins mix (the origin left out) as a prior of weight 1.",
+    );
+    above(
+        doc,
+        &["stochastic", "post_care"],
+        &format!(
+            "Post-care costs (pounds a year per child, to 18). {}",
+            if n.post_care_given {
+                "From the costs file."
+            } else {
+                "DEFAULTS: set your own."
+            }
+        ),
+    );
+    above(
+        doc,
+        &["stochastic", "rate_uncertainty"],
+        "How uncertain each estimated rate is (coefficient of variation, 1/sqrt(events + 1/2) for\na Gamma posterior): each path draws its own rates, so the bands include estimation error.\nThe entry level's is at the centre of the fitted years; a path's growth carries it the\npivot years forward, so a faster-growing path also starts higher.",
+    );
 }
 
 #[cfg(test)]
@@ -598,10 +750,8 @@ mod tests {
         entry_ages[0] = 5;
         entry_ages[1] = 4;
         entry_ages[14 * 12 + 5] = 8;
-        let mut s = String::new();
-        ages(&mut s, &census_ages, Some(&entry_ages));
-        let doc: toml::Table = s.parse().unwrap();
-        let a = &doc["stochastic"]["ages"];
+        let written = toml::to_string(&ages(&census_ages, Some(&entry_ages)).unwrap()).unwrap();
+        let a: toml::Table = written.parse().unwrap();
         let v = |t: &str, b: &str| -> Vec<f64> {
             a[t][b]
                 .as_array()

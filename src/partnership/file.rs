@@ -1,15 +1,22 @@
-//! The serde mirror of a partnership file: exactly what the user typed, nothing resolved.
+//! The serde mirror of a partnership file: exactly what the user typed, nothing
+//! resolved; read and written through serde ([`to_toml`]).
 //!
 //! Every struct denies unknown fields so a misspelt key names itself. Ranges,
 //! names that must match and shares that must sum to 1 are checked in
 //! [`super::validate`], which collects every problem at once.
 
 use crate::year::FinancialYear;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The TOML of a partnership file: what [`PartnershipFile`] holds, so that
+/// reading it back gives the same value.
+pub fn to_toml(file: &PartnershipFile) -> Result<String, toml::ser::Error> {
+    toml::to_string(file)
+}
+
 /// A whole partnership file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartnershipFile {
     /// Names and provenance.
@@ -26,29 +33,31 @@ pub struct PartnershipFile {
     /// The councils in the partnership.
     pub partners: Vec<PartnerFile>,
     /// Central and locality hubs whose overspends are shared by rule.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hubs: Vec<HubFile>,
     /// Contribution formulas, each applying from a year until the next.
     pub formula: Vec<FormulaFile>,
     /// Overspends given as figures.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overspends: Vec<OverspendFile>,
 }
 
 /// `[partnership]`: names for titles.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HeaderFile {
     /// The partnership's name, e.g. "Together4Children".
     pub name: String,
     /// Title for tables.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The papers the figures come from.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
 /// `[years]`: the horizon.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct YearsFile {
     /// First financial year simulated, e.g. "2021/22".
@@ -56,11 +65,12 @@ pub struct YearsFile {
     /// Number of years, including the first.
     pub count: i64,
     /// The year the in-scope budgets were set in (default "2019/20").
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_year: Option<FinancialYear>,
 }
 
 /// `[fees]`: the inter-agency fees.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FeesFile {
     /// Fee between councils and RAAs, pounds (England: 27,000).
@@ -77,7 +87,7 @@ pub struct FeesFile {
 }
 
 /// A voluntary agency fee from a year.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct VoluntaryFeeFile {
     /// The first year the fee applies.
@@ -87,15 +97,16 @@ pub struct VoluntaryFeeFile {
 }
 
 /// `[finance]`: budget settings.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FinanceFile {
     /// Yearly uplift of the in-scope budgets after the budget year (pay awards).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_uplift: Option<f64>,
 }
 
 /// `[[functions]]`: one pooled budget line.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FunctionFile {
     /// Identifier used as a key in each partner's `budget`.
@@ -105,7 +116,7 @@ pub struct FunctionFile {
 }
 
 /// `[[partners]]`: one council.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerFile {
     /// Identifier used by shares, hubs and overspends.
@@ -116,6 +127,7 @@ pub struct PartnerFile {
     #[serde(default)]
     pub london: bool,
     /// The council's own scenario file, relative to this file (checked, not needed).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scenario: Option<String>,
     /// In-scope budget by function in the budget year, pounds.
     pub budget: BTreeMap<String, f64>,
@@ -127,7 +139,7 @@ pub struct PartnerFile {
 }
 
 /// `[partners.pathway]`: the monthly stock-and-flow inputs.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PathwayFile {
     /// Placement orders granted in the first year.
@@ -166,7 +178,7 @@ pub struct PathwayFile {
 }
 
 /// `[partners.pathway.start]`: stocks at the start.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct StartFile {
     /// Children with a placement order, not matched.
@@ -180,7 +192,7 @@ pub struct StartFile {
 }
 
 /// `[[hubs]]`: a hub with a budget, whose overspends are shared by rule.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HubFile {
     /// Identifier used by overspends.
@@ -203,7 +215,7 @@ pub struct HubFile {
 }
 
 /// `[[formula]]`: a contribution rule from a year.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormulaFile {
     /// The first year the rule applies.
@@ -211,15 +223,18 @@ pub struct FormulaFile {
     /// "in_scope_budget", "demand_led" or "pooled_budget".
     pub rule: String,
     /// For "in_scope_budget": the share of the budget paid (default 1, i.e. 100%).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub share_of_budget: Option<f64>,
     /// For "demand_led": "placement_orders" or "adoptions".
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub measure: Option<String>,
     /// For "pooled_budget": each partner's share of the pool (default: in proportion to budgets).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shares: Option<BTreeMap<String, f64>>,
 }
 
 /// `[[overspends]]`: an overspend given as a figure.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OverspendFile {
     /// The year.
@@ -229,5 +244,6 @@ pub struct OverspendFile {
     /// Pounds.
     pub amount: f64,
     /// A partner id, or "partnership", when the overspend is evidenced to be caused by one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributed_to: Option<String>,
 }

@@ -108,23 +108,26 @@ fn is_identifier(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
+/// Reads the merged document as a [`PartnershipFile`]: the first problem of
+/// reading it (a typo, a wrong type), or the file.
+pub fn read_file(loaded: &Loaded) -> Result<PartnershipFile, Vec<Problem>> {
+    let value = toml::Value::Table(loaded.merged.clone());
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        let (file, line) = loaded.locate(&path);
+        vec![Problem {
+            file,
+            line,
+            field: (!path.is_empty()).then_some(path),
+            message: explain_serde(&e.inner().to_string()),
+        }]
+    })
+}
+
 /// Deserialises the file, checks it, validates partner scenarios through `files`, and resolves it.
 pub fn resolve(loaded: &Loaded, files: &dyn SourceFiles) -> Result<Partnership, Vec<Problem>> {
-    let value = toml::Value::Table(loaded.merged.clone());
-    let f: PartnershipFile = match serde_path_to_error::deserialize(value) {
-        Ok(f) => f,
-        Err(e) => {
-            let path = e.path().to_string();
-            let path = if path == "." { String::new() } else { path };
-            let (file, line) = loaded.locate(&path);
-            return Err(vec![Problem {
-                file,
-                line,
-                field: (!path.is_empty()).then_some(path),
-                message: explain_serde(&e.inner().to_string()),
-            }]);
-        }
-    };
+    let f = read_file(loaded)?;
     let mut c = Checker {
         loaded,
         problems: Vec::new(),

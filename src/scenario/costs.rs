@@ -20,7 +20,7 @@ pub enum CostSource {
 }
 
 impl CostSource {
-    /// Whether these are the council's own costs (the default, left out when written).
+    /// Whether these are the council's own costs (what a file that says nothing means).
     pub fn is_council(&self) -> bool {
         *self == CostSource::Council
     }

@@ -11,6 +11,7 @@ pub mod problem;
 pub mod source;
 pub mod stochastic;
 pub mod validate;
+pub mod values;
 
 pub use costs::{CostSource, UnitCostProvenance};
 pub use problem::{Problem, Problems};

@@ -12,6 +12,7 @@
 use super::MoneyLine;
 use super::file::PlacementTableFile;
 use super::validate::Checker;
+use super::values::{Count, Pounds, Rate, Share, Weight};
 use crate::age::{AGE_MONTHS, AgeBand, N_AGE_BANDS};
 use crate::model::{Grid, N_POOLS, RATE_ROUTES};
 use crate::placement::{ByPlacement, N_PLACEMENTS, Placement};
@@ -24,28 +25,35 @@ pub const MAX_INTERVENTIONS: usize = 16;
 // ---------------------------------------------------------------- file mirror
 
 /// `[stochastic]` as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct StochasticFile {
     /// Children in care when the run starts (1 April of the first year), the
     /// opening census every arm of the council shares; default:
     /// `do_nothing.start_total` (the same whatever the growth rate).
-    pub start_total: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_total: Option<Count>,
     /// The first financial year in which the do-nothing stock grows; before it
     /// the expected stock stands still at the opening census, as Appendix 5
     /// holds 2019/20 at 1,220 at every growth rate. Default: the first year.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub growth_from: Option<FinancialYear>,
     /// Share of the starting children in each age band (not with `start_children`).
-    pub start_by_age: Option<AgeTableFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_by_age: Option<AgeTableFile<Share>>,
     /// Starting children counted by placement type and age band, replacing
     /// `start_total` and `start_by_age` (a missing type or band is 0).
-    pub start_children: Option<PlacementTableFile<AgeTableFile>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_children: Option<PlacementTableFile<AgeTableFile<Count>>>,
     /// Obsolete and ignored: children now age exactly, month by month (see
     /// `ages`). Still read so that scenarios written before keep working.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ageing: Option<AgeTableFile>,
     /// How ages spread within each band: of the opening census and of entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ages: Option<AgesFile>,
     /// Yearly growth of the do-nothing stock; default: `do_nothing.growth_rate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub growth: Option<DistFile>,
     /// Entries into care.
     pub entries: EntriesFile,
@@ -57,61 +65,90 @@ pub struct StochasticFile {
     #[serde(default)]
     pub post_care: PostCareFile,
     /// Interventions, each paid for by an investment line.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interventions: Vec<InterventionFile>,
     /// Caps on a placement type ("one in, one out").
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub caps: Vec<CapFile>,
     /// How uncertain the rates themselves are; each path draws its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_uncertainty: Option<RateUncertaintyFile>,
 }
 
 /// `[stochastic.rate_uncertainty]`: coefficients of variation of per-path rate
 /// multipliers (mean 1, Gamma distributed); a missing value is 0 (known exactly).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateUncertaintyFile {
     /// Of the level of entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entries: Option<f64>,
     /// Years from where the entry trend was fitted (the centre of the data) to
     /// the first forecast year: a path's growth moves its entry level by
     /// `((1 + g) / (1 + mean g))^years`, so level and trend stay correlated.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entries_pivot_years: Option<f64>,
     /// Of every exit rate of a placement type, all routes together.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exits: Option<PlacementTableFile>,
     /// Of the move rate out of a placement type.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub moves: Option<PlacementTableFile>,
 }
 
 /// `[stochastic.ages]`: shares of each band's children by year of age (one
 /// share per year of the band, youngest first) or by month of age (one per
 /// month); each list sums to 1. A band left out is spread evenly.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgesFile {
     /// The children in care on the first day, by band.
-    pub census: Option<AgeTableFile<Vec<f64>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub census: Option<AgeTableFile<Vec<Share>>>,
     /// The children who enter care, by band.
-    pub entries: Option<AgeTableFile<Vec<f64>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries: Option<AgeTableFile<Vec<Share>>>,
 }
 
 /// A value for each DfE age band (numbers unless `T` says otherwise).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgeTableFile<T = f64> {
     /// Under 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub under_1: Option<T>,
     /// 1 to 4.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_1_4: Option<T>,
     /// 5 to 9.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_5_9: Option<T>,
     /// 10 to 15.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_10_15: Option<T>,
     /// 16 and 17.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_16_17: Option<T>,
 }
 
 impl<T> AgeTableFile<T> {
+    /// A table from values in [`AgeBand::ALL`] order.
+    pub fn from_values(values: [Option<T>; N_AGE_BANDS]) -> Self {
+        let [under_1, age_1_4, age_5_9, age_10_15, age_16_17] = values;
+        AgeTableFile {
+            under_1,
+            age_1_4,
+            age_5_9,
+            age_10_15,
+            age_16_17,
+        }
+    }
+
+    /// Whether no band is given.
+    pub fn is_empty(&self) -> bool {
+        self.bands().iter().all(|b| b.is_none())
+    }
+
     fn bands(&self) -> [&Option<T>; N_AGE_BANDS] {
         [
             &self.under_1,
@@ -123,81 +160,86 @@ impl<T> AgeTableFile<T> {
     }
 }
 
-impl AgeTableFile {
+impl<T: Copy + Into<f64>> AgeTableFile<T> {
     fn values(&self) -> [Option<f64>; N_AGE_BANDS] {
-        self.bands().map(|v| *v)
+        self.bands().map(|v| v.map(Into::into))
     }
 }
 
 /// `[stochastic.entries]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntriesFile {
     /// Expected entries in the first year; default: set so that the expected
     /// do-nothing stock grows at the path's growth rate.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_year: Option<f64>,
     /// Negative binomial size `k` (variance = mean + mean²/k); absent means Poisson.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dispersion: Option<f64>,
     /// Share of entries in each age band.
-    pub by_age: AgeTableFile,
+    pub by_age: AgeTableFile<Share>,
     /// Share of entries whose first placement is each type.
-    pub by_placement: PlacementTableFile,
+    pub by_placement: PlacementTableFile<Share>,
     /// First-placement shares of the entries in particular age bands, replacing
     /// `by_placement` for those bands (e.g. babies rarely go to independent living).
-    pub by_age_placement: Option<AgeTableFile<PlacementTableFile>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_age_placement: Option<AgeTableFile<PlacementTableFile<Share>>>,
 }
 
 /// `[stochastic.exits]`: yearly rate per child of leaving care by each route.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExitsFile {
     /// Return home.
-    pub return_home: PlacementTableFile,
+    pub return_home: PlacementTableFile<Rate>,
     /// Adoption order.
-    pub adoption: PlacementTableFile,
+    pub adoption: PlacementTableFile<Rate>,
     /// Special guardianship order.
-    pub sgo: PlacementTableFile,
+    pub sgo: PlacementTableFile<Rate>,
     /// Child arrangement order.
-    pub child_arrangement: PlacementTableFile,
+    pub child_arrangement: PlacementTableFile<Rate>,
     /// Any other reason (18th birthdays follow from ageing).
-    pub other: PlacementTableFile,
+    pub other: PlacementTableFile<Rate>,
     /// Multiplier of every exit rate for each age band (default 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_factor: Option<AgeTableFile>,
 }
 
 /// `[stochastic.moves]`: placement changes.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MovesFile {
     /// Yearly rate per child of moving out of each type.
-    pub rate: PlacementTableFile,
+    pub rate: PlacementTableFile<Rate>,
     /// Weight of each type as a destination (the origin's own weight is ignored).
-    pub to: PlacementTableFile,
+    pub to: PlacementTableFile<Weight>,
     /// Destination weights of the moves out of particular origins, replacing `to`
     /// for those origins (e.g. step-down from homes and hostels goes mostly to foster care).
-    pub from: Option<PlacementTableFile<PlacementTableFile>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<PlacementTableFile<PlacementTableFile<Weight>>>,
 }
 
 /// `[stochastic.post_care]`: pounds.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PostCareFile {
     /// Special guardianship allowance per child per year, to 18.
     #[serde(default)]
-    pub sgo_allowance: f64,
+    pub sgo_allowance: Pounds,
     /// Child arrangement order allowance per child per year, to 18.
     #[serde(default)]
-    pub child_arrangement_allowance: f64,
+    pub child_arrangement_allowance: Pounds,
     /// Adoption support per child per year, to 18.
     #[serde(default)]
-    pub adoption_support: f64,
+    pub adoption_support: Pounds,
     /// One-off legal cost of each special guardianship order.
     #[serde(default)]
-    pub sgo_legal_cost: f64,
+    pub sgo_legal_cost: Pounds,
 }
 
 /// `[[stochastic.interventions]]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct InterventionFile {
     /// Identifier for outputs.
@@ -212,71 +254,103 @@ pub struct InterventionFile {
     #[serde(default)]
     pub ramp_months: f64,
     /// Months of delay before the start, drawn per path.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay_months: Option<DistFile>,
     /// Relative change of each rate at full effect, drawn per path.
     pub effects: EffectsFile,
 }
 
 /// The effects of an intervention, each a distribution of a relative change.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EffectsFile {
     /// Entries into care (−0.2 = 20% fewer).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entries: Option<DistFile>,
     /// Returns home.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_home: Option<DistFile>,
     /// Exits to special guardianship.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sgo: Option<DistFile>,
     /// Moves out of homes and hostels (step-down).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub step_down: Option<DistFile>,
     /// New placements (entries and moves) into homes and hostels; the rest go to IFA.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub residential: Option<DistFile>,
     /// Share of new IFA placements made in-house instead (0 to 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_house: Option<DistFile>,
 }
 
 /// `[[stochastic.caps]]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CapFile {
     /// The placement type capped.
     pub placement: String,
     /// Most children in it; new placements beyond go to `overflow_to`.
-    pub count: f64,
+    pub count: Count,
     /// First month of the cap, "YYYY-MM".
     pub from: String,
     /// Where new placements go once the cap is reached.
     pub overflow_to: String,
     /// The investment line that pays for enforcing it, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<String>,
 }
 
-/// A distribution as written: a bare number (fixed) or a table with `dist`.
+/// A distribution as written: a bare number (fixed) or a table with `dist`;
+/// written back the same way (a fixed value as a bare number).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(try_from = "toml::Value")]
 pub struct DistFile(pub DistTable);
 
+impl Serialize for DistFile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = &self.0;
+        let bare = DistTable {
+            dist: "fixed".into(),
+            value: t.value,
+            ..DistTable::default()
+        };
+        match t.value {
+            Some(v) if *t == bare => s.serialize_f64(v),
+            _ => t.serialize(s),
+        }
+    }
+}
+
 /// The table form of a distribution.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DistTable {
     /// fixed, uniform, triangular, normal, pert or beta.
     pub dist: String,
     /// Value of a fixed distribution.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
     /// Lower bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
     /// Most likely value (triangular, PERT).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<f64>,
     /// Upper bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
     /// Mean (normal).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mean: Option<f64>,
     /// Standard deviation (normal).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sd: Option<f64>,
     /// First shape (beta).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alpha: Option<f64>,
     /// Second shape (beta).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub beta: Option<f64>,
 }
 
@@ -887,6 +961,8 @@ fn check_dist(c: &mut Checker, field: &str, d: &DistFile, lo: f64, hi: f64, what
     Bounded { dist, lo, hi }
 }
 
+/// Shares given for every key (each a probability, checked where it was read)
+/// that add up to 1.
 fn shares<const N: usize>(
     c: &mut Checker,
     field: &str,
@@ -894,18 +970,11 @@ fn shares<const N: usize>(
     keys: &[&str],
 ) -> [f64; N] {
     let mut out = [0.0; N];
-    let mut all_valid = true;
+    let all_valid = !c.refused_within(field);
     for i in 0..N {
         let f = format!("{field}.{}", keys[i]);
         match values[i] {
-            Some(v) if v.is_finite() && (0.0..=1.0).contains(&v) => out[i] = v,
-            Some(v) => {
-                all_valid = false;
-                c.push(
-                    &f,
-                    format!("a share is a probability between 0 and 1, got {v}"),
-                );
-            }
+            Some(v) => out[i] = v,
             None => c.push(
                 &f,
                 format!("missing: give a share for every key ({})", keys.join(", ")),
@@ -960,7 +1029,7 @@ fn month_index(c: &mut Checker, field: &str, s: &str, first: FinancialYear) -> f
 /// weight on some other type, or its moves would have nowhere to go.
 fn moves_from(
     c: &mut Checker,
-    from: Option<&PlacementTableFile<PlacementTableFile>>,
+    from: Option<&PlacementTableFile<PlacementTableFile<Weight>>>,
     to: &ByPlacement<f64>,
     rate: &ByPlacement<f64>,
 ) -> [ByPlacement<f64>; N_PLACEMENTS] {
@@ -983,15 +1052,7 @@ fn moves_from(
             return *to;
         };
         let field = format!("stochastic.moves.from.{}", origin.key());
-        let weights = c.placements(&field, row, "a destination weight", |c, field, v| {
-            if !v.is_finite() || v < 0.0 {
-                c.push(
-                    field,
-                    format!("a destination weight must be 0 or more, got {v}"),
-                );
-            }
-            v
-        });
+        let weights = c.placements(&field, row, "a destination weight");
         let elsewhere = weights.total() - weights[origin];
         if rate[origin] > 0.0 && elsewhere <= 0.0 {
             c.push(
@@ -1008,25 +1069,13 @@ fn moves_from(
     })
 }
 
-/// The starting grid from `[stochastic.start_children]`.
-fn start_children(c: &mut Checker, f: &PlacementTableFile<AgeTableFile>) -> Grid {
+/// The starting grid from `[stochastic.start_children]` (a missing type or band is 0).
+fn start_children(f: &PlacementTableFile<AgeTableFile<Count>>) -> Grid {
     let mut grid: Grid = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
     for (p, row) in f.rows().into_iter().enumerate() {
         let Some(row) = row else { continue };
         for (a, v) in row.values().into_iter().enumerate() {
-            let Some(v) = v else { continue };
-            if !v.is_finite() || v < 0.0 || v.fract() != 0.0 {
-                c.push(
-                    &format!(
-                        "stochastic.start_children.{}.{}",
-                        Placement::ALL[p].key(),
-                        AgeBand::ALL[a].key()
-                    ),
-                    format!("a count of children must be a whole number, 0 or more, got {v}"),
-                );
-                continue;
-            }
-            grid[p][a] = v;
+            grid[p][a] = v.unwrap_or(0.0);
         }
     }
     grid
@@ -1063,7 +1112,7 @@ impl AgeMonths {
 
 /// Within-band age shares from `[stochastic.ages.census]` or `.entries`: a
 /// list per band of one share per year or per month of the band.
-fn age_months(c: &mut Checker, field: &str, f: Option<&AgeTableFile<Vec<f64>>>) -> AgeMonths {
+fn age_months(c: &mut Checker, field: &str, f: Option<&AgeTableFile<Vec<Share>>>) -> AgeMonths {
     let mut out = AgeMonths::even();
     let Some(t) = f else { return out };
     for (b, v) in AgeBand::ALL.into_iter().zip(t.bands()) {
@@ -1082,16 +1131,10 @@ fn age_months(c: &mut Checker, field: &str, f: Option<&AgeTableFile<Vec<f64>>>) 
             );
             continue;
         }
-        if let Some(x) = v
-            .iter()
-            .find(|x| !x.is_finite() || !(0.0..=1.0).contains(*x))
-        {
-            c.push(
-                &fld,
-                format!("a share is a probability between 0 and 1, got {x}"),
-            );
+        if c.refused_within(&fld) {
             continue;
         }
+        let v: Vec<f64> = v.iter().map(|x| x.get()).collect();
         let sum: f64 = v.iter().sum();
         if (sum - 1.0).abs() > 1e-6 {
             c.push(
@@ -1126,15 +1169,7 @@ pub(super) struct Context<'a> {
 pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stochastic {
     let age_keys = AgeBand::ALL.map(AgeBand::key);
     let start_total = match f.start_total {
-        Some(v) => {
-            if !v.is_finite() || v < 0.0 || v.fract() != 0.0 {
-                c.push(
-                    "stochastic.start_total",
-                    format!("a count of children must be a whole number, 0 or more, got {v}"),
-                );
-            }
-            v.max(0.0).round()
-        }
+        Some(v) => v.get(),
         None => cx.do_nothing.start_total.round(),
     };
     let growth_from_month = match f.growth_from {
@@ -1159,7 +1194,7 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
                     "give either start_children, or start_total and start_by_age, not both",
                 );
             }
-            start_children(c, rows)
+            start_children(rows)
         }
         (None, Some(by_age)) => {
             let start_by_age = shares(c, "stochastic.start_by_age", by_age.values(), &age_keys);
@@ -1240,15 +1275,6 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
         };
     }
 
-    let rate = |c: &mut Checker, field: &str, v: f64| -> f64 {
-        if !v.is_finite() || !(0.0..=50.0).contains(&v) {
-            c.push(
-                field,
-                format!("a yearly rate per child must be between 0 and 50, got {v}"),
-            );
-        }
-        v
-    };
     let x = &f.exits;
     let tables = [
         &x.return_home,
@@ -1262,7 +1288,6 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
             &format!("stochastic.exits.{}", RATE_ROUTES[i].key()),
             tables[i],
             "a yearly exit rate",
-            rate,
         )
     });
     let exit_age_factor = match &x.age_factor {
@@ -1294,26 +1319,8 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
             })
         }
     };
-    let move_rate = c.placements(
-        "stochastic.moves.rate",
-        &f.moves.rate,
-        "a yearly move rate",
-        rate,
-    );
-    let move_to = c.placements(
-        "stochastic.moves.to",
-        &f.moves.to,
-        "a destination weight",
-        |c, field, v| {
-            if !v.is_finite() || v < 0.0 {
-                c.push(
-                    field,
-                    format!("a destination weight must be 0 or more, got {v}"),
-                );
-            }
-            v
-        },
-    );
+    let move_rate = c.placements("stochastic.moves.rate", &f.moves.rate, "a yearly move rate");
+    let move_to = c.placements("stochastic.moves.to", &f.moves.to, "a destination weight");
     if move_to.total() <= 0.0 && move_rate.total() > 0.0 {
         c.push(
             "stochastic.moves.to",
@@ -1323,26 +1330,12 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
     let move_from = moves_from(c, f.moves.from.as_ref(), &move_to, &move_rate);
 
     let pc = &f.post_care;
-    let money = |c: &mut Checker, field: &str, v: f64| -> f64 {
-        if !v.is_finite() || v < 0.0 {
-            c.push(field, format!("must be 0 or more pounds, got {v}"));
-        }
-        v
-    };
     let post_care_yearly = [
-        money(c, "stochastic.post_care.sgo_allowance", pc.sgo_allowance),
-        money(
-            c,
-            "stochastic.post_care.child_arrangement_allowance",
-            pc.child_arrangement_allowance,
-        ),
-        money(
-            c,
-            "stochastic.post_care.adoption_support",
-            pc.adoption_support,
-        ),
+        pc.sgo_allowance.get(),
+        pc.child_arrangement_allowance.get(),
+        pc.adoption_support.get(),
     ];
-    let sgo_legal_cost = money(c, "stochastic.post_care.sgo_legal_cost", pc.sgo_legal_cost);
+    let sgo_legal_cost = pc.sgo_legal_cost.get();
 
     if f.interventions.len() > MAX_INTERVENTIONS {
         c.push(
@@ -1456,15 +1449,6 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
             let fld = format!("stochastic.caps[{i}]");
             let placement = c.placement_key(&format!("{fld}.placement"), &cf.placement);
             let overflow_to = c.placement_key(&format!("{fld}.overflow_to"), &cf.overflow_to);
-            if !cf.count.is_finite() || cf.count < 0.0 || cf.count.fract() != 0.0 {
-                c.push(
-                    &format!("{fld}.count"),
-                    format!(
-                        "a count of children must be a whole number, 0 or more, got {}",
-                        cf.count
-                    ),
-                );
-            }
             if placement.is_some() && placement == overflow_to {
                 c.push(
                     &format!("{fld}.overflow_to"),
@@ -1482,7 +1466,7 @@ pub(super) fn resolve(c: &mut Checker, f: &StochasticFile, cx: &Context) -> Stoc
             let from_month = month_index(c, &format!("{fld}.from"), &cf.from, cx.first) as usize;
             Some(Cap {
                 placement: placement?,
-                count: cf.count,
+                count: cf.count.get(),
                 from_month,
                 overflow_to: overflow_to?,
             })

@@ -2,7 +2,10 @@
 //!
 //! Every problem is collected, not just the first: an analyst fixing a file
 //! wants the whole list. Each names the file and line where the field is
-//! written, the field path, and what is allowed.
+//! written, the field path, and what is allowed. A number out of its own range
+//! (a share, a rate, a count, money: [`super::values`]) is refused while the
+//! file is read, set aside as 0 and reported with the rest; what is checked
+//! here is what depends on more than one value.
 
 use super::file::{LineFile, PlacementTableFile, RoundingFile, ScenarioFile};
 use super::problem::Problem;
@@ -21,6 +24,8 @@ pub const MAX_YEARS: i64 = 50;
 pub(super) struct Checker<'a> {
     loaded: &'a Loaded,
     problems: Vec<Problem>,
+    /// Fields whose values were refused while reading (and read again as 0).
+    refused: Vec<String>,
 }
 
 impl Checker<'_> {
@@ -35,28 +40,22 @@ impl Checker<'_> {
         });
     }
 
+    /// Whether a value at `field`, or within it, was refused while reading
+    /// (so that checks of a whole table, such as shares adding up to 1, do
+    /// not also report the 0 it was read again as).
+    pub(super) fn refused_within(&self, field: &str) -> bool {
+        self.refused.iter().any(|r| {
+            r.strip_prefix(field)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        })
+    }
+
     /// A finite number within `[lo, hi]`.
     pub(super) fn range(&mut self, field: &str, v: f64, lo: f64, hi: f64, what: &str) -> f64 {
         if !v.is_finite() || v < lo || v > hi {
             self.push(
                 field,
                 format!("{what} must be between {lo} and {hi}, got {v}"),
-            );
-        }
-        v
-    }
-
-    /// A whole number of children, zero or more.
-    fn count(&mut self, field: &str, v: f64) -> f64 {
-        if !v.is_finite() || v < 0.0 {
-            self.push(
-                field,
-                format!("a count of children must be 0 or more, got {v}"),
-            );
-        } else if v.fract() != 0.0 {
-            self.push(
-                field,
-                format!("a count of children must be a whole number, got {v}"),
             );
         }
         v
@@ -101,17 +100,16 @@ impl Checker<'_> {
         out
     }
 
-    /// All ten placement types given, each checked by `check`.
-    pub(super) fn placements(
+    /// All ten placement types given (each checked where it was read).
+    pub(super) fn placements<T: Copy + Into<f64>>(
         &mut self,
         field: &str,
-        t: &PlacementTableFile,
+        t: &PlacementTableFile<T>,
         what: &str,
-        check: impl Fn(&mut Self, &str, f64) -> f64,
     ) -> ByPlacement<f64> {
         let values = t.values();
         ByPlacement::from_fn(|p| match values[p.index()] {
-            Some(v) => check(self, &format!("{field}.{}", p.key()), v),
+            Some(v) => v,
             None => {
                 self.push(
                     &format!("{field}.{}", p.key()),
@@ -184,8 +182,41 @@ impl Checker<'_> {
     }
 }
 
-/// Unknown keys set aside before giving up on reading the rest.
-const MAX_UNKNOWN_FIELDS: usize = 50;
+/// Unknown keys and refused values set aside before giving up on reading the rest.
+const MAX_SET_ASIDE: usize = 50;
+
+/// Reads a refused number again as 0 (which every type of
+/// [`super::values`] admits): when the error is not about the key or the
+/// value's type and the value at `path` is a number. Whether it was.
+fn zero_refused(table: &mut toml::Table, path: &serde_path_to_error::Path, message: &str) -> bool {
+    use serde_path_to_error::Segment;
+    if ["unknown field", "invalid type", "missing field"]
+        .iter()
+        .any(|m| message.starts_with(m))
+    {
+        return false;
+    }
+    let mut root = toml::Value::Table(std::mem::take(table));
+    let mut here = Some(&mut root);
+    for seg in path.iter() {
+        here = match (here, seg) {
+            (Some(toml::Value::Table(t)), Segment::Map { key }) => t.get_mut(key.as_str()),
+            (Some(toml::Value::Array(a)), Segment::Seq { index }) => a.get_mut(*index),
+            _ => None,
+        };
+    }
+    let zeroed = match here {
+        Some(v @ (toml::Value::Integer(_) | toml::Value::Float(_))) => {
+            *v = toml::Value::Integer(0);
+            true
+        }
+        _ => false,
+    };
+    if let toml::Value::Table(t) = root {
+        *table = t;
+    }
+    zeroed
+}
 
 /// Removes the unknown key a serde error points at, walking the error's own
 /// path (so a quoted key with a dot in it is one key). Only when the path ends at
@@ -248,41 +279,83 @@ fn is_identifier(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// Deserialises the merged document, then checks and resolves it.
-pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
-    // An unknown key is set aside and the rest read again, so one typo does not
-    // hide every other problem; any other reading error ends the list.
+/// A merged document read as a [`ScenarioFile`], the problems found reading
+/// it, and the fields whose values were refused (read again as 0).
+struct Read {
+    file: ScenarioFile,
+    problems: Vec<Problem>,
+    refused: Vec<String>,
+}
+
+/// Reads the merged document. An unknown key is set aside and a number out of
+/// its range read again as 0, and the rest read again, so that one typo or
+/// one bad value does not hide every other problem; any other reading error
+/// (a wrong type, a missing field) ends the list.
+fn read(loaded: &Loaded) -> Result<Read, Vec<Problem>> {
     let mut merged = loaded.merged.clone();
-    let mut unknown = Vec::new();
-    let file: ScenarioFile = loop {
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut refused = Vec::new();
+    loop {
         match serde_path_to_error::deserialize(toml::Value::Table(merged.clone())) {
-            Ok(f) => break f,
+            Ok(file) => {
+                return Ok(Read {
+                    file,
+                    problems,
+                    refused,
+                });
+            }
             Err(e) => {
                 let path = e.path().to_string();
                 let path = if path == "." { String::new() } else { path };
                 let (file, line) = loaded.locate(&path);
                 let raw = e.inner().to_string();
-                let retry = unknown.len() < MAX_UNKNOWN_FIELDS
-                    && !unknown
+                let again = problems.len() < MAX_SET_ASIDE
+                    && !problems
                         .iter()
-                        .any(|p: &Problem| p.field.as_deref() == Some(&*path))
-                    && remove_unknown(&mut merged, e.path(), &raw);
-                unknown.push(Problem {
+                        .any(|p: &Problem| p.field.as_deref() == Some(&*path));
+                let unknown = again && remove_unknown(&mut merged, e.path(), &raw);
+                let zeroed = again && !unknown && zero_refused(&mut merged, e.path(), &raw);
+                if zeroed {
+                    refused.push(path.clone());
+                }
+                problems.push(Problem {
                     file,
                     line,
                     field: (!path.is_empty()).then_some(path),
                     message: explain_serde(&raw),
                 });
-                if !retry {
-                    sort_problems(loaded, &mut unknown);
-                    return Err(unknown);
+                if !unknown && !zeroed {
+                    sort_problems(loaded, &mut problems);
+                    return Err(problems);
                 }
             }
         }
-    };
+    }
+}
+
+/// Reads the merged document as a [`ScenarioFile`], as [`resolve`] does
+/// before its checks: every problem of reading it, or the file.
+pub fn read_file(loaded: &Loaded) -> Result<ScenarioFile, Vec<Problem>> {
+    match read(loaded)? {
+        Read { file, problems, .. } if problems.is_empty() => Ok(file),
+        Read { mut problems, .. } => {
+            sort_problems(loaded, &mut problems);
+            Err(problems)
+        }
+    }
+}
+
+/// Deserialises the merged document, then checks and resolves it.
+pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
+    let Read {
+        file,
+        problems,
+        refused,
+    } = read(loaded)?;
     let mut c = Checker {
         loaded,
-        problems: unknown,
+        problems,
+        refused,
     };
 
     let count = if !(1..=MAX_YEARS).contains(&file.years.count) {
@@ -302,38 +375,23 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
         .collect();
     let n = years.len();
 
-    let cohort = c.placements(
-        "cohort.by_type",
-        &file.cohort.by_type,
-        "a count",
-        |c, f, v| c.count(f, v),
-    );
-    if let Some(total) = file.cohort.total {
-        c.count("cohort.total", total);
-        if (cohort.total() - total).abs() > 1e-9 {
-            c.push(
-                "cohort.total",
-                format!(
-                    "is {total} but the counts in cohort.by_type add up to {}",
-                    cohort.total()
-                ),
-            );
-        }
+    let cohort = c.placements("cohort.by_type", &file.cohort.by_type, "a count");
+    if let Some(total) = file.cohort.total.map(f64::from)
+        && (cohort.total() - total).abs() > 1e-9
+    {
+        c.push(
+            "cohort.total",
+            format!(
+                "is {total} but the counts in cohort.by_type add up to {}",
+                cohort.total()
+            ),
+        );
     }
 
     let base_costs = c.placements(
         "unit_costs.yearly",
         &file.unit_costs.yearly,
         "a yearly cost in pounds",
-        |c, f, v| {
-            if !v.is_finite() || v < 0.0 {
-                c.push(
-                    f,
-                    format!("a unit cost must be 0 or more pounds a year, got {v}"),
-                );
-            }
-            v
-        },
     );
     let uplift = c.range(
         "unit_costs.uplift",
@@ -380,8 +438,6 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
         .collect();
 
     let dn = &file.do_nothing;
-    c.count("do_nothing.start_total", dn.start_total);
-    c.count("do_nothing.start_uasc", dn.start_uasc);
     if dn.start_uasc > dn.start_total {
         c.push(
             "do_nothing.start_uasc",
@@ -391,27 +447,11 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
             ),
         );
     }
-    c.range(
-        "do_nothing.growth_rate",
-        dn.growth_rate,
-        -1.0,
-        1.0,
-        "a yearly growth rate",
-    );
-    for (i, &r) in dn.compare_rates.iter().enumerate() {
-        c.range(
-            &format!("do_nothing.compare_rates[{i}]"),
-            r,
-            -1.0,
-            1.0,
-            "a yearly growth rate",
-        );
-    }
     let do_nothing = DoNothing {
-        compare_rates: dn.compare_rates.clone(),
-        start_total: dn.start_total,
-        start_uasc: dn.start_uasc,
-        growth_rate: dn.growth_rate,
+        compare_rates: dn.compare_rates.iter().map(|&r| r.into()).collect(),
+        start_total: dn.start_total.into(),
+        start_uasc: dn.start_uasc.into(),
+        growth_rate: dn.growth_rate.into(),
         round_each_year: dn.rounding == RoundingFile::WholeChildrenEachYear,
     };
 
@@ -433,15 +473,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
                 false,
             ),
             one_off_grants: c.series("budget.one_off_grants", &b.one_off_grants, n, &years, true),
-            growth_costed_at: b.growth_costed_at.map(|r| {
-                c.range(
-                    "budget.growth_costed_at",
-                    r,
-                    -1.0,
-                    1.0,
-                    "a yearly growth rate",
-                )
-            }),
+            growth_costed_at: b.growth_costed_at.map(f64::from),
             growth_in_numbers: c.series(
                 "budget.growth_in_numbers",
                 &b.growth_in_numbers,
@@ -453,20 +485,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
             repriced: None,
         };
         if let Some(at) = &b.costed_at_unit_costs {
-            let costed = c.placements(
-                "budget.costed_at_unit_costs",
-                at,
-                "a yearly cost in pounds",
-                |c, f, v| {
-                    if !v.is_finite() || v < 0.0 {
-                        c.push(
-                            f,
-                            format!("a unit cost must be 0 or more pounds a year, got {v}"),
-                        );
-                    }
-                    v
-                },
-            );
+            let costed = c.placements("budget.costed_at_unit_costs", at, "a yearly cost in pounds");
             budget.reprice(&cohort, &costed, &unit_costs[0]);
         }
         budget
@@ -476,12 +495,8 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
         if p.totals.len() != n {
             c.push("plan.totals", format!("has {} values but the scenario covers {n} years ({} to {}); give the target for 31 March of every year", p.totals.len(), years[0], years[n - 1]));
         }
-        for (i, &t) in p.totals.iter().enumerate() {
-            c.count(&format!("plan.totals[{i}]"), t);
-        }
-        let mut totals = p.totals.clone();
+        let mut totals: Vec<f64> = p.totals.iter().map(|&t| t.into()).collect();
         totals.resize(n, 0.0);
-        c.range("plan.first_year_share", p.first_year_share, 0.0, 1.0, "the share of the first year's drop");
         let holds = p
             .hold
             .iter()
@@ -490,15 +505,14 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
                 let f = format!("plan.hold[{i}]");
                 let placement = c.placement_key(&format!("{f}.placement"), &h.placement);
                 let absorbed_by = c.placement_key(&format!("{f}.absorbed_by"), &h.absorbed_by);
-                c.count(&format!("{f}.count"), h.count);
                 let from = c.year_index(&format!("{f}.from"), h.from, &years);
                 if placement.is_some() && placement == absorbed_by {
                     c.push(&format!("{f}.absorbed_by"), "must name a different placement type from the one held");
                 }
-                Some(Hold { placement: placement?, count: h.count, from, absorbed_by: absorbed_by? })
+                Some(Hold { placement: placement?, count: h.count.into(), from, absorbed_by: absorbed_by? })
             })
             .collect();
-        Plan { name: p.name.clone().unwrap_or_else(|| "Investment plan".into()), totals, first_year_share: p.first_year_share, holds }
+        Plan { name: p.name.clone().unwrap_or_else(|| "Investment plan".into()), totals, first_year_share: p.first_year_share.into(), holds }
     });
 
     let mut ids = Vec::new();
@@ -612,7 +626,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
     }
     let title = file.authority.title.clone().unwrap_or_else(|| match &plan {
         Some(p) => p.name.clone(),
-        None => format!("Do nothing at {}% growth", fmt_rate(dn.growth_rate)),
+        None => format!("Do nothing at {}% growth", fmt_rate(dn.growth_rate.get())),
     });
     Ok(Scenario {
         authority: file.authority.name,

@@ -46,7 +46,7 @@ fn stochastic_bad_inputs_name_file_line_and_field_exit_2_and_write_nothing() {
         (
             "stochastic-start-children.toml",
             "stochastic-start-children.toml:6: stochastic.start_children.ifa.age_1_4",
-            "a count of children must be a whole number, 0 or more, got -3",
+            "a count of children must be 0 or more, got -3",
         ),
         (
             "stochastic-start-children.toml",

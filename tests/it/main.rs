@@ -19,6 +19,7 @@ mod paper;
 mod partnership;
 mod print;
 mod report;
+mod schema;
 mod sensitivity;
 mod ssda903;
 mod window;
