@@ -489,6 +489,8 @@ pub struct MonthParams {
     /// Running sums, within each band, of the entrants' shares by month of age
     /// (indexed by age in months; +∞ from each band's last month with a share).
     pub entry_age_cum: [f64; AGE_MONTHS],
+    /// Where to start looking in `entry_age_cum` ([`entry_age_guide`]).
+    pub entry_age_guide: [u8; AGE_MONTHS],
     /// The cap in force, if any.
     pub cap: Option<ActiveCap>,
     /// The intervention multipliers these probabilities were built with.
@@ -526,6 +528,7 @@ impl MonthParams {
             split: [[Categorical::new([0.0; N_DEST]); N_AGE_BANDS]; N_PLACEMENTS],
             move_to: [none; N_PLACEMENTS],
             entry_age_cum: within_band_cum(&st.entry_ages),
+            entry_age_guide: entry_age_guide(&within_band_cum(&st.entry_ages)),
             cap: None,
             multipliers: [f64::NAN; N_TARGETS],
         };
@@ -648,6 +651,25 @@ pub fn within_band_cum(shares: &AgeMonths) -> [f64; AGE_MONTHS] {
         }
     }
     cum
+}
+
+/// A guide table to the running sums `cum` ([`within_band_cum`]): for the
+/// `i`-th of a band's `w` equal slices of [0, 1), the first month of the band
+/// (counted from its start) whose running sum passes `i / w` (less a hair, so
+/// rounding can only start the search early). A uniform `u` then starts its
+/// search at the guide of slice `⌊u·w⌋` and walks forward: the same month as a
+/// binary search, in one or two steps when the shares are near even.
+pub fn entry_age_guide(cum: &[f64; AGE_MONTHS]) -> [u8; AGE_MONTHS] {
+    let mut guide = [0u8; AGE_MONTHS];
+    for b in AgeBand::ALL {
+        let (first, w) = (b.first_month(), b.width_months());
+        let band = &cum[first..first + w];
+        for i in 0..w {
+            let q = i as f64 / w as f64 - 1e-9;
+            guide[first + i] = band.partition_point(|&c| c <= q) as u8;
+        }
+    }
+    guide
 }
 
 fn entries_mean(pp: &PathParams, month: usize, mult: &[f64; N_TARGETS]) -> f64 {

@@ -312,7 +312,7 @@ impl Draws for Streams {
             let a = age.pick(u);
             let v = (u - age.start(a)) / age.shares[a];
             let p = mp.entry_place[a].pick(v);
-            let months = pick_month(&mp.entry_age_cum, a, m);
+            let months = pick_month(&mp.entry_age_cum, &mp.entry_age_guide, a, m);
             f.entrants[p][a] += 1.0;
             let le = mp.entrant_depart[p][a];
             if w < le {
@@ -412,10 +412,17 @@ fn take_one(cells: &mut [f64], j: f64) -> usize {
 
 /// The month of age of an entrant of band `a` from the uniform `u`.
 #[inline]
-fn pick_month(cum: &[f64; AGE_MONTHS], a: usize, u: f64) -> usize {
+fn pick_month(cum: &[f64; AGE_MONTHS], guide: &[u8; AGE_MONTHS], a: usize, u: f64) -> usize {
     let b = AgeBand::ALL[a];
-    let first = b.first_month();
-    first + cum[first..b.end_month()].partition_point(|&c| c <= u)
+    let (first, w) = (b.first_month(), b.width_months());
+    let slice = ((u * w as f64) as usize).min(w - 1);
+    // The guide starts at or before the answer; the band's last month with a
+    // share has an infinite running sum, so the walk ends inside the band.
+    let mut j = first + guide[first + slice] as usize;
+    while cum[j] <= u {
+        j += 1;
+    }
+    j
 }
 
 /// 1/x for x below 64, so inversion multiplies instead of dividing.
@@ -784,6 +791,49 @@ pub fn draw<R: Rng + ?Sized>(rng: &mut R, b: &Bounded) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_guided_month_pick_is_the_binary_searchs_month_for_any_shares() {
+        use crate::model::params::{entry_age_guide, within_band_cum};
+        use crate::scenario::stochastic::AgeMonths;
+        let mut r = Xoshiro256PlusPlus::seed_from_u64(4);
+        let even = AgeMonths::even();
+        // Spiky: most at one month, many months empty, the last months empty.
+        let mut spiky = AgeMonths([0.0; AGE_MONTHS]);
+        for b in AgeBand::ALL {
+            let (f, w) = (b.first_month(), b.width_months());
+            spiky.0[f] = 0.7;
+            spiky.0[f + w / 3] = 0.2;
+            spiky.0[f + w / 2] = 0.1;
+        }
+        let mut random = AgeMonths([0.0; AGE_MONTHS]);
+        for b in AgeBand::ALL {
+            let (f, w) = (b.first_month(), b.width_months());
+            let xs: Vec<f64> = (0..w).map(|_| r.random::<f64>().powi(3)).collect();
+            let t: f64 = xs.iter().sum();
+            for (i, x) in xs.iter().enumerate() {
+                random.0[f + i] = x / t;
+            }
+        }
+        for shares in [even, spiky, random] {
+            let cum = within_band_cum(&shares);
+            let guide = entry_age_guide(&cum);
+            for (a, b) in AgeBand::ALL.into_iter().enumerate() {
+                let first = b.first_month();
+                let us = (0..2000).map(|_| r.random::<f64>()).chain([
+                    0.0,
+                    1.0 - f64::EPSILON,
+                    0.7,
+                    0.9,
+                    1.0 / 3.0,
+                ]);
+                for u in us {
+                    let want = first + cum[first..b.end_month()].partition_point(|&c| c <= u);
+                    assert_eq!(pick_month(&cum, &guide, a, u), want, "band {a} u {u}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn zero_guards() {

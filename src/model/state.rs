@@ -179,6 +179,13 @@ impl State {
         x
     }
 
+    /// This month's arrivals into `row` so far, all ages (summed youngest
+    /// first, as `incoming_at` over ages 0 to 215 would).
+    pub fn incoming_total(&self, row: usize) -> f64 {
+        let r = row * SPAN + self.oldest;
+        self.incoming[r..r + AGE_MONTHS].iter().rev().sum()
+    }
+
     /// This month's arrivals into `row` at `age` months so far.
     pub fn incoming_at(&self, row: usize, age: usize) -> f64 {
         self.incoming[row * SPAN + self.slot(age)]

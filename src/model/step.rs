@@ -135,7 +135,7 @@ pub fn step<D: Draws>(mp: &MonthParams, state: &mut State, draws: &mut D) -> Flo
     // overflow type, oldest first.
     if let Some(cap) = mp.cap {
         let c = cap.placement;
-        let new_in: f64 = (0..AGE_MONTHS).map(|m| state.incoming_at(c, m)).sum();
+        let new_in = state.incoming_total(c);
         let here: f64 = state.grid()[c].iter().sum();
         let room = (cap.count - here).max(0.0);
         let mut excess = (new_in - room).max(0.0);
