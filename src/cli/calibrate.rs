@@ -231,23 +231,11 @@ fn costs_from_csv(shown: &str, text: &str) -> anyhow::Result<CostsFile> {
     if !problems.is_empty() {
         return Err(InputError(problems.join("\n")).into());
     }
-    let [a, b, c, d, e, f, g, h, i, j] = costs;
     Ok(CostsFile {
         unit_costs: lacsim::scenario::file::UnitCostsFile {
             price_year: None,
             uplift: 0.0,
-            yearly: lacsim::scenario::file::PlacementTableFile {
-                relative_friend_foster: a,
-                in_house_foster: b,
-                ifa: c,
-                homes_hostels: d,
-                placed_with_parents: e,
-                placed_for_adoption: f,
-                independent_living: g,
-                residential_school: h,
-                mother_baby: i,
-                other: j,
-            },
+            yearly: lacsim::scenario::file::PlacementTableFile::from_values(costs),
         },
         post_care: Default::default(),
     })
