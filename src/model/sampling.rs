@@ -264,6 +264,20 @@ impl Sub {
         (z >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
+    /// Passes over the next uniform without computing it (the numbers after
+    /// it are the same as if it had been drawn).
+    #[inline]
+    fn skip(&mut self) {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    }
+
+    /// The next uniform, without moving on.
+    #[inline]
+    fn peek(&self) -> f64 {
+        let mut next = *self;
+        next.uniform()
+    }
+
     /// The generator that continues this sub-stream.
     fn rng(self) -> SplitMix64 {
         SplitMix64::seed_from_u64(self.0)
@@ -308,7 +322,10 @@ impl Draws for Streams {
             // sees the same numbers: band and placement (the second by the
             // first rescaled within the band's interval), leaving again and
             // where to, month of age, and the placement of a move.
-            let (u, w, m, q) = (sub.uniform(), sub.uniform(), sub.uniform(), sub.uniform());
+            // The fourth is computed only for a move (it is rarely needed).
+            let (u, w, m) = (sub.uniform(), sub.uniform(), sub.uniform());
+            let q = sub;
+            sub.skip();
             let a = age.pick(u);
             let v = (u - age.start(a)) / age.shares[a];
             let p = mp.entry_place[a].pick(v);
@@ -320,7 +337,7 @@ impl Draws for Streams {
                 f.outflow[p][a] += 1.0;
                 let d = mp.split[p][a].pick(w / le);
                 let to = if d == DEST_MOVE {
-                    mp.move_to[p].pick(q)
+                    mp.move_to[p].pick(q.peek())
                 } else {
                     0
                 };
@@ -373,16 +390,20 @@ impl Draws for Streams {
         for _ in 0..k {
             // Three uniforms a leaver: where to, which child, which placement
             // a move goes to.
-            let (d, w, q) = (sub.uniform(), sub.uniform(), sub.uniform());
+            let (d, w) = (sub.uniform(), sub.uniform());
+            let q = sub;
+            sub.skip();
             // The `j`-th of the children still here, counted oldest first.
-            let j = (w * here).floor();
+            // Truncation is the floor here (non-negative, far below 2^53) and,
+            // unlike `floor`, needs no library call on baseline x86-64.
+            let j = (w * here) as u64 as f64;
             let cells = state.band_cells_mut(p, a);
             let i = take_one(cells, j);
             here -= 1.0;
             let months = state.age_of(first + i);
             let d = split.pick(d);
             let to = if d == DEST_MOVE {
-                mp.move_to[p].pick(q)
+                mp.move_to[p].pick(q.peek())
             } else {
                 0
             };
@@ -395,8 +416,20 @@ impl Draws for Streams {
 /// returns the cell.
 #[inline]
 fn take_one(cells: &mut [f64], j: f64) -> usize {
+    // Whole children sum exactly in any order, so four cells at a time (one
+    // dependent add per four instead of per cell) find the same cell as the
+    // one-by-one walk, which then finishes inside the block.
     let mut acc = 0.0;
-    for (i, c) in cells.iter_mut().enumerate() {
+    let mut start = 0;
+    for block in cells.chunks_exact(4) {
+        let s = (block[0] + block[1]) + (block[2] + block[3]);
+        if acc + s > j {
+            break;
+        }
+        acc += s;
+        start += 4;
+    }
+    for (i, c) in cells.iter_mut().enumerate().skip(start) {
         acc += *c;
         if acc > j {
             *c -= 1.0;
