@@ -61,6 +61,35 @@ pub struct Arm<'a> {
     pub interventions: bool,
     /// Unit costs by year, pounds per child per year.
     pub unit_costs: &'a [ByPlacement<f64>],
+    /// The month tables as built for this arm (for its central path): each
+    /// path starts from a copy and rebuilds only what depends on the path.
+    template: Box<MonthParams>,
+}
+
+impl<'a> Arm<'a> {
+    fn new(
+        stochastic: &'a Stochastic,
+        n_years: usize,
+        interventions: bool,
+        unit_costs: &'a [ByPlacement<f64>],
+    ) -> Arm<'a> {
+        let entries = EntryCalibration::new(stochastic, n_years);
+        let central = PathParams::central(stochastic, &entries, interventions);
+        Arm {
+            stochastic,
+            template: Box::new(MonthParams::build(stochastic, &central, 0)),
+            entries,
+            interventions,
+            unit_costs,
+        }
+    }
+
+    /// Whether `other` opens from the same children at the same ages, so
+    /// one census serves both arms of a path.
+    fn same_opening(&self, other: &Arm) -> bool {
+        self.stochastic.start == other.stochastic.start
+            && self.stochastic.census_ages == other.stochastic.census_ages
+    }
 }
 
 /// The money of a paired run: the plan's inputs (paper's ledger) and what the
@@ -108,20 +137,10 @@ impl<'a> Setup<'a> {
             .ok_or_else(|| EngineError::NoStochastic(s.title.clone()))?;
         let is_plan = s.plan.is_some() || !st.interventions.is_empty();
         let n = s.n_years();
-        let do_nothing = is_plan.then(|| Arm {
-            stochastic: st,
-            entries: EntryCalibration::new(st, n),
-            interventions: false,
-            unit_costs: &s.unit_costs,
-        });
+        let do_nothing = is_plan.then(|| Arm::new(st, n, false, &s.unit_costs));
         let mut setup = Setup {
             years: s.years.clone(),
-            main: Arm {
-                stochastic: st,
-                entries: EntryCalibration::new(st, n),
-                interventions: true,
-                unit_costs: &s.unit_costs,
-            },
+            main: Arm::new(st, n, true, &s.unit_costs),
             do_nothing,
             finance: None,
             optimism_savings: s.optimism_bias.savings,
@@ -155,18 +174,8 @@ impl<'a> Setup<'a> {
         }
         let mut setup = Setup {
             years: inv.years.clone(),
-            main: Arm {
-                stochastic: ist,
-                entries: EntryCalibration::new(ist, inv.n_years()),
-                interventions: true,
-                unit_costs: &inv.unit_costs,
-            },
-            do_nothing: Some(Arm {
-                stochastic: dst,
-                entries: EntryCalibration::new(dst, dn.n_years()),
-                interventions: true,
-                unit_costs: &dn.unit_costs,
-            }),
+            main: Arm::new(ist, inv.n_years(), true, &inv.unit_costs),
+            do_nothing: Some(Arm::new(dst, dn.n_years(), true, &dn.unit_costs)),
             finance: None,
             optimism_savings: inv.optimism_bias.savings,
         };
@@ -189,17 +198,18 @@ impl<'a> Setup<'a> {
             Some(dn) => {
                 let pp = PathParams::central(dn.stochastic, &dn.entries, dn.interventions);
                 let mut buf = [0.0; MAX_YEARS as usize * ARM_METRICS];
-                let mut state = State::empty();
-                state.set_dense(true);
+                let mut opening = State::empty();
+                opening.set_dense(true);
+                open(dn, &mut crate::model::Expected, &mut opening);
                 simulate(
                     dn,
                     &pp,
                     n,
-                    &mut crate::model::Expected,
+                    &opening,
                     &mut |_| crate::model::Expected,
                     &mut buf,
                     ARM_METRICS,
-                    &mut state,
+                    &mut State::empty(),
                 );
                 (0..n)
                     .map(|t| {
@@ -368,6 +378,8 @@ pub fn run_cancellable(
 /// The states a thread reuses from path to path (so paths allocate nothing).
 #[derive(Debug)]
 pub struct Scratch {
+    /// The path's opening census, shared by its arms when they open alike.
+    opening: State,
     main: State,
     comparator: State,
 }
@@ -376,6 +388,7 @@ impl Scratch {
     /// Empty states for random paths.
     pub fn new() -> Scratch {
         Scratch {
+            opening: State::empty(),
             main: State::empty(),
             comparator: State::empty(),
         }
@@ -383,6 +396,7 @@ impl Scratch {
 
     fn expected() -> Scratch {
         let mut s = Scratch::new();
+        s.opening.set_dense(true);
         s.main.set_dense(true);
         s.comparator.set_dense(true);
         s
@@ -447,11 +461,12 @@ fn both_arms<D: Draws>(
 ) -> PathFinance {
     let n_years = setup.n_years();
     let pp = params(&setup.main);
+    open(&setup.main, &mut census(), &mut scratch.opening);
     simulate(
         &setup.main,
         &pp,
         n_years,
-        &mut census(),
+        &scratch.opening,
         &mut draws,
         row,
         N_METRICS,
@@ -462,11 +477,14 @@ fn both_arms<D: Draws>(
     };
     let mut buf = [0.0; MAX_YEARS as usize * ARM_METRICS];
     let pp_dn = params(dn);
+    if !dn.same_opening(&setup.main) {
+        open(dn, &mut census(), &mut scratch.opening);
+    }
     simulate(
         dn,
         &pp_dn,
         n_years,
-        &mut census(),
+        &scratch.opening,
         &mut draws,
         &mut buf,
         ARM_METRICS,
@@ -527,24 +545,31 @@ fn both_arms<D: Draws>(
     }
 }
 
-/// Runs one arm month by month, writing its yearly metrics (the first
-/// [`ARM_METRICS`] of each `stride`) into `out`.
+/// Puts the opening census of `arm` into `opening` (emptied first).
+fn open<D: Draws>(arm: &Arm, census: &mut D, opening: &mut State) {
+    let st = arm.stochastic;
+    opening.clear();
+    crate::model::census(opening, &st.start, &st.census_ages.0, census);
+}
+
+/// Runs one arm month by month from the `opening` census, writing its yearly
+/// metrics (the first [`ARM_METRICS`] of each `stride`) into `out`.
 #[allow(clippy::too_many_arguments)]
 fn simulate<D: Draws>(
     arm: &Arm,
     pp: &PathParams,
     n_years: usize,
-    census: &mut D,
+    opening: &State,
     draws: &mut impl FnMut(usize) -> D,
     out: &mut [f64],
     stride: usize,
     state: &mut State,
 ) {
     let st = arm.stochastic;
-    state.clear();
-    crate::model::census(state, &st.start, &st.census_ages.0, census);
+    state.copy_from(opening);
     let pool_yearly = st.post_care_yearly;
-    let mut mp = MonthParams::build(st, pp, 0);
+    let mut mp = *arm.template;
+    mp.restart(st, pp);
     for t in 0..n_years {
         let unit = &arm.unit_costs[t];
         let mut cost_by_type = [0.0; N_PLACEMENTS];

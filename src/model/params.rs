@@ -527,13 +527,23 @@ impl MonthParams {
             entrant_depart: [[0.0; N_AGE_BANDS]; N_PLACEMENTS],
             split: [[Categorical::new([0.0; N_DEST]); N_AGE_BANDS]; N_PLACEMENTS],
             move_to: [none; N_PLACEMENTS],
-            entry_age_cum: within_band_cum(&st.entry_ages),
-            entry_age_guide: entry_age_guide(&within_band_cum(&st.entry_ages)),
+            entry_age_cum: [0.0; AGE_MONTHS],
+            entry_age_guide: [0; AGE_MONTHS],
             cap: None,
             multipliers: [f64::NAN; N_TARGETS],
         };
+        mp.entry_age_cum = within_band_cum(&st.entry_ages);
+        mp.entry_age_guide = entry_age_guide(&mp.entry_age_cum);
         mp.rebuild(st, pp, month, pp.multipliers(month));
         mp
+    }
+
+    /// Starts another path of the same scenario in place: `self` was built
+    /// from `st` (for any path), so the tables that depend on the scenario
+    /// alone (entry ages and their guide) are kept and the rest is rebuilt for
+    /// `pp` at month 0, as [`MonthParams::build`] would build it.
+    pub fn restart(&mut self, st: &Stochastic, pp: &PathParams) {
+        self.rebuild(st, pp, 0, pp.multipliers(0));
     }
 
     /// Rewrites, in place, everything that depends on the month or on the

@@ -117,6 +117,27 @@ impl State {
         self.pending = [[0.0; N_AGE_BANDS]; N_ROWS];
     }
 
+    /// Makes `self` a copy of `other` between months (neither has arrivals
+    /// waiting to settle), keeping its own buffers. Only the live windows are
+    /// touched: `self`'s is emptied, then `other`'s copied.
+    pub fn copy_from(&mut self, other: &State) {
+        debug_assert!(self.incoming_is_settled() && other.incoming_is_settled());
+        debug_assert!(self.touched.is_empty() && other.touched.is_empty());
+        for row in 0..N_ROWS {
+            let mine = row * SPAN + self.oldest;
+            self.cells[mine..mine + AGE_MONTHS].fill(0.0);
+            let theirs = row * SPAN + other.oldest;
+            self.cells[theirs..theirs + AGE_MONTHS]
+                .copy_from_slice(&other.cells[theirs..theirs + AGE_MONTHS]);
+        }
+        self.month = other.month;
+        self.oldest = other.oldest;
+        self.dense = other.dense;
+        self.band = other.band;
+        self.pool_total = other.pool_total;
+        self.pending = other.pending;
+    }
+
     /// Whether no arrival is waiting to be settled (checked in debug builds
     /// only: in release it is what `settle` guarantees).
     fn incoming_is_settled(&self) -> bool {
