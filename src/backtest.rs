@@ -251,19 +251,24 @@ pub struct Fit {
 
 /// Fits the returns of collection years `from..=to` as `lacsim calibrate` does:
 /// estimates from the monthly counts, the 31 March census of `to`, rates by age
-/// band from the fitted years, written as a scenario for `target`.
+/// band from the fitted years, and the UASC among them when the returns tell
+/// them apart (in place of `target.uasc`), written as a scenario for `target`.
 pub fn fit(
     data: &Ssda903Data,
     from: FinancialYear,
     to: FinancialYear,
     target: &Target,
 ) -> Result<Fit, BacktestError> {
+    let target = Target {
+        uasc: occupancy::uasc_fit(data, from, to),
+        ..target.clone()
+    };
     fit_counts(
         &occupancy::monthly(data),
         &occupancy::march31(data),
         from,
         to,
-        target,
+        &target,
     )
 }
 
@@ -335,6 +340,7 @@ pub fn fit_and_score<E: From<BacktestError>>(
         years: (last.0 - fit_to.0) as usize,
         costs: None,
         bands: None,
+        uasc: None,
     };
     // Only the months up to 31 March of fit_to enter the fit (and the choice of
     // window); later years are only compared.
@@ -347,6 +353,10 @@ pub fn fit_and_score<E: From<BacktestError>>(
             let c = window::choose_counts(&occ, &census, first, fit_to, target.years.min(3))?;
             (c.from, Some(c))
         }
+    };
+    let target = Target {
+        uasc: occupancy::uasc_fit(data, from, fit_to),
+        ..target
     };
     let mut fitted = fit_counts(&occ, &census, from, fit_to, &target)?;
     fitted.window = choice;
