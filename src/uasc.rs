@@ -117,3 +117,56 @@ fn expected(s: &Scenario, st: &Stochastic) -> Vec<f64> {
     };
     engine::expected(&setup).0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::builtin;
+    use std::path::Path;
+
+    #[test]
+    fn the_uasc_run_has_their_census_and_entries_without_growth_or_caps_and_every_other_rate() {
+        let path = format!("{}staffordshire-2019/investment-plan.toml", builtin::PREFIX);
+        let s = crate::scenario::load(Path::new(&path), &builtin::read)
+            .unwrap()
+            .scenario;
+        let st = s.stochastic.as_ref().unwrap();
+        assert!(!st.caps.is_empty() && !st.interventions.is_empty());
+        let mut census = [[0.0; 5]; 10];
+        census[crate::Placement::Ifa.index()][4] = 9.0;
+        let u = Uasc {
+            census,
+            entries_per_year: [0.0, 0.0, 0.0, 6.0, 24.0],
+        };
+        let only = uasc_stochastic(st, &u);
+        assert_eq!(only.start, census);
+        assert_eq!(only.entries.per_year, Some(30.0));
+        assert_eq!(only.entries.by_age, [0.0, 0.0, 0.0, 0.2, 0.8]);
+        assert_eq!(only.growth.dist.mean(), 0.0);
+        assert!(only.caps.is_empty());
+        assert_eq!(only.interventions.len(), st.interventions.len());
+        assert_eq!(only.exit_rates, st.exit_rates);
+        assert_eq!(only.move_rate, st.move_rate);
+        assert_eq!(only.entries.placement_by_age, st.entries.placement_by_age);
+        // No entries: the age mix is left as it was (there is nothing to spread).
+        let none = uasc_stochastic(
+            st,
+            &Uasc {
+                census,
+                entries_per_year: [0.0; 5],
+            },
+        );
+        assert_eq!(none.entries.per_year, Some(0.0));
+        assert_eq!(none.entries.by_age, st.entries.by_age);
+    }
+
+    #[test]
+    fn a_scenario_without_a_uasc_section_has_no_uasc_forecast() {
+        let path = format!("{}staffordshire-2019/do-nothing-3.4.toml", builtin::PREFIX);
+        let s = crate::scenario::load(Path::new(&path), &builtin::read)
+            .unwrap()
+            .scenario;
+        assert!(s.uasc.is_none() && s.stochastic.is_some());
+        assert_eq!(forecast(&s), None);
+    }
+}

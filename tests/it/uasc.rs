@@ -350,3 +350,138 @@ fn run_shows_uasc_and_excluding_uasc_as_expected_values_only_with_a_uasc_section
     let table = String::from_utf8(table.get_output().stdout.clone()).unwrap();
     assert!(!table.contains("UASC (expected value)"), "{table}");
 }
+
+#[test]
+fn the_paper_plan_with_its_19_uasc_keeps_its_tables_and_adds_the_uasc_line() {
+    let plan = "staffordshire-2019/investment-plan.toml";
+    let uasc = "[uasc.census.independent_living]\nage_16_17 = 10\n[uasc.census.ifa]\nage_16_17 = 9\n[uasc.entries_per_year]\nage_16_17 = 30\n";
+    let text = format!("extends = \"builtin:{plan}\"\n\n{uasc}");
+    let files = move |p: &Path| {
+        if p == Path::new("with-uasc.toml") {
+            Ok(text.clone())
+        } else {
+            scenario::builtin::read(p)
+        }
+    };
+    let with =
+        scenario::load(Path::new("with-uasc.toml"), &files).unwrap_or_else(|e| panic!("{e}"));
+    let paper = super::common::load_builtin(plan);
+    let s = &with.scenario;
+    assert_eq!(s.uasc.as_ref().unwrap().census_total(), 19.0);
+    // Every table of the paper is the same; the UASC table is added after them.
+    let r = lacsim::results::run(s);
+    let tables = lacsim::report::tables::all(s, &r);
+    let paper_tables =
+        lacsim::report::tables::all(&paper.scenario, &lacsim::results::run(&paper.scenario));
+    let without: Vec<_> = tables
+        .iter()
+        .filter(|t| t.id != lacsim::report::tables::UASC_TABLE)
+        .map(|t| serde_json::to_string(t).unwrap())
+        .collect();
+    let paper_json: Vec<_> = paper_tables
+        .iter()
+        .map(|t| serde_json::to_string(t).unwrap())
+        .collect();
+    assert_eq!(without, paper_json);
+    assert_eq!(tables.len(), paper_tables.len() + 1);
+    // The plan's own arm, interventions on: the UASC start at 19 and, entering
+    // at 30 a year and leaving at 18, settle well below 30.
+    let f = uasc::forecast(s).unwrap();
+    let setup = lacsim::engine::Setup::single(s).unwrap();
+    let (row, _) = lacsim::engine::expected(&setup);
+    for t in 0..s.n_years() {
+        let total = lacsim::engine::metrics::at(&row, t, lacsim::engine::Metric::Lac);
+        assert_eq!(f.total[t], total);
+        assert_eq!(f.uasc[t] + f.excluding_uasc[t], total);
+        assert!(f.uasc[t] > 10.0 && f.uasc[t] < 30.0, "{f:?}");
+    }
+    let t = tables
+        .iter()
+        .find(|t| t.id == lacsim::report::tables::UASC_TABLE)
+        .unwrap();
+    assert_eq!(t.find("lac_uasc").unwrap().values, f.uasc);
+    assert!(
+        t.notes[0].starts_with("Opening census: 19 UASC among 1,220 children"),
+        "{:?}",
+        t.notes
+    );
+}
+
+#[test]
+fn a_backtest_sets_the_uasc_forecast_against_the_uasc_counted_after_the_fit() {
+    let (synth, data) = returns(&SynthConfig::default());
+    let (first, last) = data.report.years.unwrap();
+    let fit_to = FinancialYear(last.0 - 3);
+    let target = Target {
+        authority: "Backtest",
+        source: "synthetic returns",
+        first_year: fit_to.plus(1),
+        years: 3,
+        costs: None,
+        bands: None,
+        uasc: None,
+    };
+    let fit = lacsim::backtest::fit(&data, first, fit_to, &target).unwrap();
+    let cells = lacsim::backtest::uasc_cells(&fit, &data).unwrap().unwrap();
+    let years: Vec<FinancialYear> = cells.iter().map(|c| c.year).collect();
+    assert_eq!(years, (1..=3).map(|k| fit_to.plus(k)).collect::<Vec<_>>());
+    for c in &cells {
+        let truth = synth.truth.years.iter().find(|y| y.year == c.year).unwrap();
+        assert_eq!(c.actual, truth.uasc);
+        assert_eq!(c.actual + c.actual_excluding_uasc, truth.total);
+        // The synthetic council's UASC hold steady (a quarter of its 16-17
+        // entrants): the forecast is within half of the count either way.
+        assert!(
+            (c.expected - f64::from(c.actual)).abs() < 0.5 * f64::from(c.actual),
+            "{c:?}"
+        );
+    }
+
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("returns");
+    for (name, bytes) in lacsim_synth_files(&synth) {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    let out = lacsim()
+        .arg("backtest")
+        .arg(&dir)
+        .args([
+            "--fit-to",
+            &fit_to.label(),
+            "--paths",
+            "20",
+            "--quiet",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let u = &doc["uasc"];
+    assert!(
+        u["statistic"]
+            .as_str()
+            .unwrap()
+            .starts_with("expected value")
+    );
+    assert_eq!(u["actual"][0], cells[0].actual);
+    assert!((u["expected"][0].as_f64().unwrap() - cells[0].expected).abs() < 1e-9);
+}
+
+/// The synthetic returns as files named by collection year.
+fn lacsim_synth_files(synth: &Synth) -> Vec<(String, Vec<u8>)> {
+    synth
+        .returns
+        .iter()
+        .flat_map(|r| {
+            let tag = r.year.label().replace('/', "-");
+            [
+                (format!("header_{tag}.csv"), r.header_csv.clone()),
+                (format!("episodes_{tag}.csv"), r.episodes_csv.clone()),
+                (format!("uasc_{tag}.csv"), r.uasc_csv.clone()),
+            ]
+        })
+        .map(|(n, t)| (n, t.into_bytes()))
+        .collect()
+}
