@@ -244,7 +244,7 @@ fn uasc_grid(cells: &[backtest::UascCell]) -> String {
         })
         .collect();
     format!(
-        "\n\nUASC forecast apart ({UASC_STATISTIC}) against the UASC counted:\n{}",
+        "\n\nUASC forecast apart against the UASC counted (expected values of the fitted scenario's\nexpected-value model, not the paths):\n{}",
         lacsim::report::terminal::grid(&head, &rows, 2)
     )
 }

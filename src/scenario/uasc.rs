@@ -63,8 +63,15 @@ pub(super) fn resolve(c: &mut Checker, f: &UascFile, st: Option<&Stochastic>) ->
             for p in Placement::ALL {
                 for a in AgeBand::ALL {
                     let (u, all) = (census[p.index()][a.index()], st.start[p.index()][a.index()]);
-                    if u > all + 1e-9 {
-                        let field = format!("uasc.census.{}.{}", p.key(), a.key());
+                    let field = format!("uasc.census.{}.{}", p.key(), a.key());
+                    // A refused count, read again as 0, is reported once already.
+                    let refused = c.refused_within(&field)
+                        || c.refused_within(&format!(
+                            "stochastic.start_children.{}.{}",
+                            p.key(),
+                            a.key()
+                        ));
+                    if u > all + 1e-9 && !refused {
                         c.push(
                             &field,
                             format!(

@@ -241,6 +241,8 @@ fn bad_values_in_uasc_are_refused_naming_the_field() {
         e.contains("a count of children must be 0 or more, got -3"),
         "{e}"
     );
+    // Said once: the refused count is not also compared with the census.
+    assert!(!e.contains("give at most"), "{e}");
 
     let e = load(&set("uasc.entries_per_year", "age_16_17", "-0.5")).unwrap_err();
     assert!(e.contains("uasc.entries_per_year.age_16_17"), "{e}");
