@@ -251,19 +251,24 @@ pub struct Fit {
 
 /// Fits the returns of collection years `from..=to` as `lacsim calibrate` does:
 /// estimates from the monthly counts, the 31 March census of `to`, rates by age
-/// band from the fitted years, written as a scenario for `target`.
+/// band from the fitted years, and the UASC among them when the returns tell
+/// them apart (in place of `target.uasc`), written as a scenario for `target`.
 pub fn fit(
     data: &Ssda903Data,
     from: FinancialYear,
     to: FinancialYear,
     target: &Target,
 ) -> Result<Fit, BacktestError> {
+    let target = Target {
+        uasc: occupancy::uasc_fit(data, from, to),
+        ..target.clone()
+    };
     fit_counts(
         &occupancy::monthly(data),
         &occupancy::march31(data),
         from,
         to,
-        target,
+        &target,
     )
 }
 
@@ -335,6 +340,7 @@ pub fn fit_and_score<E: From<BacktestError>>(
         years: (last.0 - fit_to.0) as usize,
         costs: None,
         bands: None,
+        uasc: None,
     };
     // Only the months up to 31 March of fit_to enter the fit (and the choice of
     // window); later years are only compared.
@@ -348,6 +354,10 @@ pub fn fit_and_score<E: From<BacktestError>>(
             (c.from, Some(c))
         }
     };
+    let target = Target {
+        uasc: occupancy::uasc_fit(data, from, fit_to),
+        ..target
+    };
     let mut fitted = fit_counts(&occ, &census, from, fit_to, &target)?;
     fitted.window = choice;
     let loaded = crate::scenario::load(Path::new("backtest-fit.toml"), &|_: &Path| {
@@ -358,6 +368,61 @@ pub fn fit_and_score<E: From<BacktestError>>(
     let mc = run(&setup)?;
     let bt = compare(&mc, &census)?;
     Ok((bt, fitted))
+}
+
+/// One year of a backtest's UASC: the fitted scenario's UASC forecast (an
+/// expected value, [`crate::uasc`]) against the UASC counted in the returns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UascCell {
+    /// The year whose 31 March is compared.
+    pub year: FinancialYear,
+    /// UASC looked after on that 31 March.
+    pub actual: u32,
+    /// The forecast of them (expected value).
+    pub expected: f64,
+    /// Children looked after on that 31 March who were not UASC.
+    pub actual_excluding_uasc: u32,
+    /// The forecast of them: the expected total less the UASC (expected value).
+    pub expected_excluding_uasc: f64,
+}
+
+impl UascCell {
+    /// Error of the UASC forecast: forecast − actual (positive: over-forecast).
+    pub fn error(&self) -> f64 {
+        self.expected - f64::from(self.actual)
+    }
+}
+
+/// The UASC forecast of a fitted scenario against the UASC counted on each of
+/// its 31 Marches in the returns; `None` when the fit has no `[uasc]` (the
+/// returns do not tell UASC apart).
+pub fn uasc_cells(fit: &Fit, data: &Ssda903Data) -> Result<Option<Vec<UascCell>>, BacktestError> {
+    let loaded = crate::scenario::load(Path::new("backtest-fit.toml"), &|_: &Path| {
+        Ok(fit.text.clone())
+    })
+    .map_err(|e| BacktestError::Invalid(e.to_string()))?;
+    let Some(f) = crate::uasc::forecast(&loaded.scenario) else {
+        return Ok(None);
+    };
+    let counted = occupancy::uasc_march31(data);
+    f.years
+        .iter()
+        .enumerate()
+        .map(|(t, y)| {
+            let c = counted
+                .iter()
+                .find(|c| c.year == *y)
+                .ok_or(BacktestError::NoCensus(*y))?;
+            Ok(UascCell {
+                year: *y,
+                actual: c.uasc,
+                expected: f.uasc[t],
+                actual_excluding_uasc: c.excluding_uasc,
+                expected_excluding_uasc: f.excluding_uasc[t],
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
 }
 
 /// Compares each forecast year of `mc` (children at 31 March, in total and by

@@ -24,10 +24,11 @@ use crate::scenario::stochastic::{
     AgeTableFile, AgesFile, DistFile, DistTable, EntriesFile, ExitsFile, MovesFile, PostCareFile,
     RateUncertaintyFile, StochasticFile,
 };
-use crate::scenario::values::{Count, GrowthRate, Pounds, Rate, Share, Weight};
+use crate::scenario::uasc::UascFile;
+use crate::scenario::values::{Count, GrowthRate, PerYear, Pounds, Rate, Share, Weight};
 use crate::ssda903::ExitRoute;
 use crate::ssda903::estimate::Estimates;
-use crate::ssda903::occupancy::{AgeCounts, Census, PeriodCounts};
+use crate::ssda903::occupancy::{AgeCounts, Census, PeriodCounts, UascFit};
 use crate::year::FinancialYear;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -72,6 +73,9 @@ pub struct Target<'a> {
     pub costs: Option<&'a CostsFile>,
     /// What the data says about each age band, when it was measured.
     pub bands: Option<BandRates>,
+    /// The UASC of the census and the fitted years, when the returns tell
+    /// them apart (written as `[uasc]`).
+    pub uasc: Option<UascFit>,
 }
 
 /// Rates that differ by age band, measured from the data.
@@ -309,6 +313,8 @@ pub struct Notes {
     pub growth_interval: Option<(f64, f64)>,
     /// Whether the post-care costs came from the costs file.
     pub post_care_given: bool,
+    /// Where the returns' UASC were read from, when they were ([`UascFit::source`]).
+    pub uasc_source: Option<&'static str>,
 }
 
 /// A calibrated scenario: the file's values and what its comments say.
@@ -352,6 +358,16 @@ fn unit_costs(costs: Option<&CostsFile>) -> ScenarioUnitCostsFile {
                 DEFAULT_COSTS.map(|(_, v)| Some(Pounds::saturating(v))),
             ),
         },
+    }
+}
+
+/// `[uasc]`: the UASC in the census by placement type and age band, and the
+/// mean UASC entries a year of the fitted years by age band.
+fn uasc(u: &UascFit) -> UascFile {
+    let per_year = u.entries_per_year();
+    UascFile {
+        census: placements(|p| bands(|a| Count::from(u.census[p.index()][a.index()]))),
+        entries_per_year: bands(|a| PerYear::saturating(r6(per_year[a.index()]))),
     }
 }
 
@@ -473,7 +489,11 @@ pub fn calibrated(est: &Estimates, census: &Census, t: &Target) -> Calibrated {
         unit_costs: unit_costs(t.costs),
         do_nothing: DoNothingFile {
             start_total: Count::saturating((f64::from(total) * (1.0 + g)).round()),
-            start_uasc: Count::ZERO,
+            start_uasc: Count::saturating(
+                t.uasc
+                    .as_ref()
+                    .map_or(0.0, |u| (f64::from(u.census_total()) * (1.0 + g)).round()),
+            ),
             growth_rate: GrowthRate::saturating(r6(g)),
             rounding: RoundingFile::None,
             compare_rates: Vec::new(),
@@ -486,6 +506,7 @@ pub fn calibrated(est: &Estimates, census: &Census, t: &Target) -> Calibrated {
         optimism_bias: None,
         report: None,
         stochastic: Some(stochastic),
+        uasc: t.uasc.as_ref().map(uasc),
     };
     let notes = Notes {
         data: t.source.to_string(),
@@ -494,6 +515,7 @@ pub fn calibrated(est: &Estimates, census: &Census, t: &Target) -> Calibrated {
         census_march: census.year.0 + 1,
         growth_interval: growth.map(|g| (g.lower, g.upper)),
         post_care_given: t.costs.is_some_and(|c| !c.post_care.is_empty()),
+        uasc_source: t.uasc.as_ref().map(UascFit::source),
     };
     Calibrated { file, notes }
 }
@@ -585,6 +607,14 @@ fn annotate(doc: &mut toml_edit::DocumentMut, file: &ScenarioFile, n: &Notes) {
             "The do-nothing line: the fitted growth of entries applied to today's total. Like the\npaper's, it starts at the end of the first forecast year ({first}), one year's growth on\nfrom the census."
         ),
     );
+    if file.uasc.is_some() {
+        after(
+            doc,
+            &["do_nothing"],
+            "start_uasc",
+            "the census's UASC, one year's growth on, as start_total (the \"exc UASC\" line)",
+        );
+    }
     let Some(st) = &file.stochastic else { return };
     // The growth distribution on one line, with its interval beside it.
     if let Some(t) = table_at(doc, &["stochastic"]) {
@@ -692,6 +722,40 @@ fn annotate(doc: &mut toml_edit::DocumentMut, file: &ScenarioFile, n: &Notes) {
             }
         ),
     );
+    if let Some(u) = &file.uasc {
+        let (in_census, entering) = (
+            u.census
+                .rows()
+                .iter()
+                .filter_map(|r| r.as_ref())
+                .flat_map(|r| r.values())
+                .map(|v| v.unwrap_or(0.0))
+                .sum::<f64>(),
+            u.entries_per_year
+                .values()
+                .iter()
+                .map(|v| v.unwrap_or(0.0))
+                .sum::<f64>(),
+        );
+        above(
+            doc,
+            &["uasc", "census", Placement::ALL[0].key()],
+            &format!(
+                "Unaccompanied asylum-seeking children (UASC), from {}: the {in_census} UASC (status not\nyet ceased) among the children looked after at 31 March {march}, by placement type and age\nband. They are also in the counts above. `lacsim run` forecasts them apart on the engine's\nexpected-value model, with the same rates by placement type and age band as every other\nchild; \"excluding UASC\" is the total less them.",
+                n.uasc_source.unwrap_or("the returns")
+            ),
+        );
+        above(
+            doc,
+            &["uasc", "entries_per_year"],
+            &format!(
+                "UASC entering care a year by age band at entry: the mean of collection years {} to {}\n({} a year in all). The forecast holds UASC entries at this mean, without the growth trend.",
+                n.from,
+                n.to,
+                r6(entering)
+            ),
+        );
+    }
     above(
         doc,
         &["stochastic", "rate_uncertainty"],
@@ -809,6 +873,7 @@ mod tests {
             years: 3,
             costs: None,
             bands: None,
+            uasc: None,
         };
         let text = scenario_toml(&est, &census, &t);
         let path = std::path::Path::new("calibrated.toml");

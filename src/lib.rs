@@ -20,6 +20,7 @@ pub mod results;
 pub mod scenario;
 pub mod sensitivity;
 pub mod ssda903;
+pub mod uasc;
 pub mod window;
 pub mod year;
 

@@ -208,6 +208,7 @@ pub fn choose_counts(
                     years: ahead,
                     costs: None,
                     bands: None,
+                    uasc: None,
                 };
                 let fit = match backtest::fit_counts(
                     occ,

@@ -78,12 +78,16 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
     if let Some(choice) = &fit.window {
         eprintln!("{}", choice.explain());
     }
+    let uasc = backtest::uasc_cells(&fit, &data).map_err(|e| InputError(e.to_string()))?;
     let text = fit.text;
     let (years, cells) = (&bt.years, &bt.cells);
     let overall = &bt.overall;
     let (in50, in90) = (overall.inside_50, overall.inside_90);
     let n = cells.len() as f64;
-    let doc = json_doc(&bt, paths, a.mc.seed, fit_to);
+    let mut doc = json_doc(&bt, paths, a.mc.seed, fit_to);
+    if let Some(cells) = &uasc {
+        doc["uasc"] = uasc_json(cells);
+    }
     let csv_bytes = csv_doc(cells)?;
     let summary_csv = summary_csv(&bt)?;
     if let Some(out) = out {
@@ -151,6 +155,9 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
             s.push_str(&lacsim::report::terminal::grid(&head, &rows, 2));
             s.push_str("\n\nSummary by placement type (errors in children: forecast mean minus actual; percentage error over cells with children; CRPS of the paths' sample, lower is better):\n");
             s.push_str(&summary_grid(&bt));
+            if let Some(cells) = &uasc {
+                s.push_str(&uasc_grid(cells));
+            }
             s
         }
     };
@@ -190,6 +197,55 @@ pub(super) fn rendered(
         json_doc(bt, paths, seed, fit_to),
         summary_grid(bt),
         chart(bt).ok(),
+    )
+}
+
+/// What the UASC figures of a backtest are.
+const UASC_STATISTIC: &str = "expected value of the fitted scenario's UASC forecast (the engine's expected-value model, not the paths)";
+
+/// `uasc` of backtest.json: the UASC forecast against the UASC counted.
+fn uasc_json(cells: &[backtest::UascCell]) -> Value {
+    let col = |f: &dyn Fn(&backtest::UascCell) -> Value| -> Value {
+        cells.iter().map(f).collect::<Vec<_>>().into()
+    };
+    json!({
+        "statistic": UASC_STATISTIC,
+        "years": col(&|c| json!(c.year.label())),
+        "actual": col(&|c| json!(c.actual)),
+        "expected": col(&|c| json!(c.expected)),
+        "error": col(&|c| json!(c.error())),
+        "actual_excluding_uasc": col(&|c| json!(c.actual_excluding_uasc)),
+        "expected_excluding_uasc": col(&|c| json!(c.expected_excluding_uasc)),
+    })
+}
+
+/// The UASC forecast against the UASC counted, for the terminal.
+fn uasc_grid(cells: &[backtest::UascCell]) -> String {
+    let head = [
+        "31 March",
+        "UASC actual",
+        "UASC expected",
+        "error",
+        "exc UASC actual",
+        "exc UASC expected",
+    ]
+    .map(String::from);
+    let rows: Vec<Vec<String>> = cells
+        .iter()
+        .map(|c| {
+            vec![
+                c.year.march_label(),
+                c.actual.to_string(),
+                format!("{:.1}", c.expected),
+                format!("{:+.1}", c.error()),
+                c.actual_excluding_uasc.to_string(),
+                format!("{:.1}", c.expected_excluding_uasc),
+            ]
+        })
+        .collect();
+    format!(
+        "\n\nUASC forecast apart against the UASC counted (expected values of the fitted scenario's\nexpected-value model, not the paths):\n{}",
+        lacsim::report::terminal::grid(&head, &rows, 2)
     )
 }
 

@@ -382,6 +382,7 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
         years: a.horizon,
         costs: costs.as_ref(),
         bands: None,
+        uasc: None,
     };
     let (est, text) = fitted_scenario(&data, from, to, &target)?;
     let mut doc = serde_json::to_value(&est)?;

@@ -1201,6 +1201,7 @@ fn calibrate_in_memory(
         years: q.horizon,
         costs: None,
         bands: None,
+        uasc: None,
     };
     let (est, text) = super::calibrate::fitted_scenario(&data, from_year, to_year, &target)?;
     sc::load(Path::new("calibrated.toml"), &|_: &Path| Ok(text.clone())).map_err(|e| {
@@ -1843,6 +1844,7 @@ mod tests {
             years: 5,
             costs: None,
             bands: None,
+            uasc: None,
         };
         let (est, text) = super::super::calibrate::fitted_scenario(
             &data,

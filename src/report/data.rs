@@ -741,7 +741,12 @@ pub fn monte_carlo(
     // The paper-shaped tables are the deterministic model of the invest scenario.
     let invest = &s.title;
     let growth = fmt_rate(s.do_nothing.growth_rate);
-    for t in &mut data.tables {
+    // The UASC table is the expected-value model's, and says so already.
+    for t in data
+        .tables
+        .iter_mut()
+        .filter(|t| t.id != super::tables::UASC_TABLE)
+    {
         t.title = format!("{} — {}", t.title, DETERMINISTIC.to_lowercase());
         if t.id == "table1" || t.id == "table3" {
             t.title.push_str(&format!(", paper's ledger of {invest}"));

@@ -7,7 +7,8 @@
 //! `plan.mtfs_impact` (all £'000s), `plan.break_even_year` (sustained rule) and
 //! `plan.break_even_first_negative_year` (the paper's rule); `scenario.unit_costs`
 //! says whose unit costs they are (`source`: `council` or `default`, with the
-//! `warning` every output shows on default costs).
+//! `warning` every output shows on default costs); with a `[uasc]` section,
+//! `uasc` holds the UASC forecast ([`uasc`]).
 
 use crate::placement::{ByPlacement, Placement};
 use crate::results::Deterministic;
@@ -55,6 +56,27 @@ pub fn unit_costs(s: &Scenario) -> Value {
         "uplift_by_type": uplift,
         "warning": crate::scenario::costs::warning(s),
     })
+}
+
+/// `uasc`, for a scenario with a `[uasc]` section ([`crate::uasc`]): children
+/// at 31 March on the engine's expected-value model, all (`total`), UASC
+/// (`uasc`) and the rest (`excluding_uasc`), UASC entries in each year, and the
+/// UASC in the opening census; every value an expected value, as `statistic`
+/// and `basis` say.
+pub fn uasc(s: &Scenario) -> Option<Value> {
+    let f = crate::uasc::forecast(s)?;
+    Some(json!({
+        "unit": "children",
+        "statistic": crate::uasc::STATISTIC,
+        "basis": crate::uasc::BASIS,
+        "opening_uasc": f.opening_uasc,
+        "at_31_march": {
+            "total": r3(&f.total),
+            "uasc": r3(&f.uasc),
+            "excluding_uasc": r3(&f.excluding_uasc),
+        },
+        "uasc_entries": r3(&f.uasc_entries),
+    }))
 }
 
 /// The JSON document of a deterministic run.
@@ -136,6 +158,9 @@ pub fn deterministic(s: &Scenario, r: &Deterministic, meta: &Meta) -> Value {
             "break_even_first_negative_year": f.break_even_first_negative.map(|b| b.year.label()),
             "statistic": "deterministic (paper model)",
         });
+    }
+    if let Some(u) = uasc(s) {
+        doc["uasc"] = u;
     }
     doc
 }

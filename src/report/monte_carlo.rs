@@ -196,6 +196,9 @@ pub fn json(s: &Scenario, sum: &Summary, meta: &McMeta) -> Value {
             })
             .collect();
     }
+    if let Some(u) = super::json::uasc(s) {
+        doc["uasc"] = u;
+    }
     let Some(npv) = &sum.npv else {
         return doc;
     };
@@ -351,6 +354,7 @@ pub fn tidy(s: &Scenario, sum: &Summary, meta: &McMeta) -> Vec<TidyRow> {
             }
         }
     }
+    out.extend(super::tidy::uasc(s));
     if let Some(npv) = &sum.npv {
         out.push(row("all", "npv", "mean", npv.mean, "£'000s"));
         for (j, (k, _)) in PERCENTILES.iter().enumerate() {
@@ -573,6 +577,7 @@ pub fn terminal_warned(
     if sum.npv.is_some() {
         tables.push(probability_table(s, sum, meta));
     }
+    tables.extend(super::tables::uasc_lac(s));
     warn_money(&mut tables, warning);
     out.push_str(&terminal::render_all(&tables));
     if let Some(npv) = &sum.npv {

@@ -53,6 +53,9 @@ pub fn all(s: &Scenario, r: &Deterministic) -> Vec<Table> {
     out.push(placement_cost(s, r));
     out.push(unit_costs(s));
     out.push(do_nothing_numbers(s, r));
+    if let Some(t) = uasc_lac(s) {
+        out.push(t);
+    }
     if let Some(t) = do_nothing_budget(s, r) {
         out.push(t);
     }
@@ -323,6 +326,59 @@ pub fn do_nothing_numbers(s: &Scenario, r: &Deterministic) -> Table {
         r.do_nothing_exc_uasc.clone(),
     );
     t
+}
+
+/// The id of the UASC table ([`uasc_lac`]).
+pub const UASC_TABLE: &str = "uasc_lac";
+
+/// Children in care at 31 March with the UASC apart, on the engine's
+/// expected-value model ([`crate::uasc`]); `None` without a `[uasc]` section.
+pub fn uasc_lac(s: &Scenario) -> Option<Table> {
+    let f = crate::uasc::forecast(s)?;
+    let own = "Children in care at 31 March, UASC forecast apart (expected values)";
+    let mut t = Table::new(
+        UASC_TABLE,
+        title(s, own, own),
+        Unit::Children,
+        s.year_labels(),
+    );
+    t.row(
+        RowKind::Line,
+        "lac_expected",
+        "All children (expected value)",
+        f.total.clone(),
+    );
+    t.row(
+        RowKind::Line,
+        "lac_uasc",
+        "of which UASC (expected value)",
+        f.uasc.clone(),
+    );
+    t.row(
+        RowKind::Line,
+        "lac_exc_uasc",
+        "Excluding UASC (expected value)",
+        f.excluding_uasc.clone(),
+    );
+    t.row(
+        RowKind::Line,
+        "uasc_entries",
+        "UASC entering care in the year (expected value)",
+        f.uasc_entries.clone(),
+    );
+    t.notes.push(format!(
+        "Opening census: {} UASC among {} children on 1 April {}.",
+        super::table::group_thousands(f.opening_uasc, 0),
+        super::table::group_thousands(
+            s.stochastic
+                .as_ref()
+                .map_or(0.0, crate::engine::census::total),
+            0
+        ),
+        s.years[0].start_year()
+    ));
+    t.notes.push(crate::uasc::BASIS.into());
+    Some(t)
 }
 
 /// Appendix 5: the do-nothing budget table, £m.

@@ -33,6 +33,36 @@ fn unit_of(metric: &str) -> &'static str {
     }
 }
 
+/// Tidy rows of the UASC forecast ([`crate::uasc`]), for a scenario with a
+/// `[uasc]` section: for each year, children at 31 March on the engine's
+/// expected-value model (`lac_expected` all, `lac_uasc`, `lac_exc_uasc`) and
+/// UASC entries (`uasc_entries`), with the statistic `expected_value`.
+pub fn uasc(s: &Scenario) -> Vec<TidyRow> {
+    let Some(f) = crate::uasc::forecast(s) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (t, y) in f.years.iter().enumerate() {
+        for (metric, v) in [
+            ("lac_expected", &f.total),
+            ("lac_uasc", &f.uasc),
+            ("lac_exc_uasc", &f.excluding_uasc),
+            ("uasc_entries", &f.uasc_entries),
+        ] {
+            out.push(TidyRow {
+                year: y.label(),
+                scenario: s.title.clone(),
+                metric: metric.into(),
+                placement: "all".into(),
+                statistic: "expected_value".into(),
+                value: v[t],
+                unit: "children",
+            });
+        }
+    }
+    out
+}
+
 /// Tidy rows of a deterministic run.
 pub fn deterministic(s: &Scenario, r: &Deterministic) -> Vec<TidyRow> {
     let mut out = Vec::new();
@@ -82,5 +112,6 @@ pub fn deterministic(s: &Scenario, r: &Deterministic) -> Vec<TidyRow> {
             push(&y, "cumulative_net", "all", f.cumulative_net[t]);
         }
     }
+    out.extend(uasc(s));
     out
 }

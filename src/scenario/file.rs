@@ -61,6 +61,9 @@ pub struct ScenarioFile {
     /// Rates, distributions and interventions of the Monte Carlo engine.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stochastic: Option<super::stochastic::StochasticFile>,
+    /// The unaccompanied asylum-seeking children among them, forecast apart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uasc: Option<super::uasc::UascFile>,
 }
 
 /// `[report]`: the title, subtitle, author, the paper's date and a summary

@@ -10,6 +10,7 @@ pub mod file;
 pub mod problem;
 pub mod source;
 pub mod stochastic;
+pub mod uasc;
 pub mod validate;
 pub mod values;
 
@@ -17,6 +18,7 @@ pub use costs::{CostSource, UnitCostProvenance};
 pub use problem::{Problem, Problems};
 pub use source::SourceFiles;
 pub use stochastic::Stochastic;
+pub use uasc::Uasc;
 
 use crate::placement::{ByPlacement, Placement};
 use crate::year::FinancialYear;
@@ -59,6 +61,10 @@ pub struct Scenario {
     pub mtfs: Option<Mtfs>,
     /// The Monte Carlo engine's rates and interventions, if given.
     pub stochastic: Option<Stochastic>,
+    /// The unaccompanied asylum-seeking children among the opening census and
+    /// entries (`[uasc]`), if given: they are then forecast apart ([`crate::uasc`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uasc: Option<Uasc>,
     /// Optimism-bias adjustments applied to the plan's finance.
     pub optimism_bias: OptimismBias,
     /// The reports' title page and summary, as the `[report]` table gives them.

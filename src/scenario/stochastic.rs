@@ -161,7 +161,8 @@ impl<T> AgeTableFile<T> {
 }
 
 impl<T: Copy + Into<f64>> AgeTableFile<T> {
-    fn values(&self) -> [Option<f64>; N_AGE_BANDS] {
+    /// The values in [`AgeBand::ALL`] order, as numbers.
+    pub fn values(&self) -> [Option<f64>; N_AGE_BANDS] {
         self.bands().map(|v| v.map(Into::into))
     }
 }
@@ -1070,7 +1071,7 @@ fn moves_from(
 }
 
 /// The starting grid from `[stochastic.start_children]` (a missing type or band is 0).
-fn start_children(f: &PlacementTableFile<AgeTableFile<Count>>) -> Grid {
+pub(super) fn start_children(f: &PlacementTableFile<AgeTableFile<Count>>) -> Grid {
     let mut grid: Grid = [[0.0; N_AGE_BANDS]; N_PLACEMENTS];
     for (p, row) in f.rows().into_iter().enumerate() {
         let Some(row) = row else { continue };

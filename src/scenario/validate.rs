@@ -567,6 +567,11 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
         super::stochastic::resolve(&mut c, st, &cx)
     });
 
+    let uasc = file
+        .uasc
+        .as_ref()
+        .map(|u| super::uasc::resolve(&mut c, u, stochastic.as_ref()));
+
     let optimism_bias = file
         .optimism_bias
         .as_ref()
@@ -644,6 +649,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
         given_savings,
         mtfs,
         stochastic,
+        uasc,
         optimism_bias,
         report,
     })

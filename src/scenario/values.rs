@@ -129,6 +129,13 @@ validated!(
         .then(|| format!("a destination weight must be 0 or more, got {v}"))
 );
 
+validated!(
+    /// A number of children a year, 0 or more, not necessarily whole (a mean
+    /// of yearly entries).
+    PerYear, 0.0, f64::MAX, |v| (!v.is_finite() || v < 0.0)
+        .then(|| format!("a number of children a year must be 0 or more, got {v}"))
+);
+
 /// Largest yearly rate per child a scenario may give.
 pub const MAX_RATE: f64 = 50.0;
 
@@ -152,7 +159,7 @@ macro_rules! as_number {
     )*};
 }
 
-as_number!(Share, Rate, GrowthRate, Pounds, Weight);
+as_number!(Share, Rate, GrowthRate, Pounds, Weight, PerYear);
 
 impl Serialize for Count {
     /// A whole number, as it is typed: `total = 1255`, not `1255.0`.
@@ -197,6 +204,11 @@ mod tests {
             "must be 0 or more pounds, got NaN"
         );
         assert!(Weight::try_from(f64::INFINITY).is_err());
+        assert_eq!(PerYear::try_from(2.5).unwrap().get(), 2.5);
+        assert_eq!(
+            PerYear::try_from(-0.5).unwrap_err().0,
+            "a number of children a year must be 0 or more, got -0.5"
+        );
         // Zero is allowed everywhere: a refused value is read again as 0.
         assert!(Share::try_from(0.0).is_ok() && GrowthRate::try_from(0.0).is_ok());
         assert!(Count::try_from(0.0).is_ok() && Weight::try_from(0.0).is_ok());

@@ -61,9 +61,19 @@ fn band_on(dob: Date, on: Date) -> AgeBand {
 
 /// Counts children looked after on `on`.
 pub fn census_on(children: &[Child], year: FinancialYear, on: Date) -> Census {
+    census_where(children, year, on, |_| true)
+}
+
+/// Counts the children looked after on `on` that `keep` keeps.
+fn census_where(
+    children: &[Child],
+    year: FinancialYear,
+    on: Date,
+    keep: impl Fn(&Child) -> bool,
+) -> Census {
     let mut counts = [[0; N_AGE_BANDS]; N_PLACEMENTS];
     let mut ages = [0; AGE_MONTHS];
-    for c in children {
+    for c in children.iter().filter(|c| keep(c)) {
         for p in &c.periods {
             for s in &p.stays {
                 if s.start <= on && s.end.is_none_or(|e| e > on) {
@@ -133,6 +143,83 @@ pub fn uasc_march31(data: &Ssda903Data) -> Vec<UascCount> {
             }
         })
         .collect()
+}
+
+/// The 31 March that ends collection year `y`.
+fn march31_of(y: FinancialYear) -> Date {
+    Date::new(i16::try_from(y.0 + 1).unwrap_or(i16::MAX), 3, 31).unwrap_or(date(2000, 3, 31))
+}
+
+/// The UASC a calibration measures from the returns: those in the census it
+/// starts from and those who entered care in the years it fits on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct UascFit {
+    /// UASC looked after on 31 March of the last fitted year (UASC status not
+    /// yet ceased), `[placement.index()][age_band.index()]` as [`Census::counts`].
+    pub census: [[u32; N_AGE_BANDS]; N_PLACEMENTS],
+    /// Periods of care begun in the fitted years by a child who was UASC on
+    /// the day they began, by age band at entry (18 and over read as 16-17).
+    pub entries: [u32; N_AGE_BANDS],
+    /// Collection years fitted on.
+    pub years: u32,
+    /// Whether UASC were read from a UASC table.
+    pub from_uasc_table: bool,
+    /// Whether UASC were read from a UASC column of the header.
+    pub from_header_column: bool,
+}
+
+impl UascFit {
+    /// Where the UASC were read from, e.g. "the UASC table".
+    pub fn source(&self) -> &'static str {
+        match (self.from_uasc_table, self.from_header_column) {
+            (true, true) => "the UASC table and the header's UASC column",
+            (false, true) => "the header's UASC column",
+            _ => "the UASC table",
+        }
+    }
+
+    /// UASC in the census.
+    pub fn census_total(&self) -> u32 {
+        self.census.iter().flatten().sum()
+    }
+
+    /// Mean UASC entries a year in each age band.
+    pub fn entries_per_year(&self) -> [f64; N_AGE_BANDS] {
+        let n = f64::from(self.years.max(1));
+        self.entries.map(|e| f64::from(e) / n)
+    }
+}
+
+/// The UASC of collection years `from..=to` ([`UascFit`]); `None` when the
+/// returns have neither a UASC table nor a UASC column in the header, so UASC
+/// cannot be told apart.
+pub fn uasc_fit(data: &Ssda903Data, from: FinancialYear, to: FinancialYear) -> Option<UascFit> {
+    let r = &data.report;
+    if r.uasc_table_files == 0 && r.uasc_header_files == 0 {
+        return None;
+    }
+    let on = march31_of(to);
+    let census = census_where(&data.children, to, on, |c| c.uasc.is_some_and(|u| u.on(on))).counts;
+    let first_day = march31_of(FinancialYear(from.0 - 1))
+        .tomorrow()
+        .unwrap_or(on);
+    let mut entries = [0; N_AGE_BANDS];
+    for c in &data.children {
+        let Some(u) = c.uasc else { continue };
+        for p in &c.periods {
+            let start = p.start();
+            if first_day <= start && start <= on && u.on(start) {
+                entries[band_on(c.dob, start).index()] += 1;
+            }
+        }
+    }
+    Some(UascFit {
+        census,
+        entries,
+        years: u32::try_from(to.0 - from.0 + 1).unwrap_or(0),
+        from_uasc_table: r.uasc_table_files > 0,
+        from_header_column: r.uasc_header_files > 0,
+    })
 }
 
 /// Children who were ever UASC in the data.

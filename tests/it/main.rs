@@ -22,5 +22,6 @@ mod report;
 mod schema;
 mod sensitivity;
 mod ssda903;
+mod uasc;
 mod window;
 mod xlsx_formulas;

@@ -43,6 +43,7 @@ fn a_calibrated_scenario_written_read_back_and_written_again_is_identical() {
         years: 5,
         costs: None,
         bands: None,
+        uasc: None,
     };
     // What `lacsim calibrate` writes, and the value it is written from.
     let text = lacsim::backtest::fit(&data, from, to, &target)
@@ -60,6 +61,7 @@ fn a_calibrated_scenario_written_read_back_and_written_again_is_identical() {
     }
     let target = Target {
         bands: Some(calibrate::band_rates(&total, &est)),
+        uasc: occupancy::uasc_fit(&data, from, to),
         ..target
     };
     let written = calibrate::calibrated(&est, &census, &target);
