@@ -30,19 +30,9 @@ use crate::ssda903::ExitRoute;
 use crate::ssda903::estimate::Estimates;
 use crate::ssda903::occupancy::{AgeCounts, Census, PeriodCounts, UascFit};
 use crate::year::FinancialYear;
-use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// Yearly unit costs (and post-care costs) a council supplies with `--costs`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CostsFile {
-    /// `[unit_costs]`, as in a scenario file.
-    pub unit_costs: crate::scenario::file::UnitCostsFile,
-    /// `[post_care]`: pounds per child per year in each pool, and the SGO legal cost.
-    #[serde(default)]
-    pub post_care: BTreeMap<String, f64>,
-}
+pub use crate::costs_file::CostsFile;
 
 /// Unit costs written when the council gives none: Staffordshire 2019 (Appendix 4).
 pub const DEFAULT_COSTS: [(Placement, f64); 10] = [
@@ -416,9 +406,10 @@ pub fn calibrated(est: &Estimates, census: &Census, t: &Target) -> Calibrated {
             .sum::<f64>()
     }));
     let weights = |v: &[f64]| placements(|p| Weight::saturating(v[p.index()]));
-    let post = |k: &str| {
-        let v = t.costs.and_then(|c| c.post_care.get(k).copied());
-        Pounds::saturating(r6(v.unwrap_or(0.0)))
+    // The council's post-care costs as given (each already a valid amount), or 0.
+    let post = |k: fn(&PostCareFile) -> Pounds| {
+        let v = t.costs.and_then(|c| c.post_care.as_ref()).map(k);
+        Pounds::saturating(r6(v.map_or(0.0, f64::from)))
     };
     let stochastic = StochasticFile {
         start_total: None,
@@ -461,10 +452,10 @@ pub fn calibrated(est: &Estimates, census: &Census, t: &Target) -> Calibrated {
             from: Some(placements(|origin| weights(&moves_from(est, origin, &to)))),
         },
         post_care: PostCareFile {
-            sgo_allowance: post("sgo_allowance"),
-            child_arrangement_allowance: post("child_arrangement_allowance"),
-            adoption_support: post("adoption_support"),
-            sgo_legal_cost: post("sgo_legal_cost"),
+            sgo_allowance: post(|c| c.sgo_allowance),
+            child_arrangement_allowance: post(|c| c.child_arrangement_allowance),
+            adoption_support: post(|c| c.adoption_support),
+            sgo_legal_cost: post(|c| c.sgo_legal_cost),
         },
         interventions: Vec::new(),
         caps: Vec::new(),
@@ -514,7 +505,7 @@ pub fn calibrated(est: &Estimates, census: &Census, t: &Target) -> Calibrated {
         to: est.to,
         census_march: census.year.0 + 1,
         growth_interval: growth.map(|g| (g.lower, g.upper)),
-        post_care_given: t.costs.is_some_and(|c| !c.post_care.is_empty()),
+        post_care_given: t.costs.is_some_and(|c| c.post_care.is_some()),
         uasc_source: t.uasc.as_ref().map(UascFit::source),
     };
     Calibrated { file, notes }

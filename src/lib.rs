@@ -7,6 +7,7 @@
 pub mod age;
 pub mod backtest;
 pub mod calibrate;
+pub mod costs_file;
 pub mod engine;
 pub mod finance;
 pub mod manifest;

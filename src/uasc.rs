@@ -23,7 +23,6 @@
 use crate::engine::metrics::{self, Metric};
 use crate::engine::runner::Arm;
 use crate::engine::{self, Setup};
-use crate::model::params::EntryCalibration;
 use crate::scenario::stochastic::{Bounded, Dist};
 use crate::scenario::{Scenario, Stochastic, Uasc};
 use crate::year::FinancialYear;
@@ -105,12 +104,7 @@ pub fn uasc_stochastic(st: &Stochastic, u: &Uasc) -> Stochastic {
 fn expected(s: &Scenario, st: &Stochastic) -> Vec<f64> {
     let setup = Setup {
         years: s.years.clone(),
-        main: Arm {
-            stochastic: st,
-            entries: EntryCalibration::new(st, s.n_years()),
-            interventions: true,
-            unit_costs: &s.unit_costs,
-        },
+        main: Arm::new(st, s.n_years(), true, &s.unit_costs),
         do_nothing: None,
         finance: None,
         optimism_savings: s.optimism_bias.savings,

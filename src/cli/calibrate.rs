@@ -6,11 +6,12 @@ use super::run::Format;
 use super::{InputError, returns};
 use anyhow::Context;
 use clap::Args;
-use lacsim::calibrate::{self, CostsFile};
+use lacsim::FinancialYear;
+use lacsim::calibrate;
+use lacsim::costs_file::{self, CostsFile};
 use lacsim::ssda903::estimate::{Estimates, RateEstimate};
 use lacsim::ssda903::occupancy;
 use lacsim::window::{self, Window};
-use lacsim::{FinancialYear, Placement};
 use std::path::Path;
 use std::path::PathBuf;
 
@@ -142,154 +143,21 @@ fn uasc_table(data: &lacsim::ssda903::Ssda903Data) -> String {
     )
 }
 
-/// Weeks in a year, for costs given by the week (365 / 7).
-const WEEKS_A_YEAR: f64 = 365.0 / 7.0;
-
-/// Unit costs from a CSV: one row per placement type, a `placement` column (the
-/// scenario key, e.g. `ifa`, or `foster` with a `provider` of `in_house` or
-/// `external`), and a `yearly` or a `weekly` column of pounds per child.
-fn costs_from_csv(shown: &str, text: &str) -> anyhow::Result<CostsFile> {
-    let mut r = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let head: Vec<String> = r
-        .headers()
-        .map_err(|e| InputError(format!("{shown}: not a readable CSV: {e}")))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
-        .collect();
-    let col = |name: &str| head.iter().position(|h| h == name);
-    let placement = col("placement").ok_or_else(|| {
-        InputError(format!(
-            "{shown}: needs a `placement` column (and `yearly` or `weekly`); found {}",
-            head.join(", ")
-        ))
-    })?;
-    let (value, per_week) = match (col("yearly"), col("weekly")) {
-        (Some(c), None) => (c, false),
-        (None, Some(c)) => (c, true),
-        _ => {
-            return Err(InputError(format!(
-                "{shown}: give exactly one of the columns `yearly` and `weekly` (pounds per child)"
-            ))
-            .into());
-        }
-    };
-    let provider = col("provider");
-    let mut costs: [Option<f64>; lacsim::placement::N_PLACEMENTS] = Default::default();
-    let mut problems = Vec::new();
-    for (i, row) in r.records().enumerate() {
-        let line = i + 2;
-        let row = match row {
-            Ok(row) => row,
-            Err(e) => {
-                problems.push(format!("{shown}:{line}: not a readable row: {e}"));
-                continue;
-            }
-        };
-        let name = row.get(placement).unwrap_or("").to_ascii_lowercase();
-        let who = provider
-            .and_then(|c| row.get(c))
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let p = match (name.as_str(), who.as_str()) {
-            ("foster" | "fostering", "in_house" | "in-house" | "inhouse") => {
-                Some(Placement::InHouseFoster)
-            }
-            ("foster" | "fostering", "external" | "agency" | "ifa") => Some(Placement::Ifa),
-            (key, _) => Placement::from_key(key),
-        };
-        let Some(p) = p else {
-            problems.push(format!(
-                "{shown}:{line}: placement `{name}` is not one of {} (or `foster` with provider `in_house` or `external`)",
-                Placement::keys_list()
-            ));
-            continue;
-        };
-        let raw = row.get(value).unwrap_or("").replace([',', '£'], "");
-        match raw.parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => {
-                if costs[p.index()].is_some() {
-                    problems.push(format!("{shown}:{line}: {} is given twice", p.key()));
-                }
-                costs[p.index()] = Some(if per_week { v * WEEKS_A_YEAR } else { v });
-            }
-            _ => problems.push(format!(
-                "{shown}:{line}: {}: `{raw}` is not a cost of 0 or more pounds",
-                head[value]
-            )),
-        }
-    }
-    for p in Placement::ALL {
-        if costs[p.index()].is_none() {
-            problems.push(format!(
-                "{shown}: {}: missing: give a cost for every placement type",
-                p.key()
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(InputError(problems.join("\n")).into());
-    }
-    Ok(CostsFile {
-        unit_costs: lacsim::scenario::file::UnitCostsFile {
-            price_year: None,
-            uplift: 0.0,
-            yearly: lacsim::scenario::file::PlacementTableFile::from_values(costs),
-        },
-        post_care: Default::default(),
-    })
-}
-
-/// Reads and checks a costs file: the TOML `[unit_costs]` (and `[post_care]`)
-/// tables, or a CSV of yearly or weekly costs by placement type.
+/// Reads a costs file (`--costs`): a CSV by its extension, otherwise TOML
+/// ([`lacsim::costs_file`] parses and checks the text).
 pub fn read_costs(path: &Path) -> anyhow::Result<CostsFile> {
-    let shown = path.display();
+    let shown = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| InputError(format!("{shown}: cannot read the costs file: {e}")))?;
-    if path
+    let csv = path
         .extension()
-        .is_some_and(|x| x.eq_ignore_ascii_case("csv"))
-    {
-        return costs_from_csv(&shown.to_string(), &text);
-    }
-    let de = toml::Deserializer::parse(&text)
-        .map_err(|e| InputError(format!("{shown}: not valid TOML: {}", e.message().trim())))?;
-    let costs: CostsFile = serde_path_to_error::deserialize(de).map_err(|e| {
-        InputError(format!(
-            "{shown}: {}: {}",
-            e.path(),
-            e.inner().message().trim()
-        ))
-    })?;
-    let mut problems = Vec::new();
-    for (p, v) in Placement::ALL.iter().zip(costs.unit_costs.yearly.values()) {
-        match v {
-            None => problems.push(format!("{shown}: unit_costs.yearly.{}: missing: give a yearly cost for every placement type", p.key())),
-            Some(v) if !v.is_finite() || v < 0.0 => problems.push(format!("{shown}: unit_costs.yearly.{}: must be 0 or more pounds a year, got {v}", p.key())),
-            _ => {}
-        }
-    }
-    for (k, v) in &costs.post_care {
-        if ![
-            "sgo_allowance",
-            "child_arrangement_allowance",
-            "adoption_support",
-            "sgo_legal_cost",
-        ]
-        .contains(&k.as_str())
-        {
-            problems.push(format!("{shown}: post_care.{k}: unknown; allowed: sgo_allowance, child_arrangement_allowance, adoption_support, sgo_legal_cost"));
-        } else if !v.is_finite() || *v < 0.0 {
-            problems.push(format!(
-                "{shown}: post_care.{k}: must be 0 or more pounds, got {v}"
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(InputError(problems.join("\n")).into());
-    }
-    Ok(costs)
+        .is_some_and(|x| x.eq_ignore_ascii_case("csv"));
+    let parsed = if csv {
+        costs_file::parse_csv(&shown, &text)
+    } else {
+        costs_file::parse_toml(&shown, &text)
+    };
+    parsed.map_err(|e| InputError(e.to_string()).into())
 }
 
 /// Fits on `from..=to` and writes the scenario text for the years after `to`

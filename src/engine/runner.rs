@@ -67,7 +67,9 @@ pub struct Arm<'a> {
 }
 
 impl<'a> Arm<'a> {
-    fn new(
+    /// An arm of `stochastic` over `n_years` years, with or without its
+    /// interventions, costed at `unit_costs`.
+    pub fn new(
         stochastic: &'a Stochastic,
         n_years: usize,
         interventions: bool,

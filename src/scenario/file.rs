@@ -218,7 +218,7 @@ pub struct UnitCostsFile {
     #[serde(default)]
     pub uplift: f64,
     /// Pounds per child per year, by placement type.
-    pub yearly: PlacementTableFile,
+    pub yearly: PlacementTableFile<Pounds>,
 }
 
 /// `[unit_costs]` of a scenario: the prices of [`UnitCostsFile`], the yearly
@@ -252,7 +252,6 @@ pub struct ScenarioUnitCostsFile {
 
 impl From<&UnitCostsFile> for ScenarioUnitCostsFile {
     /// A costs file's prices, as the council's own costs with one uplift rate
-    /// (`lacsim calibrate` has refused a cost below 0 already; one would be written as 0).
     fn from(c: &UnitCostsFile) -> Self {
         ScenarioUnitCostsFile {
             source: CostSource::Council,
@@ -260,9 +259,7 @@ impl From<&UnitCostsFile> for ScenarioUnitCostsFile {
             price_year: c.price_year,
             uplift: c.uplift,
             uplift_by_type: None,
-            yearly: PlacementTableFile::from_values(
-                c.yearly.values().map(|v| v.map(Pounds::saturating)),
-            ),
+            yearly: c.yearly.clone(),
         }
     }
 }

@@ -81,6 +81,26 @@ pub(super) fn resolve(c: &mut Checker, f: &UascFile, st: Option<&Stochastic>) ->
                     }
                 }
             }
+            // UASC entries are part of all entries: more of them than the
+            // scenario's first-year entries in a band would make the
+            // forecast excluding UASC negative.
+            if let Some(total) = st.entries.per_year {
+                for a in AgeBand::ALL {
+                    let (u, all) = (
+                        entries_per_year[a.index()],
+                        total * st.entries.by_age[a.index()],
+                    );
+                    let field = format!("uasc.entries_per_year.{}", a.key());
+                    if u > all + 1e-9 && !c.refused_within(&field) {
+                        c.push(
+                            &field,
+                            format!(
+                                "{u} UASC entries a year, but the scenario expects {all:.1} entries a year of this age band in all (stochastic.entries): the UASC are part of them, so give at most that"
+                            ),
+                        );
+                    }
+                }
+            }
         }
     }
     Uasc {

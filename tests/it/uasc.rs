@@ -268,6 +268,18 @@ fn bad_values_in_uasc_are_refused_naming_the_field() {
     assert!(e.contains("uasc.census.ifa.age_16_17"), "{e}");
     assert!(e.contains(&format!("give at most {ifa}")), "{e}");
     assert!(u_ifa <= ifa);
+
+    // More UASC entries than the scenario's entries of their age band.
+    let st = s.stochastic.as_ref().unwrap();
+    let all_16_17 = st.entries.per_year.unwrap() * st.entries.by_age[4];
+    let e = load(&set(
+        "uasc.entries_per_year",
+        "age_16_17",
+        &format!("{}", (all_16_17 + 5.0).ceil()),
+    ))
+    .unwrap_err();
+    assert!(e.contains("uasc.entries_per_year.age_16_17"), "{e}");
+    assert!(e.contains(&format!("{all_16_17:.1} entries a year")), "{e}");
 }
 
 #[test]
