@@ -26,7 +26,7 @@ const MAX_THREADS: usize = 1024;
 /// Flags of a Monte Carlo run.
 #[derive(Debug, Args)]
 pub struct McArgs {
-    /// Monte Carlo paths (1 to 10,000,000; results take about 2 KB a path for 7 years). Without it `run`, `sweep` and `tornado` use the deterministic model, `compare` and `backtest` run 10,000 paths.
+    /// Monte Carlo paths (1 to 10,000,000; results take about 1 KB a path for 7 years). Without it `run`, `sweep` and `tornado` use the deterministic model, `compare` and `backtest` run 10,000 paths.
     // A negative number is then a bad value, not a mistaken flag.
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub paths: Option<u64>,
