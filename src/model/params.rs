@@ -495,6 +495,9 @@ pub struct MonthParams {
     pub cap: Option<ActiveCap>,
     /// The intervention multipliers these probabilities were built with.
     pub multipliers: [f64; N_TARGETS],
+    /// Monthly hazard of a move out of each placement type (kept so that a
+    /// change to exit rates alone need not rebuild the moves).
+    move_hazard: [f64; N_PLACEMENTS],
 }
 
 /// Applies placement-officer and in-house effects to placement shares.
@@ -531,6 +534,7 @@ impl MonthParams {
             entry_age_guide: [0; AGE_MONTHS],
             cap: None,
             multipliers: [f64::NAN; N_TARGETS],
+            move_hazard: [0.0; N_PLACEMENTS],
         };
         mp.entry_age_cum = within_band_cum(&st.entry_ages);
         mp.entry_age_guide = entry_age_guide(&mp.entry_age_cum);
@@ -543,12 +547,44 @@ impl MonthParams {
     /// alone (entry ages and their guide) are kept and the rest is rebuilt for
     /// `pp` at month 0, as [`MonthParams::build`] would build it.
     pub fn restart(&mut self, st: &Stochastic, pp: &PathParams) {
+        // Another path has its own rate multipliers: nothing built for the
+        // last one may be kept.
+        self.multipliers = [f64::NAN; N_TARGETS];
         self.rebuild(st, pp, 0, pp.multipliers(0));
     }
 
     /// Rewrites, in place, everything that depends on the month or on the
     /// intervention multipliers `mult`.
+    ///
+    /// Only the tables the changed multipliers reach are rebuilt (each
+    /// exactly as a full rebuild would make it): placement shares when the
+    /// residential or in-house effects change, moves when those or step-down
+    /// change, and departures when any of those or the exit routes change.
+    /// Multipliers of NaN (a fresh build) rebuild everything.
     fn rebuild(&mut self, st: &Stochastic, pp: &PathParams, month: usize, mult: [f64; N_TARGETS]) {
+        let changed = |t: Target| {
+            let (new, old) = (mult[t.index()], self.multipliers[t.index()]);
+            new != old || old.is_nan()
+        };
+        let shares = changed(Target::Residential) || changed(Target::InHouse);
+        let moves = shares || changed(Target::StepDown);
+        let departures = moves || changed(Target::ReturnHome) || changed(Target::Sgo);
+        if shares {
+            self.rebuild_entry_place(st, &mult);
+        }
+        if moves {
+            self.rebuild_moves(st, pp, &mult);
+        }
+        if departures {
+            self.rebuild_departures(st, pp, &mult);
+        }
+        self.entries_mean = entries_mean(pp, month, &mult);
+        self.cap = active_cap(st, pp, month);
+        self.multipliers = mult;
+    }
+
+    /// First placements of entrants by age band.
+    fn rebuild_entry_place(&mut self, st: &Stochastic, mult: &[f64; N_TARGETS]) {
         let by_age = &st.entries.placement_by_age;
         for a in 0..N_AGE_BANDS {
             // Bands without a mix of their own share the all-ages one: divert it once.
@@ -564,7 +600,12 @@ impl MonthParams {
             );
             self.entry_place[a] = Categorical::new(entry_place);
         }
-        let mut move_hazard = [0.0; N_PLACEMENTS];
+    }
+
+    /// Where moves go and how often they happen.
+    fn rebuild_moves(&mut self, st: &Stochastic, pp: &PathParams, mult: &[f64; N_TARGETS]) {
+        let move_hazard = &mut self.move_hazard;
+        *move_hazard = [0.0; N_PLACEMENTS];
         for p in 0..N_PLACEMENTS {
             self.move_to[p] = Categorical::new([0.0; N_PLACEMENTS]);
             let mut dest = st.move_from[p].0;
@@ -595,6 +636,10 @@ impl MonthParams {
             };
             move_hazard[p] = st.move_rate.0[p] * step_down * left * pp.move_mult[p];
         }
+    }
+
+    /// How children leave each compartment, and where to.
+    fn rebuild_departures(&mut self, st: &Stochastic, pp: &PathParams, mult: &[f64; N_TARGETS]) {
         let route_mult = [
             mult[Target::ReturnHome.index()],
             1.0,
@@ -611,7 +656,7 @@ impl MonthParams {
                         * st.exit_age_factor[a]
                         * pp.exit_mult[p];
                 }
-                h[DEST_MOVE] = move_hazard[p];
+                h[DEST_MOVE] = self.move_hazard[p];
                 let total: f64 = h.iter().sum();
                 self.depart[p][a].set_month(total);
                 self.entrant_depart[p][a] = rest_of_month(total);
@@ -622,9 +667,6 @@ impl MonthParams {
                 };
             }
         }
-        self.entries_mean = entries_mean(pp, month, &mult);
-        self.cap = active_cap(st, pp, month);
-        self.multipliers = mult;
     }
 
     /// Moves `self` (built for an earlier month of the same path) on to `month`,

@@ -341,9 +341,9 @@ impl Draws for Streams {
                 } else {
                     0
                 };
-                leave_to(state, f, d, months, 1.0, to);
+                leave_to(state, f, d, (a, months), 1.0, to);
             } else {
-                state.arrive(p, months, 1.0);
+                state.arrive_in_band(p, a, months, 1.0);
             }
         }
     }
@@ -407,7 +407,7 @@ impl Draws for Streams {
             } else {
                 0
             };
-            leave_to(state, f, d, months, 1.0, to);
+            leave_to(state, f, d, (a, months), 1.0, to);
         }
     }
 }
@@ -416,18 +416,18 @@ impl Draws for Streams {
 /// returns the cell.
 #[inline]
 fn take_one(cells: &mut [f64], j: f64) -> usize {
-    // Whole children sum exactly in any order, so four cells at a time (one
-    // dependent add per four instead of per cell) find the same cell as the
+    // Whole children sum exactly in any order, so eight cells at a time (one
+    // dependent add per eight instead of per cell) find the same cell as the
     // one-by-one walk, which then finishes inside the block.
     let mut acc = 0.0;
     let mut start = 0;
-    for block in cells.chunks_exact(4) {
-        let s = (block[0] + block[1]) + (block[2] + block[3]);
+    for b in cells.chunks_exact(8) {
+        let s = ((b[0] + b[1]) + (b[2] + b[3])) + ((b[4] + b[5]) + (b[6] + b[7]));
         if acc + s > j {
             break;
         }
         acc += s;
-        start += 4;
+        start += 8;
     }
     for (i, c) in cells.iter_mut().enumerate().skip(start) {
         acc += *c;
@@ -609,7 +609,7 @@ fn spread(
                 }
             }
         } else {
-            leave_to(state, f, d, months, x * s, 0);
+            leave_to(state, f, d, (a, months), x * s, 0);
         }
     }
 }

@@ -210,10 +210,17 @@ impl State {
     /// count from the month's end ([`State::settle`]).
     #[inline]
     pub fn arrive(&mut self, row: usize, age: usize, x: f64) {
+        self.arrive_in_band(row, band_of(age), age, x);
+    }
+
+    /// As [`State::arrive`], for a caller that knows the age's band already.
+    #[inline]
+    pub fn arrive_in_band(&mut self, row: usize, band: usize, age: usize, x: f64) {
+        debug_assert_eq!(band, band_of(age));
         let i = row * SPAN + self.slot(age);
         if !self.dense {
             self.touched.push(i as u32);
-            self.pending[row][band_of(age)] += x;
+            self.pending[row][band] += x;
         }
         self.incoming[i] += x;
     }

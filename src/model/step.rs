@@ -59,26 +59,26 @@ impl Flows {
     }
 }
 
-/// Sends `x` children aged `months` who left a placement to destination `d`
-/// (a rate route, or with [`DEST_MOVE`] the placement `to`).
+/// Sends `x` children aged `months` (in band `band`) who left a placement to
+/// destination `d` (a rate route, or with [`DEST_MOVE`] the placement `to`).
 #[inline]
 pub(crate) fn leave_to(
     state: &mut State,
     f: &mut Flows,
     d: usize,
-    months: usize,
+    (band, months): (usize, usize),
     x: f64,
     to: usize,
 ) {
     if d == DEST_MOVE {
-        state.arrive(to, months, x);
+        state.arrive_in_band(to, band, months, x);
         return;
     }
     let route = RATE_ROUTES[d];
     f.exits[route.index()] += x;
     if let Some(pool) = route.pool() {
         f.pool_in[pool.index()] += x;
-        state.arrive(pool_row(pool.index()), months, x);
+        state.arrive_in_band(pool_row(pool.index()), band, months, x);
     }
 }
 
