@@ -380,8 +380,11 @@ pub fn calibrated(est: &Estimates, census: &Census, t: &Target) -> Calibrated {
             ..DistTable::default()
         },
     };
+    // The engine starts entries at per_year / 12 in the first month and grows
+    // them month by month, so per_year is the yearly rate at the start of the
+    // first year, not the year's total (which is the fitted trend's next year).
     let per_year = growth
-        .map(|gr| gr.fitted_last * (1.0 + gr.rate))
+        .map(|gr| gr.next_year_start_rate())
         .or(est.entries_per_month.map(|r| r.mean * 12.0))
         .unwrap_or(0.0);
     let entry_age =
@@ -661,7 +664,7 @@ fn annotate(doc: &mut toml_edit::DocumentMut, file: &ScenarioFile, n: &Notes) {
         doc,
         &["stochastic", "entries"],
         "per_year",
-        &format!("entries expected in {first}{poisson}"),
+        &format!("entries a year at the start of {first}, growing month by month{poisson}"),
     );
     above(
         doc,

@@ -107,6 +107,27 @@ pub struct Growth {
     pub overdispersion: f64,
 }
 
+impl Growth {
+    /// Fitted entries in the year after the last fitted (the trend one year on).
+    pub fn fitted_next(&self) -> f64 {
+        self.fitted_last * (1.0 + self.rate)
+    }
+
+    /// The yearly rate of entries (twelve times the month's) in the first month
+    /// of the year after the last fitted. Entries grow month by month, the
+    /// `m`-th month of a year at `(1 + rate)^(m/12)` times its first, as the
+    /// engine draws them from a scenario's `entries.per_year`; a year's total
+    /// is then its first month's times `Σ (1 + rate)^(m/12)` over `m` = 0-11,
+    /// about `12 (1 + rate)^(5.5/12)`. The trend's yearly total sits at the
+    /// middle of its year, so starting the year at the total itself would
+    /// give every later month half a year's growth too much.
+    pub fn next_year_start_rate(&self) -> f64 {
+        let q = (1.0 + self.rate).powf(1.0 / 12.0);
+        let months: f64 = (0..12).map(|m| q.powi(m)).sum();
+        12.0 * self.fitted_next() / months
+    }
+}
+
 /// Fits log-linear growth to entries by year; needs two years or more and some entries.
 pub fn entry_growth(entries: &[(FinancialYear, u32)]) -> Option<Growth> {
     if entries.len() < 2 || entries.iter().all(|&(_, n)| n == 0) {
@@ -388,6 +409,38 @@ mod tests {
         assert!(entry_growth(&years[..1]).is_none());
         // An exact trend is not over-dispersed: the scale stays 1.
         assert_eq!(g.overdispersion, 1.0);
+    }
+
+    #[test]
+    fn the_next_year_starts_at_the_monthly_rate_whose_year_adds_up_to_the_trend() {
+        // An exact 8% trend: next year's twelve months, starting at the rate
+        // and growing by 1.08^(1/12) a month, add up to the fitted next total.
+        let years: Vec<_> = (0..5)
+            .map(|k| {
+                (
+                    FinancialYear(2016 + k),
+                    (1000.0 * 1.08f64.powi(k)).round() as u32,
+                )
+            })
+            .collect();
+        let g = entry_growth(&years).unwrap();
+        let start = g.next_year_start_rate() / 12.0;
+        let year: f64 = (0..12)
+            .map(|m| start * (1.0 + g.rate).powf(f64::from(m) / 12.0))
+            .sum();
+        assert!(
+            close(year, g.fitted_next(), 1e-12),
+            "{year} vs {}",
+            g.fitted_next()
+        );
+        // The year's total sits mid-year: the start is about 5.5 months of
+        // growth below it (the mean of 1.08^(m/12) is within 1e-3 of 1.08^(5.5/12)).
+        let mid = g.fitted_next() / (1.0 + g.rate).powf(5.5 / 12.0);
+        assert!(close(g.next_year_start_rate(), mid, 1e-3));
+        // Without growth the start is the total.
+        let flat: Vec<_> = (0..5).map(|k| (FinancialYear(2016 + k), 500)).collect();
+        let f = entry_growth(&flat).unwrap();
+        assert!(close(f.next_year_start_rate(), 500.0, 1e-9));
     }
 
     #[test]
