@@ -171,8 +171,10 @@ impl<T: Copy + Into<f64>> AgeTableFile<T> {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntriesFile {
-    /// Expected entries in the first year; default: set so that the expected
-    /// do-nothing stock grows at the path's growth rate.
+    /// The yearly rate of entries at the start of the first year (12 ×
+    /// April's expected entries; they grow month by month from there);
+    /// default: set so that the expected do-nothing stock grows at the
+    /// path's growth rate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub per_year: Option<f64>,
     /// Negative binomial size `k` (variance = mean + mean²/k); absent means Poisson.
@@ -655,7 +657,8 @@ pub struct Cap {
 /// Entries into care.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Entries {
-    /// Expected entries in the first year, or `None` to calibrate to the growth rate.
+    /// The yearly rate of entries at the start of the first year (12 × April's
+    /// expected entries), or `None` to calibrate to the growth rate.
     pub per_year: Option<f64>,
     /// Negative binomial size, `None` for Poisson.
     pub dispersion: Option<f64>,
