@@ -72,24 +72,17 @@ impl AgeBand {
 
     /// Youngest age (completed years) in the band.
     pub const fn min_age(self) -> u32 {
-        match self {
-            AgeBand::Under1 => 0,
-            AgeBand::Age1To4 => 1,
-            AgeBand::Age5To9 => 5,
-            AgeBand::Age10To15 => 10,
-            AgeBand::Age16To17 => 16,
-        }
+        // A table, not a `match`: the engine asks for bands' bounds in its
+        // innermost loops, where a `match` compiled to a jump table costs an
+        // unpredictable indirect branch.
+        const MIN: [u32; N_AGE_BANDS] = [0, 1, 5, 10, 16];
+        MIN[self as usize]
     }
 
     /// The first age (completed years) past the band; 18 for the last band.
     pub const fn end_age(self) -> u32 {
-        match self {
-            AgeBand::Under1 => 1,
-            AgeBand::Age1To4 => 5,
-            AgeBand::Age5To9 => 10,
-            AgeBand::Age10To15 => 16,
-            AgeBand::Age16To17 => 18,
-        }
+        const END: [u32; N_AGE_BANDS] = [1, 5, 10, 16, 18];
+        END[self as usize]
     }
 
     /// The band for an age in completed years; `None` from 18 on (no longer a child).

@@ -86,6 +86,14 @@ impl<'a> Arm<'a> {
         }
     }
 
+    /// Whether `other` is the same scenario at the same prices (the two arms
+    /// of a plan, which differ only in whether its interventions are on).
+    fn same_path_as(&self, other: &Arm) -> bool {
+        std::ptr::eq(self.stochastic, other.stochastic)
+            && std::ptr::eq(self.unit_costs, other.unit_costs)
+            && self.entries == other.entries
+    }
+
     /// Whether `other` opens from the same children at the same ages, so
     /// one census serves both arms of a path.
     fn same_opening(&self, other: &Arm) -> bool {
@@ -207,7 +215,7 @@ impl<'a> Setup<'a> {
                     dn,
                     &pp,
                     n,
-                    &opening,
+                    Start::Opening(&opening, None),
                     &mut |_| crate::model::Expected,
                     &mut buf,
                     ARM_METRICS,
@@ -384,6 +392,27 @@ pub struct Scratch {
     opening: State,
     main: State,
     comparator: State,
+    /// Where the main arm stood when the comparator arm's months stopped
+    /// being the same as its own.
+    shared: Shared,
+}
+
+/// Where an arm stood at the start of a month: its state and what its
+/// year had added up to so far.
+#[derive(Debug)]
+struct Shared {
+    month: usize,
+    state: State,
+    year: YearSoFar,
+}
+
+/// A year's flows and costs up to some month.
+#[derive(Debug, Clone, Copy, Default)]
+struct YearSoFar {
+    cost_by_type: [f64; N_PLACEMENTS],
+    post_care: f64,
+    entries: f64,
+    leavers: f64,
 }
 
 impl Scratch {
@@ -393,6 +422,11 @@ impl Scratch {
             opening: State::empty(),
             main: State::empty(),
             comparator: State::empty(),
+            shared: Shared {
+                month: 0,
+                state: State::empty(),
+                year: YearSoFar::default(),
+            },
         }
     }
 
@@ -401,6 +435,7 @@ impl Scratch {
         s.opening.set_dense(true);
         s.main.set_dense(true);
         s.comparator.set_dense(true);
+        s.shared.state.set_dense(true);
         s
     }
 }
@@ -463,35 +498,68 @@ fn both_arms<D: Draws>(
 ) -> PathFinance {
     let n_years = setup.n_years();
     let pp = params(&setup.main);
+    let comparator = setup.do_nothing.as_ref().zip(setup.finance.as_ref());
+    let pp_dn = comparator.map(|(dn, _)| params(dn));
+    // A plan's own do-nothing arm makes the same draws from the same tables
+    // as the plan until its interventions or caps first act: those months are
+    // run once, and the do-nothing arm goes on from where the plan stood.
+    let shared_months = match (comparator, &pp_dn) {
+        (Some((dn, _)), Some(pp_dn)) if dn.same_path_as(&setup.main) => {
+            pp.shared_months(pp_dn, setup.main.stochastic, n_years * 12)
+        }
+        _ => 0,
+    };
     open(&setup.main, &mut census(), &mut scratch.opening);
+    let record = (shared_months > 0 && shared_months < n_years * 12).then_some(shared_months);
     simulate(
         &setup.main,
         &pp,
         n_years,
-        &scratch.opening,
+        Start::Opening(&scratch.opening, record.map(|m| (m, &mut scratch.shared))),
         &mut draws,
         row,
         N_METRICS,
         &mut scratch.main,
     );
-    let (Some(dn), Some(fin)) = (&setup.do_nothing, &setup.finance) else {
+    let (Some((dn, fin)), Some(pp_dn)) = (comparator, pp_dn) else {
         return PathFinance::NONE;
     };
     let mut buf = [0.0; MAX_YEARS as usize * ARM_METRICS];
-    let pp_dn = params(dn);
-    if !dn.same_opening(&setup.main) {
-        open(dn, &mut census(), &mut scratch.opening);
+    if shared_months > 0 {
+        // The years the arms share whole are the plan's.
+        for t in 0..shared_months / 12 {
+            buf[t * ARM_METRICS..(t + 1) * ARM_METRICS]
+                .copy_from_slice(&row[t * N_METRICS..t * N_METRICS + ARM_METRICS]);
+        }
+        // Arms that share every month (a plan set against itself) share
+        // every year, and nothing is left to run.
+        if shared_months < n_years * 12 {
+            simulate(
+                dn,
+                &pp_dn,
+                n_years,
+                Start::Shared(&scratch.shared),
+                &mut draws,
+                &mut buf,
+                ARM_METRICS,
+                &mut scratch.comparator,
+            );
+        }
+    } else {
+        if !dn.same_opening(&setup.main) {
+            open(dn, &mut census(), &mut scratch.opening);
+        }
+        simulate(
+            dn,
+            &pp_dn,
+            n_years,
+            Start::Opening(&scratch.opening, None),
+            &mut draws,
+            &mut buf,
+            ARM_METRICS,
+            &mut scratch.comparator,
+        );
     }
-    simulate(
-        dn,
-        &pp_dn,
-        n_years,
-        &scratch.opening,
-        &mut draws,
-        &mut buf,
-        ARM_METRICS,
-        &mut scratch.comparator,
-    );
     let inputs = &fin.plan;
     let ob = setup.optimism_savings;
     let mut cumulative = 0.0;
@@ -554,60 +622,170 @@ fn open<D: Draws>(arm: &Arm, census: &mut D, opening: &mut State) {
     crate::model::census(opening, &st.start, &st.census_ages.0, census);
 }
 
-/// Runs one arm month by month from the `opening` census, writing its yearly
-/// metrics (the first [`ARM_METRICS`] of each `stride`) into `out`.
+/// Where an arm starts.
+enum Start<'s> {
+    /// From the opening census at month 0, recording where it stands at the
+    /// start of the given month, if any.
+    Opening(&'s State, Option<(usize, &'s mut Shared)>),
+    /// From where another arm stood (its earlier years' metrics are the
+    /// caller's to fill).
+    Shared(&'s Shared),
+}
+
+/// Runs one arm month by month from `start`, writing its yearly metrics
+/// (the first [`ARM_METRICS`] of each `stride`) into `out`.
 #[allow(clippy::too_many_arguments)]
 fn simulate<D: Draws>(
     arm: &Arm,
     pp: &PathParams,
     n_years: usize,
-    opening: &State,
+    start: Start,
     draws: &mut impl FnMut(usize) -> D,
     out: &mut [f64],
     stride: usize,
     state: &mut State,
 ) {
     let st = arm.stochastic;
-    state.copy_from(opening);
+    let (first, mut year, mut record) = match start {
+        Start::Opening(opening, record) => {
+            state.copy_from(opening);
+            (0, YearSoFar::default(), record)
+        }
+        Start::Shared(shared) => {
+            state.copy_from(&shared.state);
+            (shared.month, shared.year, None)
+        }
+    };
     let pool_yearly = st.post_care_yearly;
     let mut mp = *arm.template;
     mp.restart(st, pp);
-    for t in 0..n_years {
+    for month in first..n_years * 12 {
+        let t = month / 12;
+        if let Some((at, shared)) = record.as_mut()
+            && *at == month
+        {
+            shared.month = month;
+            shared.state.copy_from(state);
+            shared.year = year;
+        }
         let unit = &arm.unit_costs[t];
-        let mut cost_by_type = [0.0; N_PLACEMENTS];
-        let mut post_care = 0.0;
-        let mut entries = 0.0;
-        let mut leavers = 0.0;
-        for month in t * 12..(t + 1) * 12 {
-            mp.advance(st, pp, month);
-            let before = *state.grid();
-            let pb = state.pools();
-            let mut d = draws(month);
-            let f = step(&mp, state, &mut d);
-            let after = state.grid();
-            for (p, cost) in cost_by_type.iter_mut().enumerate() {
-                let b: f64 = before[p].iter().sum();
-                let a: f64 = after[p].iter().sum();
-                *cost += (a + b) / 2.0 * unit.0[p] / 12.0;
-            }
-            let pa = state.pools();
-            for i in 0..pool_yearly.len() {
-                post_care += (pb[i] + pa[i]) / 2.0 * pool_yearly[i] / 12.0;
-            }
-            post_care += f.pool_in[crate::model::Pool::Sgo.index()] * st.sgo_legal_cost;
-            entries += f.entries;
-            leavers += f.leavers();
+        mp.advance(st, pp, month);
+        let before = *state.grid();
+        let pb = state.pools();
+        let mut d = draws(month);
+        let f = step(&mp, state, &mut d);
+        let after = state.grid();
+        for (p, cost) in year.cost_by_type.iter_mut().enumerate() {
+            let b: f64 = before[p].iter().sum();
+            let a: f64 = after[p].iter().sum();
+            *cost += (a + b) / 2.0 * unit.0[p] / 12.0;
+        }
+        let pa = state.pools();
+        for i in 0..pool_yearly.len() {
+            year.post_care += (pb[i] + pa[i]) / 2.0 * pool_yearly[i] / 12.0;
+        }
+        year.post_care += f.pool_in[crate::model::Pool::Sgo.index()] * st.sgo_legal_cost;
+        year.entries += f.entries;
+        year.leavers += f.leavers();
+        if month % 12 != 11 {
+            continue;
         }
         let r = &mut out[t * stride..t * stride + ARM_METRICS];
         let by_type = state.by_placement();
         r[Metric::Lac.index()] = by_type.total();
-        r[Metric::Cost.index()] = cost_by_type.iter().sum();
+        r[Metric::Cost.index()] = year.cost_by_type.iter().sum();
         for p in Placement::ALL {
             r[Metric::LacBy(p).index()] = by_type[p];
-            r[Metric::CostBy(p).index()] = cost_by_type[p.index()];
+            r[Metric::CostBy(p).index()] = year.cost_by_type[p.index()];
         }
-        r[Metric::PostCareCost.index()] = post_care;
-        r[Metric::Entries.index()] = entries;
-        r[Metric::Leavers.index()] = leavers;
+        r[Metric::PostCareCost.index()] = year.post_care;
+        r[Metric::Entries.index()] = year.entries;
+        r[Metric::Leavers.index()] = year.leavers;
+        year = YearSoFar::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{self, builtin};
+    use std::path::Path;
+
+    fn plan() -> Scenario {
+        let path = format!("{}staffordshire-2019/investment-plan.toml", builtin::PREFIX);
+        scenario::load(Path::new(&path), &builtin::read)
+            .expect("built-in scenario")
+            .scenario
+    }
+
+    /// The do-nothing arm run alone from the opening census, into `buf`.
+    fn do_nothing_alone(setup: &Setup, seed: u64, path: u64, buf: &mut [f64]) {
+        let dn = setup.do_nothing.as_ref().unwrap();
+        let mut rng = streams::structural(seed, path);
+        let pp = PathParams::random(dn.stochastic, &dn.entries, false, &mut rng);
+        let mut opening = State::empty();
+        open(dn, &mut streams::census_streams(seed, path), &mut opening);
+        simulate(
+            dn,
+            &pp,
+            setup.n_years(),
+            Start::Opening(&opening, None),
+            &mut |m| streams::month_streams(seed, path, m as u64),
+            buf,
+            ARM_METRICS,
+            &mut State::empty(),
+        );
+    }
+
+    #[test]
+    fn a_plans_do_nothing_arm_gives_the_same_figures_whether_or_not_it_shares_the_plans_first_months()
+     {
+        let s = plan();
+        let setup = Setup::single(&s).unwrap();
+        let n = setup.n_years();
+        let mut scratch = Scratch::new();
+        let mut row = vec![0.0; n * N_METRICS];
+        for path in 0..20 {
+            row.fill(0.0);
+            run_path_in(&setup, 7, path, &mut row, &mut scratch);
+            // The months were shared: the plan's interventions start in
+            // November of the first year.
+            assert!(scratch.shared.month >= 7, "{}", scratch.shared.month);
+            let mut alone = vec![0.0; n * ARM_METRICS];
+            do_nothing_alone(&setup, 7, path, &mut alone);
+            for t in 0..n {
+                assert_eq!(
+                    row[t * N_METRICS + Metric::ComparatorLac.index()],
+                    alone[t * ARM_METRICS + Metric::Lac.index()],
+                    "path {path} year {t}"
+                );
+                let cost = alone[t * ARM_METRICS + Metric::Cost.index()]
+                    + alone[t * ARM_METRICS + Metric::PostCareCost.index()];
+                assert_eq!(
+                    row[t * N_METRICS + Metric::ComparatorCost.index()],
+                    cost,
+                    "path {path} year {t}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn arms_share_no_months_once_an_intervention_acts_from_the_start() {
+        let mut s = plan();
+        let st = s.stochastic.as_mut().unwrap();
+        st.interventions[0].start_month = 0.0;
+        st.interventions[0].delay_months = crate::scenario::stochastic::Bounded {
+            dist: crate::scenario::stochastic::Dist::Fixed { value: 0.0 },
+            lo: 0.0,
+            hi: f64::INFINITY,
+        };
+        let setup = Setup::single(&s).unwrap();
+        let dn = setup.do_nothing.as_ref().unwrap();
+        let main = PathParams::central(setup.main.stochastic, &setup.main.entries, true);
+        let pp_dn = PathParams::central(dn.stochastic, &dn.entries, false);
+        assert_eq!(main.shared_months(&pp_dn, dn.stochastic, 84), 0);
+        // Without interventions or caps, every month is shared.
+        assert_eq!(pp_dn.shared_months(&pp_dn, dn.stochastic, 84), 84);
     }
 }

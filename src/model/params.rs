@@ -152,6 +152,28 @@ impl PathParams {
         PathParams::build(st, entries, with_interventions, |b| sampling::draw(rng, b))
     }
 
+    /// How many months from the start `self` and `other`, two arms of one
+    /// path of `st`, build the same month tables: none unless they share
+    /// their growth, entry levels and rate multipliers, and from then until
+    /// either's interventions act or its caps apply (at most `months`).
+    pub fn shared_months(&self, other: &PathParams, st: &Stochastic, months: usize) -> usize {
+        let same_base = self.growth == other.growth
+            && self.growth_from_month == other.growth_from_month
+            && self.entries_first_month == other.entries_first_month
+            && self.entries_standstill == other.entries_standstill
+            && self.exit_mult == other.exit_mult
+            && self.move_mult == other.move_mult;
+        if !same_base {
+            return 0;
+        }
+        (0..months)
+            .find(|&m| {
+                self.multipliers(m) != other.multipliers(m)
+                    || active_cap(st, self, m) != active_cap(st, other, m)
+            })
+            .unwrap_or(months)
+    }
+
     /// Rate multipliers in `month` by [`Target`] index; for [`Target::InHouse`]
     /// the share of new IFA placements made in-house instead.
     pub fn multipliers(&self, month: usize) -> [f64; N_TARGETS] {

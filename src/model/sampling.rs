@@ -59,6 +59,8 @@ pub struct Categorical<const N: usize> {
     pub cum: [f64; N],
     /// Whether any share is positive.
     pub any: bool,
+    /// Where each category starts on `[0, 1)` (`cum` shifted by one, from 0).
+    starts: [f64; N],
 }
 
 impl<const N: usize> Categorical<N> {
@@ -73,10 +75,13 @@ impl<const N: usize> Categorical<N> {
                 cum[i] = acc;
             }
         }
+        let mut starts = [0.0; N];
+        starts[1..].copy_from_slice(&cum[..N - 1]);
         Categorical {
             shares,
             cum,
             any: last.is_some(),
+            starts,
         }
     }
 
@@ -94,7 +99,9 @@ impl<const N: usize> Categorical<N> {
     /// Where category `i` starts on `[0, 1)`.
     #[inline]
     fn start(&self, i: usize) -> f64 {
-        if i == 0 { 0.0 } else { self.cum[i - 1] }
+        // A table, not a branch on `i == 0`: which category a uniform picked
+        // is as good as random.
+        self.starts[i]
     }
 }
 
@@ -261,7 +268,10 @@ impl Sub {
     fn uniform(&mut self) -> f64 {
         let z = mix(self.0);
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        (z >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        // Through `i64`, the same value (53 bits fit either way): baseline
+        // x86-64 converts signed integers in one instruction, unsigned ones
+        // in about eight.
+        (z >> 11) as i64 as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
     /// Passes over the next uniform without computing it (the numbers after
@@ -366,7 +376,8 @@ impl Draws for Streams {
             return;
         }
         let mut sub = Sub::new(self.exits_seed, key);
-        let nn = n as u64;
+        // Through `i64` (see `Sub::uniform`): counts are far below 2^63.
+        let nn = n as i64 as u64;
         let u = sub.uniform();
         let k = if nn < POW_N && prob <= 0.5 {
             let r = leaving.pow.at(nn);
@@ -385,7 +396,6 @@ impl Draws for Streams {
         }
         f.outflow[p][a] += k as f64;
         state.remove_from_band(p, a, k as f64);
-        let first = state.band_slots(a).start;
         let mut here = n;
         for _ in 0..k {
             // Three uniforms a leaver: where to, which child, which placement
@@ -396,51 +406,17 @@ impl Draws for Streams {
             // The `j`-th of the children still here, counted oldest first.
             // Truncation is the floor here (non-negative, far below 2^53) and,
             // unlike `floor`, needs no library call on baseline x86-64.
-            let j = (w * here) as u64 as f64;
-            let cells = state.band_cells_mut(p, a);
-            let i = take_one(cells, j);
+            let j = (w * here) as i64 as f64;
+            let months = state.take_child(p, a, j);
             here -= 1.0;
-            let months = state.age_of(first + i);
             let d = split.pick(d);
-            let to = if d == DEST_MOVE {
-                mp.move_to[p].pick(q.peek())
-            } else {
-                0
-            };
+            // The placement a move would go to is worked out for every
+            // leaver (a branch on whether it is a move would be as good as
+            // random); it is used only for a move.
+            let to = mp.move_to[p].pick(q.peek());
             leave_to(state, f, d, (a, months), 1.0, to);
         }
     }
-}
-
-/// Takes one child from the `j`-th place (counting from 0) of `cells` and
-/// returns the cell.
-#[inline]
-fn take_one(cells: &mut [f64], j: f64) -> usize {
-    // Whole children sum exactly in any order, so eight cells at a time (one
-    // dependent add per eight instead of per cell) find the same cell as the
-    // one-by-one walk, which then finishes inside the block.
-    let mut acc = 0.0;
-    let mut start = 0;
-    for b in cells.chunks_exact(8) {
-        let s = ((b[0] + b[1]) + (b[2] + b[3])) + ((b[4] + b[5]) + (b[6] + b[7]));
-        if acc + s > j {
-            break;
-        }
-        acc += s;
-        start += 8;
-    }
-    for (i, c) in cells.iter_mut().enumerate().skip(start) {
-        acc += *c;
-        if acc > j {
-            *c -= 1.0;
-            return i;
-        }
-    }
-    // Unreachable while the band total matches its cells; the oldest child
-    // with a place is taken rather than none.
-    let i = cells.iter().rposition(|&c| c >= 1.0).unwrap_or(0);
-    cells[i] -= 1.0;
-    i
 }
 
 /// The month of age of an entrant of band `a` from the uniform `u`.
@@ -448,7 +424,7 @@ fn take_one(cells: &mut [f64], j: f64) -> usize {
 fn pick_month(cum: &[f64; AGE_MONTHS], guide: &[u8; AGE_MONTHS], a: usize, u: f64) -> usize {
     let b = AgeBand::ALL[a];
     let (first, w) = (b.first_month(), b.width_months());
-    let slice = ((u * w as f64) as usize).min(w - 1);
+    let slice = ((u * w as f64) as i64 as usize).min(w - 1);
     // The guide starts at or before the answer; the band's last month with a
     // share has an infinite running sum, so the walk ends inside the band.
     let mut j = first + guide[first + slice] as usize;

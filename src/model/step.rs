@@ -11,7 +11,7 @@
 // Compartments are indexed (placement, age band) as in the model's equations.
 #![allow(clippy::needless_range_loop)]
 
-use super::params::{DEST_MOVE, MonthParams};
+use super::params::{DEST_MOVE, MonthParams, N_DEST};
 use super::sampling::Draws;
 use super::state::{Grid, State, pool_row};
 use super::{ExitRoute, N_POOLS, N_ROUTES, RATE_ROUTES};
@@ -59,9 +59,49 @@ impl Flows {
     }
 }
 
+/// For each departure destination: the exit route it counts in (any route
+/// for a move, which counts in none), whether it is an exit, the post-care
+/// pool it joins (any pool when none), whether it joins one, and the state
+/// row its children arrive in (the pool's; a move's is its placement).
+struct DestTable {
+    route: [usize; N_DEST],
+    exit: [f64; N_DEST],
+    pool: [usize; N_DEST],
+    joins: [f64; N_DEST],
+    row: [usize; N_DEST],
+}
+
+const DEST: DestTable = {
+    let mut t = DestTable {
+        route: [0; N_DEST],
+        exit: [0.0; N_DEST],
+        pool: [0; N_DEST],
+        joins: [0.0; N_DEST],
+        row: [0; N_DEST],
+    };
+    let mut d = 0;
+    while d < N_DEST {
+        if d != DEST_MOVE {
+            t.route[d] = RATE_ROUTES[d].index();
+            t.exit[d] = 1.0;
+            if let Some(pool) = RATE_ROUTES[d].pool() {
+                t.pool[d] = pool.index();
+                t.joins[d] = 1.0;
+                t.row[d] = pool_row(pool.index());
+            }
+        }
+        d += 1;
+    }
+    t
+};
+
 /// Sends `x` children aged `months` (in band `band`) who left a placement to
 /// destination `d` (a rate route, or with [`DEST_MOVE`] the placement `to`).
-#[inline]
+///
+/// Without a branch on the destination (drawn at random, so as good as
+/// unpredictable): every count is added to, by zero where it does not apply,
+/// and the children arrive somewhere, zero of them where no one arrives.
+#[inline(always)]
 pub(crate) fn leave_to(
     state: &mut State,
     f: &mut Flows,
@@ -70,16 +110,12 @@ pub(crate) fn leave_to(
     x: f64,
     to: usize,
 ) {
-    if d == DEST_MOVE {
-        state.arrive_in_band(to, band, months, x);
-        return;
-    }
-    let route = RATE_ROUTES[d];
-    f.exits[route.index()] += x;
-    if let Some(pool) = route.pool() {
-        f.pool_in[pool.index()] += x;
-        state.arrive_in_band(pool_row(pool.index()), band, months, x);
-    }
+    f.exits[DEST.route[d]] += x * DEST.exit[d];
+    f.pool_in[DEST.pool[d]] += x * DEST.joins[d];
+    let mut row = DEST.row;
+    row[DEST_MOVE] = to;
+    let arrives = DEST.joins[d] + (1.0 - DEST.exit[d]);
+    state.arrive_in_band(row[d], band, months, x * arrives);
 }
 
 /// Puts the opening census `start` into an empty `state`, each compartment
