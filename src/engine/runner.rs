@@ -718,6 +718,12 @@ mod tests {
             .scenario
     }
 
+    fn with(s: &Scenario, change: impl FnOnce(&mut crate::scenario::Stochastic)) -> Scenario {
+        let mut s = s.clone();
+        change(s.stochastic.as_mut().unwrap());
+        s
+    }
+
     /// The do-nothing arm run alone from the opening census, into `buf`.
     fn do_nothing_alone(setup: &Setup, seed: u64, path: u64, buf: &mut [f64]) {
         let dn = setup.do_nothing.as_ref().unwrap();
@@ -740,34 +746,57 @@ mod tests {
     #[test]
     fn a_plans_do_nothing_arm_gives_the_same_figures_whether_or_not_it_shares_the_plans_first_months()
      {
-        let s = plan();
-        let setup = Setup::single(&s).unwrap();
-        let n = setup.n_years();
-        let mut scratch = Scratch::new();
-        let mut row = vec![0.0; n * N_METRICS];
-        for path in 0..20 {
-            row.fill(0.0);
-            run_path_in(&setup, 7, path, &mut row, &mut scratch);
-            // The months were shared: the plan's interventions start in
-            // November of the first year.
-            assert!(scratch.shared.month >= 7, "{}", scratch.shared.month);
-            let mut alone = vec![0.0; n * ARM_METRICS];
-            do_nothing_alone(&setup, 7, path, &mut alone);
-            for t in 0..n {
-                assert_eq!(
-                    row[t * N_METRICS + Metric::ComparatorLac.index()],
-                    alone[t * ARM_METRICS + Metric::Lac.index()],
-                    "path {path} year {t}"
-                );
-                let cost = alone[t * ARM_METRICS + Metric::Cost.index()]
-                    + alone[t * ARM_METRICS + Metric::PostCareCost.index()];
-                assert_eq!(
-                    row[t * N_METRICS + Metric::ComparatorCost.index()],
-                    cost,
-                    "path {path} year {t}"
-                );
+        // The reference plan (interventions from November of the first year),
+        // and as if they began in year 3 (whole years shared, then part of
+        // one), in the first month (nothing shared) and with its cap from the
+        // first month (nothing shared).
+        let reference = plan();
+        let late = with(&reference, |st| {
+            for iv in &mut st.interventions {
+                iv.start_month += 24.0;
+            }
+        });
+        let first = with(&reference, |st| st.interventions[0].start_month = 0.0);
+        let capped = with(&reference, |st| st.caps[0].from_month = 0);
+        let plans = [reference, late, first, capped];
+        let mut shared = Vec::new();
+        for s in &plans {
+            let setup = Setup::single(s).unwrap();
+            let n = setup.n_years();
+            let mut scratch = Scratch::new();
+            let mut row = vec![0.0; n * N_METRICS];
+            for path in 0..8 {
+                row.fill(0.0);
+                scratch.shared.month = 0;
+                run_path_in(&setup, 7, path, &mut row, &mut scratch);
+                shared.push(scratch.shared.month);
+                let mut alone = vec![0.0; n * ARM_METRICS];
+                do_nothing_alone(&setup, 7, path, &mut alone);
+                for t in 0..n {
+                    let at = |m: Metric| row[t * N_METRICS + m.index()];
+                    let alone_at = |m: Metric| alone[t * ARM_METRICS + m.index()];
+                    assert_eq!(
+                        at(Metric::ComparatorLac),
+                        alone_at(Metric::Lac),
+                        "{} path {path} year {t}",
+                        s.title
+                    );
+                    assert_eq!(
+                        at(Metric::ComparatorCost),
+                        alone_at(Metric::Cost) + alone_at(Metric::PostCareCost),
+                        "{} path {path} year {t}",
+                        s.title
+                    );
+                }
             }
         }
+        // Months shared on each path: November of the first year at least
+        // for the reference plan, two years more for the late one.
+        assert!(shared[..8].iter().all(|&m| m >= 7), "{shared:?}");
+        assert!(shared[8..16].iter().all(|&m| m >= 31), "{shared:?}");
+        // From the first month: only what its delay of up to a quarter leaves.
+        assert!(shared[16..24].iter().all(|&m| m <= 3), "{shared:?}");
+        assert!(shared[24..].iter().all(|&m| m == 0), "{shared:?}");
     }
 
     #[test]
