@@ -107,6 +107,10 @@ pub enum Metric {
 pub const ARM_METRICS: usize = 25;
 /// Number of metrics.
 pub const N_METRICS: usize = 37;
+/// Metrics the results cube holds for every path: all but
+/// [`Metric::IncrementalInvestment`], which comes from the two scenarios'
+/// investment lines alone, so is the same on every path and held once a year.
+pub const STORED_METRICS: usize = N_METRICS - 1;
 
 impl Metric {
     /// Every metric, in cube order.
@@ -114,7 +118,20 @@ impl Metric {
         (0..N_METRICS).map(Metric::from_index)
     }
 
-    /// Position in a cube row.
+    /// Position in a row of the results cube, `None` for the metric that is
+    /// the same on every path (see [`STORED_METRICS`]).
+    pub const fn stored_index(self) -> Option<usize> {
+        let (i, skip) = (self.index(), Metric::IncrementalInvestment.index());
+        if i == skip {
+            None
+        } else if i < skip {
+            Some(i)
+        } else {
+            Some(i - 1)
+        }
+    }
+
+    /// Position in a path's row.
     pub const fn index(self) -> usize {
         match self {
             Metric::Lac => 0,

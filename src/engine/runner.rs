@@ -6,7 +6,7 @@
 //! callback the caller supplies.
 
 use super::census;
-use super::metrics::{ARM_METRICS, Metric, N_METRICS};
+use super::metrics::{ARM_METRICS, Metric, N_METRICS, STORED_METRICS};
 use super::streams;
 use crate::finance::break_even;
 use crate::finance::discount::{GREEN_BOOK_RATE, npv};
@@ -249,6 +249,17 @@ impl<'a> Setup<'a> {
     pub fn has_finance(&self) -> bool {
         self.finance.is_some() && self.do_nothing.is_some()
     }
+
+    /// The invest scenario's investment less the comparator's in year `t`,
+    /// £'000s: the same on every path (0 without finance).
+    pub fn incremental_investment(&self, t: usize) -> f64 {
+        match &self.finance {
+            Some(fin) if self.has_finance() => {
+                fin.plan.investment_total[t] - fin.comparator_investment[t]
+            }
+            _ => 0.0,
+        }
+    }
 }
 
 /// The paper's baseline: today's children at first-year unit costs, pounds a year.
@@ -285,11 +296,15 @@ pub struct MonteCarlo {
     pub seed: u64,
     /// Financial years.
     pub years: Vec<FinancialYear>,
-    /// `[path, year, metric]`, row-major ([`N_METRICS`] metrics), held in
-    /// single precision so a path's results fit in a kilobyte: counts are
-    /// exact (below 2^24) and money is within a few pounds in a hundred
-    /// million (the statistics are summed in double precision).
+    /// `[path, year, metric]`, row-major ([`STORED_METRICS`] metrics, in
+    /// [`Metric::stored_index`] order), held in single precision so a path's
+    /// results fit in a kilobyte: counts are exact (below 2^24) and money is
+    /// within a few pounds in a hundred million (the statistics are summed in
+    /// double precision).
     pub cube: Vec<f32>,
+    /// By year, the metric that is the same on every path
+    /// ([`Metric::IncrementalInvestment`]), in single precision like the cube.
+    pub incremental_investment: Vec<f32>,
     /// Per path: index of the sustained break-even year, or -1 when it does not break even.
     pub break_even: Vec<i16>,
     /// Per path: index of the first year the MTFS impact is negative, or -1.
@@ -305,7 +320,10 @@ pub struct MonteCarlo {
 impl MonteCarlo {
     /// One value of the cube.
     pub fn value(&self, path: usize, year: usize, metric: Metric) -> f64 {
-        f64::from(self.cube[(path * self.years.len() + year) * N_METRICS + metric.index()])
+        match metric.stored_index() {
+            Some(k) => f64::from(self.cube[(path * self.years.len() + year) * STORED_METRICS + k]),
+            None => f64::from(self.incremental_investment[year]),
+        }
     }
 
     /// One metric in one year across paths, in path order.
@@ -317,7 +335,7 @@ impl MonteCarlo {
 
     /// Bytes of results held per path.
     pub fn bytes_per_path(&self) -> usize {
-        self.years.len() * N_METRICS * std::mem::size_of::<f32>() + 2 + 2 + 8
+        self.years.len() * STORED_METRICS * std::mem::size_of::<f32>() + 2 + 2 + 8
     }
 }
 
@@ -345,23 +363,32 @@ pub fn run_cancellable(
         return Err(EngineError::Paths(paths));
     }
     let n = paths as usize;
-    let stride = setup.n_years() * N_METRICS;
+    let n_years = setup.n_years();
+    let stride = n_years * STORED_METRICS;
     let mut cube = vec![0.0f32; n * stride];
     let mut extra = vec![PathFinance::NONE; n];
+    let skip = Metric::IncrementalInvestment.index();
     cube.par_chunks_mut(stride)
         .zip(extra.par_iter_mut())
         .enumerate()
         .for_each_init(
-            || (Scratch::new(), vec![0.0; stride]),
+            || (Scratch::new(), vec![0.0; n_years * N_METRICS]),
             |(scratch, wide), (path, (row, ex))| {
                 if cancel.load(Ordering::Relaxed) {
                     return;
                 }
-                // The path runs in double precision and is stored in single.
+                // The path runs in double precision and is stored in single,
+                // without the metric that is the same on every path.
                 wide.fill(0.0);
                 *ex = run_path_in(setup, seed, path as u64, wide, scratch);
-                for (r, w) in row.iter_mut().zip(wide.iter()) {
-                    *r = *w as f32;
+                let years = row
+                    .chunks_exact_mut(STORED_METRICS)
+                    .zip(wide.chunks_exact(N_METRICS));
+                for (t, (r, w)) in years.enumerate() {
+                    debug_assert_eq!(w[skip], setup.incremental_investment(t));
+                    for (r, w) in r.iter_mut().zip(w[..skip].iter().chain(&w[skip + 1..])) {
+                        *r = *w as f32;
+                    }
                 }
                 progress();
             },
@@ -374,6 +401,9 @@ pub fn run_cancellable(
         seed,
         years: setup.years.clone(),
         cube,
+        incremental_investment: (0..n_years)
+            .map(|t| setup.incremental_investment(t) as f32)
+            .collect(),
         break_even: extra.iter().map(|e| e.break_even).collect(),
         first_negative: extra.iter().map(|e| e.first_negative).collect(),
         npv: extra.iter().map(|e| e.npv).collect(),
@@ -585,7 +615,7 @@ fn both_arms<D: Draws>(
         // Economic ledger: this arm less the comparator on the same path.
         let paired = shortfall((dn_cost - cost) / 1000.0, ob) + inputs.given_total[t]
             - fin.comparator_given[t];
-        let incremental = inputs.investment_total[t] - fin.comparator_investment[t];
+        let incremental = setup.incremental_investment(t);
         let mut set = |m: Metric, v: f64| r[m.index()] = v;
         set(Metric::SavingsPlacements, placements);
         set(Metric::SavingsAvoidedGrowth, avoided);
