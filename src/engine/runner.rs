@@ -555,35 +555,27 @@ fn both_arms<D: Draws>(
         return PathFinance::NONE;
     };
     let mut buf = [0.0; MAX_YEARS as usize * ARM_METRICS];
-    if shared_months > 0 {
-        // The years the arms share whole are the plan's.
-        for t in 0..shared_months / 12 {
-            buf[t * ARM_METRICS..(t + 1) * ARM_METRICS]
-                .copy_from_slice(&row[t * N_METRICS..t * N_METRICS + ARM_METRICS]);
-        }
-        // Arms that share every month (a plan set against itself) share
-        // every year, and nothing is left to run.
-        if shared_months < n_years * 12 {
-            simulate(
-                dn,
-                &pp_dn,
-                n_years,
-                Start::Shared(&scratch.shared),
-                &mut draws,
-                &mut buf,
-                ARM_METRICS,
-                &mut scratch.comparator,
-            );
-        }
+    // The years the arms share whole are the plan's.
+    for t in 0..shared_months / 12 {
+        buf[t * ARM_METRICS..(t + 1) * ARM_METRICS]
+            .copy_from_slice(&row[t * N_METRICS..t * N_METRICS + ARM_METRICS]);
+    }
+    let start = if shared_months > 0 {
+        Start::Shared(&scratch.shared)
     } else {
         if !dn.same_opening(&setup.main) {
             open(dn, &mut census(), &mut scratch.opening);
         }
+        Start::Opening(&scratch.opening, None)
+    };
+    // Arms that share every month (a plan set against itself) share every
+    // year, and nothing is left to run.
+    if shared_months < n_years * 12 {
         simulate(
             dn,
             &pp_dn,
             n_years,
-            Start::Opening(&scratch.opening, None),
+            start,
             &mut draws,
             &mut buf,
             ARM_METRICS,
