@@ -31,7 +31,7 @@ pub struct BacktestArgs {
     /// Write backtest.csv, backtest.json, backtest.svg and the fitted scenario into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the --out folder if it already has files (only a folder lacsim wrote).
+    /// Replace the --out folder if it already has files (only a folder lacsim wrote), or run more than 1,000,000 paths.
     #[arg(long)]
     pub force: bool,
     /// Treat any rejected row as an error.
@@ -50,7 +50,7 @@ const DEFAULT_PATHS: u64 = 10_000;
 /// Runs the command.
 pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
     let paths = a.mc.paths.unwrap_or(DEFAULT_PATHS);
-    monte_carlo::check(paths, a.mc.threads)?;
+    monte_carlo::check(paths, a.mc.threads, a.force)?;
     if let Some(note) = a.fit_to.note("--fit-to") {
         eprintln!("{note}");
     }

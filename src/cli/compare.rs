@@ -28,7 +28,7 @@ pub struct CompareArgs {
     /// Also write results (CSV, JSON) and run.json into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the --out folder if it already has files (only a folder lacsim wrote).
+    /// Replace the --out folder if it already has files (only a folder lacsim wrote), or run more than 1,000,000 paths.
     #[arg(long)]
     pub force: bool,
     /// Monte Carlo flags (`--paths` defaults to 10,000 here, as compare has no deterministic form).
@@ -39,7 +39,7 @@ pub struct CompareArgs {
 /// Runs the command.
 pub fn run(a: CompareArgs) -> anyhow::Result<()> {
     let paths = a.mc.paths.unwrap_or(DEFAULT_PATHS);
-    monte_carlo::check(paths, a.mc.threads)?;
+    monte_carlo::check(paths, a.mc.threads, a.force)?;
     let dn = input::load(Some(&a.do_nothing))?;
     let inv = input::load(Some(&a.invest))?;
     if let Some(w) = swapped(&dn.scenario, &inv.scenario) {

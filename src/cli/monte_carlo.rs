@@ -63,11 +63,25 @@ impl Default for McArgs {
     }
 }
 
-/// Checks `--paths` and `--threads` before any work.
-pub fn check(paths: u64, threads: Option<usize>) -> anyhow::Result<()> {
+/// Runs of more paths than this need `--force`: their results alone take a
+/// gigabyte or more and they run for many minutes, which a typing slip
+/// (an extra zero) should not start unasked.
+pub const PATHS_WITHOUT_FORCE: u64 = 1_000_000;
+
+/// Checks `--paths` and `--threads` before any work (`force`: the user has
+/// asked for a run above [`PATHS_WITHOUT_FORCE`]).
+pub fn check(paths: u64, threads: Option<usize>, force: bool) -> anyhow::Result<()> {
     if paths == 0 || paths > MAX_PATHS {
         return Err(InputError(format!(
             "--paths: must be between 1 and {MAX_PATHS}, got {paths}; try --paths 10000"
+        ))
+        .into());
+    }
+    if paths > PATHS_WITHOUT_FORCE && !force {
+        // About 1 KB a path for seven years (`MonteCarlo::bytes_per_path`).
+        let gb = paths as f64 * 1020.0 / 1e9;
+        return Err(InputError(format!(
+            "--paths {paths}: a run of more than 1,000,000 paths keeps about {gb:.1} GB of results for seven years and runs for a long time; add --force to run it, or try --paths 100000"
         ))
         .into());
     }
@@ -165,7 +179,7 @@ pub fn deterministic_break_even(s: &lacsim::scenario::Scenario) -> Option<Option
 
 /// `lacsim run SCENARIO --paths N`.
 pub fn run(a: RunArgs, paths: u64) -> anyhow::Result<()> {
-    check(paths, a.mc.threads)?;
+    check(paths, a.mc.threads, a.force)?;
     let loaded = input::load(a.scenario.as_deref())?;
     let s = &loaded.scenario;
     let setup = Setup::single(s).map_err(|e| InputError(e.to_string()))?;

@@ -37,7 +37,7 @@ pub fn run(a: PanelArgs) -> anyhow::Result<()> {
         window: a.window,
         ..PanelConfig::standard()
     };
-    monte_carlo::check(a.paths, a.threads)?;
+    monte_carlo::check(a.paths, a.threads, false)?;
     if a.format == Format::Csv {
         return Err(InputError("--format: the panel prints a table or json".into()).into());
     }

@@ -33,7 +33,7 @@ pub struct PartnershipArgs {
     /// Also write tables (CSV), results (CSV, JSON), contributions.svg, report.html, report.xlsx, report.json and run.json into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the --out folder if it already has files (only a folder lacsim wrote).
+    /// Replace the --out folder if it already has files (only a folder lacsim wrote), or run more than 1,000,000 paths.
     #[arg(long)]
     pub force: bool,
 }
@@ -42,7 +42,7 @@ pub struct PartnershipArgs {
 pub fn run(a: PartnershipArgs) -> anyhow::Result<()> {
     let loaded = partnership::load(Path::new(&a.file), &input::read_source)?;
     if let Some(n) = a.paths {
-        super::monte_carlo::check(n, a.threads)?;
+        super::monte_carlo::check(n, a.threads, a.force)?;
     }
     let out = a
         .out

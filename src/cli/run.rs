@@ -32,7 +32,7 @@ pub struct RunArgs {
     /// Also write report.html, report.xlsx, tables (CSV), results (CSV, JSON) and run.json into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the --out folder if it already has files (only a folder lacsim wrote).
+    /// Replace the --out folder if it already has files (only a folder lacsim wrote), or run more than 1,000,000 paths.
     #[arg(long)]
     pub force: bool,
     /// Monte Carlo flags: with `--paths N` the stochastic engine runs instead.

@@ -31,7 +31,7 @@ pub struct SweepArgs {
     /// Write sweep.csv (as points finish), sweep.json and a chart into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Run more than 10,000 points, or write into a folder that has files.
+    /// Run more than 10,000 points or 1,000,000 paths, or write into a folder that has files.
     #[arg(long)]
     pub force: bool,
     /// Monte Carlo flags: with `--paths N`, each point also reports, across paths on common random numbers, the probability of a sustained break-even and P5/median/P95 of the net position, the children at the end and the NPV.
@@ -143,7 +143,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         seed: a.mc.seed,
     });
     if let Some(p) = a.mc.paths {
-        super::monte_carlo::check(p, a.mc.threads)?;
+        super::monte_carlo::check(p, a.mc.threads, a.force)?;
         // Fail before any output if the scenario cannot run stochastically.
         lacsim::engine::Setup::single(&loaded.scenario).map_err(|e| InputError(e.to_string()))?;
     }

@@ -29,7 +29,7 @@ pub struct TornadoArgs {
     /// Write tornado.svg, tornado.csv, tornado.json and the full report into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the --out folder if it already has files (only a folder lacsim wrote).
+    /// Replace the --out folder if it already has files (only a folder lacsim wrote), or run more than 1,000,000 paths.
     #[arg(long)]
     pub force: bool,
     /// Rank the bars by the swing in net position, or by how many years each
@@ -65,7 +65,7 @@ impl From<RankArg> for tornado::RankBy {
 /// Runs the command.
 pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
     match a.mc.paths {
-        Some(p) => super::monte_carlo::check(p, a.mc.threads)?,
+        Some(p) => super::monte_carlo::check(p, a.mc.threads, a.force)?,
         None => a.mc.note_unused(),
     }
     let loaded = input::load(a.scenario.as_deref())?;

@@ -99,7 +99,8 @@ pub enum Metric {
     IncrementalInvestment,
     /// Economic ledger: paired saving less incremental investment, £'000s.
     NetCashFlow,
-    /// The comparator's do-nothing budget gap (Appendix 5) on this path, £'000s.
+    /// The comparator's budget gap on this path: its Appendix 5 underlying
+    /// overspend and price pressure plus its arm's cost over its baseline, £'000s.
     ComparatorGap,
 }
 
@@ -218,6 +219,50 @@ impl Metric {
                 MetricUnit::Pounds
             }
             _ => MetricUnit::Thousands,
+        }
+    }
+
+    /// What the figure is, in a line, as outputs define it beside its key
+    /// (so a reader who subtracts one from another knows what is in each).
+    pub const fn definition(self) -> &'static str {
+        match self {
+            Metric::Lac => "children in care at 31 March",
+            Metric::LacBy(_) => "children in care at 31 March in this placement type",
+            Metric::Cost => {
+                "in-year cost of placements (the sum of monthly costs); post-care is post_care_cost"
+            }
+            Metric::CostBy(_) => "in-year cost of placements of this type",
+            Metric::PostCareCost => {
+                "in-year cost of post-care allowances (SGO, child arrangement, adoption) and SGO legal costs"
+            }
+            Metric::Entries => "children entering care in the year",
+            Metric::Leavers => "children leaving care in the year",
+            Metric::SavingsPlacements => {
+                "paper's ledger: the plan's baseline (today's children at today's prices) less the arm's in-year placement and post-care cost"
+            }
+            Metric::SavingsAvoidedGrowth => {
+                "paper's ledger: the comparator arm's in-year placement and post-care cost over its baseline, plus price pressure"
+            }
+            Metric::SavingsTotal => "paper's ledger: all savings",
+            Metric::ReturnOnInvestment => "paper's ledger: investment less savings",
+            Metric::MtfsImpact => {
+                "paper's ledger: impact on the MTFS against the budget, whatever the comparator (negative: the plan pays its way)"
+            }
+            Metric::CumulativeNet => "paper's ledger: cumulative return on investment",
+            Metric::ComparatorLac => "children in care at 31 March on the comparator arm",
+            Metric::ComparatorCost => {
+                "in-year cost of placements and post-care on the comparator arm (unlike cost.total, it includes post-care)"
+            }
+            Metric::PairedSaving => {
+                "economic ledger: the comparator arm's placement and post-care cost less the invest arm's on the same path, plus the difference in given savings"
+            }
+            Metric::IncrementalInvestment => {
+                "economic ledger: the invest scenario's investment less the comparator's"
+            }
+            Metric::NetCashFlow => "economic ledger: paired saving less incremental investment",
+            Metric::ComparatorGap => {
+                "the comparator's budget gap: its underlying overspend and price pressure plus its arm's cost over its baseline on the path"
+            }
         }
     }
 

@@ -9,7 +9,7 @@ use super::census;
 use super::metrics::{ARM_METRICS, Metric, N_METRICS, STORED_METRICS};
 use super::streams;
 use crate::finance::break_even;
-use crate::finance::discount::{GREEN_BOOK_RATE, npv};
+use crate::finance::discount::green_book_npv;
 use crate::finance::{PlanInputs, do_nothing_budget, shortfall, year_position};
 use crate::model::params::EntryCalibration;
 use crate::model::sampling::Draws;
@@ -48,6 +48,11 @@ pub enum EngineError {
     /// The number of paths is outside what is allowed.
     #[error("--paths: must be between 1 and {MAX_PATHS}, got {0}")]
     Paths(u64),
+    /// The results of that many paths do not fit in memory.
+    #[error(
+        "--paths {0}: the results need about {1:.1} GB, more memory than this machine can give; try fewer paths"
+    )]
+    Memory(u64, f64),
 }
 
 /// One arm of a run: the rates it uses and whether its interventions are on.
@@ -114,12 +119,31 @@ pub struct Finance {
     pub comparator_investment: Vec<f64>,
     /// The comparator's own given savings, £'000s a year.
     pub comparator_given: Vec<f64>,
-    /// The comparator's Appendix 5 budget gap, £'000s a year, if it has a budget.
-    pub comparator_gap: Option<Vec<f64>>,
-    /// The comparator arm's in-year cost (placements and post-care) in the
-    /// expected-value model, pounds a year: a path's gap is the paper's gap
-    /// plus how far its comparator arm costs more than this.
-    pub comparator_expected_cost: Vec<f64>,
+    /// The comparator's budget lines, if it has a budget.
+    pub comparator_budget: Option<ComparatorBudget>,
+}
+
+/// The comparator's Appendix 5 lines that do not depend on how many children
+/// it has: on each path its budget gap is these plus its avoided growth
+/// there (its cost over its baseline), the same growth the plan's ledger
+/// counts as avoided, so the gap follows the children the arm has.
+#[derive(Debug, Clone)]
+pub struct ComparatorBudget {
+    /// Underlying overspend (the standstill less the budget), £'000s a year.
+    pub underlying: Vec<f64>,
+    /// New price pressure, £'000s a year.
+    pub prices: Vec<f64>,
+    /// The comparator's baseline: today's children at its first-year unit
+    /// costs, pounds a year.
+    pub baseline: f64,
+}
+
+impl ComparatorBudget {
+    /// The budget gap in year `t` of a path whose comparator arm cost
+    /// `cost` pounds (placements and post-care), £'000s.
+    pub fn gap(&self, t: usize, cost: f64) -> f64 {
+        self.underlying[t] + (cost - self.baseline) / 1000.0 + self.prices[t]
+    }
 }
 
 /// What to run: a main arm, and for plans a paired comparator arm and the finance.
@@ -204,39 +228,21 @@ impl<'a> Setup<'a> {
             }
             None => (vec![0.0; n], vec![0.0; n]),
         };
-        let comparator_expected_cost = match &self.do_nothing {
-            Some(dn) => {
-                let pp = PathParams::central(dn.stochastic, &dn.entries, dn.interventions);
-                let mut buf = [0.0; MAX_YEARS as usize * ARM_METRICS];
-                let mut opening = State::empty();
-                opening.set_dense(true);
-                open(dn, &mut crate::model::Expected, &mut opening);
-                simulate(
-                    dn,
-                    &pp,
-                    n,
-                    Start::Opening(&opening, None),
-                    &mut |_| crate::model::Expected,
-                    &mut buf,
-                    ARM_METRICS,
-                    &mut State::empty(),
-                );
-                (0..n)
-                    .map(|t| {
-                        buf[t * ARM_METRICS + Metric::Cost.index()]
-                            + buf[t * ARM_METRICS + Metric::PostCareCost.index()]
-                    })
-                    .collect()
-            }
-            None => vec![0.0; n],
-        };
         Finance {
             plan: PlanInputs::new(inv),
             baseline: baseline_cost(inv),
             comparator_investment,
             comparator_given,
-            comparator_gap: do_nothing_budget(dn_scenario).map(|b| b.gap),
-            comparator_expected_cost,
+            comparator_budget: do_nothing_budget(dn_scenario).map(|b| ComparatorBudget {
+                underlying: b
+                    .standstill
+                    .iter()
+                    .zip(&b.budget)
+                    .map(|(s, a)| s - a)
+                    .collect(),
+                prices: b.prices,
+                baseline: baseline_cost(dn_scenario),
+            }),
         }
     }
 
@@ -365,8 +371,15 @@ pub fn run_cancellable(
     let n = paths as usize;
     let n_years = setup.n_years();
     let stride = n_years * STORED_METRICS;
-    let mut cube = vec![0.0f32; n * stride];
-    let mut extra = vec![PathFinance::NONE; n];
+    // Asked for rather than assumed, so a run too big for the machine ends
+    // with a message instead of an abort.
+    let mut cube = Vec::new();
+    let mut extra = Vec::new();
+    cube.try_reserve_exact(n * stride)
+        .and_then(|()| extra.try_reserve_exact(n))
+        .map_err(|_| EngineError::Memory(paths, (n * (stride * 4 + 12)) as f64 / 1e9))?;
+    cube.resize(n * stride, 0.0f32);
+    extra.resize(n, PathFinance::NONE);
     let skip = Metric::IncrementalInvestment.index();
     cube.par_chunks_mut(stride)
         .zip(extra.par_iter_mut())
@@ -411,7 +424,7 @@ pub fn run_cancellable(
         has_comparator_budget: setup
             .finance
             .as_ref()
-            .is_some_and(|f| f.comparator_gap.is_some()),
+            .is_some_and(|f| f.comparator_budget.is_some()),
     })
 }
 
@@ -622,9 +635,9 @@ fn both_arms<D: Draws>(
         set(Metric::NetCashFlow, paired - incremental);
         set(
             Metric::ComparatorGap,
-            fin.comparator_gap.as_ref().map_or(0.0, |g| {
-                g[t] + (dn_cost - fin.comparator_expected_cost[t]) / 1000.0
-            }),
+            fin.comparator_budget
+                .as_ref()
+                .map_or(0.0, |b| b.gap(t, dn_cost)),
         );
         impact[t] = y.mtfs_impact;
         net[t] = paired - incremental;
@@ -633,7 +646,7 @@ fn both_arms<D: Draws>(
     PathFinance {
         break_even: index(break_even::sustained_index(&impact[..n_years])),
         first_negative: index(break_even::first_negative_index(&impact[..n_years])),
-        npv: npv(&net[..n_years], GREEN_BOOK_RATE),
+        npv: green_book_npv(&net[..n_years]),
     }
 }
 

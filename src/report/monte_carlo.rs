@@ -40,7 +40,7 @@ pub struct McMeta {
 }
 
 /// How the NPV is computed, said wherever it is shown.
-pub const NPV_BASIS: &str = "Green Book NPV at 3.5% of the net cash flow (invest arm less comparator on the same path: paired saving less incremental investment); the first year undiscounted, year t divided by 1.035^t";
+pub const NPV_BASIS: &str = "Green Book NPV at 3.5% of the net cash flow (invest arm less comparator on the same path: paired saving less incremental investment); the first year undiscounted, year t divided by 1.035^t (from year 31, 3.0% a year, as the Green Book schedule)";
 
 /// What the paper's ledger is, said wherever it is shown.
 pub const PAPER_LEDGER: &str = "Paper's ledger (Table 3): savings against the plan's baseline cost, growth a pressure and its avoidance a saving, measured against the budget";
@@ -130,6 +130,7 @@ pub fn json(s: &Scenario, sum: &Summary, meta: &McMeta) -> Value {
     let mut mean = Map::new();
     let mut percentiles = Map::new();
     let mut units = Map::new();
+    let mut definitions = Map::new();
     for &metric in &sum.metrics {
         let key = metric.key();
         mean.insert(key.clone(), r3(&means(sum, metric)));
@@ -138,6 +139,7 @@ pub fn json(s: &Scenario, sum: &Summary, meta: &McMeta) -> Value {
             p.insert((*k).into(), r3(&pct(sum, metric, i)));
         }
         percentiles.insert(key.clone(), Value::Object(p));
+        definitions.insert(key.clone(), json!(metric.definition()));
         units.insert(key, json!(metric.unit().label()));
     }
     let labels = s.year_labels();
@@ -173,6 +175,7 @@ pub fn json(s: &Scenario, sum: &Summary, meta: &McMeta) -> Value {
         "mean": mean,
         "percentiles": percentiles,
         "units": units,
+        "definitions": definitions,
     });
     if let Some((title, path)) = &meta.do_nothing {
         doc["do_nothing_scenario"] = json!({ "title": title, "path": path });
@@ -470,7 +473,10 @@ fn fans(s: &Scenario, sum: &Summary, meta: &McMeta) -> Vec<Table> {
             &format!("Do-nothing budget gap of {against} ({line}, per path)"),
             Unit::Thousands,
         );
-        gap.notes.push(format!("The comparator's {} gap plus how far each path's do-nothing children cost more or less than the expected path.", if paper { "Appendix 5" } else { "do-nothing budget" }));
+        gap.notes.push(format!(
+            "On each path: the comparator's underlying overspend and price pressure ({} lines) plus its avoided growth there (the comparator arm's cost over its baseline, today's children at today's prices), the same growth the paper's ledger counts as avoided.",
+            if paper { "Appendix 5" } else { "do-nothing budget" }
+        ));
         tables.push(gap);
     }
     let mut impact = fan_table(

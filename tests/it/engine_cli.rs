@@ -156,6 +156,31 @@ fn paths_of_zero_or_absurd_sizes_are_refused_before_any_work() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--threads"));
+    // Allowed, but above a million paths only when asked for: a slip of an
+    // extra zero must not start an hour's run holding gigabytes.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("big");
+    lacsim()
+        .args(["run", "--paths", "5000000", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--paths 5000000: a run of more than 1,000,000 paths keeps about 5.1 GB",
+        ))
+        .stderr(predicate::str::contains("add --force"));
+    assert!(!out.exists());
+    lacsim()
+        .args([
+            "compare",
+            "builtin:staffordshire-2019/do-nothing-3.4.toml",
+            "builtin:staffordshire-2019/investment-plan.toml",
+            "--paths",
+            "1000001",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("add --force"));
 }
 
 #[test]
@@ -211,6 +236,21 @@ fn monte_carlo_json_has_the_documented_keys() {
     let last = probs["2025/26"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&last));
     assert!(doc["npv"]["p50"].is_number());
+    // Every metric says what it is beside its key.
+    let definitions = doc["definitions"].as_object().unwrap();
+    assert_eq!(definitions.len(), doc["units"].as_object().unwrap().len());
+    assert!(
+        definitions["cost.total"]
+            .as_str()
+            .unwrap()
+            .contains("post-care is post_care_cost")
+    );
+    assert!(
+        definitions["do_nothing.cost.total"]
+            .as_str()
+            .unwrap()
+            .contains("includes post-care")
+    );
 }
 
 #[test]

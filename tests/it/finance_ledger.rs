@@ -140,7 +140,7 @@ fn against_11pct_growth_the_plan_saves_from_the_first_year_and_more_than_against
     assert!(first(&s34) >= 0.0, "2019/20 paired saving {}", first(&s34));
     let npv = |s: &engine::Summary| s.npv.unwrap().mean;
     assert!(npv(&s11) > npv(&s34), "{} vs {}", npv(&s11), npv(&s34));
-    // The comparator's budget gap follows its own Appendix 5 line.
+    // The comparator's budget gap follows its own children and Appendix 5 lines.
     let gap11 = s11.get(Metric::ComparatorGap).unwrap();
     let gap34 = s34.get(Metric::ComparatorGap).unwrap();
     assert!(gap11[6].mean > gap34[6].mean + 20_000.0);
@@ -261,4 +261,40 @@ fn optimism_bias_trims_savings_but_never_a_cost_rise() {
     let (mc1, det1) = at(1.0);
     assert!(mc1 >= mc0, "Monte Carlo: {mc1} vs {mc0}");
     assert!(det1 >= det0, "deterministic: {det1} vs {det0}");
+}
+
+#[test]
+fn the_comparators_budget_gap_on_each_path_is_its_overspend_and_prices_plus_its_own_growth() {
+    let dn = staffordshire("do-nothing-3.4.toml").scenario;
+    let plan = staffordshire("investment-plan.toml").scenario;
+    // Both orders: with the arms swapped the comparator is the plan, and its
+    // gap must follow the plan's children, not the do-nothing scenario's.
+    let mut mean_gap_2026 = Vec::new();
+    for (comparator, invest) in [(&dn, &plan), (&plan, &dn)] {
+        let mc = run(&Setup::paired(comparator, invest).unwrap(), 60);
+        let b = do_nothing_budget(comparator).unwrap();
+        let baseline = runner::baseline_cost(comparator);
+        let mut sum = 0.0;
+        for p in 0..mc.paths {
+            for t in 0..7 {
+                let cost = mc.value(p, t, Metric::ComparatorCost);
+                let want = b.standstill[t] - b.budget[t] + (cost - baseline) / 1000.0 + b.prices[t];
+                let got = mc.value(p, t, Metric::ComparatorGap);
+                // Results are held in single precision: about £4 in £60m.
+                assert!(
+                    (got - want).abs() < 0.05,
+                    "path {p} year {t}: gap {got} vs {want}"
+                );
+            }
+            sum += mc.value(p, 6, Metric::ComparatorGap);
+        }
+        mean_gap_2026.push(sum / mc.paths as f64);
+    }
+    // The plan as comparator costs about £29m less by 2025/26 than doing nothing.
+    assert!(
+        mean_gap_2026[0] - mean_gap_2026[1] > 20_000.0,
+        "gap with do-nothing {} vs with the plan as comparator {}",
+        mean_gap_2026[0],
+        mean_gap_2026[1]
+    );
 }
