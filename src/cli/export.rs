@@ -10,9 +10,6 @@ use lacsim::results;
 use lacsim::scenario::{Loaded, costs};
 use std::io::Write;
 
-/// The UTF-8 byte-order mark that makes Excel read a CSV as UTF-8 (and keep "£'000s").
-const EXCEL_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
-
 /// An output folder's files, by name, in the order they are written.
 #[derive(Debug, Default)]
 pub struct Files(Vec<(String, Vec<u8>)>);
@@ -56,7 +53,7 @@ impl Files {
 /// table, and every chart as SVG and PNG.
 pub fn report_files(files: &mut Files, data: &ReportData) -> anyhow::Result<()> {
     for t in &data.tables {
-        files.add(&format!("{}.csv", t.id), csv::wide(t)?);
+        files.add(&format!("{}.csv", t.id), csv::file(csv::wide(t)?));
     }
     files.add(
         "report.json",
@@ -126,7 +123,7 @@ pub fn rasterise(svg: &str) -> Option<(Vec<u8>, u32, u32)> {
     Some((pixmap.encode_png().ok()?, size.width(), size.height()))
 }
 
-/// Writes `report.html`, `report.xlsx`, `report.json` and one CSV per table.
+/// Writes the report files ([`report_files`]) into `out`.
 pub fn write_report(out: &OutDir, data: &ReportData) -> anyhow::Result<()> {
     let mut files = Files::default();
     report_files(&mut files, data)?;
@@ -145,10 +142,8 @@ pub fn deterministic_run(loaded: &Loaded, created_unix: u64) -> anyhow::Result<F
     report_files(&mut files, &report::data::deterministic(loaded, &r))?;
     let tidy = report::tidy::deterministic(s, &r);
     let warning = costs::warning(s);
-    files.add(
-        "results.csv",
-        csv::tidy_with_notes(&tidy, warning.as_ref().map(|_| costs::DEFAULT_COSTS_CSV))?,
-    );
+    let note = warning.as_ref().map(|_| costs::DEFAULT_COSTS_CSV);
+    files.add("results.csv", csv::file(csv::tidy_with_notes(&tidy, note)?));
     let doc = report::json::deterministic(s, &r, &meta);
     files.add(
         "results.json",
@@ -211,12 +206,11 @@ pub fn monte_carlo_run(run: &McRun, created_unix: u64) -> anyhow::Result<Files> 
     let mut data = report::data::monte_carlo(run.loaded, &results::run(s), summary, meta);
     data.warn_costs(warning.clone());
     report_files(&mut files, &data)?;
-    let excel = |bytes: Vec<u8>| [EXCEL_BOM.as_slice(), &bytes].concat();
-    let tidy = report::monte_carlo::tidy(s, summary, meta);
-    files.add("results.csv", excel(csv::tidy_with_notes(&tidy, note)?));
+    let tidy = report::tidy::monte_carlo(s, summary, meta);
+    files.add("results.csv", csv::file(csv::tidy_with_notes(&tidy, note)?));
     files.add(
         "paths.csv",
-        excel(report::monte_carlo::per_path_csv(s, run.mc, note)?),
+        csv::file(report::monte_carlo::per_path_csv(s, run.mc, note)?),
     );
     let doc = run.json();
     files.add(
@@ -240,16 +234,16 @@ pub fn monte_carlo_run(run: &McRun, created_unix: u64) -> anyhow::Result<Files> 
     Ok(files)
 }
 
-/// Writes a partnership's tables (CSV), contributions chart, report.json, report.html and report.xlsx.
-pub fn write_partnership(out: &OutDir, report: &rp::Report) -> anyhow::Result<()> {
+/// A partnership's tables (CSV), contributions chart (SVG and PNG),
+/// report.docx, report.json, report.html and report.xlsx.
+pub fn partnership_files(files: &mut Files, report: &rp::Report) -> anyhow::Result<()> {
     for t in &report.tables {
-        out.write(&format!("{}.csv", t.id), &csv::wide(t)?)?;
+        files.add(&format!("{}.csv", t.id), csv::file(csv::wide(t)?));
     }
     let svg = rp::contributions_svg(report).map_err(anyhow::Error::msg)?;
-    out.write("contributions.svg", svg.as_bytes())?;
     let mut pictures = Vec::new();
     if let Some((png, width, height)) = rasterise(&svg) {
-        out.write("contributions.png", &png)?;
+        files.add("contributions.png", png.clone());
         pictures.push(report::docx::Picture {
             caption: "Contributions by partner".into(),
             png,
@@ -257,17 +251,25 @@ pub fn write_partnership(out: &OutDir, report: &rp::Report) -> anyhow::Result<()
             height,
         });
     }
-    out.write(
+    files.add("contributions.svg", svg.into_bytes());
+    files.add(
         "report.docx",
-        &report::docx::render_partnership(report, env!("CARGO_PKG_VERSION"), &today(), &pictures)
+        report::docx::render_partnership(report, env!("CARGO_PKG_VERSION"), &today(), &pictures)
             .map_err(anyhow::Error::msg)?,
-    )?;
+    );
     // Kept so `lacsim report DIR` can re-render without re-running the paths.
-    out.write(
+    files.add(
         "report.json",
-        serde_json::to_string_pretty(report)?.as_bytes(),
-    )?;
-    out.write("report.html", html::partnership(report).as_bytes())?;
-    out.write("report.xlsx", &xlsx::partnership(report)?)?;
+        serde_json::to_string_pretty(report)?.into_bytes(),
+    );
+    files.add("report.html", html::partnership(report).into_bytes());
+    files.add("report.xlsx", xlsx::partnership(report)?);
     Ok(())
+}
+
+/// Writes a partnership's report files ([`partnership_files`]) into `out`.
+pub fn write_partnership(out: &OutDir, report: &rp::Report) -> anyhow::Result<()> {
+    let mut files = Files::default();
+    partnership_files(&mut files, report)?;
+    files.write_to(out)
 }

@@ -44,7 +44,7 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Swing each key assumption alone, rank by effect, and find Green Book switching values.
     Tornado(tornado::TornadoArgs),
-    /// Re-render report.html and report.xlsx from a saved run folder without re-simulating.
+    /// Re-render report.html, report.xlsx and report.docx from a saved run folder without re-simulating.
     Report(report::ReportArgs),
     /// Estimate entry, move and exit rates with their uncertainty from SSDA903 returns.
     Calibrate(calibrate::CalibrateArgs),

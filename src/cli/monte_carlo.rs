@@ -149,7 +149,7 @@ pub fn finish(
     };
     let warning = run.cost_warning();
     let doc = run.json();
-    let tidy = report::monte_carlo::tidy(s, summary, meta);
+    let tidy = report::tidy::monte_carlo(s, summary, meta);
     if let Some(out) = out {
         export::monte_carlo_run(&run, output::unix_time())?.write_to(&out)?;
         let dir = out.finish()?;

@@ -125,7 +125,7 @@ fn write_out(
         "results.json",
         serde_json::to_string_pretty(doc)?.as_bytes(),
     )?;
-    out.write("results.csv", tidy)?;
+    out.write("results.csv", &lacsim::report::csv::file(tidy.to_vec()))?;
     Ok(())
 }
 

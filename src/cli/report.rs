@@ -1,12 +1,12 @@
 //! `lacsim report`: re-render a saved run's report without re-simulating.
 
 use super::InputError;
-use super::export;
+use super::export::{self, Files};
 use super::output::OutDir;
 use clap::Args;
 use lacsim::manifest::RunManifest;
 use lacsim::report::data::ReportData;
-use lacsim::report::{html, partnership as rp, xlsx};
+use lacsim::report::partnership as rp;
 use std::path::PathBuf;
 
 /// Arguments of `lacsim report`.
@@ -63,17 +63,22 @@ pub fn run(a: ReportArgs) -> anyhow::Result<()> {
                 .into());
             }
             let out = OutDir::create(target, a.force)?;
-            saved.write_all(&out)?;
+            saved.files()?.write_to(&out)?;
             out.write("run.json", &std::fs::read(dir.join("run.json"))?)?;
             eprintln!("wrote {}", out.finish()?.display());
         }
         None => {
-            // Re-render in place: render everything first, then replace the report files.
-            let (html, xlsx) = saved.render()?;
-            std::fs::write(dir.join("report.html"), html)?;
-            std::fs::write(dir.join("report.xlsx"), xlsx)?;
+            // Re-render in place: render everything first, then replace the
+            // report files only (the tables, charts and results stay as the run wrote them).
+            let files = saved.files()?;
+            for name in REPORTS {
+                let bytes = files
+                    .get(name)
+                    .ok_or_else(|| anyhow::anyhow!("{name} was not rendered"))?;
+                std::fs::write(dir.join(name), bytes)?;
+            }
             eprintln!(
-                "re-rendered report.html and report.xlsx in {}",
+                "re-rendered report.html, report.xlsx and report.docx in {}",
                 dir.display()
             );
         }
@@ -89,20 +94,17 @@ enum Saved {
     Partnership(Box<rp::Report>),
 }
 
-impl Saved {
-    /// The HTML page and the workbook.
-    fn render(&self) -> anyhow::Result<(String, Vec<u8>)> {
-        Ok(match self {
-            Saved::Run(d) => (html::render(d), xlsx::render(d)?),
-            Saved::Partnership(r) => (html::partnership(r), xlsx::partnership(r)?),
-        })
-    }
+/// The files re-rendered in place.
+const REPORTS: [&str; 3] = ["report.html", "report.xlsx", "report.docx"];
 
-    /// Every report file into a new folder.
-    fn write_all(&self, out: &OutDir) -> anyhow::Result<()> {
+impl Saved {
+    /// Every report file, made as the command that wrote the folder makes them.
+    fn files(&self) -> anyhow::Result<Files> {
+        let mut files = Files::default();
         match self {
-            Saved::Run(d) => export::write_report(out, d),
-            Saved::Partnership(r) => export::write_partnership(out, r),
+            Saved::Run(d) => export::report_files(&mut files, d)?,
+            Saved::Partnership(r) => export::partnership_files(&mut files, r)?,
         }
+        Ok(files)
     }
 }

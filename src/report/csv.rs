@@ -10,6 +10,17 @@
 use super::table::{RowKind, Table};
 use super::tidy::TidyRow;
 
+/// The UTF-8 byte-order mark. Excel opens a CSV without it in the local code
+/// page and turns "£'000s" into "Â£'000s"; with it, Excel reads UTF-8.
+pub const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
+/// A CSV file's bytes as lacsim saves them: behind the byte-order mark, so
+/// every CSV file opens in Excel with its pound signs. Stdout stays without it
+/// (a mark there would end up inside the first column name of a pipe).
+pub fn file(bytes: Vec<u8>) -> Vec<u8> {
+    [BOM.as_slice(), &bytes].concat()
+}
+
 /// One table, wide: a label column then one column per year, values in the table's unit
 /// to the pound (three decimals for £'000s); a table with a warning gains a
 /// `notes` column holding it on every row.

@@ -1,5 +1,7 @@
 //! The tidy long form of a run: one row per year, metric, placement and statistic.
 
+use super::monte_carlo::McMeta;
+use crate::engine::Summary;
 use crate::placement::Placement;
 use crate::results::Deterministic;
 use crate::scenario::Scenario;
@@ -113,5 +115,58 @@ pub fn deterministic(s: &Scenario, r: &Deterministic) -> Vec<TidyRow> {
         }
     }
     out.extend(uasc(s));
+    out
+}
+
+/// Tidy rows of a Monte Carlo run, as `--format csv` prints them and
+/// `results.csv` holds them: [`super::monte_carlo::tidy`] followed by the
+/// break-even rows of [`break_even`], so the CSV has every break-even figure
+/// the table and JSON give.
+pub fn monte_carlo(s: &Scenario, sum: &Summary, meta: &McMeta) -> Vec<TidyRow> {
+    let mut out = super::monte_carlo::tidy(s, sum, meta);
+    out.extend(break_even(s, sum));
+    out
+}
+
+/// A plan's break-even rows beyond the probabilities by each year, for each
+/// year: `break_even_in_year` (JSON `break_even_in_year`: the share of paths
+/// whose sustained break-even falls in that year) and
+/// `break_even_first_negative_in_year` (the paper's first-negative rule), both
+/// with statistic and unit `probability`; and `break_even_range` with statistic
+/// `p25` and `p75` (JSON `break_even_range`), unit `flag`: 1 in the first year by
+/// which at least 25% (75%) of paths have a sustained break-even, 0 in the
+/// others, so all 0 means not within the horizon (JSON `null`). A flag per year
+/// keeps the year a label, as everywhere else in the file. None without a plan.
+pub fn break_even(s: &Scenario, sum: &Summary) -> Vec<TidyRow> {
+    if sum.break_even_by.is_empty() {
+        return Vec::new();
+    }
+    let range = sum.break_even_range();
+    let mut out = Vec::new();
+    for (t, year) in s.year_labels().iter().enumerate() {
+        let mut push = |metric: &str, statistic: &str, value: f64, unit: &'static str| {
+            out.push(TidyRow {
+                year: year.clone(),
+                scenario: s.title.clone(),
+                metric: metric.into(),
+                placement: "all".into(),
+                statistic: statistic.into(),
+                value,
+                unit,
+            });
+        };
+        for (metric, v) in [
+            ("break_even_in_year", &sum.break_even_in),
+            ("break_even_first_negative_in_year", &sum.first_negative_in),
+        ] {
+            if let Some(&p) = v.get(t) {
+                push(metric, "probability", p, "probability");
+            }
+        }
+        for (statistic, end) in [("p25", range.p25), ("p75", range.p75)] {
+            let flag = f64::from(u8::from(end == Some(t)));
+            push("break_even_range", statistic, flag, "flag");
+        }
+    }
     out
 }

@@ -127,6 +127,129 @@ fn run_csv_is_tidy() {
 }
 
 #[test]
+fn monte_carlo_csv_has_the_break_even_rows_of_the_json_for_the_same_seed() {
+    let run = |format: &str| {
+        let out = lacsim()
+            .args([
+                "run", "--paths", "300", "--seed", "7", "--quiet", "--format", format,
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let csv = run("csv");
+    // (year, metric, statistic) -> (value, unit), for the rows of one metric.
+    let rows = |metric: &str| -> Vec<(String, String, f64, String)> {
+        csv.lines()
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|c| c[2] == metric)
+            .map(|c| (c[0].into(), c[4].into(), c[5].parse().unwrap(), c[6].into()))
+            .collect()
+    };
+    for metric in ["break_even_in_year", "break_even_first_negative_in_year"] {
+        let by_year = json[metric].as_object().unwrap();
+        let got = rows(metric);
+        assert_eq!(got.len(), by_year.len(), "{metric}: one row a year");
+        for (year, statistic, value, unit) in &got {
+            assert_eq!(
+                (statistic.as_str(), unit.as_str()),
+                ("probability", "probability")
+            );
+            assert_eq!(Some(*value), by_year[year].as_f64(), "{metric} {year}");
+        }
+    }
+    // Some paths break even in a year the other rule does not, so the rows differ.
+    assert_ne!(
+        rows("break_even_in_year")
+            .iter()
+            .map(|r| r.2)
+            .collect::<Vec<_>>(),
+        rows("break_even_first_negative_in_year")
+            .iter()
+            .map(|r| r.2)
+            .collect::<Vec<_>>()
+    );
+    // The range: a flag on the year that is P25 (P75), as the JSON names it.
+    let range = rows("break_even_range");
+    for statistic in ["p25", "p75"] {
+        let flagged: Vec<&str> = range
+            .iter()
+            .filter(|r| r.1 == statistic && r.3 == "flag" && r.2 == 1.0)
+            .map(|r| r.0.as_str())
+            .collect();
+        let want = json["break_even_range"][statistic]
+            .as_str()
+            .expect("a year");
+        assert_eq!(flagged, [want], "{statistic}");
+        assert_eq!(range.iter().filter(|r| r.1 == statistic).count(), 7);
+    }
+}
+
+#[test]
+fn every_csv_file_a_run_writes_starts_with_the_byte_order_mark() {
+    const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+    let d = tempfile::tempdir().unwrap();
+    for (name, flags, want) in [
+        (
+            "plan",
+            &[][..],
+            &[
+                "table1.csv",
+                "table3.csv",
+                "placement_cost.csv",
+                "results.csv",
+            ][..],
+        ),
+        (
+            "mc",
+            &["--paths", "50", "--quiet"][..],
+            &[
+                "table3.csv",
+                "placement_cost.csv",
+                "results.csv",
+                "paths.csv",
+            ][..],
+        ),
+    ] {
+        let out = d.path().join(name);
+        lacsim()
+            .arg("run")
+            .args(flags)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        // Every CSV in the folder, not a list, so a table added later is checked too.
+        let csvs: Vec<PathBuf> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+            .collect();
+        for w in want {
+            assert!(csvs.contains(&out.join(w)), "{name}: no {w} in {csvs:?}");
+        }
+        for f in &csvs {
+            let bytes = std::fs::read(f).unwrap();
+            assert_eq!(bytes[..3], BOM, "{} has no byte-order mark", f.display());
+            assert_ne!(bytes[3..6], BOM, "{} has two", f.display());
+        }
+    }
+    // Stdout stays without it, for pipes.
+    let stdout = lacsim()
+        .args(["run", "--paths", "50", "--quiet", "--format", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(stdout.starts_with(b"year,scenario,metric,"));
+}
+
+#[test]
 fn run_out_writes_tables_and_refuses_to_overwrite() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("plan");

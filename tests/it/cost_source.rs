@@ -340,7 +340,7 @@ fn the_reference_scenarios_keep_the_papers_labels_and_show_no_warning() {
     assert!(run.get("cost_warning").is_none());
     assert_eq!(
         text(&out.join("results.csv")).lines().next(),
-        Some("year,scenario,metric,placement,statistic,value,unit")
+        Some("\u{feff}year,scenario,metric,placement,statistic,value,unit")
     );
     let names = sheet_names(&out.join("report.xlsx"));
     assert!(names.contains(&"Table 1".to_string()) && names.contains(&"Table 3".to_string()));

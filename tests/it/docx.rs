@@ -91,3 +91,53 @@ fn a_partnership_writes_its_word_document_with_its_tables_and_chart() {
     assert_eq!(media.len(), 1, "the contributions chart");
     assert!(out.join("contributions.png").exists());
 }
+
+#[test]
+fn report_rewrites_a_deleted_word_document_for_a_run_and_a_partnership() {
+    let d = tempfile::tempdir().unwrap();
+    let run = d.path().join("run");
+    lacsim().args(["run", "--out"]).arg(&run).assert().success();
+    let partnership = d.path().join("p");
+    lacsim()
+        .args([
+            "partnership",
+            "builtin:together4children/partnership.toml",
+            "--out",
+        ])
+        .arg(&partnership)
+        .assert()
+        .success();
+    for (dir, title) in [
+        (&run, "Table 3: MTFS Position"),
+        (&partnership, "Together4Children"),
+    ] {
+        let saved = std::fs::read(dir.join("report.json")).unwrap();
+        std::fs::remove_file(dir.join("report.docx")).unwrap();
+        lacsim()
+            .arg("report")
+            .arg(dir)
+            .assert()
+            .success()
+            .stderr(predicates::str::contains(
+                "re-rendered report.html, report.xlsx and report.docx in",
+            ));
+        // Back as a Word document with its tables and every chart of the folder.
+        let (xml, media) = document_xml(&dir.join("report.docx"));
+        assert!(xml.contains(title), "{title} missing");
+        assert!(xml.contains("<w:tbl>"));
+        let pngs = std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "png")
+            })
+            .count();
+        assert!(pngs >= 1);
+        assert_eq!(media.len(), pngs, "{}", dir.display());
+        // Re-rendering reads the saved report data and leaves it as it was.
+        assert_eq!(std::fs::read(dir.join("report.json")).unwrap(), saved);
+    }
+}
