@@ -154,7 +154,10 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         .transpose()?;
     let mut live_csv = match &out {
         Some(o) => {
-            let mut w = csv::Writer::from_writer(o.append("sweep.csv")?);
+            let mut file = o.append("sweep.csv")?;
+            // The byte-order mark first, as every saved CSV (rows follow as points finish).
+            std::io::Write::write_all(&mut file, &lacsim::report::csv::BOM)?;
+            let mut w = csv::Writer::from_writer(file);
             w.write_record(csv_header(&grid, mc.is_some(), note))?;
             w.flush()?;
             Some(w)

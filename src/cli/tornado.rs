@@ -229,7 +229,7 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
                 .map_err(anyhow::Error::msg)?
                 .as_bytes(),
         )?;
-        out.write("tornado.csv", &csv_bytes)?;
+        out.write("tornado.csv", &report::csv::file(csv_bytes.clone()))?;
         // tornado.json keeps its deterministic keys; the Monte Carlo tornado has its own files.
         let mut saved = doc.clone();
         if let Some(map) = saved.as_object_mut() {
@@ -244,7 +244,7 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
             .mode(Mode::Deterministic)
             .costs(&loaded.scenario.unit_cost_source, warning.clone());
         if let (Some(m), Some(bytes), Some(shown)) = (&mc_doc, &mc_csv, &data.mc_tornado) {
-            out.write("tornado-mc.csv", bytes)?;
+            out.write("tornado-mc.csv", &report::csv::file(bytes.clone()))?;
             out.write(
                 "tornado-mc.json",
                 serde_json::to_string_pretty(m)?.as_bytes(),
