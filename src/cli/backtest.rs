@@ -2,11 +2,11 @@
 //! later 31 March with the Monte Carlo engine, and compare with what happened.
 //! The scoring is the library's ([`lacsim::backtest`]); this parses, calls and renders.
 
-use super::calibrate::{YearArg, year_or_date};
+use super::InputError;
+use super::calibrate::{YearArg, load_returns, year_or_date};
 use super::monte_carlo::{self, McArgs};
 use super::output::{self, OutDir};
 use super::run::Format;
-use super::{InputError, returns};
 use clap::Args;
 use lacsim::FinancialYear;
 use lacsim::backtest::{self, Backtest, BacktestError, Cell, Scores};
@@ -55,7 +55,7 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
         eprintln!("{note}");
     }
     let fit_to = a.fit_to.year;
-    let data = returns::load(&a.dir, a.strict, None)?;
+    let data = load_returns(&a.dir, a.strict)?;
     let (first, last) = data.report.years.ok_or_else(|| {
         InputError(format!(
             "{}: the returns hold no usable collection years",

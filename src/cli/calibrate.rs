@@ -10,7 +10,7 @@ use lacsim::FinancialYear;
 use lacsim::calibrate;
 use lacsim::costs_file::{self, CostsFile};
 use lacsim::ssda903::estimate::{Estimates, RateEstimate};
-use lacsim::ssda903::occupancy;
+use lacsim::ssda903::{Ssda903Data, occupancy};
 use lacsim::window::{self, Window};
 use std::path::Path;
 use std::path::PathBuf;
@@ -160,6 +160,50 @@ pub fn read_costs(path: &Path) -> anyhow::Result<CostsFile> {
     parsed.map_err(|e| InputError(e.to_string()).into())
 }
 
+/// Reads a folder or zip of returns ([`returns::load`]), first refusing anything in
+/// a folder that is named like a CSV file but is not one. The reader walks into
+/// folders and passes over what is not a file, so an `episodes_2019-20.csv` that
+/// is a folder would otherwise show up only as a year missing, with no word of why.
+pub fn load_returns(dir: &Path, strict: bool) -> anyhow::Result<Ssda903Data> {
+    if dir.is_dir() {
+        refuse_csv_not_files(dir)?;
+    }
+    returns::load(dir, strict, None)
+}
+
+fn refuse_csv_not_files(dir: &Path) -> anyhow::Result<()> {
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    for e in entries {
+        let e = e.with_context(|| format!("cannot read {}", dir.display()))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        // What the reader skips (hidden files, macOS's folders in zips) is not looked at.
+        if name.starts_with('.') || name == "__MACOSX" {
+            continue;
+        }
+        let path = e.path();
+        if name.to_ascii_lowercase().ends_with(".csv") {
+            let what = if path.is_dir() {
+                "is a folder where a CSV file is expected"
+            } else if !path.is_file() {
+                "is not a file that can be read (a broken link?) where a CSV file is expected"
+            } else {
+                continue;
+            };
+            return Err(InputError(format!(
+                "{}: {what}; put the return's CSV file itself there",
+                path.display()
+            ))
+            .into());
+        }
+        // Real folders only, not links to them: a link to a parent would never end.
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            refuse_csv_not_files(&path)?;
+        }
+    }
+    Ok(())
+}
+
 /// Fits on `from..=to` and writes the scenario text for the years after `to`
 /// ([`lacsim::backtest::fit`], as the backtest fits); a fit the data cannot
 /// support is the user's input error.
@@ -214,7 +258,7 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
             eprintln!("{note}");
         }
     }
-    let data = returns::load(&a.dir, a.strict, None)?;
+    let data = load_returns(&a.dir, a.strict)?;
     let (first, last) = data.report.years.ok_or_else(|| {
         InputError(format!(
             "{}: the returns hold no usable collection years",

@@ -9,7 +9,7 @@
 
 use super::codes::{self, ExitRoute, PlaceKind, Rec, Sex};
 use super::read::{Loader, RawEpisode, format_date};
-use super::{ReadReport, RejectReason, Ssda903Error, Table, add_years};
+use super::{ReadReport, RejectReason, Ssda903Error, Table, add_years, rename_year};
 use crate::placement::Placement;
 use crate::year::FinancialYear;
 use jiff::civil::Date;
@@ -101,6 +101,8 @@ impl Ssda903Data {
 impl Loader {
     /// Applies the cross-file checks and builds children, periods and stays.
     pub fn finish(mut self) -> Result<Ssda903Data, Ssda903Error> {
+        self.check_no_gap(Table::Episodes)?;
+        self.check_no_gap(Table::Header)?;
         let mut episodes = std::mem::take(&mut self.episodes);
         episodes.sort_unstable_by_key(|e| (e.child, e.decom, e.src));
         let mut children = Vec::new();
@@ -174,6 +176,51 @@ impl Loader {
         report.rejections = self.rejections.into_iter().map(|(_, r)| r).collect();
         report.warnings = self.warnings.into_iter().map(|(_, r)| r).collect();
         Ok(Ssda903Data { children, report })
+    }
+
+    /// An error when the yearly files of `table` skip a collection year between
+    /// their first and last. A missing year is not a few bad rows: its episodes are
+    /// lost without a trace, and the years either side are misread (an episode left
+    /// open at the end of one year and closed in the missing one makes every later
+    /// episode of the child an overlap), so it stops the read. Only checked when
+    /// every file of the table has a year: a combined file covers years unknown.
+    fn check_no_gap(&self, table: Table) -> Result<(), Ssda903Error> {
+        let files: Vec<_> = self.files.iter().filter(|f| f.table == table).collect();
+        let Some(years) = files
+            .iter()
+            .map(|f| f.year)
+            .collect::<Option<std::collections::BTreeSet<FinancialYear>>>()
+        else {
+            return Ok(());
+        };
+        let (Some(&first), Some(&last)) = (years.first(), years.last()) else {
+            return Ok(());
+        };
+        let missing: Vec<FinancialYear> = (first.0..=last.0)
+            .map(FinancialYear)
+            .filter(|y| !years.contains(y))
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        // Each missing file's name, going by the file of the latest year before it.
+        let expected: Option<Vec<String>> = missing
+            .iter()
+            .map(|&y| {
+                let before = files
+                    .iter()
+                    .filter_map(|f| Some((f.year?, f)))
+                    .filter(|(fy, _)| *fy < y)
+                    .max_by_key(|(fy, _)| *fy)?;
+                rename_year(&before.1.name, before.0, y)
+            })
+            .collect();
+        Err(Ssda903Error::MissingYears {
+            table: table.describe(),
+            missing,
+            expected: expected.unwrap_or_default(),
+            found: years.into_iter().collect(),
+        })
     }
 
     fn reject_episode(

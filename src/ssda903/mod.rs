@@ -241,6 +241,10 @@ pub struct Options {
     pub years: Option<(FinancialYear, FinancialYear)>,
 }
 
+/// The column of a [`Rejection`] when the row as a whole is at fault (its number of
+/// fields): a name for it, so that no message shows a blank column.
+pub const WHOLE_ROW: &str = "(whole row)";
+
 /// One row the reader or the cleaner could not use, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
@@ -248,7 +252,8 @@ pub struct Rejection {
     pub file: String,
     /// Line number in that file (the column header line is line 1).
     pub line: u64,
-    /// Column holding the offending value (empty when the whole row is at fault).
+    /// Column holding the offending value, or [`WHOLE_ROW`] when the row as a whole
+    /// is at fault (then `value` is the row's fields joined by commas).
     pub column: String,
     /// The offending value as read (lossy UTF-8).
     pub value: String,
@@ -289,7 +294,10 @@ pub enum RejectReason {
     #[error("required value is missing")]
     Missing,
     /// The row has a different number of fields from the column header line.
-    #[error("row has {found} fields but the header line has {expected}")]
+    #[error(
+        "row has {found} field{} but the header line has {expected}",
+        if *.found == 1 { "" } else { "s" }
+    )]
     WrongColumnCount {
         /// Fields in the column header line.
         expected: usize,
@@ -471,6 +479,33 @@ pub enum Ssda903Error {
         /// The underlying error.
         source: csv::Error,
     },
+    /// A quoted field runs over line breaks: a double quote on `line` (usually a
+    /// stray one) swallowed the lines after it into one value. No SSDA903 value
+    /// holds a line break, so this stops the read rather than losing the lines.
+    #[error("{}", quote_message(.file, *.line, *.lines, *.to_end))]
+    QuoteNotClosed {
+        /// File name.
+        file: String,
+        /// Line the quoted field opens on.
+        line: u64,
+        /// Lines after it that were swallowed into the field.
+        lines: u64,
+        /// True when the field runs on to the end of the file.
+        to_end: bool,
+    },
+    /// Yearly files of one table skip a collection year between their first and last.
+    #[error("{}", gap_message(.table, .missing, .expected, .found))]
+    MissingYears {
+        /// The table whose files have the gap (`episodes` or `header`).
+        table: &'static str,
+        /// Collection years with no file, earliest first.
+        missing: Vec<FinancialYear>,
+        /// The names the missing files would have, going by the file of the year
+        /// before each (empty when those names say no year).
+        expected: Vec<String>,
+        /// Collection years that have a file, earliest first.
+        found: Vec<FinancialYear>,
+    },
     /// Strict mode and a row was rejected.
     #[error(
         "{first} (strict mode: {count} row(s) rejected; rerun without strict to get rejected.csv)"
@@ -481,6 +516,143 @@ pub enum Ssda903Error {
         /// How many rows were rejected so far.
         count: usize,
     },
+}
+
+fn lines_word(n: u64) -> String {
+    if n == 1 {
+        "1 line".into()
+    } else {
+        format!("{n} lines")
+    }
+}
+
+fn quote_message(file: &str, line: u64, lines: u64, to_end: bool) -> String {
+    let opens = format!("{file}: line {line} opens a quoted field (a double quote) that");
+    let fix = format!("remove the stray double quote, or close the quote on line {line}");
+    match (to_end, lines) {
+        (true, 0) => format!("{opens} is never closed (it is the last line); {fix}"),
+        (true, n) => format!(
+            "{opens} is not closed before the end of the file, so the {} after it could not be read; {fix}",
+            lines_word(n)
+        ),
+        (false, n) => format!(
+            "{opens} is not closed until line {}, so the {} after it were read as one value, not as rows (no SSDA903 value holds a line break); {fix}",
+            line + n,
+            lines_word(n)
+        ),
+    }
+}
+
+/// Years as runs: `2017/18 to 2018/19 and 2020/21`.
+fn year_runs(years: &[FinancialYear]) -> String {
+    let mut runs: Vec<(FinancialYear, FinancialYear)> = Vec::new();
+    for &y in years {
+        match runs.last_mut() {
+            Some((_, last)) if last.plus(1) == y => *last = y,
+            _ => runs.push((y, y)),
+        }
+    }
+    let words: Vec<String> = runs
+        .iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a} to {b}")
+            }
+        })
+        .collect();
+    join_and(&words)
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn gap_message(
+    table: &str,
+    missing: &[FinancialYear],
+    expected: &[String],
+    found: &[FinancialYear],
+) -> String {
+    let years: Vec<String> = missing.iter().map(ToString::to_string).collect();
+    let files = if missing.len() == 1 { "file" } else { "files" };
+    let names = if expected.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", expected.join(", "))
+    };
+    let why = if table == Table::Header.describe() {
+        "children looked after only then have no date of birth"
+    } else {
+        "that year's episodes are lost and the years either side misread"
+    };
+    format!(
+        "no {table} {files} for {}{names}: the returns have a gap ({table} files were found for {}); every collection year from the first to the last is needed, or {why}. Add the missing year, or leave out the years on one side of the gap",
+        join_and(&years),
+        year_runs(found)
+    )
+}
+
+/// `name` with the collection year `from` that it is named by rewritten as `to`,
+/// written the same way (`2019-20`, `201920`, `2019_2020`, or the DfE's lone
+/// `2020`): the name a missing year's file would have, for messages. The last
+/// mention wins, as the nearest part of a path names a file's year; `None` when
+/// the name does not say `from`.
+pub(crate) fn rename_year(name: &str, from: FinancialYear, to: FinancialYear) -> Option<String> {
+    let b = name.as_bytes();
+    // The number written by the `n` digits at `i`, when exactly `n` digits are there.
+    let digits_at = |i: usize, n: usize| -> Option<i32> {
+        let s = b.get(i..i + n)?;
+        if !s.iter().all(u8::is_ascii_digit) || b.get(i + n).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(s).ok()?.parse().ok()
+    };
+    let mut found: Option<(usize, usize, String)> = None;
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || (i > 0 && b[i - 1].is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let four = b
+            .get(i..i + 4)
+            .filter(|s| s.iter().all(u8::is_ascii_digit))
+            .and_then(|s| std::str::from_utf8(s).ok()?.parse::<i32>().ok());
+        if four == Some(from.0) {
+            let mut j = i + 4;
+            let sep = match b.get(j) {
+                Some(&c @ (b'-' | b'_' | b' ')) => {
+                    j += 1;
+                    (c as char).to_string()
+                }
+                _ => String::new(),
+            };
+            let (a, z) = (to.0, to.0 + 1);
+            if digits_at(j, 2) == Some((from.0 + 1) % 100) {
+                found = Some((i, j + 2, format!("{a:04}{sep}{:02}", z % 100)));
+                i = j + 2;
+                continue;
+            }
+            if digits_at(j, 4) == Some(from.0 + 1) {
+                found = Some((i, j + 4, format!("{a:04}{sep}{z:04}")));
+                i = j + 4;
+                continue;
+            }
+        }
+        if digits_at(i, 4) == Some(from.0 + 1) {
+            found = Some((i, i + 4, format!("{:04}", to.0 + 1)));
+        }
+        i += 1;
+    }
+    let (a, z, with) = found?;
+    Some(format!("{}{with}{}", &name[..a], &name[z..]))
 }
 
 /// Days since 1970-01-01 for a civil date (proleptic Gregorian).
@@ -570,6 +742,52 @@ mod tests {
         assert_eq!(y("header.csv"), None);
         assert_eq!(y("2019 and 2021"), None);
         assert_eq!(y("LA_12345.csv"), None);
+    }
+
+    #[test]
+    fn a_missing_years_file_is_named_like_the_file_of_the_year_before() {
+        let r = |name: &str, from: i32, to: i32| {
+            rename_year(name, FinancialYear(from), FinancialYear(to))
+        };
+        assert_eq!(
+            r("/r/episodes_2018-19.csv", 2018, 2019).as_deref(),
+            Some("/r/episodes_2019-20.csv")
+        );
+        assert_eq!(
+            r("header_201819.csv", 2018, 2020).as_deref(),
+            Some("header_202021.csv")
+        );
+        assert_eq!(
+            r("903_2018_2019.csv", 2018, 2019).as_deref(),
+            Some("903_2019_2020.csv")
+        );
+        // The DfE's lone year is the year the collection ends; the nearest part wins.
+        assert_eq!(
+            r("data-2019/2019/episodes.csv", 2018, 2019).as_deref(),
+            Some("data-2019/2020/episodes.csv")
+        );
+        assert_eq!(
+            r("returns.zip:2019-20/episodes.csv", 2019, 2020).as_deref(),
+            Some("returns.zip:2020-21/episodes.csv")
+        );
+        assert_eq!(r("e19.csv", 2019, 2020), None);
+    }
+
+    #[test]
+    fn a_gap_message_names_every_missing_year_and_the_runs_found() {
+        let ys = |v: &[i32]| v.iter().map(|&y| FinancialYear(y)).collect::<Vec<_>>();
+        let text = gap_message(
+            "episodes",
+            &ys(&[2019, 2020]),
+            &["e_2019-20.csv".into(), "e_2020-21.csv".into()],
+            &ys(&[2016, 2017, 2018, 2021, 2023]),
+        );
+        assert!(
+            text.starts_with(
+                "no episodes files for 2019/20 and 2020/21 (e_2019-20.csv, e_2020-21.csv): the returns have a gap (episodes files were found for 2016/17 to 2018/19, 2021/22 and 2023/24)"
+            ),
+            "{text}"
+        );
     }
 
     #[test]

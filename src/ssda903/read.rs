@@ -8,7 +8,7 @@
 
 use super::clean::Uasc;
 use super::codes::{self, PlaceKind, PlaceProblem, Rec, Sex};
-use super::{Options, ReadReport, RejectReason, Rejection, Ssda903Error, Table};
+use super::{Options, ReadReport, RejectReason, Rejection, Ssda903Error, Table, WHOLE_ROW};
 use crate::year::FinancialYear;
 use jiff::civil::Date;
 use std::collections::HashMap;
@@ -139,18 +139,126 @@ struct Columns<const N: usize> {
     width: usize,
 }
 
-fn csv_reader<R: Read>(reader: R) -> csv::Reader<R> {
+/// The CSV parser over a [`Tap`] of the file.
+type Csv<R> = csv::Reader<Tap<R>>;
+
+fn csv_reader<R: Read>(reader: R) -> Csv<R> {
+    // Flexible: a row with too few or too many fields is a rejected row with its
+    // line, not an error that stops the file. Quoting stays on, as exports quote
+    // values; a quote that is never closed is caught by `record_start`.
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(reader)
+        .from_reader(Tap {
+            inner: reader,
+            start: 0,
+            last: Vec::new(),
+        })
+}
+
+/// The file under the CSV parser, keeping the last block it handed over.
+///
+/// The csv crate dates a record by where the parser stood *before* reading it:
+/// before the `\n` of the previous line's `\r\n` and before any blank lines,
+/// so in a Windows file every row would be reported a line early. The byte that
+/// ended the record (see [`record_start`]) tells where it really began; the parser
+/// has always just taken it from the last block, so that is all that is kept.
+struct Tap<R> {
+    inner: R,
+    /// Offset in the file of `last`'s first byte.
+    start: u64,
+    last: Vec<u8>,
+}
+
+impl<R: Read> Read for Tap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        // At the end of the file (n = 0) the last block is kept: the final record
+        // is ended by it.
+        if n > 0 {
+            self.start += self.last.len() as u64;
+            self.last.clear();
+            self.last.extend_from_slice(&buf[..n]);
+        }
+        Ok(n)
+    }
+}
+
+impl<R> Tap<R> {
+    fn byte_at(&self, at: u64) -> Option<u8> {
+        let i = usize::try_from(at.checked_sub(self.start)?).ok()?;
+        self.last.get(i).copied()
+    }
+}
+
+/// The line a record just read starts on (the column header line is 1), or an
+/// error when the record holds a line break.
+///
+/// The parser counts `\n`s as it consumes them. A record ended by a lone `\n`
+/// has consumed it; one ended by `\r` (of `\r\n`) or by the end of the file has
+/// not; a quoted value's own `\n`s count too.
+///
+/// The csv crate reads a quote that is never closed as a field running to the end
+/// of the file (and one closed lines later as a field holding those lines) without
+/// any error: one stray `"` would silently lose the rest of the file. Outside
+/// quotes a line break always ends a record, and no SSDA903 value holds one, so a
+/// field that does is a quote gone wrong, opened on the record's first line.
+fn record_start<R: Read>(
+    file: &str,
+    rdr: &mut Csv<R>,
+    record: &csv::ByteRecord,
+) -> Result<u64, Ssda903Error> {
+    let end = rdr.position().clone();
+    let last_byte = end
+        .byte()
+        .checked_sub(1)
+        .and_then(|b| rdr.get_ref().byte_at(b));
+    let line = |inside: u64, ended_by_newline: bool| {
+        end.line()
+            .saturating_sub(inside + u64::from(ended_by_newline))
+            .max(1)
+    };
+    let breaks: u64 = record.iter().map(line_breaks).sum();
+    if breaks == 0 {
+        return Ok(line(0, last_byte == Some(b'\n')));
+    }
+    // Nothing after it: the quote ran to the end of the file, and the file's own
+    // last line break (if it has one) is inside the field, not after the record.
+    let to_end = matches!(rdr.read_byte_record(&mut csv::ByteRecord::new()), Ok(false));
+    let last_break = record
+        .iter()
+        .next_back()
+        .is_some_and(|f| f.ends_with(b"\n") || f.ends_with(b"\r"));
+    let inside: u64 = record
+        .iter()
+        .map(|f| f.iter().filter(|&&c| c == b'\n').count() as u64)
+        .sum();
+    let swallowed_own_end = to_end && last_break;
+    let line = line(inside, last_byte == Some(b'\n') && !swallowed_own_end);
+    Err(Ssda903Error::QuoteNotClosed {
+        file: file.to_string(),
+        line,
+        lines: breaks - u64::from(swallowed_own_end),
+        to_end,
+    })
+}
+
+/// Line breaks in a field: `\n`, `\r\n` or a lone `\r`, each counted once.
+fn line_breaks(field: &[u8]) -> u64 {
+    let mut n = 0;
+    for (i, &c) in field.iter().enumerate() {
+        if c == b'\n' || (c == b'\r' && field.get(i + 1) != Some(&b'\n')) {
+            n += 1;
+        }
+    }
+    n
 }
 
 /// Reads the column header line of a file: trimmed, upper-cased names, BOM removed.
 /// `expected` names the columns wanted, for the message when there is no line.
 fn column_line<R: Read>(
     file: &str,
-    rdr: &mut csv::Reader<R>,
+    rdr: &mut Csv<R>,
     record: &mut csv::ByteRecord,
     expected: impl FnOnce() -> String,
 ) -> Result<Vec<String>, Ssda903Error> {
@@ -166,6 +274,7 @@ fn column_line<R: Read>(
             expected: expected(),
         });
     }
+    record_start(file, rdr, record)?;
     let mut columns = Vec::with_capacity(record.len());
     for (i, field) in record.iter().enumerate() {
         let field = if i == 0 {
@@ -278,9 +387,12 @@ fn fields<'r, const N: usize>(
     cols: &Columns<N>,
 ) -> Result<[&'r str; N], Reject> {
     if record.len() != cols.width {
+        // The whole row is at fault: show it, so the message has something to find
+        // it by besides its line.
+        let value: Vec<_> = record.iter().map(String::from_utf8_lossy).collect();
         return Err(Reject {
-            column: "",
-            value: String::new(),
+            column: WHOLE_ROW,
+            value: value.join(","),
             reason: RejectReason::WrongColumnCount {
                 expected: cols.width,
                 found: record.len(),
@@ -414,7 +526,7 @@ impl Loader {
         file: &str,
         year: Option<FinancialYear>,
         table: Table,
-        rdr: &mut csv::Reader<R>,
+        rdr: &mut Csv<R>,
         record: &mut csv::ByteRecord,
         cols: &Columns<N>,
         mut row: impl FnMut(&mut Self, Src, &csv::ByteRecord, &Columns<N>),
@@ -431,10 +543,8 @@ impl Loader {
                     });
                 }
             }
-            let src = Src {
-                file: fi,
-                line: record.position().map_or(0, |p| p.line()),
-            };
+            let line = record_start(file, rdr, record)?;
+            let src = Src { file: fi, line };
             row(self, src, record, cols);
         }
     }
@@ -520,7 +630,7 @@ impl Loader {
         file: &str,
         year: Option<FinancialYear>,
         columns: &[String],
-        rdr: &mut csv::Reader<R>,
+        rdr: &mut Csv<R>,
         record: &mut csv::ByteRecord,
     ) -> Result<(), Ssda903Error> {
         let cols = match_columns(file, columns, HEADER_COLUMNS)?;
@@ -619,7 +729,7 @@ impl Loader {
         file: &str,
         year: Option<FinancialYear>,
         columns: &[String],
-        rdr: &mut csv::Reader<R>,
+        rdr: &mut Csv<R>,
         record: &mut csv::ByteRecord,
     ) -> Result<(), Ssda903Error> {
         let cols = match_columns(file, columns, UASC_COLUMNS)?;
@@ -680,7 +790,7 @@ impl Loader {
         file: &str,
         year: Option<FinancialYear>,
         columns: &[String],
-        rdr: &mut csv::Reader<R>,
+        rdr: &mut Csv<R>,
         record: &mut csv::ByteRecord,
     ) -> Result<Option<FinancialYear>, Ssda903Error> {
         let cols = match_columns(file, columns, EPISODE_COLUMNS)?;

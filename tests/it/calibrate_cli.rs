@@ -560,3 +560,104 @@ fn a_csv_of_weekly_or_yearly_costs_gives_the_same_scenario_as_the_toml() {
         .code(2)
         .stderr(predicate::str::contains("bad.csv:2"));
 }
+
+/// Synthetic returns for 2018/19 to 2020/21 in `dir/returns`.
+fn three_years(dir: &std::path::Path) -> std::path::PathBuf {
+    let data = dir.join("returns");
+    lacsim()
+        .args(["synth", "--years", "2018-2020", "--seed", "5", "--out"])
+        .arg(&data)
+        .assert()
+        .success();
+    data
+}
+
+/// Runs calibrate and backtest on `data`, each with an output asked for, and
+/// checks both exit 2 with every one of `says` on stderr and write nothing.
+fn both_refuse(dir: &std::path::Path, data: &std::path::Path, says: &[String]) {
+    let scenario = dir.join("fit").join("scenario.toml");
+    let folder = dir.join("bt");
+    for (cmd, out) in [("calibrate", &scenario), ("backtest", &folder)] {
+        let mut c = lacsim();
+        c.arg(cmd).arg(data);
+        if cmd == "backtest" {
+            c.args(["--fit-to", "2019/20"]);
+        }
+        let mut assert = c.arg("--out").arg(out).assert().code(2);
+        for s in says {
+            assert = assert.stderr(predicate::str::contains(s.as_str()));
+        }
+        assert.stderr(predicate::str::contains("overlaps the episode").not());
+        assert!(!out.exists(), "{cmd} wrote {}", out.display());
+    }
+    assert!(!dir.join("fit").exists());
+}
+
+#[test]
+fn a_stray_quote_in_an_episodes_file_stops_calibrate_and_backtest_naming_its_line() {
+    let d = tempfile::tempdir().unwrap();
+    let data = three_years(d.path());
+    let ep = data.join("episodes_2019-20.csv");
+    let text = std::fs::read_to_string(&ep).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(5, "\"unterminated,quote,foo");
+    let total = lines.len();
+    std::fs::write(&ep, lines.join("\n") + "\n").unwrap();
+    let shown = ep.display();
+    both_refuse(
+        d.path(),
+        &data,
+        &[
+            format!(
+                "error: {shown}: line 6 opens a quoted field (a double quote) that is not closed before the end of the file"
+            ),
+            format!("so the {} lines after it could not be read", total - 6),
+        ],
+    );
+    // Windows line endings give the same line.
+    std::fs::write(&ep, lines.join("\r\n") + "\r\n").unwrap();
+    both_refuse(
+        d.path(),
+        &data,
+        &[format!("{shown}: line 6 opens a quoted field")],
+    );
+}
+
+#[test]
+fn a_missing_year_or_a_folder_in_its_place_stops_calibrate_and_backtest() {
+    let d = tempfile::tempdir().unwrap();
+    let data = three_years(d.path());
+    let ep = data.join("episodes_2019-20.csv");
+    std::fs::remove_file(&ep).unwrap();
+    both_refuse(
+        d.path(),
+        &data,
+        &[format!(
+            "error: no episodes file for 2019/20 ({}): the returns have a gap (episodes files were found for 2018/19 and 2020/21)",
+            ep.display()
+        )],
+    );
+    std::fs::create_dir(&ep).unwrap();
+    both_refuse(
+        d.path(),
+        &data,
+        &[format!(
+            "error: {}: is a folder where a CSV file is expected",
+            ep.display()
+        )],
+    );
+    // A missing header year is a gap too.
+    std::fs::remove_dir(&ep).unwrap();
+    let h = data.join("header_2019-20.csv");
+    std::fs::remove_file(&h).unwrap();
+    // The year's episodes file is there (with no rows), its header file is not.
+    std::fs::write(&ep, "CHILD,DECOM,RNE,LS,PLACE,PLACE_PROVIDER,DEC,REC\n").unwrap();
+    both_refuse(
+        d.path(),
+        &data,
+        &[format!(
+            "error: no header file for 2019/20 ({})",
+            h.display()
+        )],
+    );
+}

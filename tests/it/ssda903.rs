@@ -129,7 +129,7 @@ fn broken_rows_are_rejected_with_reason_line_and_column() {
     };
     #[rustfmt::skip]
     let table: &[(&str, u64, &str, &str, RejectReason)] = &[
-        ("truncated_last_line.csv", 4, "", "", R::WrongColumnCount { expected: 13, found: 4 }),
+        ("truncated_last_line.csv", 4, "(whole row)", "C3,01/06/2019,S,C", R::WrongColumnCount { expected: 13, found: 4 }),
         ("impossible_date.csv", 3, "DECOM", "31/02/2020", R::BadDate),
         ("unknown_place.csv", 4, "PLACE", "Q9", R::UnknownCode),
         ("decom_after_dec.csv", 2, "DEC", "01/03/2019", R::DecomAfterDec),
@@ -792,4 +792,255 @@ fn files_are_told_apart_by_name_then_columns_and_unknown_ones_are_errors() {
         (r.rejections[0].line, r.rejections[0].column.as_str()),
         (3, "DUC")
     );
+}
+
+const EPISODE_COLUMNS: &str = "CHILD,DECOM,RNE,LS,PLACE,PLACE_PROVIDER,DEC,REC";
+
+/// Reads one header and one episodes file (2019/20) given as text.
+fn load_text(episodes: &str) -> Result<Ssda903Data, Ssda903Error> {
+    let header = "CHILD,SEX,DOB\nA,1,01/01/2010\nB,2,01/01/2011\nC,1,01/01/2012\n";
+    let mut loader = Loader::new(Options::default());
+    loader.add_header("header.csv", Some(FinancialYear(2019)), header.as_bytes())?;
+    loader.add_episodes(
+        "episodes.csv",
+        Some(FinancialYear(2019)),
+        episodes.as_bytes(),
+    )?;
+    loader.finish()
+}
+
+#[test]
+fn a_stray_quote_stops_the_read_naming_its_line_and_the_lines_it_swallowed() {
+    // Line 3 opens a quote nothing closes: the three lines after it would be lost.
+    let rows = [
+        "A,01/06/2019,S,C2,U4,PR1,,",
+        "\"B,01/07/2019,S,C2,U4,PR1,,",
+        "B,01/08/2019,S,C2,U4,PR1,,",
+        "C,01/09/2019,S,C2,U4,PR1,,",
+        "C,01/10/2019,S,C2,U4,PR1,01/11/2019,E11",
+    ];
+    for eol in ["\n", "\r\n"] {
+        let text = format!("{EPISODE_COLUMNS}{eol}{}{eol}", rows.join(eol));
+        let err = load_text(&text).unwrap_err();
+        let Ssda903Error::QuoteNotClosed {
+            file,
+            line,
+            lines,
+            to_end,
+        } = &err
+        else {
+            panic!("{eol:?}: {err}")
+        };
+        assert_eq!(
+            (file.as_str(), *line, *lines, *to_end),
+            ("episodes.csv", 3, 3, true),
+            "{eol:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "episodes.csv: line 3 opens a quoted field (a double quote) that is not closed before the end of the file, so the 3 lines after it could not be read; remove the stray double quote, or close the quote on line 3"
+        );
+    }
+    // A second stray quote on line 5 closes it: lines 4 and 5 were swallowed.
+    let mut closed = rows.map(String::from);
+    closed[3].insert(0, '"');
+    let text = format!("{EPISODE_COLUMNS}\n{}\n", closed.join("\n"));
+    let err = load_text(&text).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Ssda903Error::QuoteNotClosed {
+                line: 3,
+                lines: 2,
+                to_end: false,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("line 3 opens a quoted field (a double quote) that is not closed until line 5, so the 2 lines after it were read as one value"),
+        "{err}"
+    );
+    // In the column header line, and through `add`, the same.
+    let clean = rows.map(|r| r.trim_start_matches('"'));
+    let text = format!("\"{EPISODE_COLUMNS}\n{}\n", clean.join("\n"));
+    let err = Loader::new(Options::default())
+        .add("episodes_2019-20.csv", None, text.as_bytes())
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Ssda903Error::QuoteNotClosed {
+                line: 1,
+                lines: 5,
+                to_end: true,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_short_row_names_its_file_line_and_whole_row_in_windows_files_and_after_blank_lines() {
+    // Line 4 is short. The csv crate would date it line 3 in a \r\n file and
+    // line 3 after a blank line, as it dates a row from before the line break.
+    let rows = [
+        "A,01/06/2019,S,C2,U4,PR1,,",
+        "B,01/07/2019,S,C2,U4,PR1,,",
+        "C,01/08/2019,S,C2",
+    ];
+    let crlf = format!("{EPISODE_COLUMNS}\r\n{}\r\n", rows.join("\r\n"));
+    let blank = format!("{EPISODE_COLUMNS}\n{}\n\n{}\n", rows[0], rows[2]);
+    for (text, line) in [(crlf, 4), (blank, 4)] {
+        let data = load_text(&text).unwrap();
+        let r = &data.report.rejections;
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(
+            r[0].to_string(),
+            format!(
+                "episodes.csv line {line}, (whole row) = `C,01/08/2019,S,C2`: row has 4 fields but the header line has 8"
+            )
+        );
+    }
+    let data = load_text(&format!("{EPISODE_COLUMNS}\nA\n")).unwrap();
+    assert_eq!(
+        data.report.rejections[0].why(),
+        "row has 1 field but the header line has 8"
+    );
+}
+
+#[test]
+fn a_year_missing_between_the_first_and_last_stops_the_read_naming_it() {
+    let header = "CHILD,SEX,DOB\nA,1,01/01/2010\n";
+    let episodes = format!("{EPISODE_COLUMNS}\nA,01/06/2017,S,C2,U4,PR1,,\n");
+    let load = |years: &[i32], skip_header: Option<i32>| {
+        let mut loader = Loader::new(Options::default());
+        for &y in years {
+            let label = FinancialYear(y).label().replace('/', "-");
+            if skip_header != Some(y) {
+                let name = format!("returns/header_{label}.csv");
+                loader
+                    .add(&name, Some(FinancialYear(y)), header.as_bytes())
+                    .unwrap();
+            }
+            let name = format!("returns/episodes_{label}.csv");
+            loader
+                .add(&name, Some(FinancialYear(y)), episodes.as_bytes())
+                .unwrap();
+        }
+        loader.finish()
+    };
+    let err = load(&[2017, 2018, 2020, 2021], None).unwrap_err();
+    let Ssda903Error::MissingYears {
+        table,
+        missing,
+        expected,
+        found,
+    } = &err
+    else {
+        panic!("{err}")
+    };
+    assert_eq!(*table, "episodes");
+    assert_eq!(missing, &[FinancialYear(2019)]);
+    assert_eq!(expected, &["returns/episodes_2019-20.csv"]);
+    assert_eq!(found.len(), 4);
+    assert!(
+        err.to_string().starts_with(
+            "no episodes file for 2019/20 (returns/episodes_2019-20.csv): the returns have a gap (episodes files were found for 2017/18 to 2018/19 and 2020/21 to 2021/22)"
+        ),
+        "{err}"
+    );
+    // Two years missing are both named.
+    let err = load(&[2016, 2019], None).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("no episodes files for 2017/18 and 2018/19 (returns/episodes_2017-18.csv, returns/episodes_2018-19.csv)"),
+        "{err}"
+    );
+    // A header file missing in the middle is a gap too.
+    let err = load(&[2017, 2018, 2019], Some(2018)).unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "no header file for 2018/19 (returns/header_2018-19.csv): the returns have a gap"
+        ),
+        "{err}"
+    );
+    // Years in a row, or one year, are no gap.
+    assert!(load(&[2017, 2018, 2019], None).is_ok());
+    assert!(load(&[2019], None).is_ok());
+    // With a combined file (its episodes end in two years, so it has none of its
+    // own), which years it covers cannot be told: no gap is claimed.
+    let combined = format!(
+        "{EPISODE_COLUMNS}\nA,01/06/2017,S,C2,U4,PR1,01/06/2018,X1\nA,01/06/2018,S,C2,U4,PR1,01/06/2019,E11\n"
+    );
+    let mut loader = Loader::new(Options::default());
+    loader.add("header.csv", None, header.as_bytes()).unwrap();
+    for (name, year, text) in [
+        ("episodes_2016-17.csv", Some(2016), &episodes),
+        ("episodes_2019-20.csv", Some(2019), &episodes),
+        ("episodes.csv", None, &combined),
+    ] {
+        let added = loader
+            .add(name, year.map(FinancialYear), text.as_bytes())
+            .unwrap();
+        assert_eq!(added.year, year.map(FinancialYear), "{name}");
+    }
+    assert!(loader.finish().is_ok());
+}
+
+/// Hands out a text a few bytes at a time, so that line ends fall on every
+/// boundary between the blocks the CSV parser reads.
+struct Trickle<'a> {
+    bytes: &'a [u8],
+    step: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.step.min(buf.len()).min(self.bytes.len());
+        buf[..n].copy_from_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        self.step = self.step % 7 + 1;
+        Ok(n)
+    }
+}
+
+#[test]
+fn every_row_of_a_long_file_is_dated_to_its_own_line_however_its_bytes_arrive() {
+    // 3,000 short rows of varying length (each rejected with its line), with a
+    // blank line after every 500th; \n or \r\n, whole or a few bytes at a time.
+    let mut lines = vec![EPISODE_COLUMNS.to_string()];
+    let mut want = Vec::new();
+    for k in 0..3000 {
+        want.push(lines.len() as u64 + 1);
+        lines.push(format!("C{k},{}", "x".repeat(k % 37)));
+        if k % 500 == 499 {
+            lines.push(String::new());
+        }
+    }
+    for eol in ["\n", "\r\n"] {
+        let text = lines.join(eol) + eol;
+        for step in [None, Some(1)] {
+            let mut loader = Loader::new(Options::default());
+            let added = match step {
+                None => loader.add_episodes("e.csv", None, text.as_bytes()),
+                Some(step) => loader.add_episodes(
+                    "e.csv",
+                    None,
+                    Trickle {
+                        bytes: text.as_bytes(),
+                        step,
+                    },
+                ),
+            };
+            added.unwrap();
+            let data = loader.finish().unwrap();
+            let got: Vec<u64> = data.report.rejections.iter().map(|r| r.line).collect();
+            assert_eq!(got.len(), 3000, "{eol:?} {step:?}");
+            assert!(got == want, "{eol:?} {step:?}: lines differ");
+        }
+    }
 }
