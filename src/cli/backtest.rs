@@ -91,18 +91,27 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
     let csv_bytes = csv_doc(cells)?;
     let summary_csv = summary_csv(&bt)?;
     if let Some(out) = out {
-        out.write("backtest.csv", &csv_bytes)?;
+        out.write(
+            "backtest.csv",
+            &lacsim::report::csv::file(csv_bytes.clone()),
+        )?;
         out.write(
             "backtest.json",
             serde_json::to_string_pretty(&doc)?.as_bytes(),
         )?;
-        out.write("backtest-summary.csv", &summary_csv)?;
+        out.write(
+            "backtest-summary.csv",
+            &lacsim::report::csv::file(summary_csv.clone()),
+        )?;
         out.write("fitted-scenario.toml", text.as_bytes())?;
         out.write(
             "backtest.svg",
             chart(&bt).map_err(anyhow::Error::msg)?.as_bytes(),
         )?;
-        out.write("rejected.csv", data.report.rejected_csv().as_bytes())?;
+        out.write(
+            "rejected.csv",
+            &lacsim::report::csv::file(data.report.rejected_csv().into_bytes()),
+        )?;
         eprintln!("wrote {}", out.finish()?.display());
     }
     let text = match a.format {

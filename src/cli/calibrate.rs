@@ -321,7 +321,7 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
         std::fs::create_dir_all(dir)?;
         write_atomically(
             &dir.join("rejected.csv"),
-            data.report.rejected_csv().as_bytes(),
+            &lacsim::report::csv::file(data.report.rejected_csv().into_bytes()),
         )?;
         write_atomically(
             &dir.join("estimates.json"),

@@ -44,6 +44,10 @@ fn synth_then_calibrate_recovers_growth_and_writes_rejections() {
         "95% interval [{lo}, {hi}] misses the true growth 0.03"
     );
     let rejected = std::fs::read_to_string(out.join("rejected.csv")).unwrap();
+    assert!(
+        rejected.starts_with('\u{feff}'),
+        "rejected.csv opens with the byte-order mark"
+    );
     assert_eq!(rejected.lines().count(), 1, "header only: {rejected}");
 
     // The starting children are the last census by placement and age band, not

@@ -364,6 +364,10 @@ fn tornado_cli_with_paths_adds_monte_carlo_figures_and_keeps_the_deterministic_k
             .unwrap();
     assert_eq!(&mc_file, mc);
     let csv = std::fs::read_to_string(out.join("tornado-mc.csv")).unwrap();
+    assert!(
+        csv.starts_with('\u{feff}'),
+        "tornado-mc.csv opens with the byte-order mark"
+    );
     let header = csv.lines().next().unwrap();
     for col in [
         "net_position_mean_low",

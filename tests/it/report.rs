@@ -292,6 +292,10 @@ fn sweep_cli_writes_csv_chart_and_json() {
         .assert()
         .success();
     let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    assert!(
+        csv.starts_with('\u{feff}'),
+        "sweep.csv opens with the byte-order mark"
+    );
     assert_eq!(csv.lines().count(), 1 + 5 * 3);
     assert!(
         std::fs::read_to_string(out.join("sweep.svg"))
