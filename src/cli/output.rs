@@ -59,6 +59,14 @@ impl OutDir {
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| "out".into());
         let parent = target.parent().unwrap_or(Path::new("/"));
+        // A file where a folder of the path should be: say so, not "File exists".
+        if let Some(file) = parent.ancestors().find(|a| a.is_file()) {
+            return Err(InputError(format!(
+                "--out {shown}: {} is a file, not a folder; choose a folder for the output",
+                file.display()
+            ))
+            .into());
+        }
         fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
         let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));

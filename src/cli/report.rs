@@ -31,6 +31,9 @@ pub fn run(a: ReportArgs) -> anyhow::Result<()> {
             dir.display()
         ))
     };
+    if dir.is_file() {
+        return Err(not_a_run("it is a file; name the folder `lacsim run --out` wrote").into());
+    }
     if !dir.is_dir() {
         return Err(not_a_run("no such folder").into());
     }

@@ -138,6 +138,20 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
             .map_err(|e| InputError(format!("at grid point {:?}: {e}", grid.point(k))))?;
     }
     a.mc.note_unused();
+    if a.mc.paths.is_none() {
+        // The deterministic model reads no `[stochastic]` field: without
+        // --paths every row would be the same, which looks like no effect.
+        for axis in grid
+            .axes
+            .iter()
+            .filter(|x| x.field.starts_with("stochastic."))
+        {
+            eprintln!(
+                "warning: --vary {}: a [stochastic] field moves only the Monte Carlo model; add --paths N (e.g. --paths 2000) or every row is the same",
+                axis.field
+            );
+        }
+    }
     let mc = a.mc.paths.map(|paths| sweep::Paths {
         paths,
         seed: a.mc.seed,
@@ -198,6 +212,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         "scenario_hash": loaded.hash,
         "unit_costs": lacsim::report::json::unit_costs(&loaded.scenario),
         "axes": grid.axes,
+        "figures": lacsim::sensitivity::FIGURES,
         "points": points,
     });
     if let Some(out) = out {

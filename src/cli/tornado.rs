@@ -157,6 +157,8 @@ pub fn run(a: TornadoArgs) -> anyhow::Result<()> {
         "unit_costs": report::json::unit_costs(&loaded.scenario),
         "rank_by": tornado::RankBy::from(a.rank_by),
         "break_even_rule": "sustained",
+        // `base`, and `low` and `high` of each bar, hold these figures.
+        "figures": &lacsim::sensitivity::FIGURES[..5],
         "base": t.base,
         "bars": t.bars,
         "engine": engine.as_ref().map(|e| serde_json::json!({"model": "engine expected value", "base": e.base, "bars": e.bars})),

@@ -12,7 +12,7 @@ use super::{
     Attribution, Fees, Function, Hub, HubKind, Measure, Overspend, Partner, Partnership, Rule,
 };
 use crate::scenario::source::Loaded;
-use crate::scenario::validate::explain_serde;
+use crate::scenario::values::MAX_CHILDREN;
 use crate::scenario::{Problem, SourceFiles};
 use crate::year::FinancialYear;
 use std::path::Path;
@@ -51,12 +51,31 @@ impl Checker<'_> {
         v
     }
 
-    /// A number of zero or more (children a year, days, pounds).
+    /// A number of zero or more (days, pounds), at most a billion: beyond
+    /// is a slip of zeros, not a partnership.
     fn non_negative(&mut self, field: &str, who: &str, what: &str, v: f64) -> f64 {
         if !v.is_finite() || v < 0.0 {
             self.push(field, format!("{who}{what} must be 0 or more, got {v}"));
+        } else if v > 1e9 {
+            self.push(
+                field,
+                format!("{who}{what} must be at most 1,000,000,000, got {v}"),
+            );
         }
         v
+    }
+
+    /// Children or households a year, 0 to [`MAX_CHILDREN`] (more than all
+    /// the children in care in England).
+    fn per_year(&mut self, field: &str, who: &str, what: &str, v: f64) -> f64 {
+        if v.is_finite() && v > MAX_CHILDREN {
+            self.push(
+                field,
+                format!("{who}{what} must be at most 100,000, got {v}"),
+            );
+            return v;
+        }
+        self.non_negative(field, who, what, v)
     }
 
     /// A whole number of children or households, zero or more.
@@ -108,30 +127,28 @@ fn is_identifier(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// Reads the merged document as a [`PartnershipFile`]: the first problem of
-/// reading it (a typo, a wrong type), or the file.
+/// Reads the merged document as a [`PartnershipFile`] as scenarios are read:
+/// an unknown key is set aside and the rest read again, so a typo does not
+/// hide the other problems; the file, with the problems of reading it.
+fn read_tolerant(loaded: &Loaded) -> Result<(PartnershipFile, Vec<Problem>), Vec<Problem>> {
+    let read = crate::scenario::validate::read::<PartnershipFile>(loaded)?;
+    Ok((read.file, read.problems))
+}
+
+/// Reads the merged document as a [`PartnershipFile`]: every problem of
+/// reading it, or the file.
 pub fn read_file(loaded: &Loaded) -> Result<PartnershipFile, Vec<Problem>> {
-    let value = toml::Value::Table(loaded.merged.clone());
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        let (file, line) = loaded.locate(&path);
-        vec![Problem {
-            file,
-            line,
-            field: (!path.is_empty()).then_some(path),
-            message: explain_serde(&e.inner().to_string()),
-        }]
-    })
+    match read_tolerant(loaded)? {
+        (file, problems) if problems.is_empty() => Ok(file),
+        (_, problems) => Err(problems),
+    }
 }
 
 /// Deserialises the file, checks it, validates partner scenarios through `files`, and resolves it.
 pub fn resolve(loaded: &Loaded, files: &dyn SourceFiles) -> Result<Partnership, Vec<Problem>> {
-    let f = read_file(loaded)?;
-    let mut c = Checker {
-        loaded,
-        problems: Vec::new(),
-    };
+    // The keys set aside are listed with every other problem.
+    let (f, problems) = read_tolerant(loaded)?;
+    let mut c = Checker { loaded, problems };
 
     let count = if (1..=MAX_YEARS).contains(&f.years.count) {
         f.years.count as usize
@@ -472,7 +489,7 @@ fn partner(
     let pf = format!("{field}.pathway");
     let f = |k: &str| format!("{pf}.{k}");
     let params = PathwayParams {
-        placement_orders_per_year: c.non_negative(
+        placement_orders_per_year: c.per_year(
             &f("placement_orders_per_year"),
             &who,
             "placement orders a year",
@@ -502,7 +519,7 @@ fn partner(
             w.external_voluntary_share,
         ),
         external_london_share: c.rate(&f("external_london_share"), &who, w.external_london_share),
-        adopters_approved_per_year: c.non_negative(
+        adopters_approved_per_year: c.per_year(
             &f("adopters_approved_per_year"),
             &who,
             "approvals a year",

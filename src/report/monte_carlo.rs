@@ -43,7 +43,7 @@ pub struct McMeta {
 pub const NPV_BASIS: &str = "Green Book NPV at 3.5% of the net cash flow (invest arm less comparator on the same path: paired saving less incremental investment); the first year undiscounted, year t divided by 1.035^t (from year 31, 3.0% a year, as the Green Book schedule)";
 
 /// What the paper's ledger is, said wherever it is shown.
-pub const PAPER_LEDGER: &str = "Paper's ledger (Table 3): savings against the plan's baseline cost, growth a pressure and its avoidance a saving, measured against the budget";
+pub const PAPER_LEDGER: &str = "Paper's ledger (Table 3): savings against the plan's baseline cost, growth a pressure and its avoidance a saving, measured against the budget (so the MTFS impact and break-even are the plan's own, the same whichever comparator it is paired with; only the avoided growth and the economic ledger use the comparator)";
 
 /// What the economic ledger is, said wherever it is shown.
 pub const ECONOMIC_LEDGER: &str = "Economic ledger: the invest arm less the comparator arm on the same path (0 when a scenario is compared with itself)";
@@ -317,14 +317,8 @@ pub fn json(s: &Scenario, sum: &Summary, meta: &McMeta) -> Value {
 pub fn tidy(s: &Scenario, sum: &Summary, meta: &McMeta) -> Vec<TidyRow> {
     let labels = s.year_labels();
     let mut out = Vec::with_capacity(sum.metrics.len() * labels.len() * 8);
-    let row = |year: &str, metric: &str, statistic: &str, value: f64, unit: &'static str| TidyRow {
-        year: year.into(),
-        scenario: s.title.clone(),
-        metric: metric.into(),
-        placement: "all".into(),
-        statistic: statistic.into(),
-        value,
-        unit,
+    let row = |year: &str, metric: &str, statistic: &str, value: f64, unit: &'static str| {
+        TidyRow::all(s, year, metric, statistic, value, unit)
     };
     for (t, year) in labels.iter().enumerate() {
         for (i, &metric) in sum.metrics.iter().enumerate() {
@@ -462,9 +456,9 @@ fn fans(s: &Scenario, sum: &Summary, meta: &McMeta) -> Vec<Table> {
     if sum.get(Metric::ComparatorGap).is_some() {
         let paper = super::tables::paper_labels(s);
         let line = if paper {
-            "Appendix 5 line"
+            "Appendix 5 lines and the arm's own growth"
         } else {
-            "do-nothing budget line"
+            "do-nothing budget lines and the arm's own growth"
         };
         let mut gap = fan_table(
             s,
@@ -538,7 +532,7 @@ pub fn probability_table(s: &Scenario, sum: &Summary, meta: &McMeta) -> Table {
             be.row(kind, id, label, v.iter().map(|p| p * 100.0).collect());
         }
     }
-    be.notes.push("Sustained break-even: the first year from which a path's MTFS impact stays at or below zero to the end of the horizon. The paper's rule counts the first negative year even if the path returns to deficit.".into());
+    be.notes.push("Sustained break-even: the first year from which a path's MTFS impact stays at or below zero to the end of the horizon. The paper's rule counts the first negative year even if the path returns to deficit. Both are the plan against its budget, not against the comparator: the NPV is the verdict against the comparator.".into());
     if let Some(w) = break_even_warning(s, sum, meta) {
         be.notes.push(w);
     }

@@ -66,8 +66,9 @@ fn render_in(t: &Table, layout: &Layout) -> String {
     }
     line(head);
     line("-".repeat(rule_w));
-    for r in &t.rows {
-        if r.kind == RowKind::Total {
+    for (i, r) in t.rows.iter().enumerate() {
+        // A total's rule, except straight under the header's own.
+        if r.kind == RowKind::Total && i > 0 {
             line("-".repeat(rule_w));
         }
         let label = format!("{}{}", " ".repeat(indent(r.kind)), r.label);

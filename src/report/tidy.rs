@@ -26,6 +26,28 @@ pub struct TidyRow {
     pub unit: &'static str,
 }
 
+impl TidyRow {
+    /// A row of scenario `s` for all placement types together.
+    pub fn all(
+        s: &Scenario,
+        year: &str,
+        metric: &str,
+        statistic: &str,
+        value: f64,
+        unit: &'static str,
+    ) -> TidyRow {
+        TidyRow {
+            year: year.into(),
+            scenario: s.title.clone(),
+            metric: metric.into(),
+            placement: "all".into(),
+            statistic: statistic.into(),
+            value,
+            unit,
+        }
+    }
+}
+
 /// The unit of a deterministic run's metric.
 fn unit_of(metric: &str) -> &'static str {
     match metric {
@@ -145,15 +167,7 @@ pub fn break_even(s: &Scenario, sum: &Summary) -> Vec<TidyRow> {
     let mut out = Vec::new();
     for (t, year) in s.year_labels().iter().enumerate() {
         let mut push = |metric: &str, statistic: &str, value: f64, unit: &'static str| {
-            out.push(TidyRow {
-                year: year.clone(),
-                scenario: s.title.clone(),
-                metric: metric.into(),
-                placement: "all".into(),
-                statistic: statistic.into(),
-                value,
-                unit,
-            });
+            out.push(TidyRow::all(s, year, metric, statistic, value, unit));
         };
         for (metric, v) in [
             ("break_even_in_year", &sum.break_even_in),

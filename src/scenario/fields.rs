@@ -245,6 +245,18 @@ pub fn value_mut<'a>(table: &'a mut toml::Table, path: &str) -> Option<&'a mut t
     lookup(table, &canonical(path))
 }
 
+/// `x` as the value that replaces `old`: a whole number stays a TOML integer
+/// where `old` was one, so fields that must be whole (`years.count`) can be
+/// swept and scaled; anything else is a float.
+fn number_like(old: &toml::Value, x: f64) -> toml::Value {
+    // Whole numbers below 2^53 convert to i64 exactly.
+    if matches!(old, toml::Value::Integer(_)) && x.fract() == 0.0 && x.abs() < 9.0e15 {
+        toml::Value::Integer(x as i64)
+    } else {
+        toml::Value::Float(x)
+    }
+}
+
 /// Changes a numeric field (or every number of a list of numbers).
 pub fn set(table: &mut toml::Table, path: &str, change: Change) -> Result<(), FieldError> {
     let path = canonical(path);
@@ -254,7 +266,7 @@ pub fn set(table: &mut toml::Table, path: &str, change: Change) -> Result<(), Fi
         return Err(FieldError::Unknown { path, close });
     };
     if let Change::Replace(x) = change {
-        *v = toml::Value::Float(x);
+        *v = number_like(v, x);
         return Ok(());
     }
     let apply = |x: f64| match change {
@@ -264,12 +276,12 @@ pub fn set(table: &mut toml::Table, path: &str, change: Change) -> Result<(), Fi
     match v {
         toml::Value::Array(a) if !a.is_empty() && a.iter().all(|x| as_number(x).is_some()) => {
             for x in a.iter_mut() {
-                *x = toml::Value::Float(apply(as_number(x).unwrap_or(0.0)));
+                *x = number_like(x, apply(as_number(x).unwrap_or(0.0)));
             }
             Ok(())
         }
         toml::Value::Integer(_) | toml::Value::Float(_) => {
-            *v = toml::Value::Float(apply(as_number(v).unwrap_or(0.0)));
+            *v = number_like(v, apply(as_number(v).unwrap_or(0.0)));
             Ok(())
         }
         other => Err(FieldError::NotNumeric {
@@ -372,6 +384,20 @@ mod tests {
         set(&mut d, "plan.totals[1]", Change::Set(5.0)).unwrap();
         set(&mut d, "plan.totals", Change::Scale(2.0)).unwrap();
         assert_eq!(get(&d, "plan.totals[1]").unwrap(), 10.0);
+    }
+
+    #[test]
+    fn a_whole_number_field_stays_whole_when_set_to_a_whole_number() {
+        let mut d: toml::Table = toml::from_str("[years]\ncount = 7\n").unwrap();
+        set(&mut d, "years.count", Change::Set(3.0)).unwrap();
+        assert_eq!(d["years"]["count"], toml::Value::Integer(3));
+        // A fraction is kept as it is, for validation to refuse in a whole-number field.
+        set(&mut d, "years.count", Change::Scale(1.5)).unwrap();
+        assert_eq!(d["years"]["count"], toml::Value::Float(4.5));
+        // A float field set to a whole number stays a float.
+        let mut d: toml::Table = toml::from_str("[a]\nrate = 0.5\n").unwrap();
+        set(&mut d, "a.rate", Change::Set(1.0)).unwrap();
+        assert_eq!(d["a"]["rate"], toml::Value::Float(1.0));
     }
 
     #[test]

@@ -58,7 +58,8 @@ pub struct Problems(pub Vec<Problem>);
 fn render(problems: &[Problem]) -> String {
     let n = problems.len();
     let mut out = format!(
-        "{n} problem{} in the scenario:",
+        // Said of scenario and partnership files alike.
+        "{n} problem{} in the file:",
         if n == 1 { "" } else { "s" }
     );
     for p in problems {

@@ -167,6 +167,9 @@ pub fn load(path: &Path, files: &dyn SourceFiles) -> Result<Loaded, Vec<Problem>
                 // The built-ins' own message lists the names there are.
                 io::ErrorKind::NotFound if shown.starts_with(builtin::PREFIX) => e.to_string(),
                 io::ErrorKind::NotFound => "no such file".to_string(),
+                io::ErrorKind::IsADirectory => {
+                    "it is a folder; name a scenario file (.toml) in it".to_string()
+                }
                 io::ErrorKind::InvalidData => "not UTF-8 text".to_string(),
                 _ => e.to_string(),
             };
@@ -586,6 +589,11 @@ fn normalise(path: &Path) -> PathBuf {
             other => out.push(other.as_os_str()),
         }
     }
+    // `.` is the current folder, not an empty name (which would be shown as
+    // nothing in a message).
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
     out
 }
 
@@ -773,6 +781,7 @@ mod tests {
             PathBuf::from("a/c.toml")
         );
         assert_eq!(normalise(Path::new("./x.toml")), PathBuf::from("x.toml"));
+        assert_eq!(normalise(Path::new(".")), PathBuf::from("."));
         assert_eq!(
             normalise(Path::new("../../x.toml")),
             PathBuf::from("../../x.toml")

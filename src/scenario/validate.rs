@@ -26,6 +26,10 @@ pub(super) struct Checker<'a> {
     problems: Vec<Problem>,
     /// Fields whose values were refused while reading (and read again as 0).
     refused: Vec<String>,
+    /// Whether `years.count` was valid: when it was not, the lengths of the
+    /// yearly series are not held against the stand-in count (one problem,
+    /// not one for every series).
+    years_known: bool,
 }
 
 impl Checker<'_> {
@@ -70,7 +74,7 @@ impl Checker<'_> {
         years: &[FinancialYear],
         non_negative: bool,
     ) -> Vec<f64> {
-        if values.len() > n {
+        if self.years_known && values.len() > n {
             self.push(
                 field,
                 format!(
@@ -141,6 +145,9 @@ impl Checker<'_> {
         match years.iter().position(|&x| x == y) {
             Some(i) => i,
             None => {
+                if !self.years_known {
+                    return 0;
+                }
                 self.push(
                     field,
                     format!(
@@ -281,9 +288,9 @@ fn is_identifier(s: &str) -> bool {
 
 /// A merged document read as a [`ScenarioFile`], the problems found reading
 /// it, and the fields whose values were refused (read again as 0).
-struct Read {
-    file: ScenarioFile,
-    problems: Vec<Problem>,
+pub(crate) struct Read<T = ScenarioFile> {
+    pub(crate) file: T,
+    pub(crate) problems: Vec<Problem>,
     refused: Vec<String>,
 }
 
@@ -291,7 +298,9 @@ struct Read {
 /// its range read again as 0, and the rest read again, so that one typo or
 /// one bad value does not hide every other problem; any other reading error
 /// (a wrong type, a missing field) ends the list.
-fn read(loaded: &Loaded) -> Result<Read, Vec<Problem>> {
+pub(crate) fn read<T: serde::de::DeserializeOwned>(
+    loaded: &Loaded,
+) -> Result<Read<T>, Vec<Problem>> {
     let mut merged = loaded.merged.clone();
     let mut problems: Vec<Problem> = Vec::new();
     let mut refused = Vec::new();
@@ -351,11 +360,12 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
         file,
         problems,
         refused,
-    } = read(loaded)?;
+    } = read::<ScenarioFile>(loaded)?;
     let mut c = Checker {
         loaded,
         problems,
         refused,
+        years_known: (1..=MAX_YEARS).contains(&file.years.count),
     };
 
     let count = if !(1..=MAX_YEARS).contains(&file.years.count) {
@@ -492,7 +502,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Problem>> {
     });
 
     let plan = file.plan.as_ref().map(|p| {
-        if p.totals.len() != n {
+        if c.years_known && p.totals.len() != n {
             c.push("plan.totals", format!("has {} values but the scenario covers {n} years ({} to {}); give the target for 31 March of every year", p.totals.len(), years[0], years[n - 1]));
         }
         let mut totals: Vec<f64> = p.totals.iter().map(|&t| t.into()).collect();

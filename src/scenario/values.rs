@@ -107,9 +107,11 @@ validated!(
 );
 
 validated!(
-    /// A whole number of children, 0 or more.
-    Count, 0.0, f64::MAX, |v| if !v.is_finite() || v < 0.0 {
+    /// A whole number of children, 0 to [`MAX_CHILDREN`].
+    Count, 0.0, MAX_CHILDREN, |v| if !v.is_finite() || v < 0.0 {
         Some(format!("a count of children must be 0 or more, got {v}"))
+    } else if v > MAX_CHILDREN {
+        Some(format!("a count of children must be at most 100,000 (more than all the children in care in England), got {v}"))
     } else if v.fract() != 0.0 {
         Some(format!("a count of children must be a whole number, got {v}"))
     } else {
@@ -118,9 +120,15 @@ validated!(
 );
 
 validated!(
-    /// An amount of money in pounds, 0 or more (a unit cost, an allowance).
-    Pounds, 0.0, f64::MAX, |v| (!v.is_finite() || v < 0.0)
-        .then(|| format!("must be 0 or more pounds, got {v}"))
+    /// An amount of money in pounds for one child, 0 to [`MAX_POUNDS`] (an
+    /// allowance a year, a legal cost).
+    Pounds, 0.0, MAX_POUNDS, |v| if !v.is_finite() || v < 0.0 {
+        Some(format!("must be 0 or more pounds, got {v}"))
+    } else if v > MAX_POUNDS {
+        Some(format!("must be at most £10,000,000 for one child, got {v}"))
+    } else {
+        None
+    }
 );
 
 validated!(
@@ -132,9 +140,22 @@ validated!(
 validated!(
     /// A number of children a year, 0 or more, not necessarily whole (a mean
     /// of yearly entries).
-    PerYear, 0.0, f64::MAX, |v| (!v.is_finite() || v < 0.0)
-        .then(|| format!("a number of children a year must be 0 or more, got {v}"))
+    PerYear, 0.0, MAX_CHILDREN, |v| if !v.is_finite() || v < 0.0 {
+        Some(format!("a number of children a year must be 0 or more, got {v}"))
+    } else if v > MAX_CHILDREN {
+        Some(format!("a number of children a year must be at most 100,000 (more than enter care in all of England), got {v}"))
+    } else {
+        None
+    }
 );
+
+/// Most children a count may give: more than all the children in care in
+/// England (about 84,000), so a slip of a few zeros is refused where it is
+/// read instead of running for hours or overflowing the costs.
+pub const MAX_CHILDREN: f64 = 100_000.0;
+
+/// Most pounds an amount for one child may give.
+pub const MAX_POUNDS: f64 = 10_000_000.0;
 
 /// Largest yearly rate per child a scenario may give.
 pub const MAX_RATE: f64 = 50.0;
@@ -183,6 +204,16 @@ mod tests {
             Share::try_from(1.4).unwrap_err().0,
             "a share is a probability between 0 and 1, got 1.4"
         );
+        assert_eq!(
+            Count::try_from(1e8).unwrap_err().0,
+            "a count of children must be at most 100,000 (more than all the children in care in England), got 100000000"
+        );
+        assert_eq!(Count::try_from(100_000.0).unwrap().get(), 100_000.0);
+        assert_eq!(
+            Pounds::try_from(2e7).unwrap_err().0,
+            "must be at most £10,000,000 for one child, got 20000000"
+        );
+        assert!(PerYear::try_from(100_001.0).is_err());
         assert_eq!(
             Rate::try_from(51.0).unwrap_err().0,
             "a yearly rate per child must be between 0 and 50, got 51"

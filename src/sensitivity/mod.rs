@@ -32,6 +32,82 @@ pub struct Outcome {
     pub final_lac: f64,
 }
 
+/// What one figure of a sweep or tornado is, for outputs to print beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Figure {
+    /// Its key in the JSON (dotted below a point or bar).
+    pub key: &'static str,
+    /// Its unit.
+    pub unit: &'static str,
+    /// Which model and statistic it is.
+    pub statistic: &'static str,
+    /// What it measures.
+    pub what: &'static str,
+}
+
+/// The figures of an [`Outcome`] (the paper's deterministic model) and of the
+/// Monte Carlo columns of a sweep point, so every number says what it is.
+pub const FIGURES: [Figure; 9] = {
+    const PAPER: &str = "paper model (deterministic)";
+    const SPREAD: &str = "Monte Carlo: p5, p50 (median) and p95 across paths";
+    [
+        Figure {
+            key: "break_even",
+            unit: "financial year",
+            statistic: PAPER,
+            what: "sustained break-even year (null: none within the horizon)",
+        },
+        Figure {
+            key: "net_position",
+            unit: "£'000s",
+            statistic: PAPER,
+            what: "investment less savings over the horizon, summed (negative: a surplus)",
+        },
+        Figure {
+            key: "lowest_impact",
+            unit: "£'000s",
+            statistic: PAPER,
+            what: "lowest MTFS impact of any year (below zero: the paper's rule finds a break-even)",
+        },
+        Figure {
+            key: "final_impact",
+            unit: "£'000s",
+            statistic: PAPER,
+            what: "MTFS impact in the last year (at or below zero exactly when the break-even is sustained)",
+        },
+        Figure {
+            key: "final_lac",
+            unit: "children",
+            statistic: PAPER,
+            what: "children in care at the last 31 March",
+        },
+        Figure {
+            key: "break_even_probability",
+            unit: "probability",
+            statistic: "Monte Carlo: share of paths",
+            what: "a sustained break-even within the horizon (by its last year)",
+        },
+        Figure {
+            key: "monte_carlo.net_position",
+            unit: "£'000s",
+            statistic: SPREAD,
+            what: "net position over the horizon (paper's ledger)",
+        },
+        Figure {
+            key: "monte_carlo.final_lac",
+            unit: "children",
+            statistic: SPREAD,
+            what: "children in care at the last 31 March",
+        },
+        Figure {
+            key: "monte_carlo.npv",
+            unit: "£'000s",
+            statistic: SPREAD,
+            what: "Green Book NPV against the plan's own do-nothing arm (economic ledger)",
+        },
+    ]
+};
+
 fn ser_year<S: serde::Serializer>(
     y: &Option<crate::FinancialYear>,
     s: S,

@@ -687,6 +687,7 @@ fn ctrl_c_during_a_run_leaves_no_output_folder() {
             "run",
             "--paths",
             "5000000",
+            "--force",
             "--quiet",
             "--threads",
             "1",
@@ -726,7 +727,7 @@ fn bad_typos_do_not_hide_other_problems_and_the_list_is_in_line_order() {
     assert_rejected(
         "typos-and-more.toml",
         &[
-            "problems in the scenario",
+            "problems in the file",
             "typos-and-more.toml:4: do_nothing.growht: unknown field `growht`",
             "did you mean `growth_rate`?",
             "typos-and-more.toml:5: do_nothing.growth_rate",
@@ -775,4 +776,38 @@ fn monte_carlo_flags_on_a_deterministic_run_get_a_note() {
         .assert()
         .success()
         .stderr(predicate::str::contains("note:").not());
+}
+
+#[test]
+fn a_folder_given_for_a_file_or_a_file_for_a_folder_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("my-plan.toml");
+    std::fs::write(&file, "title = \"x\"\n").unwrap();
+    // A folder where a scenario file should be.
+    lacsim()
+        .current_dir(dir.path())
+        .args(["run", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            ".: cannot read the scenario file: it is a folder",
+        ));
+    // A file where a run folder should be.
+    lacsim()
+        .arg("report")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("it is a file"));
+    // A file in the middle of an --out path.
+    lacsim()
+        .arg("run")
+        .arg("--out")
+        .arg(file.join("x"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "my-plan.toml is a file, not a folder",
+        ));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }

@@ -837,3 +837,30 @@ fn cli_partnership_paths_do_not_depend_on_threads_and_bad_counts_are_refused() {
             .stderr(predicate::str::contains(says));
     }
 }
+
+#[test]
+fn cli_rejects_absurd_sizes_naming_the_partner_and_the_limit() {
+    // A slip of zeros is refused where it is read, not run into £ trillions.
+    rejects(
+        "absurd-sizes.toml",
+        &[
+            "partners[0].pathway.placement_orders_per_year: partner `north`: placement orders a year must be at most 100,000, got 1000000000000",
+            "must be at most 1,000,000,000, got 8000000000000",
+        ],
+    );
+}
+
+#[test]
+fn cli_lists_a_typo_with_every_other_problem_of_the_partnership() {
+    // The unknown key is set aside and the file checked on, as scenarios are.
+    rejects(
+        "typo-and-more.toml",
+        &[
+            "4 problems in the file",
+            "partners[0].pathway.growh: unknown field `growh`",
+            "did you mean `growth`?",
+            "partners[0].pathway.match_rate: partner `north`: a rate must be between 0 and 1",
+            "partners[1].pathway.start.waiting: partner `south`: a count must be 0 or more, got -4",
+        ],
+    );
+}

@@ -305,6 +305,20 @@ fn sweep_cli_writes_csv_chart_and_json() {
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).unwrap()).unwrap();
     assert_eq!(json["points"].as_array().unwrap().len(), 15);
+    // Every figure of a point says its unit and which model and statistic it is.
+    let figures = json["figures"].as_array().unwrap();
+    for key in [
+        "net_position",
+        "lowest_impact",
+        "break_even_probability",
+        "monte_carlo.npv",
+    ] {
+        let f = figures.iter().find(|f| f["key"] == key).unwrap();
+        assert!(f["unit"].is_string() && f["statistic"].is_string(), "{key}");
+    }
+    let net = figures.iter().find(|f| f["key"] == "net_position").unwrap();
+    assert_eq!(net["unit"], "£'000s");
+    assert_eq!(net["statistic"], "paper model (deterministic)");
 }
 
 fn sweep_rejects(vary: &str, message: &str) {
@@ -358,6 +372,8 @@ fn tornado_cli_ranks_and_reports_switching_values() {
         .stdout
         .clone();
     let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["figures"][1]["key"], "net_position");
+    assert_eq!(doc["figures"][1]["unit"], "£'000s");
     let bars = doc["bars"].as_array().unwrap();
     assert_eq!(
         bars[0]["assumption"]["name"],

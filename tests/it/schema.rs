@@ -183,6 +183,20 @@ fn a_value_out_of_its_range_is_refused_where_it_is_read_naming_file_line_and_fie
 }
 
 #[test]
+fn a_years_count_out_of_range_is_one_problem_not_one_for_every_yearly_series() {
+    let text = "extends = \"builtin:staffordshire-2019/investment-plan.toml\"\n\
+                [years]\n\
+                count = 1000000\n";
+    let e = scenario::load(Path::new("mine.toml"), &with("mine.toml", text)).unwrap_err();
+    let got: Vec<String> = e.0.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        got,
+        ["mine.toml:3: years.count: must be between 1 and 50 years, got 1000000"],
+        "{got:#?}"
+    );
+}
+
+#[test]
 fn calibrate_writes_whose_unit_costs_they_are_and_its_file_reads_back_to_the_same_values() {
     let d = tempfile::tempdir().unwrap();
     let data = d.path().join("returns");
