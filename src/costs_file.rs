@@ -136,11 +136,14 @@ pub fn parse_csv(shown: &str, text: &str) -> Result<CostsFile, CostsError> {
                 if costs[p.index()].is_some() {
                     problems.push(format!("{shown}:{line}: {} is given twice", p.key()));
                 }
-                costs[p.index()] = Some(Pounds::saturating(if per_week {
-                    v * WEEKS_A_YEAR
-                } else {
-                    v
-                }));
+                let yearly = if per_week { v * WEEKS_A_YEAR } else { v };
+                // Refused with its line, as a scenario refuses it, not capped.
+                match Pounds::try_from(yearly) {
+                    Ok(pounds) => costs[p.index()] = Some(pounds),
+                    Err(e) => {
+                        problems.push(format!("{shown}:{line}: {}: a yearly cost {e}", p.key()))
+                    }
+                }
             }
             _ => problems.push(format!(
                 "{shown}:{line}: {}: `{raw}` is not a cost of 0 or more pounds",
@@ -229,6 +232,12 @@ mod tests {
         for v in c.unit_costs.yearly.values() {
             assert!((v.unwrap() - 36_500.0).abs() < 1e-9);
         }
+        // A slip of zeros is refused with its line, never capped.
+        let e = parse_csv("c.csv", "placement,yearly\nifa,52000000\n").unwrap_err();
+        assert!(
+            e.0.contains("c.csv:2: ifa: a yearly cost must be at most £10,000,000 for one child, got 52000000"),
+            "{e}"
+        );
         let e = parse_csv("c.csv", "placement,weekly\nifa,-3\n").unwrap_err();
         assert!(
             e.0.contains("c.csv:2: weekly: `-3` is not a cost of 0 or more pounds"),

@@ -27,6 +27,9 @@ pub struct PanelArgs {
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Run more than 1,000,000 paths a council.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Runs the command.
@@ -37,7 +40,7 @@ pub fn run(a: PanelArgs) -> anyhow::Result<()> {
         window: a.window,
         ..PanelConfig::standard()
     };
-    monte_carlo::check(a.paths, a.threads, false)?;
+    monte_carlo::check(a.paths, a.threads, a.force)?;
     if a.format == Format::Csv {
         return Err(InputError("--format: the panel prints a table or json".into()).into());
     }

@@ -241,7 +241,7 @@ impl Metric {
                 "paper's ledger: the plan's baseline (today's children at today's prices) less the arm's in-year placement and post-care cost"
             }
             Metric::SavingsAvoidedGrowth => {
-                "paper's ledger: the comparator arm's in-year placement and post-care cost over its baseline, plus price pressure"
+                "paper's ledger: the comparator arm's in-year placement and post-care cost over today's children at that year's prices, plus price pressure"
             }
             Metric::SavingsTotal => "paper's ledger: all savings",
             Metric::ReturnOnInvestment => "paper's ledger: investment less savings",
@@ -261,7 +261,7 @@ impl Metric {
             }
             Metric::NetCashFlow => "economic ledger: paired saving less incremental investment",
             Metric::ComparatorGap => {
-                "the comparator's budget gap: its underlying overspend and price pressure plus its arm's cost over its baseline on the path"
+                "the comparator's budget gap: its underlying overspend and price pressure plus its arm's cost over today's children at that year's prices on the path"
             }
         }
     }

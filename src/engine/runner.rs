@@ -115,6 +115,11 @@ pub struct Finance {
     pub plan: PlanInputs,
     /// The paper's baseline: today's children at first-year unit costs, pounds a year.
     pub baseline: f64,
+    /// Today's children at each year's unit costs, pounds a year: what the
+    /// comparator's cost is measured over for the growth the plan avoids, so
+    /// that price uplifts already in its cost are not counted again beside
+    /// the price-pressure line.
+    pub standstill_by_year: Vec<f64>,
     /// The comparator's own investment (0 for a do-nothing scenario), £'000s a year.
     pub comparator_investment: Vec<f64>,
     /// The comparator's own given savings, £'000s a year.
@@ -133,16 +138,16 @@ pub struct ComparatorBudget {
     pub underlying: Vec<f64>,
     /// New price pressure, £'000s a year.
     pub prices: Vec<f64>,
-    /// The comparator's baseline: today's children at its first-year unit
-    /// costs, pounds a year.
-    pub baseline: f64,
+    /// The comparator's standstill: today's children at its unit costs of
+    /// each year, pounds a year (at year-0 prices when its costs do not rise).
+    pub baseline: Vec<f64>,
 }
 
 impl ComparatorBudget {
     /// The budget gap in year `t` of a path whose comparator arm cost
     /// `cost` pounds (placements and post-care), £'000s.
     pub fn gap(&self, t: usize, cost: f64) -> f64 {
-        self.underlying[t] + (cost - self.baseline) / 1000.0 + self.prices[t]
+        self.underlying[t] + (cost - self.baseline[t]) / 1000.0 + self.prices[t]
     }
 }
 
@@ -231,6 +236,7 @@ impl<'a> Setup<'a> {
         Finance {
             plan: PlanInputs::new(inv),
             baseline: baseline_cost(inv),
+            standstill_by_year: standstill_by_year(inv),
             comparator_investment,
             comparator_given,
             comparator_budget: do_nothing_budget(dn_scenario).map(|b| ComparatorBudget {
@@ -241,7 +247,7 @@ impl<'a> Setup<'a> {
                     .map(|(s, a)| s - a)
                     .collect(),
                 prices: b.prices,
-                baseline: baseline_cost(dn_scenario),
+                baseline: standstill_by_year(dn_scenario),
             }),
         }
     }
@@ -266,6 +272,15 @@ impl<'a> Setup<'a> {
             _ => 0.0,
         }
     }
+}
+
+/// Today's children at each year's unit costs, pounds a year (the
+/// [`baseline_cost`] every year when unit costs do not rise).
+pub fn standstill_by_year(s: &Scenario) -> Vec<f64> {
+    s.unit_costs
+        .iter()
+        .map(|u| projection::cost(&s.cohort, u).total())
+        .collect()
 }
 
 /// The paper's baseline: today's children at first-year unit costs, pounds a year.
@@ -377,7 +392,10 @@ pub fn run_cancellable(
     let mut extra = Vec::new();
     cube.try_reserve_exact(n * stride)
         .and_then(|()| extra.try_reserve_exact(n))
-        .map_err(|_| EngineError::Memory(paths, (n * (stride * 4 + 12)) as f64 / 1e9))?;
+        .map_err(|_| {
+            let per_path = stride * std::mem::size_of::<f32>() + std::mem::size_of::<PathFinance>();
+            EngineError::Memory(paths, (n * per_path) as f64 / 1e9)
+        })?;
     cube.resize(n * stride, 0.0f32);
     extra.resize(n, PathFinance::NONE);
     let skip = Metric::IncrementalInvestment.index();
@@ -611,7 +629,7 @@ fn both_arms<D: Draws>(
         let placements = shortfall((fin.baseline - cost) / 1000.0, ob);
         // Without a budget the paper's ledger books no avoided growth (as Table 1).
         let avoided = if inputs.has_budget {
-            (dn_cost - fin.baseline) / 1000.0 + inputs.price_pressure[t]
+            (dn_cost - fin.standstill_by_year[t]) / 1000.0 + inputs.price_pressure[t]
         } else {
             0.0
         };

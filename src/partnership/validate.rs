@@ -331,6 +331,8 @@ pub fn resolve(loaded: &Loaded, files: &dyn SourceFiles) -> Result<Partnership, 
         .collect();
 
     if !c.problems.is_empty() {
+        // The keys set aside while reading and the checks' problems, in file order.
+        crate::scenario::validate::sort_problems(loaded, &mut c.problems);
         return Err(c.problems);
     }
     Ok(Partnership {

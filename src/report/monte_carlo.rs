@@ -468,7 +468,7 @@ fn fans(s: &Scenario, sum: &Summary, meta: &McMeta) -> Vec<Table> {
             Unit::Thousands,
         );
         gap.notes.push(format!(
-            "On each path: the comparator's underlying overspend and price pressure ({} lines) plus its avoided growth there (the comparator arm's cost over its baseline, today's children at today's prices), the same growth the paper's ledger counts as avoided.",
+            "On each path: the comparator's underlying overspend and price pressure ({} lines) plus its avoided growth there (the comparator arm's cost over today's children at that year's prices), the same growth the paper's ledger counts as avoided.",
             if paper { "Appendix 5" } else { "do-nothing budget" }
         ));
         tables.push(gap);

@@ -269,7 +269,7 @@ fn remove_unknown(
 }
 
 /// Sorts problems in file order (the user's file first, then its bases), then by line.
-fn sort_problems(loaded: &Loaded, problems: &mut [Problem]) {
+pub(crate) fn sort_problems(loaded: &Loaded, problems: &mut [Problem]) {
     let rank = |p: &Problem| {
         let f = loaded
             .files

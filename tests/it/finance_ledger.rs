@@ -273,12 +273,13 @@ fn the_comparators_budget_gap_on_each_path_is_its_overspend_and_prices_plus_its_
     for (comparator, invest) in [(&dn, &plan), (&plan, &dn)] {
         let mc = run(&Setup::paired(comparator, invest).unwrap(), 60);
         let b = do_nothing_budget(comparator).unwrap();
-        let baseline = runner::baseline_cost(comparator);
+        let standstill = runner::standstill_by_year(comparator);
         let mut sum = 0.0;
         for p in 0..mc.paths {
-            for t in 0..7 {
+            for (t, &at_prices) in standstill.iter().enumerate() {
                 let cost = mc.value(p, t, Metric::ComparatorCost);
-                let want = b.standstill[t] - b.budget[t] + (cost - baseline) / 1000.0 + b.prices[t];
+                let want =
+                    b.standstill[t] - b.budget[t] + (cost - at_prices) / 1000.0 + b.prices[t];
                 let got = mc.value(p, t, Metric::ComparatorGap);
                 // Results are held in single precision: about £4 in £60m.
                 assert!(
@@ -297,4 +298,50 @@ fn the_comparators_budget_gap_on_each_path_is_its_overspend_and_prices_plus_its_
         mean_gap_2026[0],
         mean_gap_2026[1]
     );
+}
+
+#[test]
+fn a_unit_cost_uplift_is_counted_once_in_the_comparators_gap_and_the_avoided_growth() {
+    // At 5% a year the year-7 prices are a third higher. The price-pressure
+    // line already carries price growth, so the growth measured on the paths
+    // must be over today's children at that year's prices: at year-0 prices it
+    // would add about £19m of uplift again by 2025/26.
+    let plan = staffordshire("investment-plan.toml").scenario;
+    let mut dearer = plan.clone();
+    let uplift: Vec<_> = (0..7).map(|t| 1.05f64.powi(t)).collect();
+    for (t, costs) in dearer.unit_costs.iter_mut().enumerate() {
+        for p in lacsim::Placement::ALL {
+            costs[p] *= uplift[t];
+        }
+    }
+    let standstill = runner::standstill_by_year(&dearer);
+    assert!((standstill[6] / standstill[0] - uplift[6]).abs() < 1e-12);
+    let flat = run(&Setup::single(&plan).unwrap(), 100);
+    let risen = run(&Setup::single(&dearer).unwrap(), 100);
+    let mean = |mc: &engine::MonteCarlo, m: Metric, t: usize| {
+        (0..mc.paths).map(|p| mc.value(p, t, m)).sum::<f64>() / mc.paths as f64
+    };
+    for (t, &up) in uplift.iter().enumerate() {
+        // The same paths at dearer prices: growth over the standstill scales
+        // with the prices, and the gap's other lines do not move.
+        for m in [Metric::SavingsAvoidedGrowth, Metric::ComparatorGap] {
+            let price_lines = |s: &lacsim::scenario::Scenario| {
+                let b = do_nothing_budget(s).unwrap();
+                match m {
+                    Metric::ComparatorGap => b.standstill[t] - b.budget[t] + b.prices[t],
+                    _ => b.prices[t],
+                }
+            };
+            let growth_flat = mean(&flat, m, t) - price_lines(&plan);
+            let growth_risen = mean(&risen, m, t) - price_lines(&dearer);
+            // Post-care allowances (about 4% of the cost) do not rise with
+            // unit costs; counted twice, the uplift would add the whole
+            // standstill's rise, five times this bound.
+            let bound = 0.2 * standstill[0] / 1000.0 * (up - 1.0) + 1.0;
+            assert!(
+                (growth_risen - growth_flat * up).abs() < bound,
+                "year {t} {m:?}: growth {growth_risen} at dearer prices vs {growth_flat} x {up}"
+            );
+        }
+    }
 }
