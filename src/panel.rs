@@ -27,10 +27,24 @@ use crate::window::Window;
 use rayon::prelude::*;
 use serde::Serialize;
 
+/// Years of returns each council of the standard panel holds up to and
+/// including the fit year. Councils keep their SSDA903 returns for many
+/// years; with five the growth of entries, fitted on too few years, is most
+/// of the forecast's error (see the README's "Benchmark panel").
+pub const STANDARD_HISTORY: u32 = 10;
+
+/// Most years of returns a panel council may hold up to its fit year.
+pub const MAX_HISTORY: i32 = 30;
+
+/// The collection year whose entries a [`Setting`] gives.
+pub const SETTING_YEAR: FinancialYear = FinancialYear(2017);
+
 /// The size and growth of one kind of council.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Setting {
-    /// Children entering care in the first collection year (before re-entries).
+    /// Children entering care in [`SETTING_YEAR`] (before re-entries),
+    /// whatever year a council's returns start in, so that councils with
+    /// more or fewer years of returns are the same councils.
     pub entries_per_year: f64,
     /// Yearly growth of entries (0.03 is 3% a year).
     pub entry_growth: f64,
@@ -69,9 +83,9 @@ pub struct PanelConfig {
 
 impl PanelConfig {
     /// The panel issue 18 asks for: six settings from 150 to 1,000 entries a
-    /// year and from -3% to +8% growth, three seeds each, returns for 2017/18 to
-    /// 2024/25, fitted to March 2022 and forecast to March 2025 (three years),
-    /// 1,000 paths each.
+    /// year and from -3% to +8% growth, three seeds each, ten years of returns
+    /// up to March 2022 ([`STANDARD_HISTORY`]: 2012/13 to 2021/22), fitted to
+    /// March 2022 and forecast to March 2025 (three years), 1,000 paths each.
     pub fn standard() -> PanelConfig {
         let setting = |entries_per_year, entry_growth| Setting {
             entries_per_year,
@@ -88,8 +102,8 @@ impl PanelConfig {
             ],
             seeds: vec![1, 2, 3],
             base: SynthConfig {
-                first_year: FinancialYear(2017),
-                years: 8,
+                first_year: FinancialYear(2021),
+                years: 4,
                 ..SynthConfig::realistic()
             },
             fit_to: FinancialYear(2021),
@@ -97,6 +111,24 @@ impl PanelConfig {
             mc_seed: DEFAULT_SEED,
             window: Window::All,
         }
+        .with_history(STANDARD_HISTORY)
+    }
+
+    /// The same panel with `years` years of returns up to and including the
+    /// fit year (the forecast years are kept): how much a council's longer
+    /// record of entries is worth.
+    pub fn with_history(mut self, years: u32) -> PanelConfig {
+        let forecast = u32::try_from(self.last_year().0 - self.fit_to.0).unwrap_or(0);
+        self.base.first_year = self
+            .fit_to
+            .plus(1 - i32::try_from(years).unwrap_or(i32::MAX - 1));
+        self.base.years = years.saturating_add(forecast);
+        self
+    }
+
+    /// Years of returns each council holds up to and including the fit year.
+    pub fn history(&self) -> i32 {
+        self.fit_to.0 - self.base.first_year.0 + 1
     }
 
     /// The generator settings of one council.
@@ -106,7 +138,13 @@ impl PanelConfig {
             entry_growth: setting.entry_growth,
             ..self.base.clone()
         };
-        cfg.set_entries_per_year(setting.entries_per_year);
+        // Entries grow from the first year of returns: a council whose
+        // returns start earlier starts smaller, so that it has the setting's
+        // entries in `SETTING_YEAR` whatever its history.
+        let back = SETTING_YEAR.0 - self.base.first_year.0;
+        cfg.set_entries_per_year(
+            setting.entries_per_year / (1.0 + setting.entry_growth).powi(back),
+        );
         cfg
     }
 
@@ -130,6 +168,15 @@ impl PanelConfig {
                 "paths must be 1 to {}, not {}",
                 engine::MAX_PATHS,
                 self.paths
+            ));
+        }
+        if let Err(e) = self.base.check() {
+            problems.extend(e.problems);
+        }
+        if self.history() > MAX_HISTORY {
+            problems.push(format!(
+                "history must be at most {MAX_HISTORY} years of returns, not {}",
+                self.history()
             ));
         }
         let (first, last) = (self.base.first_year, self.last_year());
@@ -299,11 +346,16 @@ impl Panel {
         rows.push(row("all".into(), &self.overall));
         let c = &self.config;
         format!(
-            "Benchmark panel: {} settings x {} seeds, returns {} to {}, fitted to {}, {} paths each.\nBias and errors: the last year's total forecast (mean) against the actual, percent; bands: placement-type cells of every forecast year.\n{}",
+            "Benchmark panel: {} settings x {} seeds, returns {} to {}{}, fitted to {}, {} paths each.\nBias and errors: the last year's total forecast (mean) against the actual, percent; bands: placement-type cells of every forecast year.\n{}",
             c.settings.len(),
             c.seeds.len(),
             c.base.first_year,
             c.last_year(),
+            match c.base.entry_step_from {
+                Some(from) if c.base.entry_step != 1.0 =>
+                    format!(" (entries x{} from {from})", c.base.entry_step),
+                _ => String::new(),
+            },
             c.fit_to,
             c.paths,
             crate::report::terminal::grid(&head, &rows, 1)

@@ -310,6 +310,11 @@ struct Rates {
 }
 
 impl SynthConfig {
+    /// Every problem with the settings, as [`generate`] would find them.
+    pub fn check(&self) -> Result<(), SynthError> {
+        self.resolve().map(|_| ())
+    }
+
     fn resolve(&self) -> Result<Rates, SynthError> {
         let mut problems = Vec::new();
         let mut check = |name: &str, v: f64| {
