@@ -275,6 +275,11 @@ pub fn risk_table(p: &Partnership, s: &Summary) -> Table {
         v.push(s.partners[i].p_more_than_alone_total * 100.0);
         t.row(RowKind::Line, partner.id.clone(), partner.name.clone(), v);
     }
+    // A partner can pay more in some years and less over the period: the last
+    // column is about the sum, not any one year.
+    t.notes.push(
+        "All years: the probability that the partner's costs summed over every year are more than its costs alone summed over the same years (a year can cost more while the whole period costs less).".into(),
+    );
     t
 }
 

@@ -631,6 +631,11 @@ fn cli_partnership_report_with_50_paths_adds_the_risk_tables_and_keeps_bkm_budge
     assert_eq!(html_row(budget, "total"), ["2,903.0", "1,283.4", "4,186.5"]);
     assert_eq!(html_row(budget, "bexley")[2], "564.8");
     assert!(html.contains("Monte Carlo, 50 paths, seed 1 run"));
+    // The risk table's last column is explained where it is printed.
+    assert!(
+        html.contains("All years: the probability that the partner&#x27;s costs summed")
+            || html.contains("All years: the probability that the partner's costs summed")
+    );
     assert!(html.contains("Kent CYPE Cabinet Committee, 10 January 2020"));
     assert_self_contained_with_chart(&html, &out);
 
