@@ -1,8 +1,8 @@
 //! The cross-council benchmark panel (`lacsim::panel`): six kinds of synthetic
-//! council, three seeds each, fitted to March 2022 and forecast three years with
-//! 1,000 paths. `cargo bench --bench panel` prints the table (by setting and over
-//! all councils) and each council's last-year error, then times one run of the
-//! whole panel.
+//! council, three seeds each, ten years of returns (2012/13 to 2021/22), fitted
+//! to March 2022 and forecast three years with 1,000 paths. `cargo bench --bench
+//! panel` prints the table (by setting and over all councils) and each
+//! council's last-year error, then times one run of the whole panel.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use lacsim::panel::{self, PanelConfig};
