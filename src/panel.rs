@@ -82,10 +82,12 @@ pub struct PanelConfig {
 }
 
 impl PanelConfig {
-    /// The panel issue 18 asks for: six settings from 150 to 1,000 entries a
-    /// year and from -3% to +8% growth, three seeds each, ten years of returns
-    /// up to March 2022 ([`STANDARD_HISTORY`]: 2012/13 to 2021/22), fitted to
-    /// March 2022 and forecast to March 2025 (three years), 1,000 paths each.
+    /// The standard panel: issue 18's six settings from 150 to 1,000 entries a
+    /// year and from -3% to +8% growth, three seeds each, fitted to March 2022
+    /// and forecast to March 2025 (three years), 1,000 paths each, with this
+    /// project's choice of ten years of returns up to the fit
+    /// ([`STANDARD_HISTORY`]: 2012/13 to 2021/22). The panel first used five
+    /// (2017/18 on): `with_history(5)` gives those councils.
     pub fn standard() -> PanelConfig {
         let setting = |entries_per_year, entry_growth| Setting {
             entries_per_year,
@@ -180,6 +182,15 @@ impl PanelConfig {
             ));
         }
         let (first, last) = (self.base.first_year, self.last_year());
+        if let Some(from) = self.base.entry_step_from
+            && self.base.entry_step != 1.0
+            && !(first < from && from <= last)
+        {
+            problems.push(format!(
+                "the step in entries must start after the first year of returns and by the last ({} to {last}), not in {from}",
+                first.plus(1)
+            ));
+        }
         if self.fit_to < first.plus(1) || self.fit_to >= last {
             problems.push(format!(
                 "fit_to {} must leave at least two years to fit on and one to forecast; the returns cover {first} to {last}",

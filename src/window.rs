@@ -30,9 +30,10 @@
 //! mean), three of the eighteen councils of the benchmark panel, all with
 //! steady rates, were given a shorter window, each with a worse forecast (one
 //! 29.6% high against 9.0% with every year), and a doubling of entries six
-//! years before the fit was never found. Among the windows that pass, the one
-//! that gains most wins; every candidate's score is kept so the choice can be
-//! explained. No I/O; the returns are counted once.
+//! years before the fit was never found. Among the windows that pass, the
+//! longest wins (the most years that clearly beat the whole history); every
+//! candidate's score is kept so the choice can be explained. No I/O; the
+//! returns are counted once.
 
 use crate::backtest::{self, BacktestError};
 use crate::calibrate::Target;
@@ -81,12 +82,18 @@ pub struct Candidate {
     /// Years fitted on at the last year: the window is these years up to the
     /// fit, and from an earlier origin the same first year up to it.
     pub years: u32,
-    /// Origins scored from: every one that leaves the window two years to fit on.
+    /// The window's first year: it is fitted from this year on, from every origin.
+    pub from: FinancialYear,
+    /// Origins scored from: every one that leaves the window two years to fit
+    /// on and from which the whole history could be fitted too.
     pub origins: usize,
     /// Forecasts scored (origin and year ahead).
     pub forecasts: usize,
     /// Mean absolute percentage error of the forecast total children.
     pub mean_absolute_percentage_error: f64,
+    /// The whole history's mean absolute percentage error on the same
+    /// forecasts (origins and years ahead), to compare with this window's.
+    pub whole_mean_absolute_percentage_error: f64,
     /// Mean signed percentage error (forecast over actual, minus 1).
     pub bias: f64,
     /// Mean of this window's absolute errors minus the whole history's, forecast
@@ -96,9 +103,11 @@ pub struct Candidate {
     /// and neighbouring origins correlated ([`paired_gain`]).
     pub gain_se: f64,
     /// Standard errors `gain` must be below zero by for this window to be
-    /// chosen ([`critical_value`] of its origins).
-    pub critical: f64,
-    /// Whether this window beat the whole history clearly (`gain + critical × gain_se < 0`).
+    /// chosen ([`critical_value`] of its origins); none for the whole history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub critical: Option<f64>,
+    /// Whether this window beat the whole history clearly (`gain + critical × gain_se < 0`,
+    /// with a standard error above zero).
     pub clearly_better: bool,
 }
 
@@ -121,48 +130,61 @@ impl Choice {
     /// One or two sentences for the terminal and the scenario's comments.
     pub fn explain(&self) -> String {
         let chosen = self.candidates.iter().find(|c| c.years == self.years);
-        let longest = self.candidates.last();
+        let longest = self.candidates.iter().find(|c| c.critical.is_none());
+        let t = |k: &Candidate| -k.gain / k.gain_se;
         match (chosen, longest) {
             (Some(c), Some(l)) if c.years != l.years => format!(
-                "window: the last {} years ({} on): mean absolute error {:.1}% over {} backtest forecasts from {} earlier origins, against {:.1}% with all {} years on the same forecasts (better by {:.1} points, {:.1} standard errors of {:.1}, more than the {:.1} needed)",
+                "window: the last {} years ({} on): fitted from {} on at {} earlier origins, its {} backtest forecasts were out by {:.1}% on average, against {:.1}% for all {} years on the same forecasts (better by {:.1} points, standard error {:.1}: {:.1} of them where {:.1} were needed)",
                 c.years,
                 self.from,
-                c.mean_absolute_percentage_error * 100.0,
-                c.forecasts,
+                self.from,
                 c.origins,
-                (c.mean_absolute_percentage_error - c.gain) * 100.0,
+                c.forecasts,
+                c.mean_absolute_percentage_error * 100.0,
+                c.whole_mean_absolute_percentage_error * 100.0,
                 l.years,
                 -c.gain * 100.0,
-                -c.gain / c.gain_se,
                 c.gain_se * 100.0,
-                c.critical
+                t(c),
+                c.critical.unwrap_or(f64::NAN)
             ),
             (Some(c), _) => {
-                // The shorter window nearest to passing, on its own forecasts.
+                // The shorter window that came nearest to its margin.
                 let nearest = self
                     .candidates
                     .iter()
-                    .filter(|k| k.years != c.years && k.gain_se > 0.0)
-                    .max_by(|a, b| (-a.gain / a.gain_se).total_cmp(&(-b.gain / b.gain_se)));
-                format!(
-                    "window: all {} years ({} on): mean absolute error {:.1}% over {} backtest forecasts from {} earlier origins; no shorter window beat it on the same forecasts by the margin its number of origins needs{}",
+                    .filter(|k| k.gain_se > 0.0)
+                    .filter_map(|k| Some((k, t(k) - k.critical?)))
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                    .map(|(k, _)| k);
+                let head = format!(
+                    "window: all {} years ({} on): mean absolute error {:.1}% over {} backtest forecasts from {} earlier origins",
                     c.years,
                     self.from,
                     c.mean_absolute_percentage_error * 100.0,
                     c.forecasts,
-                    self.origins.len(),
-                    nearest.map_or(String::new(), |k| format!(
-                        " (nearest: the last {} years, {:.1}% against {:.1}% over {} forecasts from {} origins, {:+.1} standard errors where {:.1} were needed)",
-                        k.years,
+                    c.origins,
+                );
+                match nearest {
+                    Some(k) => format!(
+                        "{head}; no shorter window beat it on the same forecasts by the margin its number of origins needs (nearest: fitted from {} on, {:.1}% against {:.1}% over {} forecasts from {} origins, {:+.1} standard errors where {:.1} were needed)",
+                        k.from,
                         k.mean_absolute_percentage_error * 100.0,
-                        (k.mean_absolute_percentage_error - k.gain) * 100.0,
+                        k.whole_mean_absolute_percentage_error * 100.0,
                         k.forecasts,
                         k.origins,
-                        -k.gain / k.gain_se,
-                        k.critical
-                    ))
-                )
+                        t(k),
+                        k.critical.unwrap_or(f64::NAN)
+                    ),
+                    None => format!(
+                        "{head}; too few years to score a shorter window (one needs two earlier origins that leave it {MIN_YEARS} years to fit on)"
+                    ),
+                }
             }
+            _ if !self.origins.is_empty() => format!(
+                "window: all {} years ({} on): the whole history's trend could not be fitted from any earlier origin, so no shorter window can be compared with it",
+                self.years, self.from
+            ),
             _ => format!(
                 "window: all {} years ({} on): too few years to backtest a shorter window (it needs {} to fit on and one to check before the last)",
                 self.years, self.from, MIN_YEARS
@@ -220,12 +242,12 @@ pub fn choose_counts(
         .map(FinancialYear)
         .collect();
     let horizon = horizon.max(1);
-    // The signed errors of fits on `from..=o` from each origin `o` (one list
-    // per origin, a year ahead by a year ahead); None when a fit's trend is
-    // implausible (such a window forecasts nothing useful and cannot win).
+    // The signed errors of the fit on `from..=o` from each origin `o`, a year
+    // ahead by a year ahead; None for an origin whose fit's trend is
+    // implausible.
     let score = |from: FinancialYear,
                  at: &[FinancialYear]|
-     -> Result<Option<Vec<Vec<f64>>>, BacktestError> {
+     -> Result<Vec<Option<Vec<f64>>>, BacktestError> {
         let mut out = Vec::with_capacity(at.len());
         for &o in at {
             let ahead = horizon.min((to.0 - o.0) as usize);
@@ -240,7 +262,10 @@ pub fn choose_counts(
             };
             let fit = match backtest::fit_counts(occ, census, from, o, &target) {
                 Ok(f) => f,
-                Err(BacktestError::Growth { .. }) => return Ok(None),
+                Err(BacktestError::Growth { .. }) => {
+                    out.push(None);
+                    continue;
+                }
                 Err(e) => return Err(e),
             };
             let totals = forecast_totals(&fit)?;
@@ -256,9 +281,9 @@ pub fn choose_counts(
                     errs.push(forecast / f64::from(actual) - 1.0);
                 }
             }
-            out.push(errs);
+            out.push(Some(errs));
         }
-        Ok(Some(out))
+        Ok(out)
     };
     let mut candidates = Vec::new();
     if !origins.is_empty() {
@@ -274,44 +299,67 @@ pub fn choose_counts(
                 .take_while(|o| o.0 < from.0 + MIN_YEARS as i32 - 1)
                 .count();
             let at = &origins[skip..];
+            let shorter = years < n;
             // A window scored from fewer than two origins has no spread to
             // test its gain against: it is not a candidate.
-            if years < n && at.len() < 2 {
+            if shorter && at.len() < 2 {
                 continue;
             }
-            let ours = if years == n {
-                whole.clone()
-            } else {
+            let ours = if shorter {
                 score(from, at)?
+            } else {
+                whole.clone()
             };
-            let Some(ours) = ours else { continue };
-            let all: Vec<f64> = ours.iter().flatten().copied().collect();
+            // A window whose trend is implausible from some origin forecasts
+            // nothing useful there: it cannot win. An origin the whole history
+            // cannot be fitted from is no fault of the window's: it is left
+            // out of the comparison, for both.
+            if shorter && ours.iter().any(Option::is_none) {
+                continue;
+            }
+            let (mine, theirs): (Vec<Vec<f64>>, Vec<Vec<f64>>) = ours
+                .iter()
+                .zip(&whole[skip..])
+                .filter_map(|(a, b)| Some((a.clone()?, b.clone()?)))
+                .unzip();
+            if mine.len() < if shorter { 2 } else { 1 } {
+                continue;
+            }
+            let all: Vec<f64> = mine.iter().flatten().copied().collect();
             let k = all.len().max(1) as f64;
-            let (gain, gain_se) = match &whole {
-                Some(w) if years < n => paired_gain(&ours, &w[skip..], horizon),
-                _ => (0.0, 0.0),
+            let mape = |e: &[Vec<f64>]| e.iter().flatten().map(|x| x.abs()).sum::<f64>() / k;
+            let (gain, gain_se) = if shorter {
+                paired_gain(&mine, &theirs, horizon)
+            } else {
+                (0.0, 0.0)
             };
-            let critical = critical_value(at.len());
+            let critical = shorter.then(|| critical_value(mine.len()));
             candidates.push(Candidate {
                 years,
-                origins: at.len(),
+                from,
+                origins: mine.len(),
                 forecasts: all.len(),
-                mean_absolute_percentage_error: all.iter().map(|x| x.abs()).sum::<f64>() / k,
+                mean_absolute_percentage_error: mape(&mine),
+                whole_mean_absolute_percentage_error: mape(&theirs),
                 bias: all.iter().sum::<f64>() / k,
                 gain,
                 gain_se,
                 critical,
-                clearly_better: years < n && gain + critical * gain_se < 0.0,
+                clearly_better: critical.is_some_and(|c| gain_se > 0.0 && gain + c * gain_se < 0.0),
             });
         }
     }
     // The whole history unless a shorter window is clearly better; among those
-    // that are, the one that gains most on its own forecasts.
+    // that are, the longest: the most years that clearly beat the whole
+    // history. (Each window's gain is measured from its own origins, and a
+    // shorter window's are the latest, where the whole history does worst
+    // after a change, so the largest gain would favour too short a window.)
     let best = candidates
         .iter()
         .filter(|c| c.clearly_better)
-        .min_by(|a, b| a.gain.total_cmp(&b.gain))
-        .map_or(n.max(1), |c| c.years);
+        .map(|c| c.years)
+        .max()
+        .unwrap_or(n.max(1));
     Ok(Choice {
         years: best,
         from: window_from(first, to, best),

@@ -22,8 +22,9 @@ pub struct PanelArgs {
     /// Years each council is fitted on: a number (at least 2), `all`, or `auto` (chosen by rolling-origin backtests on its earlier years).
     #[arg(long, value_name = "N|all|auto", default_value = "all")]
     pub window: Window,
-    /// Years of returns each council holds up to and including the fit year (2021/22); the panel's councils have the same entries in 2017/18 whatever their history.
-    #[arg(long, value_name = "YEARS", default_value_t = panel::STANDARD_HISTORY)]
+    /// Years of returns each council holds up to and including the fit year (2021/22), 2 to 30; the councils have the same entries in 2017/18 whatever their history.
+    #[arg(long, value_name = "YEARS", default_value_t = panel::STANDARD_HISTORY,
+          value_parser = clap::value_parser!(u32).range(2..=panel::MAX_HISTORY as i64))]
     pub history: u32,
     /// A lasting change in every council's entries: they are multiplied by this
     /// factor from `--step-from` on (2 doubles them, 0.5 halves them), so the

@@ -382,10 +382,16 @@ impl SynthConfig {
                 self.reentry_within_months
             ));
         }
-        if !(self.entry_step.is_finite() && self.entry_step > 0.0) {
+        // A step beyond tenfold either way is no front door any council has
+        // seen, and would take a county past the sizes scenarios accept.
+        if !(self.entry_step.is_finite() && self.entry_step > 0.0 && self.entry_step <= 10.0) {
             problems.push(format!(
-                "entry_step must be over 0, not {}",
-                self.entry_step
+                "entry_step must be over 0 and at most 10, not {}",
+                if self.entry_step.abs() >= 1e6 {
+                    format!("{:e}", self.entry_step)
+                } else {
+                    self.entry_step.to_string()
+                }
             ));
         }
         if !(self.entry_growth.is_finite() && self.entry_growth > -1.0) {

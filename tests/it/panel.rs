@@ -240,7 +240,10 @@ fn the_panel_bands_hold_and_errors_shrink_with_council_size() {
         o.bias
     );
     // Issue 18's targets, on these seeded councils (figures, not tolerances:
-    // a change to calibration or the engine that moves them shows here).
+    // a change to calibration or the engine that moves them shows here). They
+    // are met since the panel's councils hold ten years of returns (December
+    // 2026); with the five they first held, the error is 6.0% (README,
+    // "Benchmark panel").
     assert!(
         o.mean_absolute_error <= 4.0,
         "mean absolute error {:.2}%",
@@ -711,12 +714,25 @@ fn the_panel_command_scores_every_council_and_refuses_bad_flags() {
         (vec!["--paths", "0"], "--paths"),
         (vec!["--threads", "0"], "--threads"),
         (vec!["--format", "csv"], "table or json"),
-        (vec!["--history", "40"], "history must be at most 30 years"),
-        (vec!["--history", "1"], "at least two years to fit on"),
+        (vec!["--history", "40"], "40 is not in 2..=30"),
+        (vec!["--history", "1"], "1 is not in 2..=30"),
+        (vec!["--history", "4294967295"], "is not in 2..=30"),
         (vec!["--entry-step", "2"], "--step-from"),
         (
             vec!["--entry-step", "-1", "--step-from", "2016/17"],
-            "entry_step must be over 0",
+            "entry_step must be over 0 and at most 10, not -1",
+        ),
+        (
+            vec!["--entry-step", "1e308", "--step-from", "2016/17"],
+            "at most 10, not 1e308",
+        ),
+        (
+            vec!["--entry-step", "2", "--step-from", "2030/31"],
+            "the step in entries must start after the first year of returns and by the last (2013/14 to 2024/25), not in 2030/31",
+        ),
+        (
+            vec!["--entry-step", "2", "--step-from", "2012/13"],
+            "not in 2012/13",
         ),
         (
             vec!["--entry-step", "2", "--step-from", "someday"],

@@ -39,16 +39,28 @@ fn each_window_is_scored_from_the_origins_after_its_first_year_against_the_whole
         .map(|k| (k.years, k.origins, k.forecasts))
         .collect();
     assert_eq!(got, vec![(4, 2, 3), (5, 3, 6), (6, 4, 9), (7, 5, 12)]);
-    for k in &c.candidates {
+    let firsts: Vec<i32> = c.candidates.iter().map(|k| k.from.0).collect();
+    assert_eq!(firsts, vec![2019, 2018, 2017, 2016]);
+    for k in &c.candidates[..3] {
         assert!(k.mean_absolute_percentage_error >= k.bias.abs());
-        assert_eq!(k.critical, window::critical_value(k.origins));
-        assert_eq!(k.clearly_better, k.gain + k.critical * k.gain_se < 0.0);
+        assert_eq!(k.critical, Some(window::critical_value(k.origins)));
+        let margin = k.critical.unwrap();
+        assert_eq!(k.clearly_better, k.gain + margin * k.gain_se < 0.0);
+        // The gain is this window's error less the whole history's, on the same forecasts.
+        let d = k.mean_absolute_percentage_error - k.whole_mean_absolute_percentage_error;
+        assert!((k.gain - d).abs() < 1e-12, "{k:?}");
     }
-    // The whole history is compared with itself: no gain, and never chosen over itself.
+    // The whole history is compared with itself: no gain, no margin, never
+    // chosen over itself.
     let whole = c.candidates.last().unwrap();
     assert_eq!(
-        (whole.gain, whole.gain_se, whole.clearly_better),
-        (0.0, 0.0, false)
+        (
+            whole.gain,
+            whole.gain_se,
+            whole.critical,
+            whole.clearly_better
+        ),
+        (0.0, 0.0, None, false)
     );
 }
 
@@ -131,6 +143,38 @@ fn with_differences(d: &[&[f64]]) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
         .collect();
     let whole = d.iter().map(|o| vec![0.1; o.len()]).collect();
     (ours, whole)
+}
+
+/// Entries tripled from April 2013, the second year of the returns: the
+/// whole history's two-year fit from the first origin runs through the step
+/// and its trend is refused as implausible. That origin is left out of every
+/// comparison (the whole history's and each window's), not the whole
+/// comparison: auto still fits from after the step (2014/15 on, measured).
+#[test]
+fn an_origin_the_whole_history_cannot_be_fitted_from_is_left_out_not_the_choice() {
+    let cfg = SynthConfig {
+        seed: 1,
+        first_year: FinancialYear(2012),
+        years: 10,
+        entries_per_month: 40.0,
+        entry_growth: 0.0,
+        entry_step: 3.0,
+        entry_step_from: Some(FinancialYear(2013)),
+        ..SynthConfig::realistic()
+    };
+    let data = synth::generate(&cfg)
+        .unwrap()
+        .load(Options::default())
+        .unwrap();
+    let c = window::choose(&data, FinancialYear(2012), FinancialYear(2021), 3).unwrap();
+    let whole = c.candidates.iter().find(|k| k.critical.is_none()).unwrap();
+    assert!(whole.origins < c.origins.len(), "{whole:?}");
+    assert!(
+        c.years < 10 && c.from >= FinancialYear(2014),
+        "{}",
+        c.explain()
+    );
+    assert!(!c.explain().contains("too few years"), "{}", c.explain());
 }
 
 #[test]
@@ -272,10 +316,9 @@ fn calibrate_window_3_writes_what_from_gives_and_auto_says_what_it_chose() {
     assert_eq!(candidates.len(), 5);
     for (k, years) in candidates.iter().zip(4..) {
         assert_eq!(k["years"], years);
-        assert!(
-            k["origins"].as_u64().unwrap() >= 2 && k["critical"].as_f64().unwrap() > 0.0,
-            "{k}"
-        );
+        assert!(k["origins"].as_u64().unwrap() >= 2, "{k}");
+        // The whole history has no margin to meet.
+        assert_eq!(k["critical"].is_null(), years == 8, "{k}");
     }
     assert_eq!(w["from"], est["from"]);
 
