@@ -224,6 +224,8 @@ pub struct Council {
     pub fitted_growth: Option<f64>,
     /// Every compared cell and the backtest's own scores.
     pub backtest: Backtest,
+    /// How `--window auto` chose the years fitted on (none for a fixed window).
+    pub window: Option<crate::window::Choice>,
 }
 
 impl Council {
@@ -370,6 +372,31 @@ impl Panel {
             c.fit_to,
             c.paths,
             crate::report::terminal::grid(&head, &rows, 1)
+        ) + &self.windows_line()
+    }
+
+    /// With `--window auto`: how many councils were given fewer years than
+    /// they hold (on steady councils, how often the rule fires by chance).
+    fn windows_line(&self) -> String {
+        let chosen: Vec<&crate::window::Choice> = self
+            .councils
+            .iter()
+            .filter_map(|c| c.window.as_ref())
+            .collect();
+        if chosen.is_empty() {
+            return String::new();
+        }
+        let shorter = chosen
+            .iter()
+            .filter(|w| {
+                w.candidates
+                    .iter()
+                    .any(|k| k.years == w.years && k.critical.is_some())
+            })
+            .count();
+        format!(
+            "--window auto fitted {shorter} of {} councils on fewer years than they hold.\n",
+            chosen.len()
         )
     }
 }
@@ -416,6 +443,7 @@ pub fn run_council(cfg: &PanelConfig, setting: usize, seed: u64) -> Result<Counc
         seed,
         fitted_growth: fit.estimates.entry_growth.map(|g| g.rate),
         backtest: bt,
+        window: fit.window,
     })
 }
 

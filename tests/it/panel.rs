@@ -56,6 +56,7 @@ fn council(setting: usize, cells: Vec<Cell>) -> Council {
         seed: 1,
         fitted_growth: None,
         backtest: Backtest::from_cells(years, cells),
+        window: None,
     }
 }
 
@@ -287,6 +288,7 @@ fn the_panel_gives_the_same_figures_on_one_thread_or_two() {
         ],
         seeds: vec![4],
         paths: 60,
+        window: lacsim::window::Window::Auto,
         ..PanelConfig::standard()
     };
     let on = |threads| {
@@ -300,6 +302,24 @@ fn the_panel_gives_the_same_figures_on_one_thread_or_two() {
     assert_eq!(one, on(2));
     assert_eq!(one.councils.len(), 2);
     assert_eq!(one.councils[1].setting, 1);
+    // With `--window auto` each council says what it chose, and the table
+    // counts those given fewer years than they hold.
+    for c in &one.councils {
+        let w = c.window.as_ref().unwrap();
+        assert_eq!(w.origins.len(), 8);
+    }
+    let shorter = one
+        .councils
+        .iter()
+        .filter(|c| c.window.as_ref().unwrap().years < 10)
+        .count();
+    assert!(
+        one.table().ends_with(&format!(
+            "--window auto fitted {shorter} of 2 councils on fewer years than they hold.\n"
+        )),
+        "{}",
+        one.table()
+    );
     // A council is the setting's county: its fitted growth is near the generator's.
     let g = one.councils[0].fitted_growth.unwrap();
     assert!((-0.05..0.15).contains(&g), "fitted growth {g}");
